@@ -1,0 +1,145 @@
+"""Demo data: accounts for every role and a believable organisation for every unit.
+
+For `make run` and screenshots; never for production. Deterministic (seeded by unit code) and
+idempotent: a second run adds nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from programs.models import CreatingUnit, Department, Phase, User
+from programs.services import reference_data_load
+from workgroups.models import Member, WorkGroupTemplate
+from workgroups.services import unit_add_groups_from_templates
+
+DEMO_PASSWORD = "demo-2025"  # noqa: S105 - printed for the demo; never used in production
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红玉兰志新海波宁燕鹏辉晨雪琳峰浩宇欣怡佳颖凯健"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    family: str
+    given: str
+    unit_code: str = ""
+    department: str = ""
+    is_superuser: bool = False
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("admin", User.Role.ADMIN, "周", "立新", is_superuser=True),
+    DemoAccount("district", User.Role.DISTRICT, "王", "芳"),
+    DemoAccount("clerk", User.Role.CLERK, "李", "静", unit_code="T07"),
+    DemoAccount("clerk2", User.Role.CLERK, "赵", "磊", unit_code="S06"),
+    DemoAccount("provider", User.Role.PROVIDER, "陈", "强", department="市公安局顺义分局"),
+    DemoAccount("evaluator", User.Role.EVALUATOR, "孙", "建国"),
+]
+
+POSITIONS = {"town": ("镇长", "副镇长"), "street": ("主任", "副主任"), "zone": ("管委会主任", "副主任")}
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _phone(rng: random.Random) -> str:
+    return f"010-{rng.randint(6040, 6998)}{rng.randint(1000, 9999)}"
+
+
+@transaction.atomic
+def demo_data_load() -> list[DemoAccount]:
+    """Accounts for every role, and for each unit a profile, its 14 groups and members."""
+    reference_data_load()
+    templates = list(WorkGroupTemplate.objects.filter(is_active=True))
+    phases = {phase.order: phase for phase in Phase.objects.all()}
+    for unit in CreatingUnit.objects.select_related("program"):
+        _dress_unit(unit, templates, phases)
+    for account in DEMO_ACCOUNTS:
+        _ensure_account(account)
+    return DEMO_ACCOUNTS
+
+
+def _dress_unit(unit: CreatingUnit, templates, phases: dict[int, Phase]) -> None:
+    if unit.members.exists():
+        return
+    rng = random.Random(unit.code)
+    head, deputy = POSITIONS[unit.kind]
+    unit.head_name = unit.head_name or _name(rng)
+    unit.contact_name = unit.contact_name or _name(rng)
+    unit.contact_phone = unit.contact_phone or _phone(rng)
+    if unit.population is None:
+        low, high = (4_000, 30_000) if unit.kind == "zone" else (18_000, 110_000)
+        unit.population = rng.randrange(low, high, 100)
+        unit.population_year = 2024
+    unit.joined_on = unit.joined_on or date(2025, 3, 15 if unit.is_pilot else 28)
+    # Pilots are furthest along; most units are implementing; a few zones are still starting.
+    order = 4 if unit.is_pilot else (1 if unit.kind == "zone" and rng.random() < 0.5 else rng.choice((2, 2, 2, 3)))
+    unit.current_phase = phases.get(order, unit.current_phase)
+    unit.save()
+
+    bulk_create_with_history(
+        [
+            Member(unit=unit, body=Member.Body.COMMITTEE, name=unit.head_name, role=Member.Role.CHAIR, position=head, sort_order=1),
+            *[
+                Member(unit=unit, body=Member.Body.COMMITTEE, name=_name(rng), role=Member.Role.DEPUTY, position=deputy, sort_order=2)
+                for _ in range(2)
+            ],
+            *[
+                Member(unit=unit, body=Member.Body.COMMITTEE, name=_name(rng), role=Member.Role.MEMBER, organisation=org, sort_order=3)
+                for org in ("派出所", "社区卫生服务中心", "中心小学", "安全生产科")
+            ],
+            Member(unit=unit, body=Member.Body.OFFICE, name=unit.contact_name, role=Member.Role.CHAIR, position="办公室主任", phone=unit.contact_phone, sort_order=1),
+            Member(unit=unit, body=Member.Body.OFFICE, name=_name(rng), role=Member.Role.CONTACT, phone=_phone(rng), sort_order=2),
+        ],
+        Member,
+    )
+    groups = unit_add_groups_from_templates(unit=unit, templates=templates)
+    bulk_create_with_history(
+        [
+            Member(unit=unit, body=Member.Body.GROUP, group=group, name=name, role=role, phone=_phone(rng) if role != Member.Role.MEMBER else "", sort_order=n)
+            for group in groups
+            for n, (name, role) in enumerate(
+                _unique_people(rng, (Member.Role.CHAIR, Member.Role.MEMBER, Member.Role.MEMBER, Member.Role.CONTACT)),
+                start=1,
+            )
+        ],
+        Member,
+    )
+
+
+def _unique_people(rng: random.Random, roles) -> list[tuple[str, str]]:
+    names: list[str] = []
+    while len(names) < len(roles):
+        name = _name(rng)
+        if name not in names:
+            names.append(name)
+    return list(zip(names, roles, strict=True))
+
+
+def _ensure_account(account: DemoAccount) -> User:
+    user = User.objects.filter(username=account.username).first()
+    if user is not None:
+        return user
+    user = User(
+        username=account.username,
+        role=account.role,
+        last_name=account.family,
+        first_name=account.given,
+        is_staff=account.is_superuser,
+        is_superuser=account.is_superuser,
+        unit=CreatingUnit.objects.get(code=account.unit_code) if account.unit_code else None,
+        department=Department.objects.get(name=account.department) if account.department else None,
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.full_clean()
+    user.save()
+    return user

@@ -1,0 +1,47 @@
+"""manage.py add_user USERNAME --role ROLE [--unit CODE] [--department NAME] [--password P]"""
+
+from __future__ import annotations
+
+import getpass
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from programs.models import CreatingUnit, Department, User
+
+SCRIPT_ROLES = [User.Role.DISTRICT, User.Role.CLERK, User.Role.PROVIDER, User.Role.EVALUATOR]
+
+
+class Command(BaseCommand):
+    help = "Create a portal user with a role (administrators: use createsuperuser)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=[str(r) for r in SCRIPT_ROLES])
+        parser.add_argument("--unit", help="unit code, for a clerk (e.g. T07)")
+        parser.add_argument("--department", help="department name, for a provider")
+        parser.add_argument("--password", help="omit to be asked for it")
+        parser.add_argument("--name", default="", help="full name, family name first (e.g. 王芳)")
+
+    def handle(self, *args, username: str, role: str, unit: str | None, department: str | None,
+               password: str | None, name: str, **options) -> None:
+        if User.objects.filter(username=username).exists():
+            raise CommandError(f"A user named {username!r} already exists.")
+        user = User(username=username, role=role, last_name=name[:1], first_name=name[1:])
+        if unit:
+            user.unit = CreatingUnit.objects.filter(code=unit.upper()).first()
+            if user.unit is None:
+                raise CommandError(f"No unit with code {unit!r}.")
+        if department:
+            user.department = Department.objects.filter(name=department).first()
+            if user.department is None:
+                raise CommandError(f"No department named {department!r}.")
+        if password is None:
+            password = getpass.getpass("Password: ")
+        user.set_password(password)
+        try:
+            user.full_clean()
+        except ValidationError as error:
+            raise CommandError("; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())) from error
+        user.save()
+        self.stdout.write(self.style.SUCCESS(f"Created {user.get_role_display()} {username}."))

@@ -1,0 +1,233 @@
+"""The district's programme and its reference data: departments, phases, milestones, targets."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from programs.choices import TitleLevel
+from programs.scoping import ScopedQuerySet
+
+from .base import ConstraintErrorsOnFields
+
+
+class ReferenceQuerySet(ScopedQuerySet):
+    """Reference data: read by every signed-in user, changed by administrators."""
+
+    unit_lookup = None
+
+
+class Department(ConstraintErrorsOnFields, models.Model):
+    """A district functional department (行业部门) that guides the units and supplies data."""
+
+    name = models.CharField(_("name"), max_length=100)
+    duties = models.TextField(_("duties in the programme"), blank=True)
+    surveillance_data = models.TextField(_("surveillance data supplied"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="department_name_unique"),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="department_name_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:program-overview") + f"#department-{self.pk}"
+
+
+class Program(ConstraintErrorsOnFields, models.Model):
+    """The district's safe-community creation programme (安全社区创建工作方案)."""
+
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    report_due_day = models.PositiveSmallIntegerField(
+        _("monthly report due day"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Day of the following month by which a monthly report is due (1–28)."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="program_code_unique"),
+            models.CheckConstraint(condition=~Q(name=""), name="program_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(report_due_day__gte=1, report_due_day__lte=28),
+                name="program_report_due_day_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="program_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:program-overview")
+
+
+class Phase(ConstraintErrorsOnFields, models.Model):
+    """One of the programme's four ordered phases (启动, 实施, 申请认证, 持续改进)."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="phases", verbose_name=_("programme")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=50)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("window opens"), null=True, blank=True)
+    end_date = models.DateField(_("window closes"), null=True, blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+    constraint_fields = {"phase_order_unique": "order", "phase_name_unique": "name"}
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["program", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "order"], name="phase_order_unique"),
+            models.UniqueConstraint(fields=["program", "name"], name="phase_name_unique"),
+            models.CheckConstraint(condition=~Q(name=""), name="phase_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="phase_window_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:program-overview") + f"#phase-{self.order}"
+
+
+class Milestone(ConstraintErrorsOnFields, models.Model):
+    """A deliverable of a phase (e.g. the work plan and creation application, due 30 April)."""
+
+    phase = models.ForeignKey(
+        Phase, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("phase")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    required_for_gate = models.BooleanField(
+        _("required for the phase gate"),
+        default=True,
+        help_text=_("A unit moves to the next phase only when every required milestone is accepted."),
+    )
+    evidence_required = models.BooleanField(_("evidence required"), default=False)
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+    constraint_fields = {"milestone_order_unique": "order", "milestone_name_unique": "name"}
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["phase__program", "phase__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "order"], name="milestone_order_unique"),
+            models.UniqueConstraint(fields=["phase", "name"], name="milestone_name_unique"),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="milestone_name_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:program-overview") + f"#milestone-{self.pk}"
+
+
+class Target(ConstraintErrorsOnFields, models.Model):
+    """A district goal with a deadline, e.g. "at least 50 % of units hold the Beijing title"."""
+
+    class Measure(models.TextChoices):
+        PILOTS_TITLED = "pilots_titled", _("Share of pilot units holding the title")
+        UNITS_SHARE = "units_share", _("Share of all units holding the title")
+        UNITS_COUNT = "units_count", _("Number of units holding the title")
+
+        @property
+        def is_share(self) -> bool:
+            return self in {self.PILOTS_TITLED, self.UNITS_SHARE}
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="targets", verbose_name=_("programme")
+    )
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
+    level = models.CharField(
+        _("title level"),
+        max_length=20,
+        choices=TitleLevel.choices,
+        help_text=_("Units holding this level or a higher one count towards the target."),
+    )
+    threshold = models.DecimalField(
+        _("threshold"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("A percentage for shares, a number of units for counts."),
+    )
+    deadline = models.DateField(_("deadline"))
+    description = models.TextField(_("description"), blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+    constraint_fields = {"target_code_unique": "code", "target_share_at_most_100": "threshold"}
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["program", "deadline", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "code"], name="target_code_unique"),
+            models.CheckConstraint(condition=Q(threshold__gte=0), name="target_threshold_positive"),
+            models.CheckConstraint(
+                condition=Q(measure="units_count") | Q(threshold__lte=100),
+                name="target_share_at_most_100",
+                violation_error_message=_("A share cannot exceed 100 %."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:program-overview") + f"#target-{self.code}"
+
+
+__all__ = ["Department", "Milestone", "Phase", "Program", "Target"]

@@ -1,0 +1,145 @@
+"""Portal users and their roles."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from programs.scoping import ScopedQuerySet
+
+from .base import ConstraintErrorsOnFields
+from .program import Department
+from .units import CreatingUnit
+
+
+class UserQuerySet(ScopedQuerySet):
+    unit_lookup = "unit"
+
+    def visible_to(self, user: Any) -> Self:
+        """Administrators see every account; everybody else sees only their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        return self.filter(pk=user.pk)
+
+    def editable_by(self, user: Any) -> Self:
+        return self.all() if user.is_authenticated and user.is_administrator else self.none()
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra: Any):  # noqa: E501
+        extra.setdefault("role", User.Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra)
+
+
+class User(ConstraintErrorsOnFields, AbstractUser):
+    """A person who signs in to the portal, with one role that decides what they see."""
+
+    class Role(models.TextChoices):
+        DISTRICT = "district", _("District staff")
+        CLERK = "clerk", _("Unit clerk")
+        PROVIDER = "provider", _("Department provider")
+        EVALUATOR = "evaluator", _("Evaluator")
+        ADMIN = "admin", _("Administrator")
+
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.EVALUATOR
+    )
+    unit = models.ForeignKey(
+        CreatingUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clerks",
+        verbose_name=_("creating unit"),
+        help_text=_("The one unit a clerk works for; empty for every other role."),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="providers",
+        verbose_name=_("department"),
+        help_text=_("The department a provider supplies data for; empty for other roles."),
+    )
+
+    objects = PortalUserManager()
+    constraint_fields = {
+        "user_clerk_has_exactly_one_unit": "unit",
+        "user_provider_has_department": "department",
+    }
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["district", "clerk", "provider", "evaluator", "admin"]),
+                name="user_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(role="clerk") & Q(unit__isnull=False))
+                | (~Q(role="clerk") & Q(unit__isnull=True)),
+                name="user_clerk_has_exactly_one_unit",
+                violation_error_message=_("A unit clerk works for exactly one unit; other roles for none."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(role="provider") & Q(department__isnull=False))
+                | (~Q(role="provider") & Q(department__isnull=True)),
+                name="user_provider_has_department",
+                violation_error_message=_("A department provider belongs to one department; other roles to none."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("home")
+
+    def get_full_name(self) -> str:
+        """Chinese order: family name first, no space between."""
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.role == self.Role.ADMIN
+
+    @property
+    def sees_all_units(self) -> bool:
+        """District staff, providers and administrators read every unit."""
+        return self.is_administrator or self.role in {self.Role.DISTRICT, self.Role.PROVIDER}
+
+    @property
+    def edits_all_units(self) -> bool:
+        return self.is_administrator or self.role == self.Role.DISTRICT
+
+    @property
+    def edits_own_unit(self) -> bool:
+        return self.role == self.Role.CLERK
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.role == self.Role.CLERK and not self.unit_id:
+            errors["unit"] = _("Choose the unit this clerk works for.")
+        if self.role != self.Role.CLERK and self.unit_id:
+            errors["unit"] = _("Only unit clerks belong to a unit.")
+        if self.role == self.Role.PROVIDER and not self.department_id:
+            errors["department"] = _("Choose the department this provider works for.")
+        if self.role != self.Role.PROVIDER and self.department_id:
+            errors["department"] = _("Only department providers belong to a department.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,40 @@
+"""Template helpers used across the portal's pages."""
+
+from __future__ import annotations
+
+from django import forms, template
+from django.http import QueryDict
+from django.utils.html import format_html
+
+register = template.Library()
+
+PHASE_COLOURS = {1: "secondary", 2: "primary", 3: "warning", 4: "success"}
+
+
+@register.filter
+def is_checkbox(bound_field) -> bool:
+    return isinstance(bound_field.field.widget, forms.CheckboxInput)
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key: str, label: str) -> str:
+    """A column header that sorts the list by `key`, and reverses on a second click."""
+    params: QueryDict = context["request"].GET.copy()
+    current = params.get("sort", "")
+    descending = current == key
+    params["sort"] = f"-{key}" if descending else key
+    params.pop("page", None)
+    icon = ""
+    if current in (key, f"-{key}"):
+        icon = "bi-sort-down" if current.startswith("-") else "bi-sort-up"
+    return format_html(
+        '<a class="sort-link" href="?{}">{}{}</a>',
+        params.urlencode(),
+        label,
+        format_html(' <i class="bi {}" aria-hidden="true"></i>', icon) if icon else "",
+    )
+
+
+@register.inclusion_tag("includes/phase_badge.html")
+def phase_badge(phase) -> dict:
+    return {"phase": phase, "colour": PHASE_COLOURS.get(getattr(phase, "order", 0), "light")}

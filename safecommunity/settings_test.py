@@ -1,0 +1,20 @@
+"""Settings for the test suite: the real settings with a fast hasher and plain static files.
+
+The database is whatever `DATABASE_URL` names (SQLite by default), so the same suite runs on
+SQLite and on PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright with live_server
+
+from .settings import *  # noqa: E402,F403
+from .settings import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+ALLOWED_HOSTS = ["*"]
+AXES_ENABLED = True
+LOGGING = {"version": 1, "disable_existing_loggers": False}

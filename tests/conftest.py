@@ -1,0 +1,60 @@
+"""Personas and shared fixtures: district staff, clerks of units A and B, a provider, anonymous."""
+
+from __future__ import annotations
+
+import pytest
+
+from programs.models import User
+from tests.factories import DepartmentFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture
+def unit_a(db):
+    return UnitFactory(code="A01", name="甲镇")
+
+
+@pytest.fixture
+def unit_b(db):
+    return UnitFactory(code="B01", name="乙街道", kind="street")
+
+
+@pytest.fixture
+def district_user(db):
+    return UserFactory(username="district", role=User.Role.DISTRICT, last_name="王", first_name="芳")
+
+
+@pytest.fixture
+def clerk_a(db, unit_a):
+    return UserFactory(username="clerk_a", role=User.Role.CLERK, unit=unit_a)
+
+
+@pytest.fixture
+def clerk_b(db, unit_b):
+    return UserFactory(username="clerk_b", role=User.Role.CLERK, unit=unit_b)
+
+
+@pytest.fixture
+def provider(db):
+    return UserFactory(username="provider", role=User.Role.PROVIDER, department=DepartmentFactory())
+
+
+@pytest.fixture
+def evaluator(db):
+    return UserFactory(username="evaluator", role=User.Role.EVALUATOR)
+
+
+@pytest.fixture
+def admin_user(db):
+    return User.objects.create_superuser("root", "root@example.com", "root-pass-123")
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)` — a test client signed in as `user` (None stays anonymous)."""
+
+    def sign_in(user):
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in

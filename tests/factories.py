@@ -1,0 +1,91 @@
+"""Small factories for test data: a unit, its groups and members, and users of every role."""
+
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+
+from programs.choices import UnitKind
+from programs.models import CreatingUnit, Department, Milestone, Phase, Program, User
+from workgroups.models import Member, WorkGroup, WorkGroupTemplate
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+        django_get_or_create = ("code",)
+
+    code = "test-programme"
+    name = "测试区安全社区创建工作"
+    start_date = factory.LazyFunction(lambda: timezone.localdate().replace(month=1, day=1))
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phase
+
+    program = factory.SubFactory(ProgramFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"阶段{n + 1}")
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    phase = factory.SubFactory(PhaseFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"里程碑{n + 1}")
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    name = factory.Sequence(lambda n: f"测试部门{n}")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CreatingUnit
+
+    program = factory.SubFactory(ProgramFactory)
+    code = factory.Sequence(lambda n: f"U{n:03d}")
+    name = factory.Sequence(lambda n: f"测试镇{n}")
+    kind = UnitKind.TOWN
+    population = 30000
+
+
+class WorkGroupTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkGroupTemplate
+
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"模板工作组{n + 1}")
+
+
+class WorkGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkGroup
+
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"工作组{n}")
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    unit = factory.SubFactory(UnitFactory)
+    body = Member.Body.COMMITTEE
+    name = factory.Sequence(lambda n: f"成员{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = User.Role.DISTRICT
+    password = factory.django.Password("test-pass-123")

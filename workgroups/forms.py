@@ -1,0 +1,70 @@
+"""Forms with which clerks and district staff keep a unit's organisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import CreatingUnit
+from safecommunity.forms import StyledFormMixin
+from workgroups.models import Member, WorkGroup, WorkGroupTemplate
+
+
+class UnitRowForm(StyledFormMixin, forms.ModelForm):
+    """A form for one row of a unit. The view fixes the unit; constraints that involve it
+    (one group per template, one person once per group …) are still checked here so the
+    user sees a message instead of a database error."""
+
+    fixed_fields = ("unit",)
+
+    def __init__(self, *args: Any, unit: CreatingUnit | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if unit is not None:
+            self.instance.unit = unit
+        self.unit = self.instance.unit
+
+    def _get_validation_exclusions(self) -> set[str]:
+        return super()._get_validation_exclusions() - set(self.fixed_fields)
+
+
+class WorkGroupForm(UnitRowForm):
+    class Meta:
+        model = WorkGroup
+        fields = ["name", "lead", "duties", "sort_order"]
+        widgets = {"duties": forms.Textarea(attrs={"rows": 3})}
+
+
+class AddGroupsFromTemplatesForm(StyledFormMixin, forms.Form):
+    templates = forms.ModelMultipleChoiceField(
+        label=_("Standard work groups"),
+        queryset=WorkGroupTemplate.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one group.")},
+    )
+
+    def __init__(self, *args: Any, templates, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["templates"].queryset = templates
+
+
+class MemberForm(UnitRowForm):
+    class Meta:
+        model = Member
+        fields = ["body", "group", "name", "role", "position", "organisation", "phone", "sort_order"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = WorkGroup.objects.filter(unit=self.unit).active()
+        self.fields["group"].required = False
+        self.fields["group"].help_text = _("Only for members of a work group.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        body, group = cleaned.get("body"), cleaned.get("group")
+        if body == Member.Body.GROUP and not group and "group" not in self.errors:
+            self.add_error("group", _("Choose the work group."))
+        if body and body != Member.Body.GROUP:
+            cleaned["group"] = None
+        return cleaned

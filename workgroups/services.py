@@ -1,0 +1,48 @@
+"""Use cases that touch several rows of a unit's organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from programs.models import CreatingUnit
+from workgroups.models import WorkGroup, WorkGroupTemplate
+
+
+@transaction.atomic
+def unit_add_groups_from_templates(
+    *, unit: CreatingUnit, templates: Iterable[WorkGroupTemplate]
+) -> list[WorkGroup]:
+    """Give the unit a group for each template; a dropped group of that template comes back.
+
+    Templates the unit already has an active group for are left alone, so calling this twice
+    changes nothing.
+    """
+    existing = {g.template_id: g for g in WorkGroup.objects.filter(unit=unit, template__isnull=False)}
+    added: list[WorkGroup] = []
+    for template in templates:
+        group = existing.get(template.pk)
+        if group is None:
+            group = WorkGroup(
+                unit=unit,
+                template=template,
+                name=template.name,
+                lead=template.lead,
+                duties=template.duties,
+                sort_order=template.number,
+            )
+            group.full_clean()
+            group.save()
+        elif group.is_active:
+            continue
+        else:
+            group.restore()
+        added.append(group)
+    return added
+
+
+def unit_missing_templates(unit: CreatingUnit):
+    """Offered templates the unit has no active group for (dropped ones can be restored)."""
+    held = WorkGroup.objects.filter(unit=unit, template__isnull=False).active()
+    return WorkGroupTemplate.objects.filter(is_active=True).exclude(pk__in=held.values("template"))

@@ -1,0 +1,189 @@
+"""Pages that change a unit's organisation: its work groups and the people in them.
+
+Every view finds its unit, group or member through `editable_by(user)`, so a clerk reaching
+for another unit, or a reader reaching for an edit page, gets 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import CreateView, DeleteView, FormView, TemplateView, UpdateView
+
+from programs.models import CreatingUnit
+from workgroups.forms import AddGroupsFromTemplatesForm, MemberForm, WorkGroupForm
+from workgroups.models import Member, WorkGroup, WorkGroupError
+from workgroups.services import unit_add_groups_from_templates, unit_missing_templates
+
+
+class EditableUnitMixin:
+    """Resolve `code` in the URL to a unit the user may edit (else 404)."""
+
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.unit = get_object_or_404(CreatingUnit.objects.editable_by(request.user), code=kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "unit": self.unit}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "unit": self.unit}
+
+    def get_success_url(self) -> str:
+        return self.unit.get_absolute_url()
+
+
+class EditableRowMixin:
+    """Find the group or member named in the URL among those the user may edit (else 404)."""
+
+    model: type
+    request: HttpRequest
+
+    def get_queryset(self) -> QuerySet:
+        return self.model.objects.editable_by(self.request.user).select_related("unit")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "unit": self.object.unit}
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
+
+class WorkGroupAddView(EditableUnitMixin, FormView):
+    """Add standard groups the unit does not have yet (or bring back dropped ones)."""
+
+    template_name = "workgroups/group_add.html"
+    form_class = AddGroupsFromTemplatesForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        del kwargs["unit"]
+        return {**kwargs, "templates": unit_missing_templates(self.unit)}
+
+    def form_valid(self, form: AddGroupsFromTemplatesForm) -> HttpResponse:
+        added = unit_add_groups_from_templates(unit=self.unit, templates=form.cleaned_data["templates"])
+        messages.success(self.request, _("%(count)d work group(s) added.") % {"count": len(added)})
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class WorkGroupCreateCustomView(EditableUnitMixin, CreateView):
+    """Set up a group of the unit's own, outside the 14 standard ones."""
+
+    model = WorkGroup
+    form_class = WorkGroupForm
+    template_name = "workgroups/group_form.html"
+
+    def form_valid(self, form: WorkGroupForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Work group “%(name)s” added.") % {"name": self.object.name})
+        return response
+
+
+class WorkGroupUpdateView(EditableRowMixin, UpdateView):
+    model = WorkGroup
+    form_class = WorkGroupForm
+    template_name = "workgroups/group_form.html"
+
+    def form_valid(self, form: WorkGroupForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Work group “%(name)s” saved.") % {"name": self.object.name})
+        return response
+
+
+class GroupTransitionView(EditableRowMixin, View):
+    """POST-only: apply one transition to a group, then return to the unit's page."""
+
+    model = WorkGroup
+    transition: str
+    done_message: Any  # a lazy translation with a %(name)s placeholder
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        group: WorkGroup = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            getattr(group, self.transition)()
+        except WorkGroupError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, str(self.done_message) % {"name": group.name})
+        return redirect(group.unit.get_absolute_url() + "#groups")
+
+
+class WorkGroupDropView(GroupTransitionView, TemplateView):
+    """Ask, then drop the group; it stays on record with its members and can be restored."""
+
+    transition = "drop"
+    done_message = gettext_lazy(
+        "Work group “%(name)s” dropped. It stays on record and can be restored."
+    )
+    template_name = "workgroups/group_confirm_drop.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.object = get_object_or_404(self.get_queryset().active(), pk=pk)
+        return self.render_to_response(self.get_context_data(group=self.object))
+
+
+class WorkGroupRestoreView(GroupTransitionView):
+    transition = "restore"
+    done_message = gettext_lazy("Work group “%(name)s” restored.")
+
+
+class MemberCreateView(EditableUnitMixin, CreateView):
+    """Add a person to the committee, the office or a work group (`?body=` / `?group=`)."""
+
+    model = Member
+    form_class = MemberForm
+    template_name = "workgroups/member_form.html"
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        group_id = self.request.GET.get("group", "")
+        if group_id.isdigit():
+            initial.update(body=Member.Body.GROUP, group=group_id)
+        elif self.request.GET.get("body") in Member.Body.values:
+            initial["body"] = self.request.GET["body"]
+        return initial
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
+    def form_valid(self, form: MemberForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("%(name)s added.") % {"name": self.object.name})
+        return response
+
+
+class MemberUpdateView(EditableRowMixin, UpdateView):
+    model = Member
+    form_class = MemberForm
+    template_name = "workgroups/member_form.html"
+
+    def form_valid(self, form: MemberForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("%(name)s saved.") % {"name": self.object.name})
+        return response
+
+
+class MemberDeleteView(EditableRowMixin, DeleteView):
+    """Ask, then remove a person; the change history keeps the record."""
+
+    model = Member
+    template_name = "workgroups/member_confirm_delete.html"
+
+    def get_success_url(self) -> str:
+        return self.object.unit.get_absolute_url()
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        name = self.object.name
+        response = super().form_valid(form)
+        messages.success(self.request, _("%(name)s removed.") % {"name": name})
+        return response
