@@ -18,10 +18,17 @@ from programs.services import reference_data_load
 from workgroups.models import Member, WorkGroupTemplate
 from workgroups.services import unit_add_groups_from_templates
 
-DEMO_PASSWORD = "demo-2025"  # noqa: S105 - printed for the demo; never used in production
+DEMO_PASSWORD = "demo-2025"
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红玉兰志新海波宁燕鹏辉晨雪琳峰浩宇欣怡佳颖凯健"
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+    "苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史"
+    "顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红玉兰志"
+    "新海波宁燕鹏辉晨雪琳峰浩宇欣怡佳颖凯健"
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,11 @@ DEMO_ACCOUNTS = [
     DemoAccount("evaluator", User.Role.EVALUATOR, "孙", "建国"),
 ]
 
-POSITIONS = {"town": ("镇长", "副镇长"), "street": ("主任", "副主任"), "zone": ("管委会主任", "副主任")}
+POSITIONS = {
+    "town": ("镇长", "副镇长"),
+    "street": ("主任", "副主任"),
+    "zone": ("管委会主任", "副主任"),
+}
 
 
 def _name(rng: random.Random) -> str:
@@ -82,33 +93,89 @@ def _dress_unit(unit: CreatingUnit, templates, phases: dict[int, Phase]) -> None
         unit.population_year = 2024
     unit.joined_on = unit.joined_on or date(2025, 3, 15 if unit.is_pilot else 28)
     # Pilots are furthest along; most units are implementing; a few zones are still starting.
-    order = 4 if unit.is_pilot else (1 if unit.kind == "zone" and rng.random() < 0.5 else rng.choice((2, 2, 2, 3)))
+    order = (
+        4
+        if unit.is_pilot
+        else (1 if unit.kind == "zone" and rng.random() < 0.5 else rng.choice((2, 2, 2, 3)))
+    )
     unit.current_phase = phases.get(order, unit.current_phase)
     unit.save()
 
     bulk_create_with_history(
         [
-            Member(unit=unit, body=Member.Body.COMMITTEE, name=unit.head_name, role=Member.Role.CHAIR, position=head, sort_order=1),
+            Member(
+                unit=unit,
+                body=Member.Body.COMMITTEE,
+                name=unit.head_name,
+                role=Member.Role.CHAIR,
+                position=head,
+                sort_order=1,
+            ),
             *[
-                Member(unit=unit, body=Member.Body.COMMITTEE, name=_name(rng), role=Member.Role.DEPUTY, position=deputy, sort_order=2)
+                Member(
+                    unit=unit,
+                    body=Member.Body.COMMITTEE,
+                    name=_name(rng),
+                    role=Member.Role.DEPUTY,
+                    position=deputy,
+                    sort_order=2,
+                )
                 for _ in range(2)
             ],
             *[
-                Member(unit=unit, body=Member.Body.COMMITTEE, name=_name(rng), role=Member.Role.MEMBER, organisation=org, sort_order=3)
+                Member(
+                    unit=unit,
+                    body=Member.Body.COMMITTEE,
+                    name=_name(rng),
+                    role=Member.Role.MEMBER,
+                    organisation=org,
+                    sort_order=3,
+                )
                 for org in ("派出所", "社区卫生服务中心", "中心小学", "安全生产科")
             ],
-            Member(unit=unit, body=Member.Body.OFFICE, name=unit.contact_name, role=Member.Role.CHAIR, position="办公室主任", phone=unit.contact_phone, sort_order=1),
-            Member(unit=unit, body=Member.Body.OFFICE, name=_name(rng), role=Member.Role.CONTACT, phone=_phone(rng), sort_order=2),
+            Member(
+                unit=unit,
+                body=Member.Body.OFFICE,
+                name=unit.contact_name,
+                role=Member.Role.CHAIR,
+                position="办公室主任",
+                phone=unit.contact_phone,
+                sort_order=1,
+            ),
+            Member(
+                unit=unit,
+                body=Member.Body.OFFICE,
+                name=_name(rng),
+                role=Member.Role.CONTACT,
+                phone=_phone(rng),
+                sort_order=2,
+            ),
         ],
         Member,
     )
     groups = unit_add_groups_from_templates(unit=unit, templates=templates)
     bulk_create_with_history(
         [
-            Member(unit=unit, body=Member.Body.GROUP, group=group, name=name, role=role, phone=_phone(rng) if role != Member.Role.MEMBER else "", sort_order=n)
+            Member(
+                unit=unit,
+                body=Member.Body.GROUP,
+                group=group,
+                name=name,
+                role=role,
+                phone=_phone(rng) if role != Member.Role.MEMBER else "",
+                sort_order=n,
+            )
             for group in groups
             for n, (name, role) in enumerate(
-                _unique_people(rng, (Member.Role.CHAIR, Member.Role.MEMBER, Member.Role.MEMBER, Member.Role.CONTACT)),
+                _unique_people(
+                    rng,
+                    (
+                        Member.Role.CHAIR,
+                        Member.Role.MEMBER,
+                        Member.Role.MEMBER,
+                        Member.Role.CONTACT,
+                    ),
+                ),
                 start=1,
             )
         ],

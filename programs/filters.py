@@ -33,7 +33,7 @@ class UnitFilter(django_filters.FilterSet):
         fields=(
             ("code", "code"),
             ("name", "name"),
-            ("kind", "kind"),
+            ("kind_rank", "kind"),
             ("population", "population"),
             ("current_phase__order", "phase"),
             ("group_count", "groups"),
@@ -42,7 +42,7 @@ class UnitFilter(django_filters.FilterSet):
         field_labels={
             "code": _("Code"),
             "name": _("Name"),
-            "kind": _("Kind"),
+            "kind_rank": _("Kind"),
             "population": _("Population"),
             "current_phase__order": _("Phase"),
             "group_count": _("Work groups"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from programs.models import CreatingUnit
-from safecommunity.forms import StyledFormMixin
+from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
 
 CLERK_UNIT_FIELDS = [
     "head_name",
@@ -28,8 +28,10 @@ DISTRICT_UNIT_FIELDS = [
 ]
 
 
-class UnitProfileForm(StyledFormMixin, forms.ModelForm):
+class UnitProfileForm(FixedFieldsValidationMixin, StyledFormMixin, forms.ModelForm):
     """What a clerk keeps up to date about the unit: head, contact, population, address."""
+
+    fixed_fields = ("program",)
 
     class Meta:
         model = CreatingUnit

@@ -39,7 +39,7 @@ def reference_data_load() -> Counter:
             Department,
             created,
             {"name": name},
-            duties=f"{duties}\n{ref.ALL_DEPARTMENTS_DUTY}",
+            duties=duties,
             surveillance_data=data,
             sort_order=order,
         )
@@ -58,9 +58,13 @@ def reference_data_load() -> Counter:
     program = _ensure(Program, created, {"code": program_fields.pop("code")}, **program_fields)
     first_phase = None
     for order, name, description, milestones in ref.PHASES:
-        phase = _ensure(Phase, created, {"program": program, "order": order}, name=name, description=description)
+        phase = _ensure(
+            Phase, created, {"program": program, "order": order}, name=name, description=description
+        )
         first_phase = first_phase or phase
-        for m_order, (m_name, m_description, due, required, evidence) in enumerate(milestones, start=1):
+        for m_order, (m_name, m_description, due, required, evidence) in enumerate(
+            milestones, start=1
+        ):
             _ensure(
                 Milestone,
                 created,

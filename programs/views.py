@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -41,7 +41,7 @@ class UnitListView(ListView):
             CreatingUnit.objects.visible_to(self.request.user)
             .select_related("current_phase")
             .with_counts()
-            .order_by("code")
+            .in_plan_order()
         )
         self.filterset = UnitFilter(self.request.GET, queryset=units, user=self.request.user)
         return self.filterset.qs
@@ -49,8 +49,11 @@ class UnitListView(ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
-        context["total"] = context["paginator"].count if context["paginator"] else len(context["units"])
+        context["total"] = (
+            context["paginator"].count if context["paginator"] else len(context["units"])
+        )
         context["querystring_without_page"] = _without(self.request.GET, "page")
+        context["phase_summary"] = phase_summary(self.filterset.qs, context["total"])
         return context
 
 
@@ -76,15 +79,21 @@ class UnitDetailView(UnitScopeMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         unit: CreatingUnit = self.object
-        members = list(Member.objects.filter(unit=unit, group__isnull=True).order_by("sort_order", "pk"))
+        members = list(
+            Member.objects.filter(unit=unit, group__isnull=True).order_by("sort_order", "pk")
+        )
         groups = list(
             WorkGroup.objects.filter(unit=unit)
             .select_related("template")
-            .prefetch_related(Prefetch("members", queryset=Member.objects.order_by("sort_order", "pk")))
+            .prefetch_related(
+                Prefetch("members", queryset=Member.objects.order_by("sort_order", "pk"))
+            )
             .order_by("status", "sort_order", "name")
         )
         context.update(
-            can_edit=CreatingUnit.objects.editable_by(self.request.user).filter(pk=unit.pk).exists(),
+            can_edit=CreatingUnit.objects.editable_by(self.request.user)
+            .filter(pk=unit.pk)
+            .exists(),
             bodies=[
                 (label, body, [m for m in members if m.body == body])
                 for body, label in Member.Body.choices
@@ -136,7 +145,7 @@ class UnitHistoryView(UnitScopeMixin, DetailView):
 
 
 class ProgramOverviewView(TemplateView):
-    """The programme as the plan sets it out: phases and milestones, targets, departments, groups."""
+    """The programme as the plan sets it out: phases, milestones, targets, departments, groups."""
 
     template_name = "programs/program_overview.html"
 
@@ -155,6 +164,25 @@ class ProgramOverviewView(TemplateView):
             templates=WorkGroupTemplate.objects.visible_to(user),
         )
         return context
+
+
+def phase_summary(units: QuerySet[CreatingUnit], total: int) -> list[dict[str, Any]]:
+    """How many of these units stand in each phase, in one grouped query."""
+    rows = (
+        units.order_by()
+        .values("current_phase__order", "current_phase__name")
+        .annotate(count=Count("pk"))
+        .order_by("current_phase__order")
+    )
+    return [
+        {
+            "order": row["current_phase__order"],
+            "name": row["current_phase__name"],
+            "count": row["count"],
+            "percent": round(100 * row["count"] / total, 1) if total else 0,
+        }
+        for row in rows
+    ]
 
 
 def _without(params, key: str) -> str:

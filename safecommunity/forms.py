@@ -40,6 +40,20 @@ class StyledFormMixin:
                 widget.attrs["aria-invalid"] = "true"
 
 
+class FixedFieldsValidationMixin:
+    """For a model form whose view fixes some fields (a member's unit, a unit's programme).
+
+    Django leaves fields that are not on the form out of model validation, so a constraint
+    over them (one name per programme, one person once per group …) would only surface as a
+    database error. Naming them in `fixed_fields` keeps them in, and the user gets a message.
+    """
+
+    fixed_fields: tuple[str, ...] = ()
+
+    def _get_validation_exclusions(self) -> set[str]:
+        return super()._get_validation_exclusions() - set(self.fixed_fields)
+
+
 class PortalFormRenderer(TemplatesSetting):
     """Render `{{ form }}` and `{{ field.as_field_group }}` with the portal's templates."""
 

@@ -8,7 +8,9 @@ from django.shortcuts import render
 
 
 def locked_out(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
 ) -> HttpResponse:
     """What django-axes answers after too many wrong passwords: a page that says how long."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from programs.models import User
@@ -20,7 +22,9 @@ def unit_b(db):
 
 @pytest.fixture
 def district_user(db):
-    return UserFactory(username="district", role=User.Role.DISTRICT, last_name="王", first_name="芳")
+    return UserFactory(
+        username="district", role=User.Role.DISTRICT, last_name="王", first_name="芳"
+    )
 
 
 @pytest.fixture
@@ -58,3 +62,30 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+# --- Real browser: Debian's Chromium driven by Playwright (its own browser download is unavailable)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1366, "height": 900}}

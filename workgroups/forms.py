@@ -8,14 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import CreatingUnit
-from safecommunity.forms import StyledFormMixin
+from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
 
 
-class UnitRowForm(StyledFormMixin, forms.ModelForm):
+class UnitRowForm(FixedFieldsValidationMixin, StyledFormMixin, forms.ModelForm):
     """A form for one row of a unit. The view fixes the unit; constraints that involve it
-    (one group per template, one person once per group …) are still checked here so the
-    user sees a message instead of a database error."""
+    (one group per template, one person once per group …) are still checked."""
 
     fixed_fields = ("unit",)
 
@@ -24,9 +23,6 @@ class UnitRowForm(StyledFormMixin, forms.ModelForm):
         if unit is not None:
             self.instance.unit = unit
         self.unit = self.instance.unit
-
-    def _get_validation_exclusions(self) -> set[str]:
-        return super()._get_validation_exclusions() - set(self.fixed_fields)
 
 
 class WorkGroupForm(UnitRowForm):
@@ -52,7 +48,16 @@ class AddGroupsFromTemplatesForm(StyledFormMixin, forms.Form):
 class MemberForm(UnitRowForm):
     class Meta:
         model = Member
-        fields = ["body", "group", "name", "role", "position", "organisation", "phone", "sort_order"]
+        fields = [
+            "body",
+            "group",
+            "name",
+            "role",
+            "position",
+            "organisation",
+            "phone",
+            "sort_order",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -62,9 +67,7 @@ class MemberForm(UnitRowForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        body, group = cleaned.get("body"), cleaned.get("group")
-        if body == Member.Body.GROUP and not group and "group" not in self.errors:
-            self.add_error("group", _("Choose the work group."))
+        body = cleaned.get("body")
         if body and body != Member.Body.GROUP:
             cleaned["group"] = None
         return cleaned

@@ -48,9 +48,7 @@ class WorkGroupTemplate(ConstraintErrorsOnFields, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["number"], name="workgrouptemplate_number_unique"),
             models.UniqueConstraint(fields=["name"], name="workgrouptemplate_name_unique"),
-            models.CheckConstraint(
-                condition=~Q(name=""), name="workgrouptemplate_name_not_empty"
-            ),
+            models.CheckConstraint(condition=~Q(name=""), name="workgrouptemplate_name_not_empty"),
         ]
 
     def __str__(self) -> str:
@@ -188,10 +186,8 @@ class Member(ConstraintErrorsOnFields, models.Model):
         related_name="members",
         verbose_name=_("work group"),
     )
-    name = models.CharField(_("name"), max_length=50, validators=[validate_not_blank])
-    role = models.CharField(
-        _("role"), max_length=10, choices=Role.choices, default=Role.MEMBER
-    )
+    name = models.CharField(_("full name"), max_length=50, validators=[validate_not_blank])
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     position = models.CharField(_("position"), max_length=100, blank=True)
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
@@ -226,7 +222,9 @@ class Member(ConstraintErrorsOnFields, models.Model):
                 condition=(Q(body="group") & Q(group__isnull=False))
                 | (~Q(body="group") & Q(group__isnull=True)),
                 name="member_group_matches_body",
-                violation_error_message=_("Work-group members need a group; others must not have one."),
+                violation_error_message=_(
+                    "Work-group members need a group; others must not have one."
+                ),
             ),
             models.CheckConstraint(condition=~Q(name=""), name="member_name_not_empty"),
         ]

@@ -19,7 +19,9 @@ def unit_add_groups_from_templates(
     Templates the unit already has an active group for are left alone, so calling this twice
     changes nothing.
     """
-    existing = {g.template_id: g for g in WorkGroup.objects.filter(unit=unit, template__isnull=False)}
+    existing = {
+        g.template_id: g for g in WorkGroup.objects.filter(unit=unit, template__isnull=False)
+    }
     added: list[WorkGroup] = []
     for template in templates:
         group = existing.get(template.pk)

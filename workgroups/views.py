@@ -30,7 +30,9 @@ class EditableUnitMixin:
     kwargs: dict[str, Any]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.unit = get_object_or_404(CreatingUnit.objects.editable_by(request.user), code=kwargs["code"])
+        self.unit = get_object_or_404(
+            CreatingUnit.objects.editable_by(request.user), code=kwargs["code"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -71,7 +73,9 @@ class WorkGroupAddView(EditableUnitMixin, FormView):
         return {**kwargs, "templates": unit_missing_templates(self.unit)}
 
     def form_valid(self, form: AddGroupsFromTemplatesForm) -> HttpResponse:
-        added = unit_add_groups_from_templates(unit=self.unit, templates=form.cleaned_data["templates"])
+        added = unit_add_groups_from_templates(
+            unit=self.unit, templates=form.cleaned_data["templates"]
+        )
         messages.success(self.request, _("%(count)d work group(s) added.") % {"count": len(added)})
         return HttpResponseRedirect(self.get_success_url())
 
@@ -85,7 +89,9 @@ class WorkGroupCreateCustomView(EditableUnitMixin, CreateView):
 
     def form_valid(self, form: WorkGroupForm) -> HttpResponse:
         response = super().form_valid(form)
-        messages.success(self.request, _("Work group “%(name)s” added.") % {"name": self.object.name})
+        messages.success(
+            self.request, _("Work group “%(name)s” added.") % {"name": self.object.name}
+        )
         return response
 
 
@@ -96,7 +102,9 @@ class WorkGroupUpdateView(EditableRowMixin, UpdateView):
 
     def form_valid(self, form: WorkGroupForm) -> HttpResponse:
         response = super().form_valid(form)
-        messages.success(self.request, _("Work group “%(name)s” saved.") % {"name": self.object.name})
+        messages.success(
+            self.request, _("Work group “%(name)s” saved.") % {"name": self.object.name}
+        )
         return response
 
 

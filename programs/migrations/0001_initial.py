@@ -423,6 +423,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('measure', 'units_count'), ('threshold__lte', 100), _connector='OR'), name='target_share_at_most_100', violation_error_message='A share cannot exceed 100 %.'),
+            constraint=models.CheckConstraint(condition=models.Q(('measure', 'units_count'), ('threshold__lte', 100), _connector='OR'), name='target_share_at_most_100', violation_error_message='A share is a percentage and cannot exceed 100.'),
         ),
     ]

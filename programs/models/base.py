@@ -28,7 +28,11 @@ class ConstraintErrorsOnFields:
                     constraint.validate(model_class, self, exclude=exclude, using=using)
                 except ValidationError as error:
                     field = self.constraint_fields.get(constraint.name)
-                    if field is None and getattr(constraint, "fields", ()) and error.code == "unique":
+                    if (
+                        field is None
+                        and getattr(constraint, "fields", ())
+                        and error.code == "unique"
+                    ):
                         field = constraint.fields[-1]
                     if field is None or field in exclude:
                         field = NON_FIELD_ERRORS

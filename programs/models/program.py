@@ -38,9 +38,7 @@ class Department(ConstraintErrorsOnFields, models.Model):
         ordering = ["sort_order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["name"], name="department_name_unique"),
-            models.CheckConstraint(
-                condition=~Q(name=""), name="department_name_not_empty"
-            ),
+            models.CheckConstraint(condition=~Q(name=""), name="department_name_not_empty"),
         ]
 
     def __str__(self) -> str:
@@ -144,7 +142,9 @@ class Milestone(ConstraintErrorsOnFields, models.Model):
     required_for_gate = models.BooleanField(
         _("required for the phase gate"),
         default=True,
-        help_text=_("A unit moves to the next phase only when every required milestone is accepted."),
+        help_text=_(
+            "A unit moves to the next phase only when every required milestone is accepted."
+        ),
     )
     evidence_required = models.BooleanField(_("evidence required"), default=False)
 
@@ -159,9 +159,7 @@ class Milestone(ConstraintErrorsOnFields, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["phase", "order"], name="milestone_order_unique"),
             models.UniqueConstraint(fields=["phase", "name"], name="milestone_name_unique"),
-            models.CheckConstraint(
-                condition=~Q(name=""), name="milestone_name_not_empty"
-            ),
+            models.CheckConstraint(condition=~Q(name=""), name="milestone_name_not_empty"),
         ]
 
     def __str__(self) -> str:
@@ -219,7 +217,7 @@ class Target(ConstraintErrorsOnFields, models.Model):
             models.CheckConstraint(
                 condition=Q(measure="units_count") | Q(threshold__lte=100),
                 name="target_share_at_most_100",
-                violation_error_message=_("A share cannot exceed 100 %."),
+                violation_error_message=_("A share is a percentage and cannot exceed 100."),
             ),
         ]
 

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,14 @@ UNIT_CODE_VALIDATOR = RegexValidator(
 class CreatingUnitQuerySet(ScopedQuerySet):
     unit_lookup = "pk"
 
+    def in_plan_order(self) -> Self:
+        """Towns, then street offices, then zones, each by code — the plan's own order."""
+        rank = Case(
+            *(When(kind=kind, then=Value(n)) for n, kind in enumerate(UnitKind.values)),
+            default=Value(len(UnitKind.values)),
+        )
+        return self.alias(kind_rank=rank).order_by("kind_rank", "code")
+
     def with_counts(self) -> Self:
         """Annotate active work groups and members, each in one correlated subquery."""
         work_group = apps.get_model("workgroups", "WorkGroup")
@@ -41,7 +49,7 @@ class CreatingUnitQuerySet(ScopedQuerySet):
 
         return self.annotate(
             group_count=count_of(work_group.objects.filter(status=work_group.Status.ACTIVE)),
-            member_count=count_of(member.objects.all()),
+            member_count=count_of(member.objects.exclude(group__status=work_group.Status.DROPPED)),
         )
 
 
@@ -61,7 +69,9 @@ class CreatingUnit(ConstraintErrorsOnFields, models.Model):
     name_confirmed = models.BooleanField(
         _("name confirmed"),
         default=True,
-        help_text=_("Unticked for placeholder units whose official name the office has yet to enter."),
+        help_text=_(
+            "Unticked for placeholder units whose official name the office has yet to enter."
+        ),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=UnitKind.choices)
     population = models.IntegerField(
@@ -102,6 +112,7 @@ class CreatingUnit(ConstraintErrorsOnFields, models.Model):
     objects = CreatingUnitQuerySet.as_manager()
     history = HistoricalRecords()
     constraint_fields = {
+        "unit_code_unique": "code",
         "unit_name_unique_in_program": "name",
         "unit_population_not_negative": "population",
         "unit_area_not_negative": "area_km2",
@@ -135,9 +146,7 @@ class CreatingUnit(ConstraintErrorsOnFields, models.Model):
                 name="unit_area_not_negative",
             ),
             models.CheckConstraint(condition=Q(batch__gte=1), name="unit_batch_positive"),
-            models.CheckConstraint(
-                condition=Q(kind__in=UnitKind.values), name="unit_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=UnitKind.values), name="unit_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -148,8 +157,6 @@ class CreatingUnit(ConstraintErrorsOnFields, models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.code:
-            self.code = self.code.strip().upper()
         if (
             self.current_phase_id
             and self.program_id

@@ -34,7 +34,9 @@ class UserQuerySet(ScopedQuerySet):
 
 
 class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
-    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra: Any):  # noqa: E501
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ):
         extra.setdefault("role", User.Role.ADMIN)
         return super().create_superuser(username, email, password, **extra)
 
@@ -49,9 +51,7 @@ class User(ConstraintErrorsOnFields, AbstractUser):
         EVALUATOR = "evaluator", _("Evaluator")
         ADMIN = "admin", _("Administrator")
 
-    role = models.CharField(
-        _("role"), max_length=20, choices=Role.choices, default=Role.EVALUATOR
-    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EVALUATOR)
     unit = models.ForeignKey(
         CreatingUnit,
         on_delete=models.PROTECT,
@@ -89,13 +89,17 @@ class User(ConstraintErrorsOnFields, AbstractUser):
                 condition=(Q(role="clerk") & Q(unit__isnull=False))
                 | (~Q(role="clerk") & Q(unit__isnull=True)),
                 name="user_clerk_has_exactly_one_unit",
-                violation_error_message=_("A unit clerk works for exactly one unit; other roles for none."),
+                violation_error_message=_(
+                    "A unit clerk works for exactly one unit; other roles for none."
+                ),
             ),
             models.CheckConstraint(
                 condition=(Q(role="provider") & Q(department__isnull=False))
                 | (~Q(role="provider") & Q(department__isnull=True)),
                 name="user_provider_has_department",
-                violation_error_message=_("A department provider belongs to one department; other roles to none."),
+                violation_error_message=_(
+                    "A department provider belongs to one department; other roles to none."
+                ),
             ),
         ]
 

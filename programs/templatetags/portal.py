@@ -35,6 +35,11 @@ def sort_header(context, key: str, label: str) -> str:
     )
 
 
+@register.filter
+def phase_colour(order: int | None) -> str:
+    return PHASE_COLOURS.get(order or 0, "light")
+
+
 @register.inclusion_tag("includes/phase_badge.html")
 def phase_badge(phase) -> dict:
     return {"phase": phase, "colour": PHASE_COLOURS.get(getattr(phase, "order", 0), "light")}

@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('body', models.CharField(choices=[('committee', 'Promotion committee'), ('office', 'Committee office'), ('group', 'Work group')], max_length=10, verbose_name='belongs to')),
-                ('name', models.CharField(max_length=50, validators=[programs.validators.validate_not_blank], verbose_name='name')),
+                ('name', models.CharField(max_length=50, validators=[programs.validators.validate_not_blank], verbose_name='full name')),
                 ('role', models.CharField(choices=[('chair', 'Chair / leader'), ('deputy', 'Deputy'), ('member', 'Member'), ('contact', 'Contact person')], default='member', max_length=10, verbose_name='role')),
                 ('position', models.CharField(blank=True, max_length=100, verbose_name='position')),
                 ('organisation', models.CharField(blank=True, max_length=100, verbose_name='organisation')),
@@ -143,7 +143,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('body', models.CharField(choices=[('committee', 'Promotion committee'), ('office', 'Committee office'), ('group', 'Work group')], max_length=10, verbose_name='belongs to')),
-                ('name', models.CharField(max_length=50, validators=[programs.validators.validate_not_blank], verbose_name='name')),
+                ('name', models.CharField(max_length=50, validators=[programs.validators.validate_not_blank], verbose_name='full name')),
                 ('role', models.CharField(choices=[('chair', 'Chair / leader'), ('deputy', 'Deputy'), ('member', 'Member'), ('contact', 'Contact person')], default='member', max_length=10, verbose_name='role')),
                 ('position', models.CharField(blank=True, max_length=100, verbose_name='position')),
                 ('organisation', models.CharField(blank=True, max_length=100, verbose_name='organisation')),

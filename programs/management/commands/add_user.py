@@ -23,8 +23,17 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="omit to be asked for it")
         parser.add_argument("--name", default="", help="full name, family name first (e.g. 王芳)")
 
-    def handle(self, *args, username: str, role: str, unit: str | None, department: str | None,
-               password: str | None, name: str, **options) -> None:
+    def handle(
+        self,
+        *args,
+        username: str,
+        role: str,
+        unit: str | None,
+        department: str | None,
+        password: str | None,
+        name: str,
+        **options,
+    ) -> None:
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A user named {username!r} already exists.")
         user = User(username=username, role=role, last_name=name[:1], first_name=name[1:])
@@ -42,6 +51,10 @@ class Command(BaseCommand):
         try:
             user.full_clean()
         except ValidationError as error:
-            raise CommandError("; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())) from error
+            raise CommandError(
+                "; ".join(
+                    f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items()
+                )
+            ) from error
         user.save()
         self.stdout.write(self.style.SUCCESS(f"Created {user.get_role_display()} {username}."))

@@ -10,9 +10,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         accounts = demo_data_load()
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ as:"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ as:")
+        )
         for account in accounts:
             where = account.unit_code or account.department
             self.stdout.write(
-                f"  {account.username:<10} {DEMO_PASSWORD}   {account.role}{' · ' + where if where else ''}"
+                f"  {account.username:<10} {DEMO_PASSWORD}   {account.role}"
+                + (f" · {where}" if where else "")
             )

@@ -6,7 +6,7 @@ from programs.services import reference_data_load
 
 
 class Command(BaseCommand):
-    help = "Load departments, work-group templates, the programme, phases, milestones, units and targets."
+    help = "Load departments, work-group templates, the programme, its phases, units and targets."
 
     def handle(self, *args, **options) -> None:
         created = reference_data_load()

@@ -1,0 +1,152 @@
+"""`manage.py add_user` and `manage.py load_demo_data`."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from programs.demo import DEMO_PASSWORD
+from programs.models import CreatingUnit, User
+from tests.factories import DepartmentFactory, UserFactory
+from workgroups.models import Member, WorkGroup
+
+pytestmark = pytest.mark.django_db
+
+
+def add_user(*args: str) -> str:
+    out = StringIO()
+    call_command("add_user", *args, stdout=out)
+    return out.getvalue()
+
+
+# --- add_user ----------------------------------------------------------------------------------
+
+
+def test_add_user_creates_a_clerk_of_the_named_unit(unit_a):
+    add_user("li", "--role", "clerk", "--unit", "A01", "--password", "pw-123456", "--name", "李静")
+    user = User.objects.get(username="li")
+    assert (user.role, user.unit, user.department) == (User.Role.CLERK, unit_a, None)
+    assert (user.last_name, user.first_name) == ("李", "静")
+
+
+def test_add_user_accepts_a_unit_code_in_lower_case(unit_a):
+    add_user("li", "--role", "clerk", "--unit", "a01", "--password", "pw-123456")
+    assert User.objects.get(username="li").unit == unit_a
+
+
+def test_add_user_creates_a_provider_of_the_named_department():
+    department = DepartmentFactory(name="区卫生局")
+    add_user("chen", "--role", "provider", "--department", "区卫生局", "--password", "pw-123456")
+    user = User.objects.get(username="chen")
+    assert (user.role, user.department, user.unit) == (User.Role.PROVIDER, department, None)
+
+
+@pytest.mark.parametrize("role", [User.Role.DISTRICT, User.Role.EVALUATOR])
+def test_add_user_creates_a_user_without_unit_or_department(role):
+    output = add_user("wang", "--role", role, "--password", "pw-123456")
+    user = User.objects.get(username="wang")
+    assert (user.role, user.unit, user.department) == (role, None, None)
+    assert "wang" in output
+
+
+def test_add_user_sets_the_given_password(unit_a):
+    add_user("li", "--role", "clerk", "--unit", "A01", "--password", "pw-123456")
+    user = User.objects.get(username="li")
+    assert user.check_password("pw-123456")
+    assert not user.check_password("something-else")
+
+
+def test_add_user_refuses_an_unknown_unit_code_and_creates_no_user(unit_a):
+    with pytest.raises(CommandError, match="No unit with code 'Z99'"):
+        add_user("li", "--role", "clerk", "--unit", "Z99", "--password", "pw-123456")
+    assert not User.objects.filter(username="li").exists()
+
+
+def test_add_user_refuses_an_unknown_department_and_creates_no_user():
+    with pytest.raises(CommandError, match="No department named '不存在的局'"):
+        add_user("chen", "--role", "provider", "--department", "不存在的局", "--password", "pw")
+    assert not User.objects.filter(username="chen").exists()
+
+
+def test_add_user_refuses_a_clerk_without_a_unit_and_names_the_field():
+    with pytest.raises(CommandError, match=r"^unit: "):
+        add_user("li", "--role", "clerk", "--password", "pw-123456")
+    assert not User.objects.filter(username="li").exists()
+
+
+def test_add_user_refuses_a_provider_without_a_department_and_names_the_field():
+    with pytest.raises(CommandError, match=r"^department: "):
+        add_user("chen", "--role", "provider", "--password", "pw-123456")
+    assert not User.objects.filter(username="chen").exists()
+
+
+def test_add_user_refuses_a_unit_for_district_staff(unit_a):
+    with pytest.raises(CommandError, match=r"^unit: "):
+        add_user("wang", "--role", "district", "--unit", "A01", "--password", "pw-123456")
+    assert not User.objects.filter(username="wang").exists()
+
+
+def test_add_user_refuses_a_taken_username_and_leaves_that_user_alone():
+    existing = UserFactory(username="wang", role=User.Role.DISTRICT)
+    with pytest.raises(CommandError, match="'wang' already exists"):
+        add_user("wang", "--role", "evaluator", "--password", "pw-123456")
+    existing.refresh_from_db()
+    assert existing.role == User.Role.DISTRICT
+    assert User.objects.filter(username="wang").count() == 1
+
+
+# --- load_demo_data ----------------------------------------------------------------------------
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo_data", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(db) -> str:
+    return load_demo()
+
+
+def test_demo_creates_a_user_for_every_role(demo):
+    assert set(User.objects.values_list("role", flat=True)) == set(User.Role.values)
+
+
+def test_demo_users_sign_in_with_the_printed_password(demo):
+    assert DEMO_PASSWORD in demo
+    for user in User.objects.all():
+        assert user.check_password(DEMO_PASSWORD), user.username
+
+
+def test_demo_admin_is_a_superuser(demo):
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff and admin.is_administrator
+
+
+def test_demo_clerk_belongs_to_unit_t07(demo):
+    assert User.objects.get(username="clerk").unit == CreatingUnit.objects.get(code="T07")
+
+
+def test_demo_gives_every_unit_fourteen_active_groups_with_members(demo):
+    units = CreatingUnit.objects.all()
+    assert units.count() == 38
+    for unit in units:
+        groups = WorkGroup.objects.filter(unit=unit).active()
+        assert groups.count() == 14, unit.code
+        assert not groups.filter(members__isnull=True).exists(), unit.code
+        assert unit.members.filter(body=Member.Body.COMMITTEE).exists(), unit.code
+        assert unit.members.filter(body=Member.Body.OFFICE).exists(), unit.code
+
+
+def test_demo_members_pass_validation(demo):
+    for member in Member.objects.filter(unit__code__in=["T07", "S06", "E13"]):
+        member.full_clean()
+
+
+def test_second_demo_run_adds_nothing(demo):
+    before = (User.objects.count(), Member.objects.count(), WorkGroup.objects.count())
+    load_demo()
+    assert (User.objects.count(), Member.objects.count(), WorkGroup.objects.count()) == before

@@ -1,0 +1,149 @@
+"""`manage.py load_reference_data`: the district's plan, loaded once and safe to repeat."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from programs import reference_data as ref
+from programs.choices import UnitKind
+from programs.models import CreatingUnit, Department, Milestone, Phase, Program, Target
+from workgroups.models import WorkGroupTemplate
+
+pytestmark = pytest.mark.django_db
+
+PILOT_NAMES = {"北小营镇", "南彩镇", "牛栏山镇", "马坡镇", "空港街道", "旺泉街道"}
+
+
+def load() -> str:
+    out = StringIO()
+    call_command("load_reference_data", stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every model, history tables included (they are models of their own)."""
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+@pytest.fixture
+def loaded(db) -> str:
+    return load()
+
+
+def test_loads_the_nine_departments(loaded):
+    assert Department.objects.count() == 9
+    assert Department.objects.filter(name="市公安局顺义分局").exists()
+
+
+def test_loads_the_fourteen_work_group_templates(loaded):
+    assert list(WorkGroupTemplate.objects.values_list("number", flat=True)) == list(range(1, 15))
+    assert WorkGroupTemplate.objects.filter(is_active=True).count() == 14
+
+
+def test_loads_one_programme(loaded):
+    assert Program.objects.count() == 1
+
+
+def test_loads_the_four_phases_in_order(loaded):
+    program = Program.objects.get()
+    assert list(program.phases.order_by("order").values_list("name", flat=True)) == [
+        "启动阶段",
+        "实施阶段",
+        "申请认证阶段",
+        "持续改进阶段",
+    ]
+
+
+def test_loads_every_milestone_of_the_plan(loaded):
+    expected = sum(len(milestones) for *_, milestones in ref.PHASES)
+    assert expected == 19
+    assert Milestone.objects.count() == expected
+
+
+@pytest.mark.parametrize("name", ["制定安全社区建设工作方案并上报", "提交创建申请"])
+def test_work_plan_and_application_are_required_by_30_april(loaded, name):
+    milestone = Milestone.objects.select_related("phase__program").get(name=name)
+    start_year = milestone.phase.program.start_date.year
+    assert milestone.phase.order == 1
+    assert milestone.due_date == date(start_year, 4, 30)
+    assert milestone.required_for_gate
+
+
+def test_loads_thirty_eight_units_by_kind(loaded):
+    assert CreatingUnit.objects.count() == 38
+    assert CreatingUnit.objects.filter(kind=UnitKind.TOWN).count() == 19
+    assert CreatingUnit.objects.filter(kind=UnitKind.STREET).count() == 6
+    assert CreatingUnit.objects.filter(kind=UnitKind.ZONE).count() == 13
+
+
+def test_unit_codes_run_t01_to_t19_s01_to_s06_e01_to_e13(loaded):
+    expected = {
+        *(f"T{n:02d}" for n in range(1, 20)),
+        *(f"S{n:02d}" for n in range(1, 7)),
+        *(f"E{n:02d}" for n in range(1, 14)),
+    }
+    assert set(CreatingUnit.objects.values_list("code", flat=True)) == expected
+    kinds = {"T": UnitKind.TOWN, "S": UnitKind.STREET, "E": UnitKind.ZONE}
+    for code, kind in CreatingUnit.objects.values_list("code", "kind"):
+        assert kind == kinds[code[0]], code
+
+
+def test_exactly_the_six_first_batch_pilots_are_marked(loaded):
+    pilots = CreatingUnit.objects.filter(is_pilot=True)
+    assert set(pilots.values_list("name", flat=True)) == PILOT_NAMES
+    assert set(pilots.values_list("batch", flat=True)) == {1}
+
+
+def test_every_unit_starts_in_the_first_phase(loaded):
+    first = Phase.objects.get(order=1)
+    assert set(CreatingUnit.objects.values_list("current_phase", flat=True)) == {first.pk}
+
+
+def test_only_the_five_placeholder_zones_await_their_names(loaded):
+    unconfirmed = CreatingUnit.objects.filter(name_confirmed=False)
+    assert set(unconfirmed.values_list("code", flat=True)) == {f"E{n:02d}" for n in range(9, 14)}
+    assert set(unconfirmed.values_list("kind", flat=True)) == {UnitKind.ZONE}
+
+
+def test_loads_the_three_targets(loaded):
+    assert set(Target.objects.values_list("code", flat=True)) == {
+        "pilots-beijing-title",
+        "half-beijing-title",
+        "two-national-titles",
+    }
+
+
+def test_first_run_reports_what_it_created(loaded):
+    assert "Reference data loaded." in loaded
+    assert "nothing changed" not in loaded
+
+
+def test_second_run_changes_no_row_and_writes_no_history():
+    load()
+    before = row_counts()
+    assert before["programs.HistoricalCreatingUnit"] == 38
+    load()
+    assert row_counts() == before
+
+
+def test_second_run_says_nothing_changed(loaded):
+    assert "nothing changed" in load()
+
+
+def test_second_run_keeps_the_offices_rename_of_a_placeholder_zone(loaded):
+    zone = CreatingUnit.objects.get(code="E13")
+    zone.name = "北京顺义某正式功能区"
+    zone.name_confirmed = True
+    zone.save()
+
+    load()
+
+    zone.refresh_from_db()
+    assert (zone.name, zone.name_confirmed) == ("北京顺义某正式功能区", True)
+    assert CreatingUnit.objects.count() == 38
+    assert not CreatingUnit.objects.filter(name=ref.placeholder_zone_name(13)).exists()

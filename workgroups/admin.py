@@ -1,0 +1,137 @@
+"""The Django admin of work groups: the standard templates, each unit's groups and members.
+
+Scoped like every admin of the portal (`programs.admin.ScopedAdminMixin`); filters on a unit or
+group offer only the units and groups the user can see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from programs.admin import ScopedHistoryAdmin, ScopedImportExportAdmin, ScopedTabularInline
+from workgroups.models import Member, WorkGroup, WorkGroupTemplate
+from workgroups.resources import MemberResource, WorkGroupTemplateResource
+
+
+@admin.register(WorkGroupTemplate)
+class WorkGroupTemplateAdmin(ScopedImportExportAdmin):
+    resource_classes = [WorkGroupTemplateResource]
+    list_display = ["number", "name", "lead", "is_active", "group_total"]
+    list_display_links = ["number", "name"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "lead", "cooperating", "duties"]
+    ordering = ["number"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).annotate(group_count=models.Count("work_groups"))
+
+    @admin.display(description=_("units' groups"), ordering="group_count")
+    def group_total(self, obj: WorkGroupTemplate) -> int:
+        return obj.group_count
+
+
+class GroupMemberFormSet(BaseInlineFormSet):
+    """Members added under a group belong to the group's unit, as work-group members."""
+
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)
+        form.instance.unit_id = self.instance.unit_id
+        form.instance.body = Member.Body.GROUP
+        return form
+
+
+class GroupMemberInline(ScopedTabularInline):
+    model = Member
+    formset = GroupMemberFormSet
+    fk_name = "group"
+    fields = ["name", "role", "position", "organisation", "phone", "sort_order"]
+    verbose_name = _("group member")
+    verbose_name_plural = _("group members")
+
+
+@admin.register(WorkGroup)
+class WorkGroupAdmin(ScopedHistoryAdmin):
+    list_display = ["name", "unit", "template", "lead", "status", "member_total", "sort_order"]
+    list_filter = ["status", ("unit", admin.RelatedOnlyFieldListFilter), "template"]
+    search_fields = ["name", "lead", "duties", "unit__code", "unit__name"]
+    list_select_related = ["unit", "template"]
+    ordering = ["unit__code", "sort_order", "name"]
+    readonly_fields = ["status", "dropped_at"]
+    inlines = [GroupMemberInline]
+    actions = ["drop_groups", "restore_groups"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).annotate(member_count=models.Count("members"))
+
+    def get_inline_instances(self, request: HttpRequest, obj: WorkGroup | None = None) -> list:
+        """Members join a group that exists: add the group first, then its members."""
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_total(self, obj: WorkGroup) -> int:
+        return obj.member_count
+
+    @admin.action(
+        description=_("Drop the selected groups (kept on record)"), permissions=["change"]
+    )
+    def drop_groups(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        self._apply(request, queryset.filter(status=WorkGroup.Status.ACTIVE), WorkGroup.drop)
+
+    @admin.action(description=_("Restore the selected groups"), permissions=["change"])
+    def restore_groups(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        self._apply(request, queryset.filter(status=WorkGroup.Status.DROPPED), WorkGroup.restore)
+
+    def _apply(self, request: HttpRequest, queryset: models.QuerySet, change: Any) -> None:
+        changed = 0
+        for group in queryset:
+            group._history_user = request.user
+            change(group)
+            changed += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d group changed.", "%(count)d groups changed.", changed)
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedImportExportAdmin):
+    resource_classes = [MemberResource]
+    list_display = [
+        "name",
+        "unit",
+        "body",
+        "group",
+        "role",
+        "position",
+        "organisation",
+        "phone",
+    ]
+    list_filter = [
+        "body",
+        "role",
+        ("unit", admin.RelatedOnlyFieldListFilter),
+        ("group", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["name", "position", "organisation", "unit__code", "unit__name", "group__name"]
+    list_select_related = ["unit", "group"]
+    ordering = ["unit__code", "body", "group__sort_order", "sort_order", "pk"]
+    fields = [
+        "unit",
+        "body",
+        "group",
+        "name",
+        "role",
+        "position",
+        "organisation",
+        "phone",
+        "sort_order",
+    ]
