@@ -26,6 +26,10 @@ from programs.resources import (
     UnreadableFile,
 )
 
+admin.site.site_header = _("Safe Community Programme Portal")
+admin.site.site_title = _("Safe Community Programme Portal")
+admin.site.index_title = _("Administration")
+
 
 class ScopedAdminMixin:
     """Limit an admin (or inline) to the rows and choices `visible_to(request.user)` returns.
@@ -194,7 +198,6 @@ class CreatingUnitAdmin(ScopedImportExportAdmin):
         "code",
         "name",
         "kind",
-        "program",
         "current_phase",
         "is_pilot",
         "batch",
