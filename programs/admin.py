@@ -1,60 +1,157 @@
-"""The Django admin of the programme: reference data, creating units and users.
+"""The Django admin of the programme: reference data, creating units, progress and users.
 
 Every admin goes through `ScopedAdminMixin`, so lists, forms, change history, foreign-key
-choices and spreadsheet exports show only what `visible_to(user)` allows.
+choices and spreadsheet exports show only what `visible_to(user)` allows, and only what
+`editable_by(user)` allows can be changed or deleted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from programs.models import CreatingUnit, Department, Milestone, Phase, Program, Target, User
-from programs.resources import (
-    SPREADSHEET_FORMATS,
-    CreatingUnitResource,
-    DepartmentResource,
-    UnreadableFile,
+from programs.models import (
+    Certification,
+    CreatingUnit,
+    Department,
+    Evidence,
+    EvidenceVersion,
+    Milestone,
+    MilestoneEvent,
+    Phase,
+    PhaseTransition,
+    Program,
+    Target,
+    UnitMilestone,
+    User,
 )
+from programs.resources import CreatingUnitResource, DepartmentResource
+from safecommunity.spreadsheets import SPREADSHEET_FORMATS, UnreadableFile
 
 admin.site.site_header = _("Safe Community Programme Portal")
 admin.site.site_title = _("Safe Community Programme Portal")
 admin.site.index_title = _("Administration")
 
 
+def count_column(relation: str, description: Any) -> Callable[[Any, models.Model], int]:
+    """A sortable changelist column: how many `relation` rows each object has.
+
+    `ScopedAdminMixin.get_queryset` annotates the count, in SQL, for each such column listed
+    in `list_display`.
+    """
+    annotation = f"{relation}_total"
+
+    @admin.display(description=description, ordering=annotation)
+    def column(model_admin: Any, obj: models.Model) -> int:
+        return getattr(obj, annotation)
+
+    column.counts = {annotation: models.Count(relation)}
+    return column
+
+
+def _on_editable_rows(action: Callable) -> Callable:
+    """An admin action given only the selected rows the user may change."""
+
+    @wraps(action)
+    def narrowed(model_admin: Any, request: HttpRequest, queryset: models.QuerySet) -> Any:
+        return action(model_admin, request, queryset.editable_by(request.user))
+
+    return narrowed
+
+
 class ScopedAdminMixin:
-    """Limit an admin (or inline) to the rows and choices `visible_to(request.user)` returns.
+    """Limit an admin (or inline) to what `visible_to` shows and `editable_by` lets change.
 
     - `get_queryset` narrows the admin's own queryset (ordering kept), which also scopes the
       change, delete and history pages and import-export's export (built from the changelist);
+    - a visible row outside `editable_by(user)` is only viewed: change and delete are refused
+      (for an inline, the parent row decides), and so are actions that change or delete it
+      and saves by any other route; a new row must pass the model's `may_create`;
     - foreign-key choices come from the related model's `visible_to` when it has one;
+    - `readonly_on_change` fields (the unit a row belongs to) are fixed once the row exists;
     - django-simple-history's history pages, which fall back to the history table when the
       object is not in the queryset, answer 404 for an object outside the user's scope.
     """
 
+    readonly_on_change: tuple[str, ...] = ()
+
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        return super().get_queryset(request).visible_to(request.user)
+        queryset = super().get_queryset(request).visible_to(request.user)
+        counts = {}
+        for name in getattr(self, "list_display", ()):
+            if isinstance(name, str):
+                counts |= getattr(getattr(self, name, None), "counts", {})
+        return queryset.annotate(**counts) if counts else queryset
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly += [name for name in self.readonly_on_change if name not in readonly]
+        return readonly
 
     def formfield_for_foreignkey(
         self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> Any:
-        if "queryset" not in kwargs:
-            db = kwargs.get("using")
-            queryset = self.get_field_queryset(db, db_field, request)
-            if queryset is None:
-                queryset = db_field.remote_field.model._default_manager.using(db).all()
-            if hasattr(queryset, "visible_to"):
-                kwargs["queryset"] = queryset.visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        queryset = getattr(formfield, "queryset", None)
+        if hasattr(queryset, "visible_to"):
+            formfield.queryset = queryset.visible_to(request.user)
+        return formfield
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def _may_edit(self, request: HttpRequest, obj: Any) -> bool:
+        """Whether `obj` (an inline's parent row) is in `editable_by(user)`; once a request."""
+        if obj is None or obj.pk is None:
+            return True
+        if not hasattr(request, "_editable_rows"):
+            request._editable_rows = {}
+        key = (obj._meta.label, obj.pk)
+        if key not in request._editable_rows:
+            editable = type(obj)._default_manager.editable_by(request.user)
+            request._editable_rows[key] = editable.filter(pk=obj.pk).exists()
+        return request._editable_rows[key]
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        return {
+            name: (
+                _on_editable_rows(func)
+                if {"change", "delete"} & set(getattr(func, "allowed_permissions", ()))
+                else func,
+                action_name,
+                description,
+            )
+            for name, (func, action_name, description) in actions.items()
+        }
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """The guard of every way the admin saves a row: the change and add forms,
+        `list_editable`, and django-simple-history's revert (which asks only for view rights)."""
+        manager = type(obj)._default_manager
+        if obj.pk is not None and manager.filter(pk=obj.pk).exists():
+            allowed = self._may_edit(request, obj)
+        else:  # a new row, or a deleted one restored from its history
+            allowed = manager.may_create(request.user, obj)
+        if not allowed:
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict | None = None
@@ -82,8 +179,25 @@ class ScopedAdminMixin:
             raise Http404
 
 
+class ReadOnlyAdminMixin:
+    """Rows the portal records itself (transitions, uploads): looked at here, never edited."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """A scoped admin whose history page shows who changed what, and when."""
+
+
+class ScopedReadOnlyAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """A scoped admin that only shows rows."""
 
 
 class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
@@ -117,17 +231,14 @@ class ScopedTabularInline(ScopedAdminMixin, admin.TabularInline):
 @admin.register(Department)
 class DepartmentAdmin(ScopedImportExportAdmin):
     resource_classes = [DepartmentResource]
-    list_display = ["name", "sort_order", "provider_count"]
+    list_display = ["code", "name", "sort_order", "provider_count"]
+    list_display_links = ["code", "name"]
     list_editable = ["sort_order"]
-    search_fields = ["name", "duties", "surveillance_data"]
+    list_filter = [("surveillance_data", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "name", "duties", "surveillance_data"]
     ordering = ["sort_order", "name"]
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        return super().get_queryset(request).annotate(provider_total=models.Count("providers"))
-
-    @admin.display(description=_("providers"), ordering="provider_total")
-    def provider_count(self, obj: Department) -> int:
-        return obj.provider_total
+    provider_count = count_column("providers", _("providers"))
 
 
 class PhaseInline(ScopedTabularInline):
@@ -143,6 +254,7 @@ class TargetInline(ScopedTabularInline):
 @admin.register(Program)
 class ProgramAdmin(ScopedHistoryAdmin):
     list_display = ["code", "name", "start_date", "end_date", "report_due_day"]
+    list_filter = ["start_date", ("end_date", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name"]
     ordering = ["-start_date"]
     inlines = [PhaseInline, TargetInline]
@@ -246,6 +358,98 @@ class CreatingUnitAdmin(ScopedImportExportAdmin):
     @admin.display(description=_("members"), ordering="member_count")
     def member_total(self, obj: CreatingUnit) -> int:
         return obj.member_count
+
+
+# --- Progress, evidence and titles ---
+
+
+class MilestoneEventInline(ReadOnlyAdminMixin, ScopedTabularInline):
+    model = MilestoneEvent
+    fields = ["at", "from_status", "to_status", "by", "note"]
+    show_change_link = False
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(UnitMilestone)
+class UnitMilestoneAdmin(ScopedReadOnlyAdmin):
+    """Read-only: rows come from the programme's milestones (`unit_milestones_sync`), and a
+    status moves only through the portal, which records each move as a milestone event."""
+
+    list_display = ["unit", "milestone", "status", "due_date", "status_changed_at"]
+    list_filter = ["status", "milestone__phase"]
+    search_fields = ["unit__name", "unit__code", "milestone__name"]
+    list_select_related = ["unit", "milestone"]
+    inlines = [MilestoneEventInline]
+
+
+@admin.register(MilestoneEvent)
+class MilestoneEventAdmin(ScopedReadOnlyAdmin):
+    list_display = ["unit_milestone", "from_status", "to_status", "by", "at"]
+    list_filter = ["to_status"]
+    search_fields = [
+        "unit_milestone__unit__name",
+        "unit_milestone__unit__code",
+        "unit_milestone__milestone__name",
+    ]
+    list_select_related = ["unit_milestone__unit", "unit_milestone__milestone", "by"]
+    date_hierarchy = "at"
+
+
+@admin.register(PhaseTransition)
+class PhaseTransitionAdmin(ScopedReadOnlyAdmin):
+    list_display = ["unit", "from_phase", "to_phase", "moved_at", "moved_by", "overridden"]
+    list_filter = ["overridden", "to_phase"]
+    search_fields = ["unit__name", "unit__code", "reason"]
+    list_select_related = ["unit", "from_phase", "to_phase", "moved_by"]
+    date_hierarchy = "moved_at"
+
+
+class EvidenceVersionInline(ReadOnlyAdminMixin, ScopedTabularInline):
+    """The uploaded files, each with its fingerprint; they are uploaded through the portal."""
+
+    model = EvidenceVersion
+    fields = [
+        "number",
+        "download",
+        "size",
+        "sha256",
+        "effective_date",
+        "uploaded_by",
+        "uploaded_at",
+        "note",
+    ]
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).select_related("uploaded_by")
+
+    @admin.display(description=_("file"))
+    def download(self, obj: EvidenceVersion) -> str:
+        """The portal's download, which checks the reader's scope (the file is private)."""
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ScopedReadOnlyAdmin):
+    list_display = ["title", "unit", "unit_milestone", "created_at", "version_count"]
+    list_filter = [("unit", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "unit__name", "unit__code"]
+    list_select_related = ["unit", "unit_milestone__unit", "unit_milestone__milestone"]
+    inlines = [EvidenceVersionInline]
+
+    version_count = count_column("versions", _("versions"))
+
+
+@admin.register(Certification)
+class CertificationAdmin(ScopedHistoryAdmin):
+    list_display = ["unit", "level", "status", "named_on", "valid_until"]
+    list_filter = ["level", "status"]
+    search_fields = ["unit__name", "unit__code", "certificate_number"]
+    list_select_related = ["unit"]
+    readonly_on_change = ("unit",)
 
 
 # --- Users ---

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ProgramsConfig(AppConfig):
     name = "programs"
     verbose_name = _("Programme and creating units")
+
+    def ready(self) -> None:
+        from programs import signals  # noqa: F401 - connects the receivers

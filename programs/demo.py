@@ -13,7 +13,8 @@ from datetime import date
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from programs.models import CreatingUnit, Department, Phase, User
+from programs import demo_progress
+from programs.models import CreatingUnit, Department, Milestone, Phase, User
 from programs.services import reference_data_load
 from workgroups.models import Member, WorkGroupTemplate
 from workgroups.services import unit_add_groups_from_templates
@@ -68,15 +69,56 @@ def _phone(rng: random.Random) -> str:
 
 @transaction.atomic
 def demo_data_load() -> list[DemoAccount]:
-    """Accounts for every role, and for each unit a profile, its 14 groups and members."""
+    """Accounts for every role; for each unit a profile, its 14 groups and members, progress
+    through its milestones (some overdue, some returned), phase moves, and titles."""
     reference_data_load()
+    _demo_schedule()
     templates = list(WorkGroupTemplate.objects.filter(is_active=True))
     phases = {phase.order: phase for phase in Phase.objects.all()}
     for unit in CreatingUnit.objects.select_related("program"):
         _dress_unit(unit, templates, phases)
-    for account in DEMO_ACCOUNTS:
-        _ensure_account(account)
+    accounts = {account.username: _ensure_account(account) for account in DEMO_ACCOUNTS}
+    district = accounts["district"]
+    clerks = {user.unit_id: user for user in User.objects.filter(role=User.Role.CLERK)}
+    for unit in CreatingUnit.objects.select_related("program", "current_phase"):
+        clerk = clerks.get(unit.pk) or _ensure_unit_clerk(unit)
+        demo_progress.unit_progress(unit, clerk=clerk, district=district, phases=phases)
+    demo_progress.titles(district)
     return DEMO_ACCOUNTS
+
+
+# Days after joining by which each milestone without a fixed date is due: a plausible schedule
+# for the demo; the office sets its own in the admin.
+DEMO_SCHEDULE = {
+    1: (30, None, None, 45, 90, 120),
+    2: (90, 180, 240, 270, 365, 450, 540),
+    3: (560, 600, 660),
+    4: (750, 1100, 1460),
+}
+
+
+def _demo_schedule() -> None:
+    for milestone in Milestone.objects.select_related("phase"):
+        days = DEMO_SCHEDULE.get(milestone.phase.order, ())
+        index = milestone.order - 1
+        if milestone.due_date or milestone.due_days_after_joining or index >= len(days):
+            continue
+        if days[index] is not None:
+            milestone.due_days_after_joining = days[index]
+            milestone.save()  # the signal recomputes every unit's due date
+
+
+def _ensure_unit_clerk(unit: CreatingUnit) -> User:
+    """Every unit has a clerk in the demo (clerk-t01 …), so its work has an author."""
+    rng = random.Random(f"clerk-{unit.code}")
+    account = DemoAccount(
+        f"clerk-{unit.code.lower()}",
+        User.Role.CLERK,
+        rng.choice(SURNAMES),
+        rng.choice(GIVEN),
+        unit_code=unit.code,
+    )
+    return _ensure_account(account)
 
 
 def _dress_unit(unit: CreatingUnit, templates, phases: dict[int, Phase]) -> None:

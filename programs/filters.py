@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from programs.choices import UnitKind
+from programs.choices import TitleLevel, UnitKind
 from programs.models import CreatingUnit, Phase
 from safecommunity.forms import style_form
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Sort with empty values last in both directions, the same on SQLite and PostgreSQL."""
+
+    def get_ordering_value(self, param: str):
+        descending = param.startswith("-")
+        field = F(self.param_map.get(param.lstrip("-"), param.lstrip("-")))
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -28,7 +37,7 @@ class UnitFilter(django_filters.FilterSet):
         queryset=Phase.objects.none(),
         empty_label=_("All"),
     )
-    sort = django_filters.OrderingFilter(
+    sort = NullsLastOrderingFilter(
         label=_("Sort"),
         fields=(
             ("code", "code"),
@@ -73,4 +82,46 @@ class UnitFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(
             Q(name__icontains=value) | Q(code__iexact=value) | Q(head_name__icontains=value)
+        )
+
+
+class ProgressFilter(UnitFilter):
+    """The unit list's filters plus the highest title held and "overdue only"."""
+
+    title = django_filters.ChoiceFilter(
+        label=_("Title held"),
+        choices=(("none", _("No title")), *TitleLevel.choices),
+        empty_label=_("All"),
+        method="filter_title",
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"),
+        choices=(("yes", _("With overdue milestones")), ("no", _("Nothing overdue"))),
+        empty_label=_("All"),
+        method="filter_overdue",
+    )
+    sort = NullsLastOrderingFilter(
+        label=_("Sort"),
+        fields=(
+            ("code", "code"),
+            ("name", "name"),
+            ("kind_rank", "kind"),
+            ("current_phase__order", "phase"),
+            ("gate_share", "gate"),
+            ("overdue_count", "overdue"),
+            ("title_rank", "title"),
+            ("title_valid_until", "expiry"),
+        ),
+    )
+
+    def filter_title(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "none":
+            return queryset.filter(title_level__isnull=True)
+        return queryset.filter(title_level=value)
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return (
+            queryset.filter(overdue_count__gt=0)
+            if value == "yes"
+            else queryset.filter(overdue_count=0)
         )

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from programs.models import CreatingUnit
+from programs.errors import EVIDENCE_TITLE_TAKEN, EvidenceError
+from programs.files import ACCEPTED_EXTENSIONS, check_upload
+from programs.models import Certification, CreatingUnit, Evidence, UnitMilestone
 from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
 
 CLERK_UNIT_FIELDS = [
@@ -52,3 +58,122 @@ class DistrictUnitForm(UnitProfileForm):
 
 def unit_form_class(user) -> type[UnitProfileForm]:
     return DistrictUnitForm if user.edits_all_units else UnitProfileForm
+
+
+class EvidenceUploadForm(StyledFormMixin, forms.Form):
+    """Upload a file: a new piece of evidence, or a new version of one the milestone has."""
+
+    evidence = forms.ModelChoiceField(
+        label=_("New version of"),
+        queryset=Evidence.objects.none(),
+        required=False,
+        empty_label=_("— new evidence —"),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, image, Word, Excel or PowerPoint."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
+    )
+    effective_date = forms.DateField(
+        label=_("Effective date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("When the document took effect (signed, held, issued)."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, unit_milestone: UnitMilestone, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit_milestone = unit_milestone
+        self.fields["evidence"].queryset = unit_milestone.evidence.all()
+        self.fields["file"].help_text = _(
+            "PDF, image, Word, Excel or PowerPoint, at most %(limit)s."
+        ) % {"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_upload(upload)
+        except EvidenceError as error:
+            raise forms.ValidationError(str(error), code="file") from error
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        title = (cleaned.get("title") or "").strip()
+        if not cleaned.get("evidence"):
+            if not title:
+                self.add_error(
+                    "title",
+                    _("Give the new evidence a title, or choose evidence to add a version to."),
+                )
+            elif self.unit_milestone.evidence.filter(title=title).exists():
+                self.add_error(
+                    "title",
+                    EVIDENCE_TITLE_TAKEN,
+                )
+        return cleaned
+
+
+class ReasonForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args, required: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+
+
+class CertificationForm(FixedFieldsValidationMixin, StyledFormMixin, forms.ModelForm):
+    """Record an application for a title (district staff)."""
+
+    fixed_fields = ("unit", "status")  # the one-open-application rule reads both
+
+    class Meta:
+        model = Certification
+        fields = ["level", "applied_on", "notes"]
+        widgets = {
+            "applied_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, unit: CreatingUnit, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.unit = unit
+
+
+class CertificationMoveForm(StyledFormMixin, forms.Form):
+    """Move a title application to its next status; naming needs a date (and may set validity)."""
+
+    status = forms.ChoiceField(label=_("New status"))
+    on = forms.DateField(
+        label=_("Date"),
+        required=False,
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("For naming: the date the title was conferred."),
+    )
+    certificate_number = forms.CharField(
+        label=_("Certificate number"), max_length=50, required=False
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Leave empty to use the programme's validity for this level."),
+    )
+
+    def __init__(self, *args, certification: Certification, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        moves = Certification.MOVES[certification.status]
+        self.fields["status"].choices = [
+            (s.value, s.label) for s in Certification.Status if s in moves
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Certification.Status.NAMED and not cleaned.get("on"):
+            self.add_error("on", _("Give the date on which the title was conferred."))
+        return cleaned

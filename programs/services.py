@@ -3,13 +3,38 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from programs import errors
 from programs import reference_data as ref
 from programs.choices import UnitKind
-from programs.models import CreatingUnit, Department, Milestone, Phase, Program, Target
+from programs.files import check_upload
+from programs.models import (
+    Certification,
+    CreatingUnit,
+    Department,
+    Evidence,
+    EvidenceVersion,
+    Milestone,
+    Phase,
+    PhaseTransition,
+    Program,
+    Target,
+    UnitMilestone,
+    User,
+)
+from programs.models.titles import levels_at_least
 
 
 def _ensure(model: type[models.Model], created: Counter, lookup: dict[str, Any], **defaults: Any):
@@ -34,11 +59,12 @@ def reference_data_load() -> Counter:
     from workgroups.models import WorkGroupTemplate
 
     created: Counter = Counter()
-    for order, (name, duties, data) in enumerate(ref.DEPARTMENTS, start=1):
+    for order, (code, name, duties, data) in enumerate(ref.DEPARTMENTS, start=1):
         _ensure(
             Department,
             created,
-            {"name": name},
+            {"code": code},
+            name=name,
             duties=duties,
             surveillance_data=data,
             sort_order=order,
@@ -119,3 +145,241 @@ def _units():
 def _pilot(name: str) -> dict[str, Any]:
     is_pilot = name in ref.PILOTS
     return {"is_pilot": is_pilot, "batch": 1 if is_pilot else 2}
+
+
+# --- Milestone progress ---------------------------------------------------------------------
+
+
+def unit_milestones_sync(
+    *, units: Iterable[CreatingUnit] | None = None, milestones: Iterable[Milestone] | None = None
+) -> int:
+    """Give every unit a UnitMilestone for each milestone of its programme, and keep their due
+    dates in step with the milestones (fixed, or counted from the unit's joining date).
+
+    Called when a unit joins or changes, and when a milestone is added or changed. Returns the
+    number of rows created or updated.
+    """
+    unit_rows = list(
+        CreatingUnit.objects.filter(pk__in=[u.pk for u in units])
+        if units is not None
+        else CreatingUnit.objects.all()
+    )
+    milestone_rows = Milestone.objects.select_related("phase")
+    if milestones is not None:
+        milestone_rows = milestone_rows.filter(pk__in=[m.pk for m in milestones])
+    by_program: dict[int, list[Milestone]] = {}
+    for milestone in milestone_rows.filter(phase__program__in={u.program_id for u in unit_rows}):
+        by_program.setdefault(milestone.phase.program_id, []).append(milestone)
+
+    existing = {
+        (row.unit_id, row.milestone_id): row
+        for row in UnitMilestone.objects.filter(
+            unit__in=unit_rows, milestone__in=[m for ms in by_program.values() for m in ms]
+        )
+    }
+    to_create, to_update = [], []
+    for unit in unit_rows:
+        for milestone in by_program.get(unit.program_id, ()):
+            due = milestone.due_for(unit.joined_on)
+            row = existing.get((unit.pk, milestone.pk))
+            if row is None:
+                to_create.append(UnitMilestone(unit=unit, milestone=milestone, due_date=due))
+            elif row.due_date != due:
+                row.due_date = due
+                to_update.append(row)
+    UnitMilestone.objects.bulk_create(to_create, batch_size=1000)
+    UnitMilestone.objects.bulk_update(to_update, ["due_date"], batch_size=1000)
+    return len(to_create) + len(to_update)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Whether a unit may leave its current phase, and what still stands in the way."""
+
+    phase: Phase | None
+    next_phase: Phase | None
+    open_required: list[UnitMilestone]
+
+    @property
+    def is_open(self) -> bool:
+        return self.next_phase is not None and not self.open_required
+
+
+def unit_gate(unit: CreatingUnit) -> Gate:
+    phases = list(unit.program.phases.order_by("order"))
+    current = unit.current_phase
+    later = [p for p in phases if current is None or p.order > current.order]
+    open_required: list[UnitMilestone] = []
+    if current is not None:
+        open_required = list(
+            UnitMilestone.objects.filter(
+                unit=unit, milestone__phase=current, milestone__required_for_gate=True
+            )
+            .exclude(status=UnitMilestone.Status.ACCEPTED)
+            .select_related("milestone")
+        )
+    return Gate(phase=current, next_phase=later[0] if later else None, open_required=open_required)
+
+
+def unit_advance_phase(*, unit: CreatingUnit, by: User, reason: str = "") -> PhaseTransition:
+    """Move the unit to its next phase when every required milestone of this one is accepted;
+    district staff may move it anyway, with the reason kept on record."""
+    with transaction.atomic():
+        # Two people pressing "advance" at once must not move the unit twice.
+        unit = (
+            CreatingUnit.objects.select_for_update(of=("self",))
+            .select_related("program", "current_phase")
+            .get(pk=unit.pk)
+        )
+        gate = unit_gate(unit)
+        if gate.next_phase is None:
+            raise errors.PhaseGateError(errors.LAST_PHASE)
+        overridden = bool(gate.open_required)
+        if overridden:
+            if not by.reviews_units:
+                raise errors.PhaseGateError(
+                    errors.GATE_CLOSED, phase=gate.phase.name, count=len(gate.open_required)
+                )
+            if not reason.strip():
+                raise errors.PhaseGateError(errors.OVERRIDE_NEEDS_REASON)
+        transition = PhaseTransition.objects.create(
+            unit=unit,
+            from_phase=gate.phase,
+            to_phase=gate.next_phase,
+            moved_at=timezone.now(),
+            moved_by=by,
+            overridden=overridden,
+            reason=reason.strip(),
+        )
+        unit.current_phase = gate.next_phase
+        unit._history_user = by
+        unit.save(update_fields=["current_phase"])
+    return transition
+
+
+# --- Evidence ---------------------------------------------------------------------------------
+
+
+def evidence_upload(
+    *,
+    unit_milestone: UnitMilestone,
+    by: User,
+    upload: UploadedFile,
+    effective_date: date,
+    title: str = "",
+    evidence: Evidence | None = None,
+    note: str = "",
+) -> EvidenceVersion:
+    """Store an uploaded file as a new version of `evidence` (or as new evidence titled `title`).
+
+    The file is checked by content first; a refused file stores nothing. A milestone not yet
+    started is started by its first upload.
+    """
+    checked = check_upload(upload)
+    with transaction.atomic():
+        if evidence is None:
+            evidence = Evidence(
+                unit=unit_milestone.unit, unit_milestone=unit_milestone, title=title.strip()
+            )
+            evidence.full_clean()
+            evidence.save()
+        else:
+            # Lock the evidence so two uploads at once get different version numbers.
+            evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+            if evidence.unit_milestone_id != unit_milestone.pk:
+                raise errors.EvidenceError(errors.EVIDENCE_OF_ANOTHER_MILESTONE)
+        number = (evidence.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = EvidenceVersion(
+            evidence=evidence,
+            number=number,
+            original_name=PurePath(upload.name).name[:255],
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            effective_date=effective_date,
+            uploaded_by=by,
+            note=note,
+        )
+        version.file.save(upload.name, upload, save=False)
+        # The database rolls back on an error below; the file on disk must go with it.
+        try:
+            version.save()
+            if unit_milestone.status == UnitMilestone.Status.NOT_STARTED:
+                unit_milestone.start(by=by)
+        except Exception:
+            version.file.delete(save=False)
+            raise
+    return version
+
+
+# --- Targets ----------------------------------------------------------------------------------
+
+
+class TargetState(models.TextChoices):
+    MET = "met", _("Met")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    MISSED = "missed", _("Missed")
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    target: Target
+    numerator: int
+    denominator: int | None
+    value: Decimal
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return TargetState(self.state).label
+
+    @property
+    def progress_percent(self) -> float:
+        """How far towards the threshold, 0–100, for a progress bar."""
+        if not self.target.threshold:
+            return 100.0
+        return float(min(Decimal(100), self.value / self.target.threshold * 100))
+
+
+def targets_evaluate(program: Program, today: date | None = None) -> list[TargetResult]:
+    """Each target of the programme against today's numbers, in three queries."""
+    today = today or timezone.localdate()
+    units = CreatingUnit.objects.filter(program=program)
+    held = Certification.objects.held(today).filter(unit__program=program)
+    totals = units.aggregate(all=Count("pk"), pilots=Count("pk", filter=Q(is_pilot=True)))
+    holders: dict[str, set[int]] = {}
+    for level, unit_id, is_pilot in held.values_list("level", "unit_id", "unit__is_pilot"):
+        holders.setdefault(level, set()).add((unit_id, is_pilot))
+    results = []
+    for target in program.targets.all():
+        holding = set().union(
+            *(holders.get(level, set()) for level in levels_at_least(target.level))
+        )
+        if target.measure == Target.Measure.PILOTS_TITLED:
+            numerator, denominator = sum(1 for _unit, pilot in holding if pilot), totals["pilots"]
+        elif target.measure == Target.Measure.UNITS_SHARE:
+            numerator, denominator = len(holding), totals["all"]
+        else:
+            numerator, denominator = len(holding), None
+        if denominator is None:
+            exact = Decimal(numerator)
+        else:
+            exact = Decimal(100) * numerator / denominator if denominator else Decimal(0)
+        state = _target_state(target, exact, program, today)
+        value = exact if denominator is None else exact.quantize(Decimal("0.1"))
+        results.append(TargetResult(target, numerator, denominator, value, state))
+    return results
+
+
+def _target_state(target: Target, value: Decimal, program: Program, today: date) -> str:
+    """Met, missed (deadline passed), or — comparing with a straight line from the programme's
+    start to the deadline — on track or at risk."""
+    if value >= target.threshold:
+        return TargetState.MET
+    if today > target.deadline:
+        return TargetState.MISSED
+    span = (target.deadline - program.start_date).days
+    elapsed = max(0, (today - program.start_date).days)
+    expected = target.threshold * Decimal(elapsed) / Decimal(span) if span > 0 else target.threshold
+    return TargetState.ON_TRACK if value >= expected else TargetState.AT_RISK

@@ -9,5 +9,30 @@ urlpatterns = [
     path("units/<str:code>/", views.UnitDetailView.as_view(), name="unit-detail"),
     path("units/<str:code>/edit/", views.UnitUpdateView.as_view(), name="unit-edit"),
     path("units/<str:code>/history/", views.UnitHistoryView.as_view(), name="unit-history"),
+    path("units/<str:code>/advance/", views.UnitAdvanceView.as_view(), name="unit-advance"),
+    path(
+        "units/<str:code>/milestones/<int:pk>/",
+        views.UnitMilestoneDetailView.as_view(),
+        name="milestone-detail",
+    ),
+    path(
+        "units/<str:code>/milestones/<int:pk>/upload/",
+        views.EvidenceUploadView.as_view(),
+        name="evidence-upload",
+    ),
+    path(
+        "units/<str:code>/milestones/<int:pk>/<slug:action>/",
+        views.UnitMilestoneTransitionView.as_view(),
+        name="milestone-transition",
+    ),
+    path(
+        "evidence/<int:pk>/download/",
+        views.EvidenceDownloadView.as_view(),
+        name="evidence-download",
+    ),
+    path("units/<str:code>/titles/add/", views.CertificationCreateView.as_view(), name="title-add"),
+    path("titles/<int:pk>/move/", views.CertificationMoveView.as_view(), name="title-move"),
+    path("progress/", views.ProgressView.as_view(), name="progress"),
+    path("progress/export.xlsx", views.ProgressExportView.as_view(), name="progress-export"),
     path("programme/", views.ProgramOverviewView.as_view(), name="program-overview"),
 ]

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -121,7 +120,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Language and time: Chinese by default, English on request ---
-LANGUAGE_CODE = "zh-hans"
+LANGUAGE_CODE: str = env.str("LANGUAGE_CODE", default="zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE: str = env.str("TIME_ZONE", default="Asia/Shanghai")
@@ -133,6 +132,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+# Evidence uploads: PDF, images, Word, Excel and PowerPoint, checked by content, at most this size.
+EVIDENCE_MAX_BYTES: int = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -191,5 +193,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
-
-PORTAL_TITLE = _("Safe Community Programme Portal")

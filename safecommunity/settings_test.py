@@ -26,3 +26,12 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Close connections after each request so no live-server thread keeps the test database open.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Uploaded evidence goes to a throw-away folder, never into the project's var/.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="safecommunity-test-files-"))
+STORAGES["default"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+}

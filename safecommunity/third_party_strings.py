@@ -12,8 +12,7 @@ IMPORT_EXPORT_MESSAGES = [
         "the correct format for the file."
     ),
     gettext_noop(
-        "No valid data to import. Ensure your file has the correct headers or data "
-        "for import."
+        "No valid data to import. Ensure your file has the correct headers or data for import."
     ),
     gettext_noop("export failed due to IllegalCharacterError"),
     gettext_noop("Resource"),

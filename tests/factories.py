@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from decimal import Decimal
+
 import factory
 from django.utils import timezone
 
-from programs.choices import UnitKind
-from programs.models import CreatingUnit, Department, Milestone, Phase, Program, User
+from programs.choices import TitleLevel, UnitKind
+from programs.models import (
+    Certification,
+    CreatingUnit,
+    Department,
+    Milestone,
+    Phase,
+    Program,
+    Target,
+    User,
+)
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
 
 
@@ -42,6 +54,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Department
 
+    code = factory.Sequence(lambda n: f"dept-{n}")
     name = factory.Sequence(lambda n: f"测试部门{n}")
 
 
@@ -89,3 +102,35 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     role = User.Role.DISTRICT
     password = factory.django.Password("test-pass-123")
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    """A Beijing title named on 1 December 2025 and valid for three years; pass `named_on=None`
+    (and a status) for an application still under way."""
+
+    class Meta:
+        model = Certification
+
+    unit = factory.SubFactory(UnitFactory)
+    level = TitleLevel.MUNICIPAL
+    status = Certification.Status.NAMED
+    named_on = date(2025, 12, 1)
+    applied_on = factory.LazyAttribute(
+        lambda o: o.named_on - timedelta(days=90) if o.named_on else date(2025, 9, 1)
+    )
+    valid_until = factory.LazyAttribute(
+        lambda o: o.named_on.replace(year=o.named_on.year + 3) if o.named_on else None
+    )
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    program = factory.SubFactory(ProgramFactory)
+    code = factory.Sequence(lambda n: f"target-{n}")
+    name = factory.Sequence(lambda n: f"目标{n}")
+    measure = Target.Measure.UNITS_SHARE
+    level = TitleLevel.MUNICIPAL
+    threshold = Decimal(50)
+    deadline = date(2026, 12, 31)

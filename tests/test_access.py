@@ -7,45 +7,72 @@ Each row of `MATRIX` is one URL name with the answer each persona gets. A URL ad
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from programs.models import CreatingUnit
-from tests.factories import MemberFactory, WorkGroupFactory
+from programs.choices import TitleLevel
+from programs.demo_progress import demo_pdf
+from programs.models import (
+    Certification,
+    CreatingUnit,
+    EvidenceVersion,
+    PhaseTransition,
+    UnitMilestone,
+)
+from programs.services import evidence_upload
+from tests.factories import MemberFactory, MilestoneFactory, PhaseFactory, WorkGroupFactory
 from workgroups.models import Member, WorkGroup
 
 LOGIN = "login"  # anonymous: 302 to the login page, with ?next= pointing back
 PERSONAS = ("anonymous", "district_user", "clerk_a", "clerk_b", "provider", "evaluator")
 
 # Which object of unit A the URL names: None, "unit" (its code), "group", "dropped" (a dropped
-# group), "member".
+# group), "member", "milestone" (code and pk of a unit milestone), "start" (the same with the
+# "start" action), "version" (an evidence file), "title" (a title application).
 # fmt: off
 MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
-    # url name                         method  object      anon   dist clk_a clk_b prov  eval
-    ("home",                           "get",  None,      (LOGIN, 302, 302,  302,  302,  302)),
-    ("login",                          "get",  None,      (200,   302, 302,  302,  302,  302)),
-    ("logout",                         "post", None,      (LOGIN, 302, 302,  302,  302,  302)),
-    ("set_language",                   "post", None,      (302,   302, 302,  302,  302,  302)),
-    ("programs:unit-list",             "get",  None,      (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:program-overview",      "get",  None,      (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:unit-detail",           "get",  "unit",    (LOGIN, 200, 200,  404,  200,  404)),
-    ("programs:unit-history",          "get",  "unit",    (LOGIN, 200, 200,  404,  200,  404)),
-    ("programs:unit-edit",             "get",  "unit",    (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:group-add",           "get",  "unit",    (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:group-add-custom",    "get",  "unit",    (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:group-edit",          "get",  "group",   (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:group-drop",          "get",  "group",   (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:group-restore",       "post", "dropped", (LOGIN, 302, 302,  404,  404,  404)),
-    ("workgroups:member-add",          "get",  "unit",    (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:member-edit",         "get",  "member",  (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:member-delete",       "get",  "member",  (LOGIN, 200, 200,  404,  404,  404)),
+    # url name                          method  object       anon   dist clk_a clk_b prov  eval
+    ("home",                            "get",  None,        (LOGIN, 302, 302,  302,  302,  302)),
+    ("login",                           "get",  None,        (200,   302, 302,  302,  302,  302)),
+    ("logout",                          "post", None,        (LOGIN, 302, 302,  302,  302,  302)),
+    ("set_language",                    "post", None,        (302,   302, 302,  302,  302,  302)),
+    ("programs:unit-list",              "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("programs:program-overview",       "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("programs:unit-detail",            "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
+    ("programs:unit-history",           "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
+    ("programs:unit-edit",              "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
+    ("workgroups:group-add",            "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
+    ("workgroups:group-add-custom",     "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
+    ("workgroups:group-edit",           "get",  "group",     (LOGIN, 200, 200,  404,  404,  404)),
+    ("workgroups:group-drop",           "get",  "group",     (LOGIN, 200, 200,  404,  404,  404)),
+    ("workgroups:group-restore",        "post", "dropped",   (LOGIN, 302, 302,  404,  404,  404)),
+    ("workgroups:member-add",           "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
+    ("workgroups:member-edit",          "get",  "member",    (LOGIN, 200, 200,  404,  404,  404)),
+    ("workgroups:member-delete",        "get",  "member",    (LOGIN, 200, 200,  404,  404,  404)),
+    ("programs:unit-advance",           "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
+    ("programs:milestone-detail",       "get",  "milestone", (LOGIN, 200, 200,  404,  200,  404)),
+    ("programs:evidence-upload",        "post", "milestone", (LOGIN, 200, 200,  404,  404,  404)),
+    ("programs:milestone-transition",   "post", "start",     (LOGIN, 302, 302,  404,  404,  404)),
+    ("programs:evidence-download",      "get",  "version",   (LOGIN, 200, 200,  404,  200,  404)),
+    ("programs:title-add",              "get",  "unit",      (LOGIN, 200, 404,  404,  404,  404)),
+    ("programs:title-move",             "post", "title",     (LOGIN, 302, 404,  404,  404,  404)),
+    ("programs:progress",               "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("programs:progress-export",        "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
 ]
 # fmt: on
 
-# The edit URLs again, with the POST that would change something if it got through.
-EDIT_POSTS: list[tuple[str, str, dict[str, str]]] = [
+
+def pdf_upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("入侵.pdf", demo_pdf("intruder"), "application/pdf")
+
+
+# The edit URLs again, with the POST that would change something if it got through (a callable
+# value is called for a fresh file each time).
+EDIT_POSTS: list[tuple[str, str, dict[str, Any]]] = [
     ("programs:unit-edit", "unit", {"head_name": "入侵者", "population": "1"}),
     ("workgroups:group-add", "unit", {"templates": "1"}),
     ("workgroups:group-add-custom", "unit", {"name": "入侵组", "sort_order": "1"}),
@@ -55,6 +82,15 @@ EDIT_POSTS: list[tuple[str, str, dict[str, str]]] = [
     ("workgroups:member-add", "unit", {"body": "committee", "name": "入侵者", "role": "member"}),
     ("workgroups:member-edit", "member", {"body": "committee", "name": "入侵者", "role": "member"}),
     ("workgroups:member-delete", "member", {}),
+    ("programs:unit-advance", "unit", {"reason": "入侵者推进"}),
+    (
+        "programs:evidence-upload",
+        "milestone",
+        {"title": "入侵材料", "effective_date": "2025-01-01", "file": pdf_upload},
+    ),
+    ("programs:milestone-transition", "start", {}),
+    ("programs:title-add", "unit", {"level": "national", "applied_on": "2025-01-01"}),
+    ("programs:title-move", "title", {"status": "review", "on": "2025-01-01"}),
 ]
 
 
@@ -64,6 +100,9 @@ class UnitA:
     group: WorkGroup
     dropped: WorkGroup
     member: Member
+    milestone: UnitMilestone
+    version: EvidenceVersion
+    title: Certification
 
     def args_for(self, target: str | None) -> list:
         return {
@@ -72,6 +111,10 @@ class UnitA:
             "group": [self.group.pk],
             "dropped": [self.dropped.pk],
             "member": [self.member.pk],
+            "milestone": [self.unit.code, self.milestone.pk],
+            "start": [self.unit.code, self.milestone.pk, "start"],
+            "version": [self.version.pk],
+            "title": [self.title.pk],
         }[target]
 
     def snapshot(self) -> tuple:
@@ -86,17 +129,64 @@ class UnitA:
                 .values_list("name", "status")
             ),
             tuple(Member.objects.filter(unit=self.unit).order_by("pk").values_list("name", "body")),
+            tuple(
+                CreatingUnit.objects.filter(pk=self.unit.pk).values_list("current_phase", flat=True)
+            ),
+            PhaseTransition.objects.filter(unit=self.unit).count(),
+            tuple(
+                UnitMilestone.objects.filter(unit=self.unit)
+                .order_by("pk")
+                .values_list("status", "status_changed_by")
+            ),
+            tuple(
+                EvidenceVersion.objects.filter(evidence__unit=self.unit)
+                .order_by("pk")
+                .values_list("pk", "sha256")
+            ),
+            tuple(
+                Certification.objects.filter(unit=self.unit)
+                .order_by("pk")
+                .values_list("level", "status")
+            ),
         )
 
 
 @pytest.fixture
-def unit_a_world(unit_a, unit_b) -> UnitA:
+def unit_a_world(unit_a, unit_b, district_user) -> UnitA:
     group = WorkGroupFactory(unit=unit_a, name="宣传教育组")
     dropped = WorkGroupFactory(
         unit=unit_a, name="已撤销组", status=WorkGroup.Status.DROPPED, dropped_at=timezone.now()
     )
     member = MemberFactory(unit=unit_a, body=Member.Body.GROUP, group=group, name="张三")
-    return UnitA(unit=unit_a, group=group, dropped=dropped, member=member)
+    # Two phases with one required milestone each: unit A stands in the first, its gate closed.
+    first = PhaseFactory(program=unit_a.program, order=1, name="启动")
+    PhaseFactory(program=unit_a.program, order=2, name="实施")
+    MilestoneFactory(phase=first, order=1, name="制定工作方案", evidence_required=True)
+    CreatingUnit.objects.filter(pk__in=[unit_a.pk, unit_b.pk]).update(current_phase=first)
+    milestone = UnitMilestone.objects.get(unit=unit_a)
+    version = evidence_upload(
+        unit_milestone=milestone,
+        by=district_user,
+        upload=SimpleUploadedFile("方案.pdf", demo_pdf("plan"), "application/pdf"),
+        effective_date=timezone.localdate(),
+        title="工作方案",
+    )
+    # The upload started the milestone; set it back, so a "start" that got through would show.
+    milestone.refresh_from_db()
+    milestone.status = UnitMilestone.Status.NOT_STARTED
+    milestone.save(update_fields=["status"])
+    title = Certification.objects.create(
+        unit=unit_a, level=TitleLevel.MUNICIPAL, applied_on=timezone.localdate()
+    )
+    return UnitA(
+        unit=unit_a,
+        group=group,
+        dropped=dropped,
+        member=member,
+        milestone=milestone,
+        version=version,
+        title=title,
+    )
 
 
 @pytest.fixture
@@ -122,6 +212,7 @@ def _cases():
 def test_access_matrix(client, unit_a_world, name, method, target, persona, expected):
     url = reverse(name, args=unit_a_world.args_for(target))
     response = getattr(client, method)(url)
+    response.close()  # a download holds the file open until closed
 
     if expected == LOGIN:
         assert response.status_code == 302
@@ -137,7 +228,9 @@ def test_outsiders_cannot_change_unit_a_by_posting(
 ):
     before = unit_a_world.snapshot()
 
-    response = client.post(reverse(name, args=unit_a_world.args_for(target)), data)
+    payload = {key: value() if callable(value) else value for key, value in data.items()}
+
+    response = client.post(reverse(name, args=unit_a_world.args_for(target)), payload)
 
     assert response.status_code == 404
     assert unit_a_world.snapshot() == before
@@ -146,8 +239,23 @@ def test_outsiders_cannot_change_unit_a_by_posting(
 def test_clerk_a_cannot_reach_unit_b(client, clerk_a, unit_b):
     client.force_login(clerk_a)
 
-    for name in ("programs:unit-detail", "programs:unit-history", "programs:unit-edit"):
+    for name in (
+        "programs:unit-detail",
+        "programs:unit-history",
+        "programs:unit-edit",
+        "programs:unit-advance",
+        "programs:title-add",
+    ):
         assert client.get(reverse(name, args=[unit_b.code])).status_code == 404
+
+
+def test_clerk_b_cannot_download_unit_a_evidence_even_by_its_number(client, unit_a_world, clerk_b):
+    client.force_login(clerk_b)
+
+    response = client.get(unit_a_world.version.get_absolute_url())
+
+    assert response.status_code == 404
+    assert not getattr(response, "streaming", False)
 
 
 def test_every_url_name_is_in_the_matrix():

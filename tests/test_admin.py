@@ -8,9 +8,18 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from programs.models import CreatingUnit, User
+from programs.models import (
+    Certification,
+    CreatingUnit,
+    Evidence,
+    EvidenceVersion,
+    MilestoneEvent,
+    PhaseTransition,
+    UnitMilestone,
+    User,
+)
 from tests.factories import (
     DepartmentFactory,
     MemberFactory,
@@ -28,13 +37,38 @@ def admin_url(model, view: str, *args) -> str:
 
 
 @pytest.fixture
-def some_of_everything(unit_a, unit_b):
+def some_of_everything(unit_a, unit_b, district_user):
     milestone = MilestoneFactory(phase=PhaseFactory(program=unit_a.program))
     template = WorkGroupTemplateFactory()
     group = WorkGroupFactory(unit=unit_a, template=template)
     MemberFactory(unit=unit_a, body=Member.Body.GROUP, group=group)
     MemberFactory(unit=unit_b)
-    DepartmentFactory()
+    DepartmentFactory(code="emergency")
+    now = timezone.now()
+    progress, _new = UnitMilestone.objects.get_or_create(unit=unit_a, milestone=milestone)
+    MilestoneEvent.objects.create(
+        unit_milestone=progress,
+        from_status="not_started",
+        to_status="in_progress",
+        by=district_user,
+        at=now,
+    )
+    PhaseTransition.objects.create(
+        unit=unit_a, to_phase=milestone.phase, moved_at=now, moved_by=district_user
+    )
+    evidence = Evidence.objects.create(unit=unit_a, unit_milestone=progress, title="工作计划")
+    EvidenceVersion.objects.create(
+        evidence=evidence,
+        number=1,
+        file="evidence/A01/plan.pdf",
+        original_name="计划.pdf",
+        content_type="application/pdf",
+        size=1024,
+        sha256="0" * 64,
+        effective_date=date(2025, 3, 1),
+        uploaded_by=district_user,
+    )
+    Certification.objects.create(unit=unit_a, level="municipal", applied_on=date(2025, 3, 1))
     return milestone
 
 
@@ -79,6 +113,11 @@ def test_every_model_of_the_portal_is_registered():
         "programs.Target",
         "programs.CreatingUnit",
         "programs.User",
+        "programs.UnitMilestone",
+        "programs.MilestoneEvent",
+        "programs.PhaseTransition",
+        "programs.Evidence",
+        "programs.Certification",
         "workgroups.WorkGroupTemplate",
         "workgroups.WorkGroup",
         "workgroups.Member",
@@ -168,10 +207,84 @@ def test_a_staff_clerk_cannot_move_a_member_to_another_unit(client, staff_clerk,
         {"unit": unit_b.pk, "body": "committee", "name": "张三", "role": "member", "sort_order": 1},
     )
 
-    assert response.status_code == 200  # the form again, with an error on the unit
-    assert "unit" in response.context["adminform"].form.errors
+    assert response.status_code == 302  # saved; the unit is not a field of the change form
     member.refresh_from_db()
     assert member.unit == unit_a
+
+
+@pytest.mark.parametrize("model", [WorkGroup, Member])
+def test_the_unit_of_a_group_or_member_is_read_only_once_it_exists(
+    client, admin_user, unit_a, model
+):
+    group = WorkGroupFactory(unit=unit_a)
+    row = group if model is WorkGroup else MemberFactory(unit=unit_a)
+    client.force_login(admin_user)
+
+    change = client.get(admin_url(model, "change", row.pk)).context["adminform"]
+    add = client.get(admin_url(model, "add")).context["adminform"]
+
+    assert "unit" in change.readonly_fields and "unit" not in change.form.fields
+    assert "unit" in add.form.fields
+
+
+@pytest.fixture
+def staff_provider(provider):
+    """A provider (sees every unit, changes none) given admin access and every permission on
+    work groups and members."""
+    provider.is_staff = True
+    provider.save()
+    provider.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="workgroups", content_type__model__in=["workgroup", "member"]
+        )
+    )
+    return provider
+
+
+def test_a_staff_provider_with_change_permission_cannot_change_a_member(
+    client, staff_provider, unit_a
+):
+    member = MemberFactory(unit=unit_a, name="张三", position="主任")
+    client.force_login(staff_provider)
+    url = admin_url(Member, "change", member.pk)
+    data = {"body": "committee", "name": "李四", "role": "member", "sort_order": 1}
+
+    view = client.get(url)
+    refused = client.post(url, data)
+    delete = client.post(admin_url(Member, "delete", member.pk), {"post": "yes"})
+    revert = client.post(
+        admin_url(Member, "simple_history", member.pk, member.history.latest().history_id), data
+    )
+
+    assert view.status_code == 200 and not view.context["has_change_permission"]
+    assert (refused.status_code, delete.status_code, revert.status_code) == (403, 403, 403)
+    member.refresh_from_db()
+    assert (member.name, member.position) == ("张三", "主任")
+
+
+def test_a_staff_provider_cannot_drop_a_group_with_an_admin_action(client, staff_provider, unit_a):
+    group = WorkGroupFactory(unit=unit_a)
+    client.force_login(staff_provider)
+
+    client.post(
+        admin_url(WorkGroup, "changelist"),
+        {"action": "drop_groups", "_selected_action": [group.pk]},
+    )
+
+    group.refresh_from_db()
+    assert group.status == WorkGroup.Status.ACTIVE
+
+
+def test_a_staff_provider_cannot_add_a_member_to_a_unit(client, staff_provider, unit_a):
+    client.force_login(staff_provider)
+
+    response = client.post(
+        admin_url(Member, "add"),
+        {"unit": unit_a.pk, "body": "committee", "name": "张三", "role": "member", "sort_order": 1},
+    )
+
+    assert response.status_code == 403
+    assert not Member.objects.exists()
 
 
 def test_changing_a_unit_in_the_admin_records_who_changed_what(
@@ -231,6 +344,22 @@ def test_the_user_admin_adds_a_clerk_only_with_a_unit(client, admin_user, unit_a
 
     assert accepted.status_code == 302
     assert User.objects.get(username="new_clerk").unit == unit_a
+
+
+def test_the_user_admin_adds_a_district_user_without_a_unit(client, admin_user):
+    client.force_login(admin_user)
+    data = {
+        "username": "new_district",
+        "usable_password": "true",
+        "password1": "A-long-pass-phrase-42",
+        "password2": "A-long-pass-phrase-42",
+        "role": "district",
+    }
+
+    response = client.post(admin_url(User, "add"), data)
+
+    assert response.status_code == 302
+    assert User.objects.get(username="new_district").unit is None
 
 
 def test_the_user_list_filters_by_role(client, admin_user, clerk_a, district_user):

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from programs.models import User
-from tests.factories import MemberFactory, UnitFactory, UserFactory, WorkGroupFactory
+from programs.demo_progress import demo_pdf
+from programs.models import EvidenceVersion, PhaseTransition, UnitMilestone, User
+from tests.factories import (
+    MemberFactory,
+    MilestoneFactory,
+    PhaseFactory,
+    UnitFactory,
+    UserFactory,
+    WorkGroupFactory,
+)
 from workgroups.models import Member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,3 +83,65 @@ def test_wrong_input_in_a_member_form_is_shown_at_the_field_and_saves_nothing(
     field = page.locator("#field-name")
     expect(field.locator(".invalid-feedback")).to_contain_text("已是该工作组成员")
     assert Member.objects.filter(group=group, name="郝洋").count() == 1
+
+
+def test_clerk_uploads_and_submits_district_accepts_and_the_unit_moves_on(
+    page: Page, live_server, browser, browser_context_args, tmp_path
+):
+    unit = UnitFactory(code="T07", name="马坡镇")
+    start = PhaseFactory(program=unit.program, order=1, name="启动阶段")
+    next_phase = PhaseFactory(program=unit.program, order=2, name="实施阶段")
+    milestone = MilestoneFactory(
+        phase=start, order=1, name="制定安全社区建设工作方案并上报", evidence_required=True
+    )
+    MilestoneFactory(phase=next_phase, order=1, name="开展社区诊断")
+    unit.current_phase = start
+    unit.save()
+    item = UnitMilestone.objects.get(unit=unit, milestone=milestone)
+    clerk = UserFactory(username="clerk", role=User.Role.CLERK, unit=unit, password=PASSWORD)
+    UserFactory(username="office", role=User.Role.DISTRICT, password=PASSWORD)
+    scan = tmp_path / "工作方案.pdf"
+    scan.write_bytes(demo_pdf("Work plan of Mapo town, signed"))
+
+    # The clerk opens the milestone from the unit's timeline and uploads the signed plan.
+    log_in(page, live_server, "clerk")
+    expect(page).to_have_url(re.compile(r"/units/T07/$"))
+    page.locator("#timeline").get_by_role("link", name=milestone.name).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("未开始")
+    page.get_by_label("标题").fill("安全社区建设工作方案")
+    page.get_by_label("文件").set_input_files(scan)
+    page.get_by_role("button", name="上传", exact=True).click()
+
+    expect(page).to_have_url(re.compile(rf"/units/T07/milestones/{item.pk}/#evidence$"))
+    expect(page.get_by_role("alert")).to_contain_text("已上传“安全社区建设工作方案”第 1 版")
+    expect(page.locator("#evidence")).to_contain_text("工作方案.pdf")
+    assert EvidenceVersion.objects.get().sha256 == hashlib.sha256(scan.read_bytes()).hexdigest()
+
+    page.get_by_role("button", name="提交验收").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已提交")
+
+    # District staff, in their own browser session, accept it.
+    office_context = browser.new_context(**browser_context_args)
+    office = office_context.new_page()
+    log_in(office, live_server, "office")
+    office.goto(f"{live_server.url}{item.get_absolute_url()}")
+    office.get_by_role("button", name="验收", exact=True).click()
+    expect(office.get_by_role("heading", level=1)).to_contain_text("已验收")
+    office_context.close()
+    item.refresh_from_db()
+    assert item.status == UnitMilestone.Status.ACCEPTED
+
+    # The phase's only required milestone is accepted: the gate is open and the clerk moves on.
+    page.goto(f"{live_server.url}{unit.get_absolute_url()}")
+    gate = page.locator("#gate")
+    expect(gate).to_contain_text("已满足转段条件")
+    gate.get_by_role("link", name="进入下一阶段").click()
+    page.get_by_role("button", name="进入下一阶段").click()
+
+    expect(page).to_have_url(re.compile(r"/units/T07/$"))
+    expect(page.get_by_role("alert")).to_contain_text("已进入“实施阶段”阶段")
+    unit.refresh_from_db()
+    assert unit.current_phase == next_phase
+    move = PhaseTransition.objects.get(unit=unit)
+    assert (move.from_phase, move.to_phase, move.moved_by) == (start, next_phase, clerk)
+    assert not move.overridden

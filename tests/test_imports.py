@@ -12,17 +12,15 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from import_export.formats.base_formats import XLSX
 
 from programs.models import CreatingUnit, Department, User
-from programs.resources import (
-    SPREADSHEET_FORMATS,
-    CreatingUnitResource,
-    DepartmentResource,
-    SpreadsheetCSV,
-)
+from programs.resources import CreatingUnitResource, DepartmentResource
+from safecommunity.spreadsheets import SPREADSHEET_FORMATS, SpreadsheetCSV
 from tests.factories import (
     DepartmentFactory,
     PhaseFactory,
@@ -325,6 +323,21 @@ def test_member_import_resolves_unit_by_code_and_group_by_name(groups):
     assert Member.objects.count() == 4
 
 
+def test_member_import_looks_each_unit_and_group_up_once(groups):
+    rows = [
+        ["A01", "工作组", "宣传教育组", "张三", ""],
+        ["A01", "工作组", "宣传教育组", "李四", ""],
+        ["B01", "促进委员会", "", "王五", ""],
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        import_xlsx(MemberResource(), MEMBER_HEADERS, rows)
+
+    lookups = [q["sql"] for q in queries if q["sql"].endswith(" LIMIT 2")]
+    assert len(lookups) == 3  # units A01 and B01, group 宣传教育组
+    assert Member.objects.count() == 3
+
+
 def test_member_import_refuses_a_group_of_another_unit(groups):
     rows = [
         ["A01", "工作组", "宣传教育组", "张三", ""],
@@ -364,7 +377,12 @@ def test_member_import_by_a_clerk_reaches_only_their_own_unit(groups, unit_a):
 @pytest.mark.parametrize(
     ("resource_class", "model", "headers", "rows"),
     [
-        (DepartmentResource, Department, ["Name", "Order"], [["区应急管理局", 1], ["区卫健委", 2]]),
+        (
+            DepartmentResource,
+            Department,
+            ["Code", "Name", "Order"],
+            [["emergency", "区应急管理局", 1], ["health", "区卫健委", 2]],
+        ),
         (
             WorkGroupTemplateResource,
             WorkGroupTemplate,
@@ -401,24 +419,49 @@ def test_template_import_reads_yes_and_no_and_refuses_other_words(db):
 
 
 def test_only_administrators_add_reference_data_by_import(db, district_user, admin_user):
-    refused = import_xlsx(DepartmentResource(user=district_user), ["Name"], [["区卫健委"]])
+    refused = import_xlsx(
+        DepartmentResource(user=district_user), ["Code", "Name"], [["health", "区卫健委"]]
+    )
 
     assert refused.invalid_rows and not Department.objects.exists()
 
-    import_xlsx(DepartmentResource(user=admin_user), ["Name"], [["区卫健委"]])
+    import_xlsx(DepartmentResource(user=admin_user), ["Code", "Name"], [["health", "区卫健委"]])
 
     assert Department.objects.get().name == "区卫健委"
 
 
-def test_a_department_name_repeated_in_one_file_is_refused(db):
-    DepartmentFactory(name="区应急管理局")
+def test_a_department_code_repeated_in_one_file_is_refused(db):
+    DepartmentFactory(code="emergency", name="区应急管理局")
     result = import_xlsx(
-        DepartmentResource(), ["Name", "Order"], [["区卫健委", 1], ["区卫健委", 2]]
+        DepartmentResource(),
+        ["Code", "Name", "Order"],
+        [["health", "区卫健委", 1], ["health", "区卫生健康委员会", 2]],
     )
 
     [(number, errors)] = errors_of(result)
-    assert number == 2 and "row 1" in errors["Name"][0]
+    assert number == 2 and "row 1" in errors["Code"][0]
     assert list(Department.objects.values_list("name", flat=True)) == ["区应急管理局"]
+
+
+def test_a_department_name_taken_under_another_code_is_refused(db):
+    DepartmentFactory(code="emergency", name="区应急管理局")
+
+    result = import_xlsx(DepartmentResource(), ["Code", "Name"], [["safety", "区应急管理局"]])
+
+    [(number, errors)] = errors_of(result)
+    assert number == 1 and "Name" in errors
+    assert list(Department.objects.values_list("code", flat=True)) == ["emergency"]
+
+
+def test_a_renamed_department_is_found_by_its_code(db):
+    department = DepartmentFactory(code="health", name="区卫生局", sort_order=3)
+
+    result = import_xlsx(DepartmentResource(), ["Code", "Name"], [["health", "区卫健委"]])
+
+    assert result.totals["update"] == 1 and result.totals["new"] == 0
+    department.refresh_from_db()
+    assert (department.name, department.sort_order) == ("区卫健委", 3)
+    assert department.history.latest().prev_record.name == "区卫生局"
 
 
 # --- Exports round-trip ---

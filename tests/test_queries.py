@@ -1,4 +1,4 @@
-"""Pages keep a fixed number of queries however many units, groups and members there are.
+"""Pages keep a fixed number of queries however many units, groups, members and titles there are.
 
 Each page is measured at two data sizes under the same bound: a per-row query would pass the
 small size and fail the large one.
@@ -7,32 +7,55 @@ small size and fail the large one.
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
-from programs.choices import UnitKind
-from programs.models import CreatingUnit, User
-from tests.factories import PhaseFactory, ProgramFactory, UserFactory
+from programs.choices import TitleLevel, UnitKind
+from programs.models import Certification, CreatingUnit, Target, UnitMilestone, User
+from programs.services import unit_milestones_sync
+from tests.factories import MilestoneFactory, PhaseFactory, ProgramFactory, UserFactory
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
 
 # Measured at both sizes, on SQLite and PostgreSQL. Unit list (6): session, user, count, the
-# phase summary, the phases of the filter form, the page of units. Unit page (9): session, user,
-# unit, committee and office, groups, their members, can-edit, missing templates, phases; a
-# clerk's page has one more (the clerk's own unit, for the navigation bar).
+# phase summary, the phases of the filter form, the page of units. Unit page (12): session, user,
+# unit, committee and office, groups, their members, the unit's milestones, phases, can-edit,
+# missing templates, titles, phase moves; a clerk's page has one more (the clerk's own unit, for
+# the navigation bar).
+# Progress page (9): session, user, count, programme, the page of units, three for the targets,
+# the phases of the filter form. Its xlsx export (3): session, user, the units.
 UNIT_LIST_MAX_QUERIES = 6
-UNIT_DETAIL_MAX_QUERIES = 9
+UNIT_DETAIL_MAX_QUERIES = 12
+PROGRESS_MAX_QUERIES = 9
+PROGRESS_EXPORT_MAX_QUERIES = 3
 
 GROUPS_PER_UNIT = 14
 
 
-def build_units(count: int, *, members_per_group: int) -> list[CreatingUnit]:
+MILESTONES_PER_PHASE = 3  # all but the last required for the gate
+
+
+def build_units(
+    count: int, *, members_per_group: int, milestones_per_phase: int = MILESTONES_PER_PHASE
+) -> list[CreatingUnit]:
     """`count` units in phase 1, each with the 14 standard groups (one dropped), a committee,
-    an office, and `members_per_group` people in every group; written with bulk_create."""
+    an office, `members_per_group` people in every group, and a row for each of the two phases'
+    milestones; written with bulk_create."""
     program = ProgramFactory()
     phase = PhaseFactory(program=program, order=1)
-    PhaseFactory(program=program, order=2)
+    later = PhaseFactory(program=program, order=2)
+    for each in (phase, later):
+        for order in range(1, milestones_per_phase + 1):
+            MilestoneFactory(
+                phase=each,
+                order=order,
+                required_for_gate=order < milestones_per_phase,
+                due_date=timezone.localdate() + timedelta(days=30 * each.order),
+            )
     templates = WorkGroupTemplate.objects.bulk_create(
         WorkGroupTemplate(number=n, name=f"标准组{n}") for n in range(1, GROUPS_PER_UNIT + 1)
     )
@@ -75,6 +98,61 @@ def build_units(count: int, *, members_per_group: int) -> list[CreatingUnit]:
         for n in range(3)
     ]
     Member.objects.bulk_create(people, batch_size=2000)
+    unit_milestones_sync()  # bulk_create sends no post_save: give the units their milestones
+    return units
+
+
+def build_progress(count: int) -> list[CreatingUnit]:
+    """`count` units as `build_units` makes them, worked on: every third has its gate open, every
+    fourth a milestone overdue, every fifth the Beijing title and every seventh a national
+    application; the programme has two targets."""
+    units = build_units(count, members_per_group=1)
+    today = timezone.localdate()
+    program = units[0].program
+    gate = UnitMilestone.objects.filter(
+        milestone__phase__order=1, milestone__required_for_gate=True
+    )
+    gate.filter(unit__in=units[::3]).update(status=UnitMilestone.Status.ACCEPTED)
+    UnitMilestone.objects.filter(
+        unit__in=units[1::4], milestone__phase__order=1, milestone__order=MILESTONES_PER_PHASE
+    ).update(due_date=today - timedelta(days=3))
+    titles = [
+        Certification(
+            unit=unit,
+            level=TitleLevel.MUNICIPAL,
+            status=Certification.Status.NAMED,
+            applied_on=today - timedelta(days=200),
+            named_on=today - timedelta(days=100),
+            valid_until=today + timedelta(days=900),
+        )
+        for unit in units[::5]
+    ]
+    titles += [
+        Certification(unit=unit, level=TitleLevel.NATIONAL, applied_on=today) for unit in units[::7]
+    ]
+    Certification.objects.bulk_create(titles)
+    Target.objects.bulk_create(
+        [
+            Target(
+                program=program,
+                code="municipal-share",
+                name="半数单位获北京市称号",
+                measure=Target.Measure.UNITS_SHARE,
+                level=TitleLevel.MUNICIPAL,
+                threshold=50,
+                deadline=today + timedelta(days=365),
+            ),
+            Target(
+                program=program,
+                code="pilots",
+                name="试点单位全部获称号",
+                measure=Target.Measure.PILOTS_TITLED,
+                level=TitleLevel.MUNICIPAL,
+                threshold=100,
+                deadline=today + timedelta(days=365),
+            ),
+        ]
+    )
     return units
 
 
@@ -113,6 +191,22 @@ def test_unit_page_queries_do_not_grow_with_members(
     assert len(response.context["dropped_groups"]) == 1
 
 
+@pytest.mark.parametrize("milestones_per_phase", [3, 15])
+def test_unit_page_queries_do_not_grow_with_milestones(
+    client, district_user, django_assert_max_num_queries, milestones_per_phase
+):
+    (unit,) = build_units(1, members_per_group=1, milestones_per_phase=milestones_per_phase)
+    client.force_login(district_user)
+
+    with django_assert_max_num_queries(UNIT_DETAIL_MAX_QUERIES):
+        response = client.get(reverse("programs:unit-detail", args=[unit.code]))
+
+    assert response.status_code == 200
+    assert sum(len(items) for _phase, items in response.context["timeline"]) == (
+        2 * milestones_per_phase
+    )
+
+
 @pytest.mark.parametrize("members_per_group", [4, 30])
 def test_clerk_unit_page_queries_do_not_grow_with_members(
     client, db, django_assert_max_num_queries, members_per_group
@@ -124,3 +218,38 @@ def test_clerk_unit_page_queries_do_not_grow_with_members(
         response = client.get(reverse("programs:unit-detail", args=[unit.code]))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("unit_count", [38, 400])
+def test_progress_page_queries_do_not_grow_with_units(
+    client, district_user, django_assert_max_num_queries, unit_count
+):
+    build_progress(unit_count)
+    client.force_login(district_user)
+
+    with django_assert_max_num_queries(PROGRESS_MAX_QUERIES):
+        response = client.get(reverse("programs:progress"), {"sort": "-gate"})
+
+    assert response.status_code == 200
+    assert response.context["total"] == unit_count
+    first = response.context["units"][0]
+    assert (first.gate_accepted, first.gate_total) == (2, 2)
+    titled = -(-unit_count // 5)  # every fifth unit, counting the first
+    share = response.context["targets"][0]
+    assert (share.numerator, share.denominator) == (titled, unit_count)
+
+
+@pytest.mark.parametrize("unit_count", [38, 400])
+def test_progress_export_queries_do_not_grow_with_units(
+    client, district_user, django_assert_max_num_queries, unit_count
+):
+    build_progress(unit_count)
+    client.force_login(district_user)
+
+    with django_assert_max_num_queries(PROGRESS_EXPORT_MAX_QUERIES):
+        response = client.get(reverse("programs:progress-export"), {"overdue": "yes"})
+
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    overdue = len(range(1, unit_count, 4))
+    assert sheet.max_row == 1 + overdue

@@ -1,7 +1,8 @@
 """The Django admin of work groups: the standard templates, each unit's groups and members.
 
 Scoped like every admin of the portal (`programs.admin.ScopedAdminMixin`); filters on a unit or
-group offer only the units and groups the user can see.
+group offer only the units and groups the user can see. A group or member stays in its unit:
+the unit is fixed once the row exists, so a group never moves away from its members.
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from programs.admin import ScopedHistoryAdmin, ScopedImportExportAdmin, ScopedTabularInline
+from programs.admin import (
+    ScopedHistoryAdmin,
+    ScopedImportExportAdmin,
+    ScopedTabularInline,
+    count_column,
+)
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
 from workgroups.resources import MemberResource, WorkGroupTemplateResource
 
@@ -29,12 +35,7 @@ class WorkGroupTemplateAdmin(ScopedImportExportAdmin):
     search_fields = ["name", "lead", "cooperating", "duties"]
     ordering = ["number"]
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        return super().get_queryset(request).annotate(group_count=models.Count("work_groups"))
-
-    @admin.display(description=_("units' groups"), ordering="group_count")
-    def group_total(self, obj: WorkGroupTemplate) -> int:
-        return obj.group_count
+    group_total = count_column("work_groups", _("units' groups"))
 
 
 class GroupMemberFormSet(BaseInlineFormSet):
@@ -63,20 +64,17 @@ class WorkGroupAdmin(ScopedHistoryAdmin):
     search_fields = ["name", "lead", "duties", "unit__code", "unit__name"]
     list_select_related = ["unit", "template"]
     ordering = ["unit__code", "sort_order", "name"]
+    fields = ["unit", "template", "name", "lead", "duties", "status", "dropped_at", "sort_order"]
     readonly_fields = ["status", "dropped_at"]
+    readonly_on_change = ("unit",)
     inlines = [GroupMemberInline]
     actions = ["drop_groups", "restore_groups"]
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        return super().get_queryset(request).annotate(member_count=models.Count("members"))
+    member_total = count_column("members", _("members"))
 
     def get_inline_instances(self, request: HttpRequest, obj: WorkGroup | None = None) -> list:
         """Members join a group that exists: add the group first, then its members."""
         return super().get_inline_instances(request, obj) if obj is not None else []
-
-    @admin.display(description=_("members"), ordering="member_count")
-    def member_total(self, obj: WorkGroup) -> int:
-        return obj.member_count
 
     @admin.action(
         description=_("Drop the selected groups (kept on record)"), permissions=["change"]
@@ -89,9 +87,9 @@ class WorkGroupAdmin(ScopedHistoryAdmin):
         self._apply(request, queryset.filter(status=WorkGroup.Status.DROPPED), WorkGroup.restore)
 
     def _apply(self, request: HttpRequest, queryset: models.QuerySet, change: Any) -> None:
+        """The history records the request's user (simple-history's middleware) as who did it."""
         changed = 0
         for group in queryset:
-            group._history_user = request.user
             change(group)
             changed += 1
         self.message_user(
@@ -124,6 +122,7 @@ class MemberAdmin(ScopedImportExportAdmin):
     search_fields = ["name", "position", "organisation", "unit__code", "unit__name", "group__name"]
     list_select_related = ["unit", "group"]
     ordering = ["unit__code", "body", "group__sort_order", "sort_order", "pk"]
+    readonly_on_change = ("unit",)
     fields = [
         "unit",
         "body",

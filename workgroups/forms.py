@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import CreatingUnit
@@ -61,7 +62,10 @@ class MemberForm(UnitRowForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = WorkGroup.objects.filter(unit=self.unit).active()
+        # Active groups, plus the member's own group even if it was dropped since.
+        self.fields["group"].queryset = WorkGroup.objects.filter(unit=self.unit).filter(
+            Q(status=WorkGroup.Status.ACTIVE) | Q(pk=self.instance.group_id)
+        )
         self.fields["group"].required = False
         self.fields["group"].help_text = _("Only for members of a work group.")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,13 @@ from programs.validators import validate_not_blank, validate_phone
 
 class WorkGroupError(Exception):
     """An illegal change to a work group, with a message for the user."""
+
+
+GROUP_NAME_TAKEN = _(
+    "The unit already has a group of its own named “%(name)s”; rename that group first."
+)
+ALREADY_DROPPED = _("This group has already been dropped.")
+ALREADY_ACTIVE = _("This group is active.")
 
 
 class WorkGroupTemplate(ConstraintErrorsOnFields, models.Model):
@@ -65,12 +72,15 @@ class WorkGroupQuerySet(ScopedQuerySet):
         return self.filter(status=WorkGroup.Status.ACTIVE)
 
 
+class GroupStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    DROPPED = "dropped", _("Dropped")
+
+
 class WorkGroup(ConstraintErrorsOnFields, models.Model):
     """A unit's work group, formed from a template or set up by the unit; dropped ones are kept."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        DROPPED = "dropped", _("Dropped")
+    Status = GroupStatus
 
     unit = models.ForeignKey(
         CreatingUnit,
@@ -121,8 +131,8 @@ class WorkGroup(ConstraintErrorsOnFields, models.Model):
             ),
             models.CheckConstraint(condition=~Q(name=""), name="workgroup_name_not_empty"),
             models.CheckConstraint(
-                condition=(Q(status="active") & Q(dropped_at__isnull=True))
-                | (Q(status="dropped") & Q(dropped_at__isnull=False)),
+                condition=(Q(status=GroupStatus.ACTIVE) & Q(dropped_at__isnull=True))
+                | (Q(status=GroupStatus.DROPPED) & Q(dropped_at__isnull=False)),
                 name="workgroup_dropped_at_matches_status",
             ),
         ]
@@ -139,31 +149,39 @@ class WorkGroup(ConstraintErrorsOnFields, models.Model):
 
     def drop(self) -> None:
         """Stop the group; it and its members stay on record and can be restored."""
-        if not self.is_active:
-            raise WorkGroupError(_("This group has already been dropped."))
-        self.status = self.Status.DROPPED
-        self.dropped_at = timezone.now()
-        self.save(update_fields=["status", "dropped_at"])
+        self._set_status(
+            GroupStatus.DROPPED, refused_from=GroupStatus.DROPPED, error=ALREADY_DROPPED
+        )
 
     def restore(self) -> None:
-        if self.is_active:
-            raise WorkGroupError(_("This group is active."))
-        self.status = self.Status.ACTIVE
-        self.dropped_at = None
-        self.save(update_fields=["status", "dropped_at"])
+        self._set_status(GroupStatus.ACTIVE, refused_from=GroupStatus.ACTIVE, error=ALREADY_ACTIVE)
+
+    def _set_status(self, status: str, *, refused_from: str, error) -> None:
+        # Two people may press "drop" at once: check the state as it is in the database now.
+        # Who did it is recorded by the history (the request's user).
+        with transaction.atomic():
+            current = WorkGroup.objects.select_for_update().only("status").get(pk=self.pk)
+            if current.status == refused_from:
+                raise WorkGroupError(error)
+            self.status = status
+            self.dropped_at = timezone.now() if status == GroupStatus.DROPPED else None
+            self.save(update_fields=["status", "dropped_at"])
 
 
 class MemberQuerySet(ScopedQuerySet):
     unit_lookup = "unit"
 
 
+class MemberBody(models.TextChoices):
+    COMMITTEE = "committee", _("Promotion committee")
+    OFFICE = "office", _("Committee office")
+    GROUP = "group", _("Work group")
+
+
 class Member(ConstraintErrorsOnFields, models.Model):
     """A person on a unit's promotion committee, its office or one of its work groups."""
 
-    class Body(models.TextChoices):
-        COMMITTEE = "committee", _("Promotion committee")
-        OFFICE = "office", _("Committee office")
-        GROUP = "group", _("Work group")
+    Body = MemberBody
 
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair / leader")
@@ -219,8 +237,8 @@ class Member(ConstraintErrorsOnFields, models.Model):
                 violation_error_message=_("This person is already on the list."),
             ),
             models.CheckConstraint(
-                condition=(Q(body="group") & Q(group__isnull=False))
-                | (~Q(body="group") & Q(group__isnull=True)),
+                condition=(Q(body=MemberBody.GROUP) & Q(group__isnull=False))
+                | (~Q(body=MemberBody.GROUP) & Q(group__isnull=True)),
                 name="member_group_matches_body",
                 violation_error_message=_(
                     "Work-group members need a group; others must not have one."

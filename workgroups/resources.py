@@ -1,6 +1,7 @@
 """Spreadsheet import and export of work-group templates and committee/group members.
 
-Built on `programs.resources.PortalResource`; see there for what every import guarantees.
+Built on `safecommunity.spreadsheets.SpreadsheetResource`; see there for what every import
+guarantees.
 """
 
 from __future__ import annotations
@@ -8,21 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from programs.models import CreatingUnit
-from programs.resources import (
+from safecommunity.spreadsheets import (
     ChoiceWidget,
-    CodeLookupWidget,
-    PortalResource,
-    TextWidget,
+    CodeWidget,
+    LookupWidget,
+    SpreadsheetResource,
+    column_header,
 )
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
 
 NO_UNIT = _("There is no creating unit with code “%(value)s”.")
-NO_GROUP = _("Unit “%(unit)s” has no work group named “%(value)s”.")
+NO_GROUP = _("Unit “%(parent)s” has no work group named “%(value)s”.")
+AMBIGUOUS_GROUP = _("Several units have a work group named “%(value)s”; give the unit code.")
 
 MEMBER_BODY_ALIASES = {
     "促进委员会": Member.Body.COMMITTEE,
@@ -48,39 +50,17 @@ MEMBER_ROLE_ALIASES = {
 }
 
 
-def _header(model: type[models.Model], field_name: str) -> Any:
-    return capfirst(model._meta.get_field(field_name).verbose_name)
-
-
-class WorkGroupByNameWidget(CodeLookupWidget):
-    """A member's work group, written as its name and looked up within the row's unit."""
-
-    def __init__(self, unit_field: str = "unit", **kwargs: Any) -> None:
-        super().__init__(WorkGroup, "name", not_found=NO_GROUP, **kwargs)
-        self.unit_field = unit_field
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> WorkGroup | None:
-        name = TextWidget().clean(value)
-        if not name:
-            return None
-        unit_code = self.column_value(row, self.unit_field).upper()
-        try:
-            return self.scoped(WorkGroup.objects).get(unit__code=unit_code, name=name)
-        except WorkGroup.DoesNotExist:
-            raise ValueError(NO_GROUP % {"unit": unit_code, "value": name}) from None
-
-
-class WorkGroupTemplateResource(PortalResource):
+class WorkGroupTemplateResource(SpreadsheetResource):
     """The standard work groups, found by number."""
 
-    class Meta(PortalResource.Meta):
+    class Meta(SpreadsheetResource.Meta):
         model = WorkGroupTemplate
         name = _("Work-group templates")
         import_id_fields = ["number"]
         fields = ("number", "name", "lead", "cooperating", "duties", "is_active")
 
 
-class MemberResource(PortalResource):
+class MemberResource(SpreadsheetResource):
     """People on a unit's committee, office or work groups.
 
     A member has no natural key, so a row is found by unit code, body, group name and person's
@@ -90,26 +70,34 @@ class MemberResource(PortalResource):
     unit = fields.Field(
         attribute="unit",
         column_name=_("Unit code"),
-        widget=CodeLookupWidget(CreatingUnit, "code", not_found=NO_UNIT, editable=True, upper=True),
+        widget=LookupWidget(
+            CreatingUnit, "code", not_found=NO_UNIT, text=CodeWidget(), editable=True
+        ),
     )
     body = fields.Field(
         attribute="body",
-        column_name=_header(Member, "body"),
+        column_name=column_header(Member, "body"),
         widget=ChoiceWidget(Member.Body.choices, aliases=MEMBER_BODY_ALIASES),
     )
     group = fields.Field(
         attribute="group",
-        column_name=_header(Member, "group"),
-        widget=WorkGroupByNameWidget(unit_field="unit"),
+        column_name=column_header(Member, "group"),
+        widget=LookupWidget(
+            WorkGroup,
+            "name",
+            within=("unit", "unit__code"),
+            not_found=NO_GROUP,
+            ambiguous=AMBIGUOUS_GROUP,
+        ),
     )
     role = fields.Field(
         attribute="role",
-        column_name=_header(Member, "role"),
+        column_name=column_header(Member, "role"),
         widget=ChoiceWidget(Member.Role.choices, aliases=MEMBER_ROLE_ALIASES),
         default=Member.Role.MEMBER,
     )
 
-    class Meta(PortalResource.Meta):
+    class Meta(SpreadsheetResource.Meta):
         model = Member
         name = _("Members")
         import_id_fields = ["unit", "body", "group", "name"]

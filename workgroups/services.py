@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from programs.models import CreatingUnit
-from workgroups.models import WorkGroup, WorkGroupTemplate
+from workgroups.models import GROUP_NAME_TAKEN, WorkGroup, WorkGroupError, WorkGroupTemplate
 
 
 @transaction.atomic
@@ -19,13 +19,17 @@ def unit_add_groups_from_templates(
     Templates the unit already has an active group for are left alone, so calling this twice
     changes nothing.
     """
-    existing = {
-        g.template_id: g for g in WorkGroup.objects.filter(unit=unit, template__isnull=False)
-    }
+    # Lock the unit: a double-submitted form must not create a group twice.
+    CreatingUnit.objects.select_for_update().filter(pk=unit.pk).first()
+    groups = list(WorkGroup.objects.filter(unit=unit))
+    existing = {g.template_id: g for g in groups if g.template_id}
+    names = {g.name for g in groups}
     added: list[WorkGroup] = []
     for template in templates:
         group = existing.get(template.pk)
         if group is None:
+            if template.name in names:
+                raise WorkGroupError(GROUP_NAME_TAKEN % {"name": template.name})
             group = WorkGroup(
                 unit=unit,
                 template=template,

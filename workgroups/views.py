@@ -73,9 +73,13 @@ class WorkGroupAddView(EditableUnitMixin, FormView):
         return {**kwargs, "templates": unit_missing_templates(self.unit)}
 
     def form_valid(self, form: AddGroupsFromTemplatesForm) -> HttpResponse:
-        added = unit_add_groups_from_templates(
-            unit=self.unit, templates=form.cleaned_data["templates"]
-        )
+        try:
+            added = unit_add_groups_from_templates(
+                unit=self.unit, templates=form.cleaned_data["templates"]
+            )
+        except WorkGroupError as error:
+            form.add_error("templates", str(error))
+            return self.form_invalid(form)
         messages.success(self.request, _("%(count)d work group(s) added.") % {"count": len(added)})
         return HttpResponseRedirect(self.get_success_url())
 

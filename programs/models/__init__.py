@@ -1,5 +1,23 @@
+from .evidence import Evidence, EvidenceVersion
 from .program import Department, Milestone, Phase, Program, Target
+from .progress import DueBand, MilestoneEvent, PhaseTransition, UnitMilestone
+from .titles import Certification
 from .units import CreatingUnit
 from .users import User
 
-__all__ = ["CreatingUnit", "Department", "Milestone", "Phase", "Program", "Target", "User"]
+__all__ = [
+    "Certification",
+    "CreatingUnit",
+    "Department",
+    "DueBand",
+    "Evidence",
+    "EvidenceVersion",
+    "Milestone",
+    "MilestoneEvent",
+    "Phase",
+    "PhaseTransition",
+    "Program",
+    "Target",
+    "UnitMilestone",
+    "User",
+]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -24,6 +26,11 @@ class ReferenceQuerySet(ScopedQuerySet):
 class Department(ConstraintErrorsOnFields, models.Model):
     """A district functional department (行业部门) that guides the units and supplies data."""
 
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        help_text=_("Stable short code, used by spreadsheet imports and the reference data."),
+    )
     name = models.CharField(_("name"), max_length=100)
     duties = models.TextField(_("duties in the programme"), blank=True)
     surveillance_data = models.TextField(_("surveillance data supplied"), blank=True)
@@ -37,6 +44,7 @@ class Department(ConstraintErrorsOnFields, models.Model):
         verbose_name_plural = _("departments")
         ordering = ["sort_order", "name"]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="department_code_unique"),
             models.UniqueConstraint(fields=["name"], name="department_name_unique"),
             models.CheckConstraint(condition=~Q(name=""), name="department_name_not_empty"),
         ]
@@ -62,6 +70,15 @@ class Program(ConstraintErrorsOnFields, models.Model):
         help_text=_("Day of the following month by which a monthly report is due (1–28)."),
     )
     description = models.TextField(_("description"), blank=True)
+    municipal_title_years = models.PositiveSmallIntegerField(
+        _("Beijing title valid (years)"), default=3, validators=[MinValueValidator(1)]
+    )
+    national_title_years = models.PositiveSmallIntegerField(
+        _("national title valid (years)"), default=5, validators=[MinValueValidator(1)]
+    )
+    international_title_years = models.PositiveSmallIntegerField(
+        _("international title valid (years)"), default=5, validators=[MinValueValidator(1)]
+    )
 
     objects = ReferenceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -88,6 +105,10 @@ class Program(ConstraintErrorsOnFields, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programs:program-overview")
+
+    def title_years(self, level: str) -> int:
+        """How many years a title of `level` stays valid in this programme."""
+        return getattr(self, f"{level}_title_years")
 
 
 class Phase(ConstraintErrorsOnFields, models.Model):
@@ -138,7 +159,18 @@ class Milestone(ConstraintErrorsOnFields, models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(
+        _("due date"),
+        null=True,
+        blank=True,
+        help_text=_("A fixed date, e.g. 30 April of the programme's first year."),
+    )
+    due_days_after_joining = models.PositiveSmallIntegerField(
+        _("due days after joining"),
+        null=True,
+        blank=True,
+        help_text=_("Or: due this many days after the unit joined the programme."),
+    )
     required_for_gate = models.BooleanField(
         _("required for the phase gate"),
         default=True,
@@ -150,7 +182,11 @@ class Milestone(ConstraintErrorsOnFields, models.Model):
 
     objects = ReferenceQuerySet.as_manager()
     history = HistoricalRecords()
-    constraint_fields = {"milestone_order_unique": "order", "milestone_name_unique": "name"}
+    constraint_fields = {
+        "milestone_order_unique": "order",
+        "milestone_name_unique": "name",
+        "milestone_one_kind_of_due": "due_days_after_joining",
+    }
 
     class Meta:
         verbose_name = _("milestone")
@@ -160,6 +196,13 @@ class Milestone(ConstraintErrorsOnFields, models.Model):
             models.UniqueConstraint(fields=["phase", "order"], name="milestone_order_unique"),
             models.UniqueConstraint(fields=["phase", "name"], name="milestone_name_unique"),
             models.CheckConstraint(condition=~Q(name=""), name="milestone_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(due_days_after_joining__isnull=True),
+                name="milestone_one_kind_of_due",
+                violation_error_message=_(
+                    "Give either a fixed due date or a number of days after joining, not both."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,18 +211,27 @@ class Milestone(ConstraintErrorsOnFields, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programs:program-overview") + f"#milestone-{self.pk}"
 
+    def due_for(self, joined_on: date | None) -> date | None:
+        """The date this milestone is due for a unit that joined on `joined_on`."""
+        if self.due_date is not None:
+            return self.due_date
+        if self.due_days_after_joining is not None and joined_on is not None:
+            return joined_on + timedelta(days=self.due_days_after_joining)
+        return None
+
+
+class TargetMeasure(models.TextChoices):
+    """What a target counts: a share of the pilots, a share of all units, or a number of units."""
+
+    PILOTS_TITLED = "pilots_titled", _("Share of pilot units holding the title")
+    UNITS_SHARE = "units_share", _("Share of all units holding the title")
+    UNITS_COUNT = "units_count", _("Number of units holding the title")
+
 
 class Target(ConstraintErrorsOnFields, models.Model):
     """A district goal with a deadline, e.g. "at least 50 % of units hold the Beijing title"."""
 
-    class Measure(models.TextChoices):
-        PILOTS_TITLED = "pilots_titled", _("Share of pilot units holding the title")
-        UNITS_SHARE = "units_share", _("Share of all units holding the title")
-        UNITS_COUNT = "units_count", _("Number of units holding the title")
-
-        @property
-        def is_share(self) -> bool:
-            return self in {self.PILOTS_TITLED, self.UNITS_SHARE}
+    Measure = TargetMeasure
 
     program = models.ForeignKey(
         Program, on_delete=models.CASCADE, related_name="targets", verbose_name=_("programme")
@@ -215,7 +267,7 @@ class Target(ConstraintErrorsOnFields, models.Model):
             models.UniqueConstraint(fields=["program", "code"], name="target_code_unique"),
             models.CheckConstraint(condition=Q(threshold__gte=0), name="target_threshold_positive"),
             models.CheckConstraint(
-                condition=Q(measure="units_count") | Q(threshold__lte=100),
+                condition=Q(measure=TargetMeasure.UNITS_COUNT) | Q(threshold__lte=100),
                 name="target_share_at_most_100",
                 violation_error_message=_("A share is a percentage and cannot exceed 100."),
             ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Self
 
 from django.apps import apps
@@ -11,6 +12,7 @@ from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -37,6 +39,58 @@ class CreatingUnitQuerySet(ScopedQuerySet):
             default=Value(len(UnitKind.values)),
         )
         return self.alias(kind_rank=rank).order_by("kind_rank", "code")
+
+    def with_progress(self, today: date | None = None) -> Self:
+        """Annotate, each in one correlated subquery: required milestones of the current phase
+        (`gate_total`) and how many are accepted (`gate_accepted`), open milestones past due
+        (`overdue_count`), and the highest title in force (`title_level`, `title_rank`,
+        `title_valid_until`)."""
+        from .progress import UnitMilestone
+        from .titles import Certification, level_rank
+
+        today = today or timezone.localdate()
+
+        def count_of(rows: models.QuerySet) -> Coalesce:
+            counted = rows.filter(unit=OuterRef("pk")).order_by().values("unit")
+            return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+
+        gate = UnitMilestone.objects.filter(
+            milestone__phase=OuterRef("current_phase"), milestone__required_for_gate=True
+        )
+        best_title = (
+            Certification.objects.held(today)
+            .filter(unit=OuterRef("pk"))
+            .annotate(rank=level_rank())
+            .order_by("-rank", "-valid_until")
+        )
+        return self.annotate(
+            gate_total=count_of(gate),
+            gate_accepted=count_of(gate.filter(status=UnitMilestone.Status.ACCEPTED)),
+            overdue_count=count_of(UnitMilestone.objects.overdue(today)),
+            title_level=Subquery(best_title.values("level")[:1]),
+            title_rank=Coalesce(Subquery(best_title.values("rank")[:1]), 0),
+            title_valid_until=Subquery(best_title.values("valid_until")[:1]),
+        )
+
+    def phase_counts(self) -> list[dict]:
+        """How many of these units stand in each phase (order, name, count, percent), grouped
+        in the database."""
+        rows = list(
+            self.order_by()
+            .values("current_phase__order", "current_phase__name")
+            .annotate(count=Count("pk"))
+            .order_by("current_phase__order")
+        )
+        total = sum(row["count"] for row in rows)
+        return [
+            {
+                "order": row["current_phase__order"],
+                "name": row["current_phase__name"],
+                "count": row["count"],
+                "percent": round(100 * row["count"] / total, 1),
+            }
+            for row in rows
+        ]
 
     def with_counts(self) -> Self:
         """Annotate active work groups and members, each in one correlated subquery."""

@@ -32,24 +32,33 @@ class UserQuerySet(ScopedQuerySet):
     def editable_by(self, user: Any) -> Self:
         return self.all() if user.is_authenticated and user.is_administrator else self.none()
 
+    def may_create(self, user: Any, instance: Any) -> bool:
+        """Accounts are created by administrators only."""
+        return user.is_authenticated and user.is_administrator
+
 
 class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
     def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra: Any
     ):
-        extra.setdefault("role", User.Role.ADMIN)
+        extra.setdefault("role", Role.ADMIN)
         return super().create_superuser(username, email, password, **extra)
+
+
+class Role(models.TextChoices):
+    """What a user does in the portal; it decides what they see and change."""
+
+    DISTRICT = "district", _("District staff")
+    CLERK = "clerk", _("Unit clerk")
+    PROVIDER = "provider", _("Department provider")
+    EVALUATOR = "evaluator", _("Evaluator")
+    ADMIN = "admin", _("Administrator")
 
 
 class User(ConstraintErrorsOnFields, AbstractUser):
     """A person who signs in to the portal, with one role that decides what they see."""
 
-    class Role(models.TextChoices):
-        DISTRICT = "district", _("District staff")
-        CLERK = "clerk", _("Unit clerk")
-        PROVIDER = "provider", _("Department provider")
-        EVALUATOR = "evaluator", _("Evaluator")
-        ADMIN = "admin", _("Administrator")
+    Role = Role
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EVALUATOR)
     unit = models.ForeignKey(
@@ -82,20 +91,20 @@ class User(ConstraintErrorsOnFields, AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=["district", "clerk", "provider", "evaluator", "admin"]),
+                condition=Q(role__in=Role.values),
                 name="user_role_valid",
             ),
             models.CheckConstraint(
-                condition=(Q(role="clerk") & Q(unit__isnull=False))
-                | (~Q(role="clerk") & Q(unit__isnull=True)),
+                condition=(Q(role=Role.CLERK) & Q(unit__isnull=False))
+                | (~Q(role=Role.CLERK) & Q(unit__isnull=True)),
                 name="user_clerk_has_exactly_one_unit",
                 violation_error_message=_(
                     "A unit clerk works for exactly one unit; other roles for none."
                 ),
             ),
             models.CheckConstraint(
-                condition=(Q(role="provider") & Q(department__isnull=False))
-                | (~Q(role="provider") & Q(department__isnull=True)),
+                condition=(Q(role=Role.PROVIDER) & Q(department__isnull=False))
+                | (~Q(role=Role.PROVIDER) & Q(department__isnull=True)),
                 name="user_provider_has_department",
                 violation_error_message=_(
                     "A department provider belongs to one department; other roles to none."
@@ -129,6 +138,11 @@ class User(ConstraintErrorsOnFields, AbstractUser):
     @property
     def edits_all_units(self) -> bool:
         return self.is_administrator or self.role == self.Role.DISTRICT
+
+    @property
+    def reviews_units(self) -> bool:
+        """District staff (and administrators) accept or return milestones and record titles."""
+        return self.edits_all_units
 
     @property
     def edits_own_unit(self) -> bool:

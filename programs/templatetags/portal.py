@@ -43,3 +43,45 @@ def phase_colour(order: int | None) -> str:
 @register.inclusion_tag("includes/phase_badge.html")
 def phase_badge(phase) -> dict:
     return {"phase": phase, "colour": PHASE_COLOURS.get(getattr(phase, "order", 0), "light")}
+
+
+MILESTONE_COLOURS = {
+    "not_started": "light text-body-secondary border",
+    "in_progress": "info",
+    "submitted": "primary",
+    "accepted": "success",
+    "returned": "danger",
+}
+TITLE_COLOURS = {
+    "applied": "secondary",
+    "review": "info",
+    "onsite": "primary",
+    "rectify": "warning",
+    "named": "success",
+    "expired": "dark",
+    "revoked": "dark",
+}
+
+
+@register.inclusion_tag("includes/status_badge.html")
+def milestone_status(item) -> dict:
+    return {
+        "label": item.get_status_display(),
+        "colour": MILESTONE_COLOURS.get(item.status, "light"),
+    }
+
+
+@register.inclusion_tag("includes/status_badge.html")
+def title_status(certification) -> dict:
+    return {
+        "label": certification.get_status_display(),
+        "colour": TITLE_COLOURS.get(certification.status, "light"),
+    }
+
+
+@register.inclusion_tag("includes/due_badge.html")
+def due_badge(item, today) -> dict:
+    """The due date with its band: overdue (red), due within 14 days (amber) or plain."""
+    band = getattr(item, "band", None) or item.due_band(today)
+    days = (item.due_date - today).days if item.due_date else None
+    return {"item": item, "band": band, "days": days, "late": -days if days is not None else None}

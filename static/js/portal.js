@@ -4,3 +4,18 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// Member form: the work-group field only matters for members of a work group.
+function syncMemberGroupField() {
+  const body = document.getElementById("id_body");
+  const group = document.getElementById("field-group");
+  if (body && group) {
+    group.hidden = body.value !== "group";
+  }
+}
+document.addEventListener("change", (event) => {
+  if (event.target.id === "id_body") {
+    syncMemberGroupField();
+  }
+});
+document.addEventListener("DOMContentLoaded", syncMemberGroupField);

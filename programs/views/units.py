@@ -6,27 +6,27 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView, UpdateView
+from django.views.generic import DetailView, ListView, RedirectView, TemplateView, UpdateView
 
 from programs.filters import UnitFilter
 from programs.forms import unit_form_class
 from programs.history import change_log
-from programs.models import CreatingUnit, Department, Program, User
+from programs.models import CreatingUnit, Department, DueBand, Program, UnitMilestone, User
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
 from workgroups.services import unit_missing_templates
 
 
-class HomeView(TemplateView):
+class HomeView(RedirectView):
     """Clerks land on their unit's page; everybody else on the unit list."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: User = request.user
+    def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
+        user: User = self.request.user
         if user.role == User.Role.CLERK and user.unit_id:
-            return redirect("programs:unit-detail", code=user.unit.code)
-        return redirect("programs:unit-list")
+            return reverse("programs:unit-detail", args=[user.unit.code])
+        return reverse("programs:unit-list")
 
 
 class UnitListView(ListView):
@@ -49,11 +49,9 @@ class UnitListView(ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
-        context["total"] = (
-            context["paginator"].count if context["paginator"] else len(context["units"])
-        )
+        context["total"] = context["paginator"].count
         context["querystring_without_page"] = _without(self.request.GET, "page")
-        context["phase_summary"] = phase_summary(self.filterset.qs, context["total"])
+        context["phase_summary"] = self.filterset.qs.phase_counts()
         return context
 
 
@@ -90,6 +88,7 @@ class UnitDetailView(UnitScopeMixin, DetailView):
             )
             .order_by("status", "sort_order", "name")
         )
+        context.update(progress_context(unit, self.request.user))
         context.update(
             can_edit=CreatingUnit.objects.editable_by(self.request.user)
             .filter(pk=unit.pk)
@@ -101,7 +100,6 @@ class UnitDetailView(UnitScopeMixin, DetailView):
             ],
             active_groups=[g for g in groups if g.is_active],
             dropped_groups=[g for g in groups if not g.is_active],
-            phases=unit.program.phases.all(),
             missing_templates=unit_missing_templates(unit).count(),
         )
         return context
@@ -166,23 +164,44 @@ class ProgramOverviewView(TemplateView):
         return context
 
 
-def phase_summary(units: QuerySet[CreatingUnit], total: int) -> list[dict[str, Any]]:
-    """How many of these units stand in each phase, in one grouped query."""
-    rows = (
-        units.order_by()
-        .values("current_phase__order", "current_phase__name")
-        .annotate(count=Count("pk"))
-        .order_by("current_phase__order")
+def progress_context(unit: CreatingUnit, user: User) -> dict[str, Any]:
+    """The unit's phase timeline, the clerk's to-do list, the gate, phase moves and titles."""
+    today = timezone.localdate()
+    items = list(
+        UnitMilestone.objects.filter(unit=unit)
+        .select_related("milestone__phase")
+        .with_band(today)
+        .annotate(evidence_count=Count("evidence", distinct=True))
+        .order_by("milestone__phase__order", "milestone__order")
     )
-    return [
-        {
-            "order": row["current_phase__order"],
-            "name": row["current_phase__name"],
-            "count": row["count"],
-            "percent": round(100 * row["count"] / total, 1) if total else 0,
-        }
-        for row in rows
+    for item in items:
+        item.unit = unit  # the links need the unit's code: no query per row
+    phases = list(unit.program.phases.order_by("order"))
+    current = unit.current_phase
+    gate_items = [
+        i
+        for i in items
+        if current and i.milestone.phase_id == current.pk and i.milestone.required_for_gate
     ]
+    gate_accepted = sum(1 for i in gate_items if i.status == UnitMilestone.Status.ACCEPTED)
+    has_next = bool(current) and any(p.order > current.order for p in phases)
+    attention = {DueBand.OVERDUE, DueBand.DUE_SOON}
+    todo = [i for i in items if i.band in attention or i.status == UnitMilestone.Status.RETURNED]
+    todo.sort(key=lambda i: (i.status != UnitMilestone.Status.RETURNED, i.due_date or today))
+    return {
+        "timeline": [
+            (phase, [i for i in items if i.milestone.phase_id == phase.pk]) for phase in phases
+        ],
+        "todo": todo,
+        "gate_total": len(gate_items),
+        "gate_accepted": gate_accepted,
+        "gate_open": has_next and gate_accepted == len(gate_items),
+        "has_next_phase": has_next,
+        "transitions": unit.phase_transitions.select_related("from_phase", "to_phase", "moved_by"),
+        "certifications": unit.certifications.order_by("-applied_on"),
+        "can_review": user.reviews_units,
+        "today": today,
+    }
 
 
 def _without(params, key: str) -> str:

@@ -1,0 +1,61 @@
+"""Domain errors of the programme, with the messages users see (tests import them)."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammeError(Exception):
+    """A move the programme's rules do not allow; `str(error)` is the message for the user."""
+
+    def __init__(self, message, **params) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(str(message) % params if params else str(message))
+
+    def __str__(self) -> str:
+        return str(self.message) % self.params if self.params else str(self.message)
+
+
+class MilestoneError(ProgrammeError):
+    pass
+
+
+class PhaseGateError(ProgrammeError):
+    pass
+
+
+class CertificationError(ProgrammeError):
+    pass
+
+
+class EvidenceError(ProgrammeError):
+    pass
+
+
+ILLEGAL_MILESTONE_MOVE = _("A milestone that is “%(current)s” cannot be %(action)s.")
+ONLY_DISTRICT_REVIEWS = _("Only district staff accept or return milestones.")
+RETURN_NEEDS_REASON = _("Say why the milestone is returned, so the unit knows what to fix.")
+EVIDENCE_MISSING = _("This milestone needs evidence: upload at least one file before submitting.")
+
+GATE_CLOSED = _(
+    "The unit cannot leave “%(phase)s” yet: %(count)d required milestone(s) are not accepted."
+)
+OVERRIDE_NEEDS_REASON = _("Moving a unit past an unmet gate needs a reason on record.")
+LAST_PHASE = _("The unit is already in the last phase.")
+
+ILLEGAL_TITLE_MOVE = _("A title application that is “%(current)s” cannot move to “%(target)s”.")
+NAMING_NEEDS_DATE = _("Give the date on which the title was conferred.")
+ONLY_DISTRICT_TITLES = _("Only district staff record titles.")
+
+FILE_TOO_LARGE = _("The file is %(size)s; files may be at most %(limit)s.")
+FILE_TYPE_REFUSED = _(
+    "“%(name)s” is not a PDF, image, Word, Excel or PowerPoint file (its content says otherwise)."
+)
+FILE_TYPE_MISMATCH = _(
+    "“%(name)s” is named like a %(claimed)s file but its content is a %(actual)s file; "
+    "rename it or save it again in the right format."
+)
+FILE_EMPTY = _("The file is empty.")
+EVIDENCE_OF_ANOTHER_MILESTONE = _("That evidence belongs to another milestone.")
+EVIDENCE_TITLE_TAKEN = _(
+    "This milestone already has evidence with this title; upload a new version of it instead."
+)

@@ -1,0 +1,131 @@
+"""The district's progress page: targets on top, then every unit's phase, gate, overdue work and
+title; the same rows, exactly as filtered, as an xlsx file."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from django.db.models import F, FloatField, QuerySet
+from django.db.models.functions import Cast, NullIf
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from programs.choices import TitleLevel
+from programs.filters import ProgressFilter
+from programs.models import CreatingUnit, Program
+from programs.services import targets_evaluate
+
+
+def progress_rows(request) -> tuple[ProgressFilter, QuerySet[CreatingUnit]]:
+    """The units the user may see, with their progress, filtered and sorted as the request asks."""
+    today = timezone.localdate()
+    units = (
+        CreatingUnit.objects.visible_to(request.user)
+        .select_related("current_phase")
+        .with_progress(today)
+        .annotate(
+            gate_share=Cast(F("gate_accepted"), FloatField()) / NullIf(F("gate_total"), 0),
+        )
+        .in_plan_order()
+    )
+    filterset = ProgressFilter(request.GET, queryset=units, user=request.user)
+    return filterset, filterset.qs
+
+
+class ProgressView(ListView):
+    """Where every unit stands: phase, required milestones accepted, overdue work, title."""
+
+    template_name = "programs/progress.html"
+    context_object_name = "units"
+    paginate_by = 100
+
+    def get_queryset(self) -> QuerySet[CreatingUnit]:
+        self.filterset, rows = progress_rows(self.request)
+        return rows
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        program = Program.objects.visible_to(self.request.user).order_by("-start_date").first()
+        today = timezone.localdate()
+        for unit in context["units"]:
+            unit.title_label = TitleLevel(unit.title_level).label if unit.title_level else ""
+            unit.title_days_left = (
+                (unit.title_valid_until - today).days if unit.title_valid_until else None
+            )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            querystring_without_page=query.urlencode(),
+            filter=self.filterset,
+            total=context["paginator"].count,
+            # The district's targets are the district's business, not a single unit clerk's.
+            targets=targets_evaluate(program)
+            if program and self.request.user.sees_all_units
+            else [],
+            today=today,
+            export_query=self.request.GET.urlencode(),
+        )
+        return context
+
+
+class ProgressExportView(View):
+    """The progress table as an xlsx workbook, with the same filters and order as the page."""
+
+    def get(self, request) -> HttpResponse:
+        _filterset, rows = progress_rows(request)
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = _("Progress")
+        headers = [
+            _("Code"),
+            _("Name"),
+            _("Kind"),
+            _("Pilot"),
+            _("Phase"),
+            _("Required milestones accepted"),
+            _("Required milestones"),
+            _("Overdue milestones"),
+            _("Title held"),
+            _("Title valid until"),
+        ]
+        sheet.append(headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDE6F0")
+            cell.alignment = Alignment(vertical="center")
+        for unit in rows:
+            sheet.append(
+                [
+                    unit.code,
+                    unit.name,
+                    unit.get_kind_display(),
+                    _("yes") if unit.is_pilot else _("no"),
+                    unit.current_phase.name if unit.current_phase else "",
+                    unit.gate_accepted,
+                    unit.gate_total,
+                    unit.overdue_count,
+                    str(TitleLevel(unit.title_level).label) if unit.title_level else "",
+                    unit.title_valid_until,
+                ]
+            )
+        for index, width in enumerate((8, 26, 12, 6, 14, 12, 12, 12, 14, 14), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "C2"
+        for cell in sheet["J"][1:]:
+            cell.number_format = "yyyy-mm-dd"
+        buffer = BytesIO()
+        workbook.save(buffer)
+        filename = f"progress-{timezone.localdate():%Y%m%d}.xlsx"
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
