@@ -383,3 +383,22 @@ def _target_state(target: Target, value: Decimal, program: Program, today: date)
     elapsed = max(0, (today - program.start_date).days)
     expected = target.threshold * Decimal(elapsed) / Decimal(span) if span > 0 else target.threshold
     return TargetState.ON_TRACK if value >= expected else TargetState.AT_RISK
+
+
+# --- Titles -----------------------------------------------------------------------------------
+
+
+def certifications_expire(today: date | None = None) -> list[Certification]:
+    """Mark 到期 every named title whose validity ended before `today`; run daily (cron).
+
+    Each change is saved on its own, so the title's history records it.
+    """
+    today = today or timezone.localdate()
+    lapsed = list(
+        Certification.objects.filter(status=Certification.Status.NAMED, valid_until__lt=today)
+    )
+    for title in lapsed:
+        title.status = Certification.Status.EXPIRED
+        title._change_reason = "validity ended"
+        title.save(update_fields=["status"])
+    return lapsed

@@ -402,7 +402,7 @@ def test_band_in_sql_agrees_with_band_in_python(frozen, unit_a, phases):
     assert {row.band for row in rows} == set(DueBand.values)
 
 
-# --- the phase gate (the check itself; see the report for unit_advance_phase on PostgreSQL) ---
+# --- the phase gate -------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -462,23 +462,12 @@ def test_gate_of_the_last_phase_never_opens(unit_a, phases):
     assert not gate.is_open
 
 
-# --- the phase gate ---------------------------------------------------------------------------
+# --- moving past the gate ---------------------------------------------------------------------
 
 
 @pytest.fixture
-def gate(unit_a, phases):
-    """Unit A in phase 1 with two required milestones, an optional one, and a required one in
-    phase 2."""
-    unit_a.current_phase = phases[0]
-    unit_a.save()
-    required = [MilestoneFactory(phase=phases[0], required_for_gate=True) for _ in range(2)]
-    optional = MilestoneFactory(phase=phases[0], required_for_gate=False)
-    later = MilestoneFactory(phase=phases[1], required_for_gate=True)
-    return {
-        "required": [row_of(unit_a, m) for m in required],
-        "optional": row_of(unit_a, optional),
-        "later": row_of(unit_a, later),
-    }
+def gate(gate_rows):
+    return gate_rows
 
 
 def test_clerk_cannot_advance_while_a_required_milestone_is_open(unit_a, phases, gate, clerk_a):

@@ -59,10 +59,48 @@ def test_loads_the_four_phases_in_order(loaded):
     ]
 
 
-def test_loads_every_milestone_of_the_plan(loaded):
-    expected = sum(len(milestones) for *_, milestones in ref.PHASES)
-    assert expected == 19
-    assert Milestone.objects.count() == expected
+# The tasks the district plan names for each phase, and whether the phase gate waits for them.
+PLAN_MILESTONES = {
+    1: [
+        ("组建促进委员会、委员会办公室和工作组", True),
+        ("制定安全社区建设工作方案并上报", True),
+        ("提交创建申请", True),
+        ("召开工作部署会", True),
+        ("开展创建宣传", False),
+        ("参加学习、交流和专项培训", False),
+    ],
+    2: [
+        ("编制安全促进教育培训计划", True),
+        ("社区安全基本情况调查（社区诊断）", True),
+        ("危险源辨识与风险评估", True),
+        ("制定安全促进目标及计划", True),
+        ("开展安全宣传教育，实施安全促进项目", True),
+        ("绩效评估与持续改进", True),
+        ("编写安全社区工作报告", True),
+    ],
+    3: [
+        ("向领导小组办公室备案", True),
+        ("向北京市安全生产协会递交申请材料", True),
+        ("迎接验收", True),
+    ],
+    4: [
+        ("制定持续改进计划", True),
+        ("申报全国安全社区", False),
+        ("申报国际安全社区", False),
+    ],
+}
+
+
+def test_loads_every_milestone_of_the_plan_in_order_with_its_gate_rule(loaded):
+    loaded_milestones = {
+        order: [
+            (m.name, m.required_for_gate)
+            for m in Milestone.objects.filter(phase__order=order).order_by("order")
+        ]
+        for order in PLAN_MILESTONES
+    }
+    assert loaded_milestones == PLAN_MILESTONES
+    assert Milestone.objects.count() == 19
 
 
 @pytest.mark.parametrize("name", ["制定安全社区建设工作方案并上报", "提交创建申请"])

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from programs import errors
@@ -298,3 +300,33 @@ def test_other_levels_and_other_units_may_apply_alongside(unit_a, unit_b):
         other.save()
 
     assert Certification.objects.count() == 3
+
+
+def test_expire_titles_marks_only_named_titles_past_their_validity(unit_a, unit_b):
+    lapsed = CertificationFactory(
+        unit=unit_a,
+        status=Certification.Status.NAMED,
+        applied_on=date(2022, 9, 1),
+        named_on=date(2022, 12, 1),
+        valid_until=date(2025, 12, 1),
+    )
+    in_force = CertificationFactory(
+        unit=unit_b,
+        status=Certification.Status.NAMED,
+        applied_on=date(2025, 9, 1),
+        named_on=date(2025, 12, 1),
+        valid_until=date(2028, 12, 1),
+    )
+    out = StringIO()
+
+    with time_machine.travel(
+        datetime(2026, 1, 5, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    ):
+        call_command("expire_titles", stdout=out)
+
+    lapsed.refresh_from_db()
+    in_force.refresh_from_db()
+    assert lapsed.status == Certification.Status.EXPIRED
+    assert in_force.status == Certification.Status.NAMED
+    assert lapsed.history.order_by("-history_id").first().status == Certification.Status.EXPIRED
+    assert "1 title(s) marked expired." in out.getvalue()
