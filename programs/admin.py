@@ -449,7 +449,9 @@ class CertificationAdmin(ScopedHistoryAdmin):
     list_filter = ["level", "status"]
     search_fields = ["unit__name", "unit__code", "certificate_number"]
     list_select_related = ["unit"]
-    readonly_on_change = ("unit",)
+    # Status and dates move through the portal's title page, which checks each step and
+    # records who made it; here they can only be corrected while the application is new.
+    readonly_on_change = ("unit", "status", "named_on", "valid_until")
 
 
 # --- Users ---

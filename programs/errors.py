@@ -56,6 +56,9 @@ FILE_TYPE_MISMATCH = _(
 )
 FILE_EMPTY = _("The file is empty.")
 EVIDENCE_OF_ANOTHER_MILESTONE = _("That evidence belongs to another milestone.")
+EVIDENCE_CLOSED = _(
+    "The milestone is “%(status)s”: its evidence can change only while it is being worked on."
+)
 EVIDENCE_TITLE_TAKEN = _(
     "This milestone already has evidence with this title; upload a new version of it instead."
 )

@@ -94,7 +94,7 @@ class EvidenceUploadForm(StyledFormMixin, forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
-            check_upload(upload)
+            self.checked_upload = check_upload(upload)  # handed on, so it is hashed once
         except EvidenceError as error:
             raise forms.ValidationError(str(error), code="file") from error
         return upload

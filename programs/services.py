@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from programs import errors
 from programs import reference_data as ref
 from programs.choices import UnitKind
-from programs.files import check_upload
+from programs.files import CheckedUpload, check_upload
 from programs.models import (
     Certification,
     CreatingUnit,
@@ -198,27 +198,43 @@ class Gate:
 
     phase: Phase | None
     next_phase: Phase | None
-    open_required: list[UnitMilestone]
+    required: list[UnitMilestone]  # the current phase's milestones the gate waits for
+
+    @property
+    def open_required(self) -> list[UnitMilestone]:
+        return [i for i in self.required if i.status != UnitMilestone.Status.ACCEPTED]
+
+    @property
+    def accepted_count(self) -> int:
+        return len(self.required) - len(self.open_required)
 
     @property
     def is_open(self) -> bool:
         return self.next_phase is not None and not self.open_required
 
 
-def unit_gate(unit: CreatingUnit) -> Gate:
-    phases = list(unit.program.phases.order_by("order"))
+def unit_gate(
+    unit: CreatingUnit,
+    *,
+    phases: list[Phase] | None = None,
+    items: Iterable[UnitMilestone] | None = None,
+) -> Gate:
+    """The gate of the unit's current phase. Pages that already hold the unit's phases and
+    milestones pass them in; otherwise they are read here."""
+    if phases is None:
+        phases = list(unit.program.phases.order_by("order"))
     current = unit.current_phase
     later = [p for p in phases if current is None or p.order > current.order]
-    open_required: list[UnitMilestone] = []
+    required: list[UnitMilestone] = []
     if current is not None:
-        open_required = list(
-            UnitMilestone.objects.filter(
-                unit=unit, milestone__phase=current, milestone__required_for_gate=True
-            )
-            .exclude(status=UnitMilestone.Status.ACCEPTED)
-            .select_related("milestone")
-        )
-    return Gate(phase=current, next_phase=later[0] if later else None, open_required=open_required)
+        if items is None:
+            items = UnitMilestone.objects.filter(
+                unit=unit, milestone__phase=current
+            ).select_related("milestone", "unit")
+        required = [
+            i for i in items if i.milestone.phase_id == current.pk and i.milestone.required_for_gate
+        ]
+    return Gate(phase=current, next_phase=later[0] if later else None, required=required)
 
 
 def unit_advance_phase(*, unit: CreatingUnit, by: User, reason: str = "") -> PhaseTransition:
@@ -269,46 +285,54 @@ def evidence_upload(
     title: str = "",
     evidence: Evidence | None = None,
     note: str = "",
+    checked: CheckedUpload | None = None,
 ) -> EvidenceVersion:
     """Store an uploaded file as a new version of `evidence` (or as new evidence titled `title`).
 
-    The file is checked by content first; a refused file stores nothing. A milestone not yet
-    started is started by its first upload.
+    The file is checked by content first (pass `checked` when a form already did); a refused
+    file stores nothing. Evidence changes only while the milestone is open (not while it is
+    submitted or after it is accepted). A milestone not yet started is started by its first
+    upload.
     """
-    checked = check_upload(upload)
-    with transaction.atomic():
-        if evidence is None:
-            evidence = Evidence(
-                unit=unit_milestone.unit, unit_milestone=unit_milestone, title=title.strip()
-            )
-            evidence.full_clean()
-            evidence.save()
-        else:
-            # Lock the evidence so two uploads at once get different version numbers.
-            evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
-            if evidence.unit_milestone_id != unit_milestone.pk:
+    checked = checked or check_upload(upload)
+    version = EvidenceVersion(
+        number=0,
+        original_name=PurePath(upload.name).name[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        effective_date=effective_date,
+        uploaded_by=by,
+        note=note,
+    )
+    try:
+        with transaction.atomic():
+            # Lock the milestone: a review may be under way, or a second upload may race this
+            # one to start the milestone and to number its version.
+            locked = UnitMilestone.objects.select_for_update().get(pk=unit_milestone.pk)
+            if locked.status not in UnitMilestone.OPEN:
+                raise errors.EvidenceError(
+                    errors.EVIDENCE_CLOSED, status=locked.get_status_display()
+                )
+            if evidence is None:
+                evidence = Evidence(
+                    unit=unit_milestone.unit, unit_milestone=unit_milestone, title=title.strip()
+                )
+                evidence.full_clean()
+                evidence.save()
+            elif evidence.unit_milestone_id != unit_milestone.pk:
                 raise errors.EvidenceError(errors.EVIDENCE_OF_ANOTHER_MILESTONE)
-        number = (evidence.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        version = EvidenceVersion(
-            evidence=evidence,
-            number=number,
-            original_name=PurePath(upload.name).name[:255],
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            effective_date=effective_date,
-            uploaded_by=by,
-            note=note,
-        )
-        version.file.save(upload.name, upload, save=False)
-        # The database rolls back on an error below; the file on disk must go with it.
-        try:
+            version.evidence = evidence
+            version.number = (evidence.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+            version.file.save(upload.name, upload, save=False)
             version.save()
-            if unit_milestone.status == UnitMilestone.Status.NOT_STARTED:
+            if locked.status == UnitMilestone.Status.NOT_STARTED:
                 unit_milestone.start(by=by)
-        except Exception:
+    except Exception:
+        # The database rolled back; the file written to disk must go with it.
+        if version.file:
             version.file.delete(save=False)
-            raise
+        raise
     return version
 
 
@@ -389,16 +413,9 @@ def _target_state(target: Target, value: Decimal, program: Program, today: date)
 
 
 def certifications_expire(today: date | None = None) -> list[Certification]:
-    """Mark 到期 every named title whose validity ended before `today`; run daily (cron).
-
-    Each change is saved on its own, so the title's history records it.
-    """
+    """Mark 到期 every named title whose validity ended before `today`; run daily (cron)."""
     today = today or timezone.localdate()
-    lapsed = list(
-        Certification.objects.filter(status=Certification.Status.NAMED, valid_until__lt=today)
-    )
-    for title in lapsed:
-        title.status = Certification.Status.EXPIRED
-        title._change_reason = "validity ended"
-        title.save(update_fields=["status"])
-    return lapsed
+    lapsed = Certification.objects.filter(
+        status=Certification.Status.NAMED, valid_until__lt=today
+    ).select_related("unit")
+    return [title for title in lapsed if title.expire(today)]

@@ -8,11 +8,17 @@ from django.dispatch import receiver
 from programs.models import CreatingUnit, Milestone
 from programs.services import unit_milestones_sync
 
+# Saving only these fields cannot change which milestones a unit has or when they are due.
+UNIT_FIELDS_WITHOUT_MILESTONES = frozenset({"current_phase"})
+
 
 @receiver(post_save, sender=CreatingUnit, dispatch_uid="unit_milestones_for_unit")
-def unit_saved(sender, instance: CreatingUnit, raw: bool = False, **kwargs) -> None:
-    if not raw:
-        unit_milestones_sync(units=[instance])
+def unit_saved(
+    sender, instance: CreatingUnit, raw: bool = False, update_fields=None, **kwargs
+) -> None:
+    if raw or (update_fields and set(update_fields) <= UNIT_FIELDS_WITHOUT_MILESTONES):
+        return
+    unit_milestones_sync(units=[instance])
 
 
 @receiver(post_save, sender=Milestone, dispatch_uid="unit_milestones_for_milestone")

@@ -407,3 +407,45 @@ def test_members_are_added_under_their_group_in_the_admin(client, admin_user, un
     assert response.status_code == 302
     member = Member.objects.get(name="张三")
     assert (member.unit, member.body, member.group) == (unit_a, Member.Body.GROUP, group)
+
+
+def test_a_titles_status_and_dates_are_read_only_once_it_exists(client, admin_user, unit_a):
+    title = Certification.objects.create(
+        unit=unit_a,
+        level="municipal",
+        status=Certification.Status.NAMED,
+        applied_on=date(2025, 9, 1),
+        named_on=date(2025, 12, 1),
+        valid_until=date(2028, 12, 1),
+    )
+    client.force_login(admin_user)
+    url = admin_url(Certification, "change", title.pk)
+
+    change = client.get(url).context["adminform"]
+    add = client.get(admin_url(Certification, "add")).context["adminform"]
+    response = client.post(
+        url,
+        {
+            "level": "municipal",
+            "applied_on": "2025-09-01",
+            "certificate_number": "京安社2025-009",
+            "notes": "证书已归档",
+            "status": Certification.Status.APPLIED,
+            "named_on": "2025-10-01",
+            "valid_until": "2030-10-01",
+        },
+    )
+
+    read_only = {"unit", "status", "named_on", "valid_until"}
+    assert read_only <= set(change.readonly_fields)
+    assert not read_only & set(change.form.fields)
+    assert read_only <= set(add.form.fields)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    title.refresh_from_db()
+    assert (title.certificate_number, title.notes) == ("京安社2025-009", "证书已归档")
+    assert (title.status, title.named_on, title.valid_until) == (
+        Certification.Status.NAMED,
+        date(2025, 12, 1),
+        date(2028, 12, 1),
+    )
+    assert title.history.latest().history_user == admin_user

@@ -376,3 +376,116 @@ def test_upload_to_a_milestone_in_progress_leaves_its_status(private_storage, ro
     row.refresh_from_db()
     assert row.status == UnitMilestone.Status.IN_PROGRESS
     assert MilestoneEvent.objects.filter(unit_milestone=row).count() == 1
+
+
+# --- when evidence may change -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [UnitMilestone.Status.SUBMITTED, UnitMilestone.Status.ACCEPTED])
+def test_upload_to_a_submitted_or_accepted_milestone_is_refused(
+    private_storage, row, clerk_a, status
+):
+    UnitMilestone.objects.filter(pk=row.pk).update(status=status)
+
+    with pytest.raises(errors.EvidenceError) as refused:
+        evidence_upload(
+            unit_milestone=row,
+            by=clerk_a,
+            upload=upload("纪要.pdf", demo_pdf("minutes")),
+            effective_date=SIGNED_ON,
+            title="启动会议纪要",
+        )
+
+    assert refused.value.message == errors.EVIDENCE_CLOSED
+    assert refused.value.params["status"] == UnitMilestone.Status(status).label
+    assert not Evidence.objects.exists()
+    assert not EvidenceVersion.objects.exists()
+    assert stored_files(private_storage) == []
+    row.refresh_from_db()
+    assert row.status == status
+    assert not MilestoneEvent.objects.exists()
+
+
+def test_new_version_of_submitted_evidence_is_refused_and_keeps_the_first(
+    private_storage, row, clerk_a
+):
+    first = evidence_upload(
+        unit_milestone=row,
+        by=clerk_a,
+        upload=upload("v1.pdf", demo_pdf("v1")),
+        effective_date=SIGNED_ON,
+        title="创建工作方案",
+    )
+    row.refresh_from_db()
+    row.submit(by=clerk_a)
+
+    with pytest.raises(errors.EvidenceError) as refused:
+        evidence_upload(
+            unit_milestone=row,
+            by=clerk_a,
+            upload=upload("v2.pdf", demo_pdf("v2")),
+            effective_date=SIGNED_ON,
+            evidence=first.evidence,
+        )
+
+    assert refused.value.message == errors.EVIDENCE_CLOSED
+    assert list(EvidenceVersion.objects.values_list("number", flat=True)) == [1]
+    assert stored_files(private_storage) == [Path(first.file.path)]
+
+
+def test_evidence_of_another_milestone_is_refused(private_storage, row, clerk_a):
+    other_row = UnitMilestone.objects.get(
+        unit=row.unit, milestone=MilestoneFactory(phase=row.milestone.phase)
+    )
+    theirs = evidence_upload(
+        unit_milestone=other_row,
+        by=clerk_a,
+        upload=upload("宣传.pdf", demo_pdf("publicity")),
+        effective_date=SIGNED_ON,
+        title="宣传照片",
+    )
+
+    with pytest.raises(errors.EvidenceError) as refused:
+        evidence_upload(
+            unit_milestone=row,
+            by=clerk_a,
+            upload=upload("方案.pdf", demo_pdf("plan")),
+            effective_date=SIGNED_ON,
+            evidence=theirs.evidence,
+        )
+
+    assert refused.value.message == errors.EVIDENCE_OF_ANOTHER_MILESTONE
+    assert list(EvidenceVersion.objects.all()) == [theirs]
+    assert stored_files(private_storage) == [Path(theirs.file.path)]
+    row.refresh_from_db()
+    assert row.status == UnitMilestone.Status.NOT_STARTED
+
+
+def test_failure_while_starting_the_milestone_leaves_no_file_and_no_rows(
+    settings, monkeypatch, row, clerk_a
+):
+    """The file is written inside the transaction; when starting the milestone fails after it,
+    the rows roll back and the file is deleted again."""
+    folder = settings.PRIVATE_MEDIA_ROOT / "evidence" / row.unit.code
+    before = set(stored_files(folder))  # other tests of this run may have files there
+
+    def broken_start(self, *, by):
+        raise RuntimeError("the milestone could not be started")
+
+    monkeypatch.setattr(UnitMilestone, "start", broken_start)
+
+    with pytest.raises(RuntimeError, match="could not be started"):
+        evidence_upload(
+            unit_milestone=row,
+            by=clerk_a,
+            upload=upload("纪要.pdf", demo_pdf("minutes")),
+            effective_date=SIGNED_ON,
+            title="启动会议纪要",
+        )
+
+    assert set(stored_files(folder)) == before
+    assert not Evidence.objects.exists()
+    assert not EvidenceVersion.objects.exists()
+    row.refresh_from_db()
+    assert row.status == UnitMilestone.Status.NOT_STARTED
+    assert not MilestoneEvent.objects.exists()

@@ -9,9 +9,11 @@ from datetime import date, timedelta
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from programs import errors
 from programs.choices import TitleLevel
@@ -567,3 +569,92 @@ def test_a_title_cannot_skip_its_review(english, district_user, unit_a):
 
     title.refresh_from_db()
     assert title.status == Certification.Status.APPLIED
+
+
+def constraint_message(name: str) -> str:
+    """The message of one of the title's database constraints, as an English-speaking user
+    reads it."""
+    (constraint,) = [c for c in Certification._meta.constraints if c.name == name]
+    return en(constraint.violation_error_message)
+
+
+@pytest.mark.parametrize(
+    ("fields", "constraint"),
+    [
+        ({"on": "2025-08-31"}, "certification_named_after_applied"),  # the day before applying
+        ({"on": "2025-12-12", "valid_until": "2025-12-12"}, "certification_valid_after_named"),
+    ],
+    ids=["named-before-applied", "valid-only-on-the-naming-day"],
+)
+def test_naming_a_title_with_impossible_dates_is_refused_with_a_message(
+    english, district_user, unit_a, fields, constraint
+):
+    title = Certification.objects.create(
+        unit=unit_a,
+        level=TitleLevel.MUNICIPAL,
+        status=Certification.Status.ONSITE,
+        applied_on=date(2025, 9, 1),
+    )
+    history = title.history.count()
+    english.force_login(district_user)
+
+    response = english.post(
+        reverse("programs:title-move", args=[title.pk]),
+        {"status": "named", "certificate_number": "京安社2025-018", **fields},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(title.get_absolute_url(), 302)]
+    assert response.status_code == 200
+    assert messages_of(response) == [constraint_message(constraint)]
+    title.refresh_from_db()
+    assert title.status == Certification.Status.ONSITE
+    assert (title.named_on, title.valid_until, title.certificate_number) == (None, None, "")
+    assert title.history.count() == history
+
+
+def evidence_files() -> set:
+    """Every file in the test run's private evidence folder."""
+    root = settings.PRIVATE_MEDIA_ROOT / "evidence"
+    return {path for path in root.rglob("*") if path.is_file()}
+
+
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.ACCEPTED])
+def test_upload_to_a_submitted_or_accepted_milestone_is_refused_at_the_file(
+    english, clerk_a, plan, status
+):
+    set_status(plan.plan, status)
+    files = evidence_files()
+    english.force_login(clerk_a)
+
+    response = english.post(plan.url("evidence-upload"), upload_data())
+
+    assert response.status_code == 200
+    message = en(errors.EVIDENCE_CLOSED, status=en(Status(status).label))
+    assert response.context["upload_form"].errors["file"] == [message]
+    assert escape(message) in response.content.decode()  # the user sees why, on the page
+    assert not Evidence.objects.exists()
+    assert not EvidenceVersion.objects.exists()
+    assert evidence_files() == files
+    plan.plan.refresh_from_db()
+    assert plan.plan.status == status
+
+
+def test_evidence_of_another_unit_cannot_be_chosen(english, clerk_a, plan, unit_b):
+    theirs = Evidence.objects.create(
+        unit=unit_b,
+        unit_milestone=UnitMilestone.objects.get(unit=unit_b, milestone=plan.plan.milestone),
+        title="乙街道工作方案",
+    )
+    files = evidence_files()
+    english.force_login(clerk_a)
+
+    response = english.post(plan.url("evidence-upload"), upload_data(evidence=theirs.pk, title=""))
+
+    assert response.status_code == 200
+    assert "evidence" in response.context["upload_form"].errors
+    assert list(Evidence.objects.all()) == [theirs]
+    assert not EvidenceVersion.objects.exists()
+    assert evidence_files() == files
+    plan.plan.refresh_from_db()
+    assert plan.plan.status == Status.NOT_STARTED

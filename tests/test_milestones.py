@@ -564,3 +564,104 @@ def test_last_phase_cannot_be_left(unit_a, phases, district_user):
     unit_a.refresh_from_db()
     assert unit_a.current_phase == phases[-1]
     assert not PhaseTransition.objects.exists()
+
+
+# --- a milestone is due only once the unit has reached its phase -------------------------------
+
+
+def set_phase(unit, phase) -> None:
+    unit.current_phase = phase
+    unit.save(update_fields=["current_phase"])
+
+
+@pytest.mark.parametrize(("offset", "band"), [(-5, DueBand.OVERDUE), (3, DueBand.DUE_SOON)])
+def test_milestone_of_a_phase_not_reached_is_neither_overdue_nor_due_soon(
+    frozen, unit_a, phases, offset, band
+):
+    set_phase(unit_a, phases[0])
+    ahead = row_of(unit_a, milestone_due(phases[1], offset))
+    current = row_of(unit_a, milestone_due(phases[0], offset))
+
+    assert ahead.due_band() == DueBand.ON_TIME
+    assert current.due_band() == band
+    bands = dict(UnitMilestone.objects.with_band().values_list("pk", "band"))
+    assert (bands[ahead.pk], bands[current.pk]) == (DueBand.ON_TIME, band)
+    assert list(UnitMilestone.objects.overdue()) == ([current] if band == DueBand.OVERDUE else [])
+    assert list(UnitMilestone.objects.due_soon()) == ([current] if band == DueBand.DUE_SOON else [])
+
+
+def test_milestone_of_a_phase_already_left_stays_overdue(frozen, unit_a, phases):
+    set_phase(unit_a, phases[1])
+    behind = row_of(unit_a, milestone_due(phases[0], -5))
+
+    assert behind.due_band() == DueBand.OVERDUE
+    assert UnitMilestone.objects.with_band().get(pk=behind.pk).band == DueBand.OVERDUE
+    assert list(UnitMilestone.objects.overdue()) == [behind]
+
+
+def test_unit_without_a_phase_counts_every_phase_as_reached(frozen, unit_a, phases):
+    assert unit_a.current_phase is None
+    late = row_of(unit_a, milestone_due(phases[3], -5))
+
+    assert late.due_band() == DueBand.OVERDUE
+    assert UnitMilestone.objects.with_band().get(pk=late.pk).band == DueBand.OVERDUE
+    assert list(UnitMilestone.objects.overdue()) == [late]
+
+
+def test_reaching_the_phase_makes_its_late_milestone_overdue(frozen, unit_a, phases, clerk_a):
+    set_phase(unit_a, phases[0])
+    late = row_of(unit_a, milestone_due(phases[1], -5))
+    assert not UnitMilestone.objects.overdue().exists()
+
+    unit_advance_phase(unit=unit_a, by=clerk_a)  # phase 1 has no required milestone
+
+    assert list(UnitMilestone.objects.overdue()) == [late]
+    assert row_of(unit_a, late.milestone).due_band() == DueBand.OVERDUE
+
+
+# --- which saves of a unit resync its milestones ----------------------------------------------
+
+
+@pytest.fixture
+def sync_calls(monkeypatch):
+    """Record the signal's calls of `unit_milestones_sync` (and still make them)."""
+    import programs.signals
+
+    calls = []
+    real = programs.signals.unit_milestones_sync
+
+    def recording(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(programs.signals, "unit_milestones_sync", recording)
+    return calls
+
+
+def test_moving_a_unit_to_another_phase_does_not_resync_its_milestones(
+    unit_a, phases, sync_calls, clerk_a
+):
+    MilestoneFactory(phase=phases[0], required_for_gate=False)
+    sync_calls.clear()
+
+    set_phase(unit_a, phases[1])
+    unit_advance_phase(unit=unit_a, by=clerk_a)
+
+    assert sync_calls == []
+    unit_a.refresh_from_db()
+    assert unit_a.current_phase == phases[2]
+
+
+@pytest.mark.parametrize("update_fields", [["joined_on"], ["joined_on", "current_phase"], None])
+def test_changing_the_joining_date_resyncs_the_units_milestones(
+    unit_a, phases, sync_calls, update_fields
+):
+    relative = MilestoneFactory(phase=phases[0], due_days_after_joining=30)
+    sync_calls.clear()
+
+    unit_a.joined_on = date(2026, 3, 1)
+    unit_a.current_phase = phases[0]
+    unit_a.save(update_fields=update_fields)
+
+    assert [[u.pk for u in call["units"]] for call in sync_calls] == [[unit_a.pk]]
+    assert row_of(unit_a, relative).due_date == date(2026, 3, 31)

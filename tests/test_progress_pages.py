@@ -94,8 +94,10 @@ def district(unit_a, unit_b) -> District:
     Z01   zone    yes    2      0/3   0        national (and municipal)      100 days
     ====  ======  =====  =====  ====  =======  ============================  ===========
 
-    Overdue work comes from milestones due 30 and 60 days after joining: B01 joined 100 days
-    ago (both late), T02 45 days ago (one late, one due soon), A01 and Z01 have no joining date.
+    Overdue work comes from milestones due 30 and 90 days after joining in phase 1, and 60 days
+    in phase 2: B01 joined 100 days ago (both phase-1 ones late; the phase-2 one does not count,
+    B01 has not reached that phase), T02 45 days ago (one late), A01 and Z01 have no joining
+    date.
     """
     program = unit_a.program
     phase_1 = PhaseFactory(program=program, order=1, name="启动阶段")
@@ -108,6 +110,13 @@ def district(unit_a, unit_b) -> District:
         name="开展创建宣传",
         required_for_gate=False,
         due_days_after_joining=30,
+    )
+    MilestoneFactory(
+        phase=phase_1,
+        order=4,
+        name="参加专项培训",
+        required_for_gate=False,
+        due_days_after_joining=90,
     )
     MilestoneFactory(phase=phase_2, order=1, name="社区诊断")
     MilestoneFactory(phase=phase_2, order=2, name="制定安全促进计划")

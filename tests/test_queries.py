@@ -16,7 +16,16 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from programs.choices import TitleLevel, UnitKind
-from programs.models import Certification, CreatingUnit, Target, UnitMilestone, User
+from programs.models import (
+    Certification,
+    CreatingUnit,
+    Evidence,
+    EvidenceVersion,
+    MilestoneEvent,
+    Target,
+    UnitMilestone,
+    User,
+)
 from programs.services import unit_milestones_sync
 from tests.factories import MilestoneFactory, PhaseFactory, ProgramFactory, UserFactory
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
@@ -28,10 +37,15 @@ from workgroups.models import Member, WorkGroup, WorkGroupTemplate
 # the navigation bar).
 # Progress page (9): session, user, count, programme, the page of units, three for the targets,
 # the phases of the filter form. Its xlsx export (3): session, user, the units.
+# Milestone page (8): session, user, the milestone (with unit, phase, who changed it), can-edit,
+# its moves (with who), its evidence, their versions (with who), the evidence to choose in the
+# upload form. Advance page (5): session, user, unit, phases, the gate's open milestones.
 UNIT_LIST_MAX_QUERIES = 6
 UNIT_DETAIL_MAX_QUERIES = 12
 PROGRESS_MAX_QUERIES = 9
 PROGRESS_EXPORT_MAX_QUERIES = 3
+MILESTONE_DETAIL_MAX_QUERIES = 8
+UNIT_ADVANCE_MAX_QUERIES = 5
 
 GROUPS_PER_UNIT = 14
 
@@ -253,3 +267,96 @@ def test_progress_export_queries_do_not_grow_with_units(
     sheet = load_workbook(BytesIO(response.content)).active
     overdue = len(range(1, unit_count, 4))
     assert sheet.max_row == 1 + overdue
+
+
+def build_milestone_record(
+    *, evidence_count: int, versions_each: int, event_count: int
+) -> UnitMilestone:
+    """A unit's first milestone with `evidence_count` pieces of evidence of `versions_each`
+    versions, and `event_count` moves; uploads and moves by different clerks."""
+    (unit,) = build_units(1, members_per_group=0)
+    item = UnitMilestone.objects.filter(unit=unit).order_by("milestone__order").first()
+    clerks = User.objects.bulk_create(
+        User(username=f"clerk{n}", role=User.Role.CLERK, unit=unit, last_name=f"员{n}")
+        for n in range(3)
+    )
+    documents = Evidence.objects.bulk_create(
+        Evidence(unit=unit, unit_milestone=item, title=f"材料{n}") for n in range(evidence_count)
+    )
+    EvidenceVersion.objects.bulk_create(
+        EvidenceVersion(
+            evidence=document,
+            number=number,
+            file=f"evidence/{unit.code}/{document.pk}-{number}.pdf",
+            original_name=f"{document.title}-v{number}.pdf",
+            content_type="application/pdf",
+            size=1024 * number,
+            sha256=f"{number:064d}",
+            effective_date=timezone.localdate(),
+            uploaded_by=clerks[number % len(clerks)],
+        )
+        for document in documents
+        for number in range(1, versions_each + 1)
+    )
+    moves = itertools.cycle(
+        [
+            (UnitMilestone.Status.NOT_STARTED, UnitMilestone.Status.IN_PROGRESS),
+            (UnitMilestone.Status.IN_PROGRESS, UnitMilestone.Status.SUBMITTED),
+            (UnitMilestone.Status.SUBMITTED, UnitMilestone.Status.RETURNED),
+            (UnitMilestone.Status.RETURNED, UnitMilestone.Status.IN_PROGRESS),
+        ]
+    )
+    now = timezone.now()
+    MilestoneEvent.objects.bulk_create(
+        MilestoneEvent(
+            unit_milestone=item,
+            from_status=before,
+            to_status=after,
+            by=clerks[n % len(clerks)],
+            at=now - timedelta(hours=event_count - n),
+            note="请补充签字页" if after == UnitMilestone.Status.RETURNED else "",
+        )
+        for n, (before, after) in zip(range(event_count), moves, strict=False)
+    )
+    UnitMilestone.objects.filter(pk=item.pk).update(status=UnitMilestone.Status.IN_PROGRESS)
+    return item
+
+
+@pytest.mark.parametrize(
+    ("evidence_count", "versions_each", "event_count"), [(1, 1, 2), (5, 4, 20)]
+)
+def test_milestone_page_queries_do_not_grow_with_evidence_and_moves(
+    client, district_user, django_assert_max_num_queries, evidence_count, versions_each, event_count
+):
+    item = build_milestone_record(
+        evidence_count=evidence_count, versions_each=versions_each, event_count=event_count
+    )
+    url = item.get_absolute_url()
+    client.force_login(district_user)
+
+    with django_assert_max_num_queries(MILESTONE_DETAIL_MAX_QUERIES):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    documents = list(response.context["evidence"])
+    assert len(documents) == evidence_count
+    assert all(len(doc.versions.all()) == versions_each for doc in documents)
+    assert len(response.context["events"]) == event_count
+    assert response.content.decode().count("/download/") == evidence_count * versions_each
+
+
+@pytest.mark.parametrize("open_required", [2, 15])
+def test_advance_page_queries_do_not_grow_with_open_milestones(
+    client, district_user, django_assert_max_num_queries, open_required
+):
+    (unit,) = build_units(1, members_per_group=0, milestones_per_phase=open_required + 1)
+    client.force_login(district_user)
+
+    with django_assert_max_num_queries(UNIT_ADVANCE_MAX_QUERIES):
+        response = client.get(reverse("programs:unit-advance", args=[unit.code]))
+
+    assert response.status_code == 200
+    gate = response.context["gate"]
+    assert len(gate.open_required) == open_required
+    html = response.content.decode()
+    assert all(item.get_absolute_url() in html for item in gate.open_required)

@@ -330,3 +330,71 @@ def test_expire_titles_marks_only_named_titles_past_their_validity(unit_a, unit_
     assert in_force.status == Certification.Status.NAMED
     assert lapsed.history.order_by("-history_id").first().status == Certification.Status.EXPIRED
     assert "1 title(s) marked expired." in out.getvalue()
+
+
+# --- expiring one title, and dates the constraints refuse -------------------------------------
+
+
+def lapsed_title(unit) -> Certification:
+    """A Beijing title named on 1 December 2022 and valid until 1 December 2025."""
+    return CertificationFactory(unit=unit, applied_on=date(2022, 9, 1), named_on=date(2022, 12, 1))
+
+
+def test_expire_marks_a_lapsed_named_title_expired(unit_a):
+    title = lapsed_title(unit_a)
+
+    assert title.expire(date(2025, 12, 2)) is True
+
+    title.refresh_from_db()
+    assert title.status == Status.EXPIRED
+    latest = title.history.latest()
+    assert (latest.status, latest.history_change_reason) == (Status.EXPIRED, "validity ended")
+
+
+@pytest.mark.parametrize(
+    ("meanwhile", "on", "after"),
+    [
+        ({"status": Status.REVOKED}, date(2025, 12, 2), Status.REVOKED),  # since it was read
+        ({"status": Status.EXPIRED}, date(2025, 12, 2), Status.EXPIRED),  # by another run
+        ({"valid_until": date(2028, 12, 1)}, date(2025, 12, 2), Status.NAMED),  # renewed
+        ({}, date(2025, 12, 1), Status.NAMED),  # its last valid day
+        ({}, date(2024, 6, 1), Status.NAMED),
+    ],
+    ids=["revoked", "already-expired", "renewed", "last-valid-day", "still-valid"],
+)
+def test_expire_leaves_a_title_that_is_not_lapsed(unit_a, meanwhile, on, after):
+    title = lapsed_title(unit_a)
+    Certification.objects.filter(pk=title.pk).update(**meanwhile)
+    history = title.history.count()
+
+    assert title.expire(on) is False
+
+    title.refresh_from_db()
+    assert title.status == after
+    assert title.history.count() == history
+
+
+@pytest.mark.parametrize(
+    ("dates", "constraint"),
+    [
+        ({"on": date(2026, 1, 9)}, "certification_named_after_applied"),
+        ({"on": NAMED_ON, "valid_until": NAMED_ON}, "certification_valid_after_named"),
+    ],
+    ids=["named-before-applied", "valid-only-on-the-naming-day"],
+)
+def test_naming_with_dates_the_constraints_refuse_is_a_certification_error(
+    unit_a, district_user, dates, constraint
+):
+    title = application(unit_a, status=Status.ONSITE)  # applied on 10 January 2026
+    history = title.history.count()
+    (rule,) = [c for c in Certification._meta.constraints if c.name == constraint]
+
+    with pytest.raises(errors.CertificationError) as refused:
+        title.move(Status.NAMED, by=district_user, certificate_number="京安社2026-001", **dates)
+
+    assert str(refused.value) == str(rule.violation_error_message)
+    assert (title.status, title.named_on, title.valid_until) == (Status.ONSITE, None, None)
+    title.refresh_from_db()
+    assert (title.status, title.named_on, title.valid_until) == (Status.ONSITE, None, None)
+    assert title.certificate_number == ""
+    assert title.history.count() == history

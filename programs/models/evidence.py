@@ -37,7 +37,7 @@ class Evidence(ConstraintErrorsOnFields, models.Model):
     )
     unit_milestone = models.ForeignKey(
         UnitMilestone,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="evidence",
@@ -80,7 +80,7 @@ class EvidenceVersion(models.Model):
     """One uploaded file of a piece of evidence, with its fingerprint and effective date."""
 
     evidence = models.ForeignKey(
-        Evidence, on_delete=models.CASCADE, related_name="versions", verbose_name=_("evidence")
+        Evidence, on_delete=models.PROTECT, related_name="versions", verbose_name=_("evidence")
     )
     number = models.PositiveIntegerField(_("version"))
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=255)

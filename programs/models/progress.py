@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +34,13 @@ class DueBand(models.TextChoices):
     NONE = "none", _("No due date")
 
 
+# A milestone counts as due (or overdue) once the unit has reached its phase; a unit whose phase
+# is not set yet is taken at its word for every phase.
+REACHED = Q(unit__current_phase__isnull=True) | Q(
+    milestone__phase__order__lte=F("unit__current_phase__order")
+)
+
+
 class UnitMilestoneQuerySet(ScopedQuerySet):
     unit_lookup = "unit"
 
@@ -41,18 +48,18 @@ class UnitMilestoneQuerySet(ScopedQuerySet):
         return self.filter(status__in=UnitMilestone.OPEN)
 
     def overdue(self, today: date | None = None) -> Self:
-        return self.open().filter(due_date__lt=today or timezone.localdate())
+        return self.open().filter(REACHED, due_date__lt=today or timezone.localdate())
 
     def due_soon(self, today: date | None = None) -> Self:
         today = today or timezone.localdate()
         return self.open().filter(
-            due_date__gte=today, due_date__lte=today + timedelta(DUE_SOON_DAYS)
+            REACHED, due_date__gte=today, due_date__lte=today + timedelta(DUE_SOON_DAYS)
         )
 
     def with_band(self, today: date | None = None) -> Self:
         """Annotate `band` (a DueBand value), computed in the database."""
         today = today or timezone.localdate()
-        is_open = Q(status__in=UnitMilestone.OPEN)
+        is_open = Q(status__in=UnitMilestone.OPEN) & REACHED
         return self.annotate(
             band=Case(
                 When(is_open & Q(due_date__lt=today), then=Value(DueBand.OVERDUE)),
@@ -82,7 +89,6 @@ class UnitMilestone(ConstraintErrorsOnFields, models.Model):
     Status = MilestoneStatus
 
     OPEN = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED})
-    SUBMITTABLE = OPEN
     # What each transition is called in messages ("cannot be submitted").
     ACTIONS = {
         "start": _("started"),
@@ -157,11 +163,18 @@ class UnitMilestone(ConstraintErrorsOnFields, models.Model):
         today = today or timezone.localdate()
         if self.due_date is None:
             return DueBand.NONE
-        if self.is_open and self.due_date < today:
+        flagged = self.is_open and self.phase_reached
+        if flagged and self.due_date < today:
             return DueBand.OVERDUE
-        if self.is_open and self.due_date <= today + timedelta(DUE_SOON_DAYS):
+        if flagged and self.due_date <= today + timedelta(DUE_SOON_DAYS):
             return DueBand.DUE_SOON
         return DueBand.ON_TIME
+
+    @property
+    def phase_reached(self) -> bool:
+        """Whether the unit has reached this milestone's phase (see REACHED)."""
+        current = self.unit.current_phase
+        return current is None or self.milestone.phase.order <= current.order
 
     # --- transitions: each checks the state, records who and when, and saves ----------------
     def start(self, *, by: User) -> None:
@@ -178,7 +191,7 @@ class UnitMilestone(ConstraintErrorsOnFields, models.Model):
             and not self.evidence.filter(versions__isnull=False).exists()
         ):
             raise errors.MilestoneError(errors.EVIDENCE_MISSING)
-        self._move("submit", to=self.Status.SUBMITTED, allowed=self.SUBMITTABLE, by=by)
+        self._move("submit", to=self.Status.SUBMITTED, allowed=self.OPEN, by=by)
 
     def accept(self, *, by: User) -> None:
         self._require_reviewer(by)

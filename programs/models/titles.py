@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Self
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
@@ -65,8 +66,6 @@ class Certification(ConstraintErrorsOnFields, models.Model):
 
     Status = TitleStatus
 
-    IN_PROGRESS = frozenset({Status.APPLIED, Status.REVIEW, Status.ONSITE, Status.RECTIFY})
-    CLOSED = frozenset({Status.EXPIRED, Status.REVOKED})
     MOVES = {
         Status.APPLIED: {Status.REVIEW, Status.REVOKED},
         Status.REVIEW: {Status.ONSITE, Status.REVOKED},
@@ -99,6 +98,7 @@ class Certification(ConstraintErrorsOnFields, models.Model):
         "certification_one_open_per_level": "level",
         "certification_named_has_dates": "named_on",
         "certification_valid_after_named": "valid_until",
+        "certification_named_after_applied": "named_on",
     }
 
     class Meta:
@@ -128,6 +128,7 @@ class Certification(ConstraintErrorsOnFields, models.Model):
             models.CheckConstraint(
                 condition=Q(named_on__isnull=True) | Q(named_on__gte=F("applied_on")),
                 name="certification_named_after_applied",
+                violation_error_message=_("A title cannot be named before it was applied for."),
             ),
             models.CheckConstraint(
                 condition=Q(level__in=TitleLevel.values),
@@ -201,8 +202,24 @@ class Certification(ConstraintErrorsOnFields, models.Model):
                 fields += ["named_on", "valid_until", "certificate_number"]
             self.status = to
             self._history_user = by
-            self.full_clean()
+            try:
+                self.full_clean()
+            except ValidationError as error:
+                self.refresh_from_db()
+                raise errors.CertificationError(" ".join(error.messages)) from error
             self.save(update_fields=fields)
+
+    def expire(self, on: date | None = None) -> bool:
+        """Mark a named title 到期 once its validity has ended; False when it no longer applies
+        (it was revoked, renewed or already expired in the meantime)."""
+        with transaction.atomic():
+            current = type(self).objects.select_for_update().get(pk=self.pk)
+            if not current.is_past_validity(on):
+                return False
+            self.status = self.Status.EXPIRED
+            self._change_reason = "validity ended"
+            self.save(update_fields=["status"])
+            return True
 
     def default_valid_until(self, named_on: date) -> date:
         years = self.unit.program.title_years(self.level)

@@ -29,7 +29,9 @@ def milestone_in_scope(
         else UnitMilestone.objects.visible_to(request.user)
     )
     return get_object_or_404(
-        rows.select_related("unit__program", "milestone__phase", "status_changed_by"),
+        rows.select_related(
+            "unit__program", "unit__current_phase", "milestone__phase", "status_changed_by"
+        ),
         unit__code=code,
         pk=pk,
     )
@@ -91,6 +93,7 @@ class EvidenceUploadView(FormView):
                 title=data["title"],
                 evidence=data["evidence"],
                 note=data["note"],
+                checked=form.checked_upload,
             )
         except (EvidenceError, MilestoneError) as error:
             form.add_error("file", str(error))

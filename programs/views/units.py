@@ -15,6 +15,7 @@ from programs.filters import UnitFilter
 from programs.forms import unit_form_class
 from programs.history import change_log
 from programs.models import CreatingUnit, Department, DueBand, Program, UnitMilestone, User
+from programs.services import unit_gate
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
 from workgroups.services import unit_missing_templates
 
@@ -177,14 +178,7 @@ def progress_context(unit: CreatingUnit, user: User) -> dict[str, Any]:
     for item in items:
         item.unit = unit  # the links need the unit's code: no query per row
     phases = list(unit.program.phases.order_by("order"))
-    current = unit.current_phase
-    gate_items = [
-        i
-        for i in items
-        if current and i.milestone.phase_id == current.pk and i.milestone.required_for_gate
-    ]
-    gate_accepted = sum(1 for i in gate_items if i.status == UnitMilestone.Status.ACCEPTED)
-    has_next = bool(current) and any(p.order > current.order for p in phases)
+    gate = unit_gate(unit, phases=phases, items=items)
     attention = {DueBand.OVERDUE, DueBand.DUE_SOON}
     todo = [i for i in items if i.band in attention or i.status == UnitMilestone.Status.RETURNED]
     todo.sort(key=lambda i: (i.status != UnitMilestone.Status.RETURNED, i.due_date or today))
@@ -193,10 +187,7 @@ def progress_context(unit: CreatingUnit, user: User) -> dict[str, Any]:
             (phase, [i for i in items if i.milestone.phase_id == phase.pk]) for phase in phases
         ],
         "todo": todo,
-        "gate_total": len(gate_items),
-        "gate_accepted": gate_accepted,
-        "gate_open": has_next and gate_accepted == len(gate_items),
-        "has_next_phase": has_next,
+        "gate": gate,
         "transitions": unit.phase_transitions.select_related("from_phase", "to_phase", "moved_by"),
         "certifications": unit.certifications.order_by("-applied_on"),
         "can_review": user.reviews_units,
