@@ -28,6 +28,7 @@ from programs.models import (
     Department,
     Evidence,
     EvidenceVersion,
+    Indicator,
     Milestone,
     MilestoneEvent,
     Phase,
@@ -36,8 +37,9 @@ from programs.models import (
     Target,
     UnitMilestone,
     User,
+    ValidationRule,
 )
-from programs.resources import CreatingUnitResource, DepartmentResource
+from programs.resources import CreatingUnitResource, DepartmentResource, IndicatorResource
 from safecommunity.spreadsheets import SPREADSHEET_FORMATS, UnreadableFile
 
 admin.site.site_header = _("Safe Community Programme Portal")
@@ -298,6 +300,57 @@ class TargetAdmin(ScopedHistoryAdmin):
     search_fields = ["code", "name"]
     list_select_related = ["program"]
     ordering = ["program", "deadline", "code"]
+
+
+# --- The monthly report: indicators and validation rules ---
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ScopedImportExportAdmin):
+    resource_classes = [IndicatorResource]
+    list_display = [
+        "code",
+        "name",
+        "name_en",
+        "unit_of_measure",
+        "section",
+        "source",
+        "order",
+        "is_active",
+    ]
+    list_display_links = ["code", "name"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["section", "source", "is_active"]
+    search_fields = ["code", "name", "name_en"]
+    ordering = ["order", "code"]
+
+
+@admin.register(ValidationRule)
+class ValidationRuleAdmin(ScopedHistoryAdmin):
+    list_display = ["name", "formula", "severity", "is_active"]
+    list_filter = ["severity", "is_active", "operator", "left__section"]
+    search_fields = ["code", "name", "message_zh", "message_en", "left__code", "left__name"]
+    list_select_related = ["left", "right_indicator"]
+    ordering = ["left__order", "code"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "severity", "is_active"]}),
+        (
+            _("Comparison"),
+            {
+                "fields": ["left", "operator", ("right_indicator", "right_constant")],
+                "description": _(
+                    "The rule holds when the left indicator compares so with the right "
+                    "indicator or the constant (give one of the two). A rule with an empty "
+                    "value on either side is skipped."
+                ),
+            },
+        ),
+        (_("Message"), {"fields": ["message_zh", "message_en"]}),
+    ]
+
+    @admin.display(description=_("rule"))
+    def formula(self, obj: ValidationRule) -> str:
+        return obj.expression
 
 
 # --- Creating units ---

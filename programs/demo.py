@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from programs import demo_progress
 from programs.models import CreatingUnit, Department, Milestone, Phase, User
 from programs.services import reference_data_load
+from workgroups.demo import activities_demo
 from workgroups.models import Member, WorkGroupTemplate
 from workgroups.services import unit_add_groups_from_templates
 
@@ -83,6 +84,7 @@ def demo_data_load() -> list[DemoAccount]:
     for unit in CreatingUnit.objects.select_related("program", "current_phase"):
         clerk = clerks.get(unit.pk) or _ensure_unit_clerk(unit)
         demo_progress.unit_progress(unit, clerk=clerk, district=district, phases=phases)
+        activities_demo(unit, random.Random(f"activities-{unit.code}"), clerk)
     demo_progress.titles(district)
     return DEMO_ACCOUNTS
 

@@ -1,4 +1,5 @@
-"""Spreadsheet import and export (django-import-export) of creating units and departments.
+"""Spreadsheet import and export (django-import-export) of creating units, departments and
+indicators.
 
 Built on `safecommunity.spreadsheets.SpreadsheetResource`; see there for what every import
 guarantees.
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from programs.choices import UnitKind
-from programs.models import CreatingUnit, Department, Phase, Program
+from programs.models import CreatingUnit, Department, Indicator, Phase, Program
 from safecommunity.spreadsheets import (
     ChoiceWidget,
     CodeWidget,
@@ -99,3 +100,23 @@ class DepartmentResource(SpreadsheetResource):
         name = _("Departments")
         import_id_fields = ["code"]
         fields = ("code", "name", "duties", "surveillance_data", "sort_order")
+
+
+class IndicatorResource(SpreadsheetResource):
+    """The monthly report's indicators, found by their stable code; section and source are
+    written as their labels in either language, or as their stored values."""
+
+    class Meta(SpreadsheetResource.Meta):
+        model = Indicator
+        name = _("Indicators")
+        import_id_fields = ["code"]
+        fields = (
+            "code",
+            "name",
+            "name_en",
+            "unit_of_measure",
+            "section",
+            "order",
+            "is_active",
+            "source",
+        )

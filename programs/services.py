@@ -26,6 +26,7 @@ from programs.models import (
     Department,
     Evidence,
     EvidenceVersion,
+    Indicator,
     Milestone,
     Phase,
     PhaseTransition,
@@ -33,6 +34,7 @@ from programs.models import (
     Target,
     UnitMilestone,
     User,
+    ValidationRule,
 )
 from programs.models.titles import levels_at_least
 
@@ -55,7 +57,8 @@ def _ensure(model: type[models.Model], created: Counter, lookup: dict[str, Any],
 @transaction.atomic
 def reference_data_load() -> Counter:
     """Load the district's plan: departments, templates, the programme, its phases, milestones,
-    units and targets. Idempotent; returns how many rows of each kind were created."""
+    units and targets, and the monthly report's default indicators and validation rules.
+    Idempotent; returns how many rows of each kind were created."""
     from workgroups.models import WorkGroupTemplate
 
     created: Counter = Counter()
@@ -124,7 +127,40 @@ def reference_data_load() -> Counter:
             threshold=threshold,
             deadline=deadline,
         )
+    _monthly_report_load(created)
     return created
+
+
+def _monthly_report_load(created: Counter) -> None:
+    """The default indicators of the monthly report and the rules over them."""
+    indicators = {}
+    for order, (code, name, name_en, unit, section, source) in enumerate(ref.INDICATORS, 1):
+        indicators[code] = _ensure(
+            Indicator,
+            created,
+            {"code": code},
+            name=name,
+            name_en=name_en,
+            unit_of_measure=unit,
+            section=section,
+            source=source,
+            order=order * 10,
+        )
+    for code, name, left, operator, right, severity, message_zh, message_en in ref.VALIDATION_RULES:
+        by_indicator = isinstance(right, str)
+        _ensure(
+            ValidationRule,
+            created,
+            {"code": code},
+            name=name,
+            left=indicators[left],
+            operator=operator,
+            right_indicator=indicators[right] if by_indicator else None,
+            right_constant=None if by_indicator else Decimal(right),
+            severity=severity,
+            message_zh=message_zh,
+            message_en=message_en,
+        )
 
 
 def _units():
@@ -295,6 +331,52 @@ def evidence_upload(
     upload.
     """
     checked = checked or check_upload(upload)
+
+    def attach() -> Evidence:
+        # Lock the milestone: a review may be under way, or a second upload may race this one
+        # to start the milestone and to number its version.
+        locked = UnitMilestone.objects.select_for_update().get(pk=unit_milestone.pk)
+        if locked.status not in UnitMilestone.OPEN:
+            raise errors.EvidenceError(errors.EVIDENCE_CLOSED, status=locked.get_status_display())
+        if evidence is not None and evidence.unit_milestone_id != unit_milestone.pk:
+            raise errors.EvidenceError(errors.EVIDENCE_OF_ANOTHER_MILESTONE)
+        return evidence or Evidence(
+            unit=unit_milestone.unit, unit_milestone=unit_milestone, title=title.strip()
+        )
+
+    def after(version: EvidenceVersion) -> None:
+        locked = UnitMilestone.objects.get(pk=unit_milestone.pk)
+        if locked.status == UnitMilestone.Status.NOT_STARTED:
+            unit_milestone.start(by=by)
+
+    return _store_version(attach, after, by, upload, checked, effective_date, note)
+
+
+def activity_attachment_upload(
+    *,
+    activity: Any,
+    by: User,
+    upload: UploadedFile,
+    title: str = "",
+    evidence: Evidence | None = None,
+    note: str = "",
+    checked: CheckedUpload | None = None,
+) -> EvidenceVersion:
+    """Attach a file (sign-in sheet, photos, minutes) to an activity, through the same private,
+    versioned evidence store as milestones; effective on the activity's date."""
+    checked = checked or check_upload(upload)
+
+    def attach() -> Evidence:
+        if evidence is not None and evidence.activity_id != activity.pk:
+            raise errors.EvidenceError(errors.EVIDENCE_OF_ANOTHER_MILESTONE)
+        return evidence or Evidence(unit=activity.unit, activity=activity, title=title.strip())
+
+    return _store_version(attach, None, by, upload, checked, activity.date, note)
+
+
+def _store_version(attach, after, by, upload, checked, effective_date, note) -> EvidenceVersion:
+    """One new version of a piece of evidence: numbered under a lock, its file removed again if
+    anything fails, so a refused or failed upload leaves nothing behind."""
     version = EvidenceVersion(
         number=0,
         original_name=PurePath(upload.name).name[:255],
@@ -307,27 +389,19 @@ def evidence_upload(
     )
     try:
         with transaction.atomic():
-            # Lock the milestone: a review may be under way, or a second upload may race this
-            # one to start the milestone and to number its version.
-            locked = UnitMilestone.objects.select_for_update().get(pk=unit_milestone.pk)
-            if locked.status not in UnitMilestone.OPEN:
-                raise errors.EvidenceError(
-                    errors.EVIDENCE_CLOSED, status=locked.get_status_display()
-                )
-            if evidence is None:
-                evidence = Evidence(
-                    unit=unit_milestone.unit, unit_milestone=unit_milestone, title=title.strip()
-                )
+            evidence = attach()
+            if evidence.pk is None:
                 evidence.full_clean()
                 evidence.save()
-            elif evidence.unit_milestone_id != unit_milestone.pk:
-                raise errors.EvidenceError(errors.EVIDENCE_OF_ANOTHER_MILESTONE)
+            else:
+                # Lock the evidence so two uploads at once get different version numbers.
+                evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
             version.evidence = evidence
             version.number = (evidence.versions.aggregate(n=Max("number"))["n"] or 0) + 1
             version.file.save(upload.name, upload, save=False)
             version.save()
-            if locked.status == UnitMilestone.Status.NOT_STARTED:
-                unit_milestone.start(by=by)
+            if after is not None:
+                after(version)
     except Exception:
         # The database rolled back; the file written to disk must go with it.
         if version.file:

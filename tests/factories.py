@@ -19,7 +19,15 @@ from programs.models import (
     Target,
     User,
 )
-from workgroups.models import Member, WorkGroup, WorkGroupTemplate
+from workgroups.models import (
+    Activity,
+    ActivityKind,
+    Member,
+    PromotionProject,
+    SafetyArea,
+    WorkGroup,
+    WorkGroupTemplate,
+)
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
@@ -92,6 +100,32 @@ class MemberFactory(factory.django.DjangoModelFactory):
     unit = factory.SubFactory(UnitFactory)
     body = Member.Body.COMMITTEE
     name = factory.Sequence(lambda n: f"成员{n}")
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """A publicity event held yesterday; pass `kind`, `date`, hazards … as the test needs."""
+
+    class Meta:
+        model = Activity
+
+    unit = factory.SubFactory(UnitFactory)
+    kind = ActivityKind.PUBLICITY
+    date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
+    title = factory.Sequence(lambda n: f"安全宣传活动{n}")
+    participants = 50
+
+
+class PromotionProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PromotionProject
+
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"安全促进项目{n}")
+    safety_area = SafetyArea.ELDERLY
+    target_groups = factory.LazyFunction(lambda: ["elderly"])
+    interventions = factory.LazyFunction(lambda: ["education"])
+    objective = "老年人跌倒发生率下降20%。"
+    start = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -19,20 +19,29 @@ from programs.demo_progress import demo_pdf
 from programs.models import (
     Certification,
     CreatingUnit,
+    Evidence,
     EvidenceVersion,
     PhaseTransition,
     UnitMilestone,
 )
 from programs.services import evidence_upload
-from tests.factories import MemberFactory, MilestoneFactory, PhaseFactory, WorkGroupFactory
-from workgroups.models import Member, WorkGroup
+from tests.factories import (
+    ActivityFactory,
+    MemberFactory,
+    MilestoneFactory,
+    PhaseFactory,
+    PromotionProjectFactory,
+    WorkGroupFactory,
+)
+from workgroups.models import Activity, Member, PromotionProject, WorkGroup
 
 LOGIN = "login"  # anonymous: 302 to the login page, with ?next= pointing back
 PERSONAS = ("anonymous", "district_user", "clerk_a", "clerk_b", "provider", "evaluator")
 
 # Which object of unit A the URL names: None, "unit" (its code), "group", "dropped" (a dropped
 # group), "member", "milestone" (code and pk of a unit milestone), "start" (the same with the
-# "start" action), "version" (an evidence file), "title" (a title application).
+# "start" action), "version" (an evidence file), "title" (a title application), "activity",
+# "project".
 # fmt: off
 MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     # url name                          method  object       anon   dist clk_a clk_b prov  eval
@@ -62,6 +71,14 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:title-move",             "post", "title",     (LOGIN, 302, 404,  404,  404,  404)),
     ("programs:progress",               "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:progress-export",        "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("workgroups:activity-list",        "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
+    ("workgroups:activity-add",         "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
+    ("workgroups:activity-edit",        "get",  "activity",  (LOGIN, 200, 200,  404,  404,  404)),
+    ("workgroups:activity-delete",      "get",  "activity",  (LOGIN, 200, 200,  404,  404,  404)),
+    ("workgroups:activity-attach",      "post", "activity",  (LOGIN, 200, 200,  404,  404,  404)),
+    ("workgroups:project-list",         "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
+    ("workgroups:project-add",          "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
+    ("workgroups:project-edit",         "get",  "project",   (LOGIN, 200, 200,  404,  404,  404)),
 ]
 # fmt: on
 
@@ -69,6 +86,16 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
 def pdf_upload() -> SimpleUploadedFile:
     return SimpleUploadedFile("入侵.pdf", demo_pdf("intruder"), "application/pdf")
 
+
+PROJECT_POST = {
+    "name": "入侵项目",
+    "safety_area": "fire",
+    "target_groups": ["workers"],
+    "objective": "入侵",
+    "interventions": ["management"],
+    "start": "2025-01-01",
+    "status": "completed",
+}
 
 # The edit URLs again, with the POST that would change something if it got through (a callable
 # value is called for a fresh file each time).
@@ -91,6 +118,20 @@ EDIT_POSTS: list[tuple[str, str, dict[str, Any]]] = [
     ("programs:milestone-transition", "start", {}),
     ("programs:title-add", "unit", {"level": "national", "applied_on": "2025-01-01"}),
     ("programs:title-move", "title", {"status": "review", "on": "2025-01-01"}),
+    (
+        "workgroups:activity-add",
+        "unit",
+        {"kind": "training", "date": "2025-01-01", "title": "入侵培训", "participants": "1"},
+    ),
+    (
+        "workgroups:activity-edit",
+        "activity",
+        {"kind": "training", "date": "2025-01-01", "title": "入侵培训", "participants": "1"},
+    ),
+    ("workgroups:activity-delete", "activity", {}),
+    ("workgroups:activity-attach", "activity", {"title": "入侵照片", "file": pdf_upload}),
+    ("workgroups:project-add", "unit", PROJECT_POST),
+    ("workgroups:project-edit", "project", PROJECT_POST),
 ]
 
 
@@ -103,6 +144,8 @@ class UnitA:
     milestone: UnitMilestone
     version: EvidenceVersion
     title: Certification
+    activity: Activity
+    project: PromotionProject
 
     def args_for(self, target: str | None) -> list:
         return {
@@ -115,6 +158,8 @@ class UnitA:
             "start": [self.unit.code, self.milestone.pk, "start"],
             "version": [self.version.pk],
             "title": [self.title.pk],
+            "activity": [self.activity.pk],
+            "project": [self.project.pk],
         }[target]
 
     def snapshot(self) -> tuple:
@@ -148,6 +193,19 @@ class UnitA:
                 .order_by("pk")
                 .values_list("level", "status")
             ),
+            tuple(
+                Activity.objects.filter(unit=self.unit)
+                .order_by("pk")
+                .values_list("pk", "title", "kind", "participants")
+            ),
+            tuple(
+                Evidence.objects.filter(unit=self.unit).order_by("pk").values_list("pk", "title")
+            ),
+            tuple(
+                PromotionProject.objects.filter(unit=self.unit)
+                .order_by("pk")
+                .values_list("pk", "name", "status", "target_groups")
+            ),
         )
 
 
@@ -178,7 +236,11 @@ def unit_a_world(unit_a, unit_b, district_user) -> UnitA:
     title = Certification.objects.create(
         unit=unit_a, level=TitleLevel.MUNICIPAL, applied_on=timezone.localdate()
     )
+    activity = ActivityFactory(unit=unit_a, group=group, title="消防安全培训")
+    project = PromotionProjectFactory(unit=unit_a, group=group, name="老年人防跌倒项目")
     return UnitA(
+        activity=activity,
+        project=project,
         unit=unit_a,
         group=group,
         dropped=dropped,
@@ -245,6 +307,10 @@ def test_clerk_a_cannot_reach_unit_b(client, clerk_a, unit_b):
         "programs:unit-edit",
         "programs:unit-advance",
         "programs:title-add",
+        "workgroups:activity-list",
+        "workgroups:activity-add",
+        "workgroups:project-list",
+        "workgroups:project-add",
     ):
         assert client.get(reverse(name, args=[unit_b.code])).status_code == 404
 

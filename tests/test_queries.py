@@ -28,7 +28,15 @@ from programs.models import (
 )
 from programs.services import unit_milestones_sync
 from tests.factories import MilestoneFactory, PhaseFactory, ProgramFactory, UserFactory
-from workgroups.models import Member, WorkGroup, WorkGroupTemplate
+from workgroups.models import (
+    Activity,
+    ActivityKind,
+    Member,
+    PromotionProject,
+    SafetyArea,
+    WorkGroup,
+    WorkGroupTemplate,
+)
 
 # Measured at both sizes, on SQLite and PostgreSQL. Unit list (6): session, user, count, the
 # phase summary, the phases of the filter form, the page of units. Unit page (12): session, user,
@@ -40,8 +48,14 @@ from workgroups.models import Member, WorkGroup, WorkGroupTemplate
 # Milestone page (8): session, user, the milestone (with unit, phase, who changed it), can-edit,
 # its moves (with who), its evidence, their versions (with who), the evidence to choose in the
 # upload form. Advance page (5): session, user, unit, phases, the gate's open milestones.
+# The unit page's 13th query is the card of activities and projects (one query of subqueries).
+# Activity log (9): session, user, unit, can-edit, count, the page of activities (with their
+# groups), their files, the files' versions, the quarterly meeting record. Project list (5):
+# session, user, unit, can-edit, the projects (with their groups).
 UNIT_LIST_MAX_QUERIES = 6
-UNIT_DETAIL_MAX_QUERIES = 12
+UNIT_DETAIL_MAX_QUERIES = 13
+ACTIVITY_LIST_MAX_QUERIES = 9
+PROJECT_LIST_MAX_QUERIES = 5
 PROGRESS_MAX_QUERIES = 9
 PROGRESS_EXPORT_MAX_QUERIES = 3
 MILESTONE_DETAIL_MAX_QUERIES = 8
@@ -360,3 +374,109 @@ def test_advance_page_queries_do_not_grow_with_open_milestones(
     assert len(gate.open_required) == open_required
     html = response.content.decode()
     assert all(item.get_absolute_url() in html for item in gate.open_required)
+
+
+def build_activity_log(count: int) -> CreatingUnit:
+    """One unit with `count` activities of every kind over the last two years, each run by one
+    of its groups; every fifth has a file in two versions; and `count // 10` projects."""
+    (unit,) = build_units(1, members_per_group=0)
+    today = timezone.localdate()
+    unit.joined_on = today - timedelta(days=730)
+    unit.save(update_fields=["joined_on"])
+    groups = list(WorkGroup.objects.filter(unit=unit))
+    clerk = UserFactory(role=User.Role.CLERK, unit=unit)
+    kinds = itertools.cycle(ActivityKind.values)
+    activities = Activity.objects.bulk_create(
+        Activity(
+            unit=unit,
+            kind=next(kinds),
+            date=today - timedelta(days=n * 730 // count),
+            group=groups[n % len(groups)],
+            title=f"活动{n}",
+            participants=n,
+            hazards_found=n % 7,
+            hazards_rectified=n % 5 if n % 5 <= n % 7 else 0,
+        )
+        for n in range(count)
+    )
+    files = Evidence.objects.bulk_create(
+        Evidence(unit=unit, activity=activity, title=f"签到表{activity.pk}")
+        for activity in activities[::5]
+    )
+    EvidenceVersion.objects.bulk_create(
+        EvidenceVersion(
+            evidence=document,
+            number=number,
+            file=f"evidence/{unit.code}/{document.pk}-{number}.pdf",
+            original_name=f"{document.title}-v{number}.pdf",
+            content_type="application/pdf",
+            size=1024,
+            sha256=f"{number:064d}",
+            effective_date=today,
+            uploaded_by=clerk,
+        )
+        for document in files
+        for number in (1, 2)
+    )
+    PromotionProject.objects.bulk_create(
+        PromotionProject(
+            unit=unit,
+            group=groups[n % len(groups)],
+            name=f"项目{n}",
+            safety_area=SafetyArea.values[n % len(SafetyArea.values)],
+            target_groups=["elderly", "children"],
+            interventions=["education"],
+            objective="目标",
+            start=today - timedelta(days=n),
+            status=PromotionProject.Status.ACTIVE,
+        )
+        for n in range(count // 10)
+    )
+    return unit
+
+
+@pytest.mark.parametrize("activity_count", [20, 400])
+def test_activity_log_queries_do_not_grow_with_activities(
+    client, district_user, django_assert_max_num_queries, activity_count
+):
+    unit = build_activity_log(activity_count)
+    client.force_login(district_user)
+
+    with django_assert_max_num_queries(ACTIVITY_LIST_MAX_QUERIES):
+        response = client.get(reverse("workgroups:activity-list", args=[unit.code]))
+
+    assert response.status_code == 200
+    assert response.context["total"] == activity_count
+    rows = list(response.context["activities"])
+    assert len(rows) == min(activity_count, 50)
+    assert len(response.context["meeting_record"]) in (9, 10)  # two years: 9 quarters or 10
+    html = response.content.decode()
+    assert html.count("/download/") == sum(1 for row in rows if row.attachments.all())
+
+
+@pytest.mark.parametrize("activity_count", [20, 400])
+def test_unit_page_queries_do_not_grow_with_activities(
+    client, district_user, django_assert_max_num_queries, activity_count
+):
+    unit = build_activity_log(activity_count)
+    client.force_login(district_user)
+
+    with django_assert_max_num_queries(UNIT_DETAIL_MAX_QUERIES):
+        response = client.get(reverse("programs:unit-detail", args=[unit.code]))
+
+    assert response.status_code == 200
+    assert response.context["activity_summary"].projects_active == activity_count // 10
+
+
+@pytest.mark.parametrize("activity_count", [20, 400])
+def test_project_list_queries_do_not_grow_with_projects(
+    client, district_user, django_assert_max_num_queries, activity_count
+):
+    unit = build_activity_log(activity_count)
+    client.force_login(district_user)
+
+    with django_assert_max_num_queries(PROJECT_LIST_MAX_QUERIES):
+        response = client.get(reverse("workgroups:project-list", args=[unit.code]))
+
+    assert response.status_code == 200
+    assert len(response.context["projects"]) == activity_count // 10

@@ -11,7 +11,16 @@ from django.core.management import call_command
 
 from programs import reference_data as ref
 from programs.choices import UnitKind
-from programs.models import CreatingUnit, Department, Milestone, Phase, Program, Target
+from programs.models import (
+    CreatingUnit,
+    Department,
+    Indicator,
+    Milestone,
+    Phase,
+    Program,
+    Target,
+    ValidationRule,
+)
 from workgroups.models import WorkGroupTemplate
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +165,23 @@ def test_loads_the_three_targets(loaded):
     }
 
 
+def test_loads_the_monthly_reports_indicators_and_rules(loaded):
+    assert Indicator.objects.count() == 28
+    assert Indicator.objects.automatic().count() == 12
+    assert ValidationRule.objects.count() == 9
+    assert ValidationRule.objects.filter(severity=ValidationRule.Severity.ERROR).count() == 1
+
+
+def test_second_run_keeps_the_offices_changes_to_an_indicator(loaded):
+    Indicator.objects.filter(code="volunteers").update(is_active=False, order=5)
+
+    load()
+
+    volunteers = Indicator.objects.get(code="volunteers")
+    assert (volunteers.is_active, volunteers.order) == (False, 5)
+    assert Indicator.objects.count() == 28
+
+
 def test_first_run_reports_what_it_created(loaded):
     assert "Reference data loaded." in loaded
     assert "nothing changed" not in loaded
@@ -165,6 +191,8 @@ def test_second_run_changes_no_row_and_writes_no_history():
     load()
     before = row_counts()
     assert before["programs.HistoricalCreatingUnit"] == 38
+    assert before["programs.HistoricalIndicator"] == 28
+    assert before["programs.HistoricalValidationRule"] == 9
     load()
     assert row_counts() == before
 

@@ -1,4 +1,5 @@
-"""The Django admin of work groups: the standard templates, each unit's groups and members.
+"""The Django admin of work groups: the standard templates, each unit's groups and members,
+its activity log and its promotion projects.
 
 Scoped like every admin of the portal (`programs.admin.ScopedAdminMixin`); filters on a unit or
 group offer only the units and groups the user can see. A group or member stays in its unit:
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.forms.models import BaseInlineFormSet
@@ -22,7 +24,17 @@ from programs.admin import (
     ScopedTabularInline,
     count_column,
 )
-from workgroups.models import Member, WorkGroup, WorkGroupTemplate
+from safecommunity.forms import FixedFieldsValidationMixin
+from workgroups.forms import code_list_field
+from workgroups.models import (
+    Activity,
+    Intervention,
+    Member,
+    PromotionProject,
+    TargetGroup,
+    WorkGroup,
+    WorkGroupTemplate,
+)
 from workgroups.resources import MemberResource, WorkGroupTemplateResource
 
 
@@ -133,4 +145,82 @@ class MemberAdmin(ScopedImportExportAdmin):
         "organisation",
         "phone",
         "sort_order",
+    ]
+
+
+@admin.register(Activity)
+class ActivityAdmin(ScopedHistoryAdmin):
+    """Files are attached through the portal's activity page (checked by content there)."""
+
+    list_display = [
+        "date",
+        "title",
+        "unit",
+        "kind",
+        "group",
+        "participants",
+        "hazards_found",
+        "hazards_rectified",
+        "attachment_total",
+    ]
+    list_display_links = ["date", "title"]
+    list_filter = ["kind", ("unit", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "notes", "unit__code", "unit__name", "group__name"]
+    list_select_related = ["unit", "group"]
+    date_hierarchy = "date"
+    ordering = ["-date", "-pk"]
+    readonly_on_change = ("unit",)
+    fields = [
+        "unit",
+        "kind",
+        "date",
+        "group",
+        "title",
+        "participants",
+        "hazards_found",
+        "hazards_rectified",
+        "notes",
+    ]
+
+    attachment_total = count_column("attachments", _("files"))
+
+
+class PromotionProjectAdminForm(FixedFieldsValidationMixin, forms.ModelForm):
+    """Checkboxes for the code lists; the one-name-per-unit rule is checked on change too,
+    when the unit is read-only and so not on the form."""
+
+    fixed_fields = ("unit",)
+    target_groups = code_list_field(
+        "target_groups", TargetGroup.choices, widget=forms.CheckboxSelectMultiple
+    )
+    interventions = code_list_field(
+        "interventions", Intervention.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = PromotionProject
+        fields = ["target_groups", "interventions"]  # the admin adds its `fields`
+
+
+@admin.register(PromotionProject)
+class PromotionProjectAdmin(ScopedHistoryAdmin):
+    form = PromotionProjectAdminForm
+    list_display = ["name", "unit", "safety_area", "group", "status", "start", "end"]
+    list_filter = ["status", "safety_area", ("unit", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "objective", "effect", "unit__code", "unit__name", "group__name"]
+    list_select_related = ["unit", "group"]
+    date_hierarchy = "start"
+    ordering = ["unit__code", "-start", "name"]
+    readonly_on_change = ("unit",)
+    fields = [
+        "unit",
+        "name",
+        "group",
+        "safety_area",
+        "target_groups",
+        "objective",
+        "interventions",
+        ("start", "end"),
+        "status",
+        "effect",
     ]

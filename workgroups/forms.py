@@ -1,16 +1,34 @@
-"""Forms with which clerks and district staff keep a unit's organisation."""
+"""Forms with which clerks and district staff keep a unit's organisation, its activity log
+and its promotion projects."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from django import forms
-from django.db.models import Q
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db.models import Q, QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from programs.errors import EvidenceError
+from programs.files import ACCEPTED_EXTENSIONS, check_upload
 from programs.models import CreatingUnit
 from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
-from workgroups.models import Member, WorkGroup, WorkGroupTemplate
+from workgroups.models import (
+    Activity,
+    Intervention,
+    Member,
+    PromotionProject,
+    TargetGroup,
+    WorkGroup,
+    WorkGroupTemplate,
+)
+
+DATE_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 
 
 class UnitRowForm(FixedFieldsValidationMixin, StyledFormMixin, forms.ModelForm):
@@ -24,6 +42,13 @@ class UnitRowForm(FixedFieldsValidationMixin, StyledFormMixin, forms.ModelForm):
         if unit is not None:
             self.instance.unit = unit
         self.unit = self.instance.unit
+
+
+def group_choices(unit: CreatingUnit, current_id: int | None) -> QuerySet[WorkGroup]:
+    """The unit's active groups, plus the row's own group even if it was dropped since."""
+    return WorkGroup.objects.filter(unit=unit).filter(
+        Q(status=WorkGroup.Status.ACTIVE) | Q(pk=current_id)
+    )
 
 
 class WorkGroupForm(UnitRowForm):
@@ -62,10 +87,7 @@ class MemberForm(UnitRowForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Active groups, plus the member's own group even if it was dropped since.
-        self.fields["group"].queryset = WorkGroup.objects.filter(unit=self.unit).filter(
-            Q(status=WorkGroup.Status.ACTIVE) | Q(pk=self.instance.group_id)
-        )
+        self.fields["group"].queryset = group_choices(self.unit, self.instance.group_id)
         self.fields["group"].required = False
         self.fields["group"].help_text = _("Only for members of a work group.")
 
@@ -75,3 +97,133 @@ class MemberForm(UnitRowForm):
         if body and body != Member.Body.GROUP:
             cleaned["group"] = None
         return cleaned
+
+
+# --- The activity log and promotion projects ------------------------------------------------
+
+
+# Beyond these a figure is a typing slip (and PostgreSQL's integer would overflow).
+ACTIVITY_LIMITS = {
+    "participants": 1_000_000,
+    "hazards_found": 100_000,
+    "hazards_rectified": 100_000,
+}
+
+
+class ActivityForm(UnitRowForm):
+    """One entry of the activity log; hazards are counted for inspections."""
+
+    class Meta:
+        model = Activity
+        fields = [
+            "kind",
+            "date",
+            "group",
+            "title",
+            "participants",
+            "hazards_found",
+            "hazards_rectified",
+            "notes",
+        ]
+        widgets = {
+            "date": forms.DateInput(**DATE_WIDGET),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = group_choices(self.unit, self.instance.group_id)
+        for name, limit in ACTIVITY_LIMITS.items():
+            self.fields[name].validators.append(MaxValueValidator(limit))
+            self.fields[name].widget.attrs.update(min=0, max=limit)
+
+
+class AttachmentForm(StyledFormMixin, forms.Form):
+    """A file for an activity (sign-in sheet, photos, minutes), checked by its content."""
+
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the file's name."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF, image, Word, Excel or PowerPoint, at most %(limit)s."
+        ) % {"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.checked_upload = check_upload(upload)  # handed on, so it is hashed once
+        except EvidenceError as error:
+            raise forms.ValidationError(str(error), code="file") from error
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None and not (cleaned.get("title") or "").strip():
+            cleaned["title"] = PurePath(upload.name).stem[:200] or upload.name[:200]
+        return cleaned
+
+
+class InlineCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes side by side, in Bootstrap's look."""
+
+    template_name = "forms/widgets/inline_checkboxes.html"
+    option_template_name = "forms/widgets/inline_checkbox_option.html"
+
+    def __init__(self, attrs: dict | None = None, choices=()) -> None:
+        super().__init__({"class": "form-check-input", **(attrs or {})}, choices)
+
+
+def code_list_field(field_name: str, choices, widget=InlineCheckboxes) -> forms.Field:
+    """A checkbox list for a JSON list of codes of `PromotionProject` (its label from the
+    model); the model's validator still checks what is stored."""
+    model_field = PromotionProject._meta.get_field(field_name)
+    return forms.MultipleChoiceField(
+        label=capfirst(model_field.verbose_name),
+        choices=choices,
+        required=False,
+        widget=widget,
+    )
+
+
+class ProjectForm(UnitRowForm):
+    """A safety promotion project of the unit."""
+
+    target_groups = code_list_field("target_groups", TargetGroup.choices)
+    interventions = code_list_field("interventions", Intervention.choices)
+
+    class Meta:
+        model = PromotionProject
+        fields = [
+            "name",
+            "group",
+            "safety_area",
+            "target_groups",
+            "objective",
+            "interventions",
+            "start",
+            "end",
+            "status",
+            "effect",
+        ]
+        widgets = {
+            "start": forms.DateInput(**DATE_WIDGET),
+            "end": forms.DateInput(**DATE_WIDGET),
+            "objective": forms.Textarea(attrs={"rows": 2}),
+            "effect": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = group_choices(self.unit, self.instance.group_id)

@@ -1,6 +1,7 @@
 from .evidence import Evidence, EvidenceVersion
 from .program import Department, Milestone, Phase, Program, Target
 from .progress import DueBand, MilestoneEvent, PhaseTransition, UnitMilestone
+from .reports import Indicator, ValidationRule
 from .titles import Certification
 from .units import CreatingUnit
 from .users import User
@@ -12,6 +13,7 @@ __all__ = [
     "DueBand",
     "Evidence",
     "EvidenceVersion",
+    "Indicator",
     "Milestone",
     "MilestoneEvent",
     "Phase",
@@ -20,4 +22,5 @@ __all__ = [
     "Target",
     "UnitMilestone",
     "User",
+    "ValidationRule",
 ]

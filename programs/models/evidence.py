@@ -26,8 +26,8 @@ class EvidenceQuerySet(ScopedQuerySet):
 
 
 class Evidence(ConstraintErrorsOnFields, models.Model):
-    """A document a unit offers as proof (its work plan, a meeting record …); each upload of it
-    adds a version and none is ever overwritten."""
+    """A document a unit offers as proof (its work plan, a meeting record …) for a milestone or
+    an activity; each upload of it adds a version and none is ever overwritten."""
 
     unit = models.ForeignKey(
         CreatingUnit,
@@ -42,6 +42,14 @@ class Evidence(ConstraintErrorsOnFields, models.Model):
         blank=True,
         related_name="evidence",
         verbose_name=_("milestone"),
+    )
+    activity = models.ForeignKey(
+        "workgroups.Activity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("activity"),
     )
     title = models.CharField(_("document title"), max_length=200, validators=[validate_not_blank])
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -60,6 +68,10 @@ class Evidence(ConstraintErrorsOnFields, models.Model):
                 violation_error_message=errors.EVIDENCE_TITLE_TAKEN,
             ),
             models.CheckConstraint(condition=~Q(title=""), name="evidence_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(unit_milestone__isnull=True) | Q(activity__isnull=True),
+                name="evidence_for_one_thing",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from programs.history import change_log
 from programs.models import CreatingUnit, Department, DueBand, Program, UnitMilestone, User
 from programs.services import unit_gate
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
-from workgroups.services import unit_missing_templates
+from workgroups.services import unit_activity_summary, unit_missing_templates
 
 
 class HomeView(RedirectView):
@@ -67,7 +67,8 @@ class UnitScopeMixin:
 
 
 class UnitDetailView(UnitScopeMixin, DetailView):
-    """A unit's profile, its committee and office, and its work groups with their members."""
+    """A unit's profile, its committee and office, its work groups with their members, and the
+    figures of its activity log and projects."""
 
     template_name = "programs/unit_detail.html"
     context_object_name = "unit"
@@ -102,6 +103,7 @@ class UnitDetailView(UnitScopeMixin, DetailView):
             active_groups=[g for g in groups if g.is_active],
             dropped_groups=[g for g in groups if not g.is_active],
             missing_templates=unit_missing_templates(unit).count(),
+            activity_summary=unit_activity_summary(unit),
         )
         return context
 

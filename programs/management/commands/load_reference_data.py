@@ -6,7 +6,10 @@ from programs.services import reference_data_load
 
 
 class Command(BaseCommand):
-    help = "Load departments, work-group templates, the programme, its phases, units and targets."
+    help = (
+        "Load departments, work-group templates, the programme, its phases, units and targets,"
+        " and the monthly report's indicators and validation rules."
+    )
 
     def handle(self, *args, **options) -> None:
         created = reference_data_load()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -17,48 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DeleteView, FormView, TemplateView, UpdateView
 
-from programs.models import CreatingUnit
 from workgroups.forms import AddGroupsFromTemplatesForm, MemberForm, WorkGroupForm
 from workgroups.models import Member, WorkGroup, WorkGroupError
 from workgroups.services import unit_add_groups_from_templates, unit_missing_templates
 
-
-class EditableUnitMixin:
-    """Resolve `code` in the URL to a unit the user may edit (else 404)."""
-
-    request: HttpRequest
-    kwargs: dict[str, Any]
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.unit = get_object_or_404(
-            CreatingUnit.objects.editable_by(request.user), code=kwargs["code"]
-        )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "unit": self.unit}
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), "unit": self.unit}
-
-    def get_success_url(self) -> str:
-        return self.unit.get_absolute_url()
-
-
-class EditableRowMixin:
-    """Find the group or member named in the URL among those the user may edit (else 404)."""
-
-    model: type
-    request: HttpRequest
-
-    def get_queryset(self) -> QuerySet:
-        return self.model.objects.editable_by(self.request.user).select_related("unit")
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), "unit": self.object.unit}
-
-    def get_success_url(self) -> str:
-        return self.object.get_absolute_url()
+from .base import EditableRowMixin, EditableUnitMixin
 
 
 class WorkGroupAddView(EditableUnitMixin, FormView):
