@@ -14,6 +14,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from programs import demo_progress
+from programs.demo_reports import reports_demo
 from programs.models import CreatingUnit, Department, Milestone, Phase, User
 from programs.services import reference_data_load
 from workgroups.demo import activities_demo
@@ -86,6 +87,7 @@ def demo_data_load() -> list[DemoAccount]:
         demo_progress.unit_progress(unit, clerk=clerk, district=district, phases=phases)
         activities_demo(unit, random.Random(f"activities-{unit.code}"), clerk)
     demo_progress.titles(district)
+    reports_demo(district)
     return DEMO_ACCOUNTS
 
 

@@ -1,5 +1,5 @@
-"""The arithmetic of monthly reports: indicator values from the activity log, and validation
-rules checked against a report's values."""
+"""Monthly reports: indicator values from the activity log, validation rules checked against a
+report's values, and the use cases of the report (open, save, check, submit)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from programs.models import CreatingUnit, Indicator, ValidationRule
+from programs import errors
+from programs.models import CreatingUnit, Indicator, MonthlyReport, ReportValue, ValidationRule
+from programs.models.monthly import month_start
 from programs.models.reports import IndicatorSource
+
+if TYPE_CHECKING:
+    from programs.models import User
 
 # --- Validation rules ---------------------------------------------------------------------------
 
@@ -133,3 +141,155 @@ def indicator_values_from_activities(
         projects = PromotionProject.objects.filter(unit=unit).active_on(last_day)
         found[IndicatorSource.PROJECTS_ACTIVE] = projects.count()
     return {code: int(found[source]) for code, source in sources.items()}
+
+
+# --- The report's use cases ---------------------------------------------------------------------
+
+NARRATIVE_FIELDS = ("work_done", "problems", "next_plan")
+
+
+def report_open(*, unit: CreatingUnit, period: date, by: User) -> MonthlyReport:
+    """The unit's report for the month of `period`, created as a draft when there is none.
+
+    Each active indicator gets a value row; automatic ones start from the activity log. Opening
+    an editable report again refreshes what the log suggests (`prefilled`) and adds indicators
+    activated since; a value follows the log only until someone has saved the report.
+    """
+    period = month_start(period)
+    indicators = list(Indicator.objects.active())
+    with transaction.atomic():
+        report, _created = MonthlyReport.objects.get_or_create(unit=unit, period=period)
+        if not report.is_editable:
+            return report
+        from_log = indicator_values_from_activities(unit, period, indicators=indicators)
+        rows = {row.indicator_id: row for row in report.values.all()}
+        new, refreshed = [], []
+        for indicator in indicators:
+            suggested = from_log.get(indicator.code)
+            row = rows.get(indicator.pk)
+            if row is None:
+                new.append(
+                    ReportValue(
+                        report=report, indicator=indicator, prefilled=suggested, value=suggested
+                    )
+                )
+            elif row.prefilled != suggested:
+                if report.version == 0 and row.value == row.prefilled:
+                    row.value = suggested  # nobody has saved the report: nothing to keep
+                row.prefilled = suggested
+                refreshed.append(row)
+        if new:
+            bulk_create_with_history(new, ReportValue, default_user=by)
+        if refreshed:
+            bulk_update_with_history(
+                refreshed, ReportValue, ["value", "prefilled"], default_user=by
+            )
+    return report
+
+
+def report_save(
+    *,
+    report: MonthlyReport,
+    by: User,
+    version: int,
+    values: dict[int, tuple[int | None, str]],
+    narrative: dict[str, str],
+) -> MonthlyReport:
+    """Store the editor's values (indicator id → (value, comment)) and narrative, all or nothing.
+
+    `version` is the report's version when the editor loaded it. Two people may edit the same
+    draft: the row lock makes the check and the write one step, and a save based on an older
+    version raises `ReportConflict` with both values instead of overwriting the other's work.
+    """
+    with transaction.atomic():
+        current = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+        if not current.is_editable:
+            raise errors.ReportError(
+                errors.REPORT_NOT_EDITABLE, status=current.get_status_display()
+            )
+        rows = {row.indicator_id: row for row in current.values.all()}
+        if current.version != version:
+            raise errors.ReportConflict(
+                {
+                    indicator_id: (mine, rows[indicator_id].value)
+                    for indicator_id, (mine, _comment) in values.items()
+                    if indicator_id in rows and rows[indicator_id].value != mine
+                }
+            )
+        changed = []
+        for indicator_id, (value, comment) in values.items():
+            row = rows.get(indicator_id)
+            if row is None or (row.value, row.comment) == (value, comment.strip()):
+                continue
+            if current.approved_once and row.value != value:
+                row.changed_after_approval = True
+            row.value, row.comment = value, comment.strip()
+            changed.append(row)
+        if changed:
+            # Each changed value keeps its history (who, when, what), in two queries.
+            bulk_update_with_history(
+                changed,
+                ReportValue,
+                ["value", "comment", "changed_after_approval"],
+                default_user=by,
+            )
+        for field in NARRATIVE_FIELDS:
+            if field in narrative:
+                setattr(current, field, narrative[field].strip())
+        current.version += 1
+        current._history_user = by
+        current.save(update_fields=[*NARRATIVE_FIELDS, "version"])
+    for field in (*NARRATIVE_FIELDS, "version"):
+        setattr(report, field, getattr(current, field))
+    return report
+
+
+@dataclass(frozen=True)
+class ReportProblem:
+    """Something to fix (an error) or explain (a warning) before submitting, at one indicator."""
+
+    indicator_id: int
+    message: str
+    is_error: bool
+
+
+def report_problems(report: MonthlyReport) -> tuple[list[ReportProblem], list[ReportProblem]]:
+    """The report's errors (broken error rules) and the warnings still lacking a comment: broken
+    warning rules, and values that differ from the activity log. Two queries."""
+    rows = list(report.values.select_related("indicator"))
+    by_code = {row.indicator.code: row for row in rows}
+    found_errors, warnings = [], []
+    outcomes = rules_evaluate(
+        ValidationRule.objects.in_force(), {code: row.value for code, row in by_code.items()}
+    )
+    for outcome in outcomes:
+        row = by_code[outcome.rule.left.code]
+        if outcome.is_error:
+            found_errors.append(ReportProblem(row.indicator_id, outcome.message, is_error=True))
+        elif not row.comment.strip():
+            message = str(errors.WARNING_NEEDS_COMMENT) % {"message": outcome.message}
+            warnings.append(ReportProblem(row.indicator_id, message, is_error=False))
+    for row in rows:
+        if row.differs_from_log and not row.comment.strip():
+            message = str(errors.CHANGED_VALUE_NEEDS_COMMENT) % {"prefilled": row.prefilled}
+            warnings.append(ReportProblem(row.indicator_id, message, is_error=False))
+    return found_errors, warnings
+
+
+def report_submit(*, report: MonthlyReport, by: User) -> MonthlyReport:
+    """Submit the report when no error remains and every warning is explained.
+
+    Raises `ReportError` (REPORT_HAS_ERRORS, with `.problems` = (errors, warnings)) otherwise.
+    The row is locked first, so no save slips in between the check and the submission.
+    """
+    with transaction.atomic():
+        MonthlyReport.objects.select_for_update().get(pk=report.pk)
+        found_errors, warnings = report_problems(report)
+        if found_errors or warnings:
+            error = errors.ReportError(
+                errors.REPORT_HAS_ERRORS, count=len(found_errors) + len(warnings)
+            )
+            error.problems = (found_errors, warnings)
+            raise error
+        report.mark_submitted(by=by)
+    return report

@@ -30,9 +30,23 @@ urlpatterns = [
         views.EvidenceDownloadView.as_view(),
         name="evidence-download",
     ),
+    path("units/<str:code>/reports/", views.MonthlyReportListView.as_view(), name="report-list"),
+    path(
+        "units/<str:code>/reports/<str:period>/",
+        views.MonthlyReportDetailView.as_view(),
+        name="report-detail",
+    ),
+    path(
+        "units/<str:code>/reports/<str:period>/<slug:action>/",
+        views.MonthlyReportTransitionView.as_view(),
+        name="report-transition",
+    ),
     path("units/<str:code>/titles/add/", views.CertificationCreateView.as_view(), name="title-add"),
     path("titles/<int:pk>/move/", views.CertificationMoveView.as_view(), name="title-move"),
     path("progress/", views.ProgressView.as_view(), name="progress"),
     path("progress/export.xlsx", views.ProgressExportView.as_view(), name="progress-export"),
     path("programme/", views.ProgramOverviewView.as_view(), name="program-overview"),
+    path("reports/", views.ReportGridView.as_view(), name="report-grid"),
+    path("reports/queue/", views.ReportQueueView.as_view(), name="report-queue"),
+    path("reports/export.xlsx", views.ReportExportView.as_view(), name="report-export"),
 ]

@@ -21,6 +21,7 @@ from programs.models import (
     CreatingUnit,
     Evidence,
     EvidenceVersion,
+    MonthlyReport,
     PhaseTransition,
     UnitMilestone,
 )
@@ -71,6 +72,12 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:title-move",             "post", "title",     (LOGIN, 302, 404,  404,  404,  404)),
     ("programs:progress",               "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:progress-export",        "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("programs:report-grid",            "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("programs:report-queue",           "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("programs:report-export",          "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("programs:report-list",            "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
+    ("programs:report-detail",          "get",  "report",    (LOGIN, 200, 200,  404,  200,  404)),
+    ("programs:report-transition",      "post", "submit",    (LOGIN, 302, 302,  404,  404,  404)),
     ("workgroups:activity-list",        "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
     ("workgroups:activity-add",         "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
     ("workgroups:activity-edit",        "get",  "activity",  (LOGIN, 200, 200,  404,  404,  404)),
@@ -132,6 +139,8 @@ EDIT_POSTS: list[tuple[str, str, dict[str, Any]]] = [
     ("workgroups:activity-attach", "activity", {"title": "入侵照片", "file": pdf_upload}),
     ("workgroups:project-add", "unit", PROJECT_POST),
     ("workgroups:project-edit", "project", PROJECT_POST),
+    ("programs:report-detail", "report", {"version": "0", "work_done": "入侵者"}),
+    ("programs:report-transition", "submit", {}),
 ]
 
 
@@ -146,6 +155,7 @@ class UnitA:
     title: Certification
     activity: Activity
     project: PromotionProject
+    report: MonthlyReport
 
     def args_for(self, target: str | None) -> list:
         return {
@@ -160,6 +170,8 @@ class UnitA:
             "title": [self.title.pk],
             "activity": [self.activity.pk],
             "project": [self.project.pk],
+            "report": [self.unit.code, f"{self.report.period:%Y-%m}"],
+            "submit": [self.unit.code, f"{self.report.period:%Y-%m}", "submit"],
         }[target]
 
     def snapshot(self) -> tuple:
@@ -206,6 +218,11 @@ class UnitA:
                 .order_by("pk")
                 .values_list("pk", "name", "status", "target_groups")
             ),
+            tuple(
+                MonthlyReport.objects.filter(unit=self.unit)
+                .order_by("pk")
+                .values_list("pk", "status", "version", "work_done")
+            ),
         )
 
 
@@ -238,7 +255,9 @@ def unit_a_world(unit_a, unit_b, district_user) -> UnitA:
     )
     activity = ActivityFactory(unit=unit_a, group=group, title="消防安全培训")
     project = PromotionProjectFactory(unit=unit_a, group=group, name="老年人防跌倒项目")
+    report = MonthlyReport.objects.create(unit=unit_a, period=timezone.localdate().replace(day=1))
     return UnitA(
+        report=report,
         activity=activity,
         project=project,
         unit=unit_a,
@@ -311,6 +330,7 @@ def test_clerk_a_cannot_reach_unit_b(client, clerk_a, unit_b):
         "workgroups:activity-add",
         "workgroups:project-list",
         "workgroups:project-add",
+        "programs:report-list",
     ):
         assert client.get(reverse(name, args=[unit_b.code])).status_code == 404
 

@@ -6,10 +6,19 @@ import hashlib
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from programs.demo_progress import demo_pdf
-from programs.models import EvidenceVersion, PhaseTransition, UnitMilestone, User
+from programs.models import (
+    EvidenceVersion,
+    Indicator,
+    MonthlyReport,
+    PhaseTransition,
+    UnitMilestone,
+    User,
+    ValidationRule,
+)
 from tests.factories import (
     MemberFactory,
     MilestoneFactory,
@@ -145,3 +154,93 @@ def test_clerk_uploads_and_submits_district_accepts_and_the_unit_moves_on(
     move = PhaseTransition.objects.get(unit=unit)
     assert (move.from_phase, move.to_phase, move.moved_by) == (start, next_phase, clerk)
     assert not move.overridden
+
+
+def test_clerk_reports_the_month_district_returns_it_then_approves_the_resubmission(
+    page: Page, live_server, browser, browser_context_args
+):
+    unit = UnitFactory(code="T07", name="马坡镇")
+    UserFactory(username="clerk", role=User.Role.CLERK, unit=unit, password=PASSWORD)
+    UserFactory(username="office", role=User.Role.DISTRICT, password=PASSWORD)
+    Indicator.objects.create(
+        code="trainings",
+        name="培训次数",
+        unit_of_measure="次",
+        section=Indicator.Section.ACTIVITIES,
+        source=Indicator.Source.TRAINING_COUNT,
+    )
+    found = Indicator.objects.create(
+        code="found", name="发现隐患数", unit_of_measure="处", section=Indicator.Section.HAZARDS
+    )
+    fixed = Indicator.objects.create(
+        code="fixed", name="整改隐患数", unit_of_measure="处", section=Indicator.Section.HAZARDS
+    )
+    ValidationRule.objects.create(
+        code="fixed-le-found",
+        name="整改不多于发现",
+        left=fixed,
+        operator=ValidationRule.Operator.LTE,
+        right_indicator=found,
+        message_zh="整改隐患数不能多于发现隐患数",
+    )
+    today = timezone.localdate()
+    report_url = f"{live_server.url}/units/T07/reports/{today:%Y-%m}/"
+
+    # The clerk logs a training, then opens this month's report: the log has filled it in.
+    log_in(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/units/T07/activities/add/")
+    page.get_by_label("类型").select_option(label="培训")
+    page.get_by_label("日期").fill(f"{today:%Y-%m-%d}")
+    page.get_by_label("标题").fill("消防安全培训")
+    page.get_by_label("参与人数").fill("30")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("消防安全培训")
+
+    page.goto(report_url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("草稿")
+    expect(page.get_by_label("培训次数", exact=True)).to_have_value("1")
+
+    # Two hazards found but three rectified: the error rule blocks the submission at its row.
+    page.get_by_label("发现隐患数", exact=True).fill("2")
+    page.get_by_label("整改隐患数", exact=True).fill("3")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("月报已保存")
+    page.get_by_role("button", name="提交月报").click()
+    expect(page.locator("#indicator-fixed")).to_contain_text("整改隐患数不能多于发现隐患数")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("草稿")
+
+    page.get_by_label("整改隐患数", exact=True).fill("2")
+    page.get_by_role("button", name="保存", exact=True).click()
+    page.get_by_role("button", name="提交月报").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已提交")
+
+    # District staff return it with a reason.
+    office_context = browser.new_context(**browser_context_args)
+    office = office_context.new_page()
+    log_in(office, live_server, "office")
+    office.goto(report_url)
+    office.get_by_label("理由").fill("请补充培训签到表后重新提交")
+    office.get_by_role("button", name="按此理由退回").click()
+    expect(office.get_by_role("heading", level=1)).to_contain_text("已退回")
+
+    # The clerk reads the reason and submits again.
+    page.goto(report_url)
+    expect(page.locator("#return-reason")).to_contain_text("请补充培训签到表后重新提交")
+    page.get_by_role("button", name="提交月报").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已提交")
+
+    # District staff approve; the report is locked.
+    office.goto(report_url)
+    office.get_by_role("button", name="通过", exact=True).click()
+    expect(office.get_by_role("heading", level=1)).to_contain_text("已通过")
+    expect(office.locator("#report-form")).to_have_count(0)
+    office_context.close()
+
+    report = MonthlyReport.objects.get(unit=unit)
+    assert (report.status, report.on_time, report.return_reason) == (
+        MonthlyReport.Status.APPROVED,
+        True,
+        "请补充培训签到表后重新提交",
+    )
+    values = dict(report.values.values_list("indicator__code", "value"))
+    assert values == {"trainings": 1, "found": 2, "fixed": 2}

@@ -1,4 +1,5 @@
 from .evidence import Evidence, EvidenceVersion
+from .monthly import MonthlyReport, ReportValue
 from .program import Department, Milestone, Phase, Program, Target
 from .progress import DueBand, MilestoneEvent, PhaseTransition, UnitMilestone
 from .reports import Indicator, ValidationRule
@@ -16,9 +17,11 @@ __all__ = [
     "Indicator",
     "Milestone",
     "MilestoneEvent",
+    "MonthlyReport",
     "Phase",
     "PhaseTransition",
     "Program",
+    "ReportValue",
     "Target",
     "UnitMilestone",
     "User",

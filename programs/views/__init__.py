@@ -1,5 +1,6 @@
 """The programme's pages, one module per area: units, milestones and evidence, progress, titles."""
 
+from .completeness import ReportExportView, ReportGridView, ReportQueueView
 from .milestones import (
     EvidenceDownloadView,
     EvidenceUploadView,
@@ -8,6 +9,11 @@ from .milestones import (
     UnitMilestoneTransitionView,
 )
 from .progress import ProgressExportView, ProgressView
+from .reports import (
+    MonthlyReportDetailView,
+    MonthlyReportListView,
+    MonthlyReportTransitionView,
+)
 from .titles import CertificationCreateView, CertificationMoveView
 from .units import (
     HomeView,
@@ -24,9 +30,15 @@ __all__ = [
     "EvidenceDownloadView",
     "EvidenceUploadView",
     "HomeView",
+    "MonthlyReportDetailView",
+    "MonthlyReportListView",
+    "MonthlyReportTransitionView",
     "ProgramOverviewView",
     "ProgressExportView",
     "ProgressView",
+    "ReportExportView",
+    "ReportGridView",
+    "ReportQueueView",
     "UnitAdvanceView",
     "UnitDetailView",
     "UnitHistoryView",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView, UpdateView
 
+from programs.completeness import last_months, report_url, unit_report_cells
 from programs.filters import UnitFilter
 from programs.forms import unit_form_class
 from programs.history import change_log
@@ -104,8 +105,16 @@ class UnitDetailView(UnitScopeMixin, DetailView):
             dropped_groups=[g for g in groups if not g.is_active],
             missing_templates=unit_missing_templates(unit).count(),
             activity_summary=unit_activity_summary(unit),
+            report_cells=self.report_cells(unit),
         )
         return context
+
+    def report_cells(self, unit: CreatingUnit) -> list:
+        """The last 12 months' monthly reports, as coloured squares; one query."""
+        cells = unit_report_cells(unit, last_months(12))
+        for cell in cells:
+            cell.url = report_url(unit.code, cell.month)
+        return cells
 
 
 class UnitUpdateView(UnitScopeMixin, UpdateView):

@@ -1,0 +1,266 @@
+"""A unit's monthly reports: the list of its months, the report form, and its transitions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from programs.errors import ReportConflict, ReportError
+from programs.forms import MonthlyReportForm, ReasonForm
+from programs.models import CreatingUnit, MonthlyReport, ReportValue
+from programs.models.monthly import month_start, next_month
+from programs.models.reports import IndicatorSection
+from programs.reports import ReportProblem, report_open, report_problems, report_save, report_submit
+
+PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def period_from_url(text: str) -> date:
+    """The first day of the month written `YYYY-MM` in the URL; 404 when malformed or future."""
+    if not PERIOD.match(text):
+        raise Http404
+    try:
+        period = datetime.strptime(text, "%Y-%m").date()
+    except ValueError as error:
+        raise Http404 from error
+    if period > month_start(timezone.localdate()):
+        raise Http404
+    return period
+
+
+def unit_in_scope(request: HttpRequest, code: str, *, editable: bool = False) -> CreatingUnit:
+    """The unit named in the URL, if the user may see (or change) it; else 404."""
+    units = (
+        CreatingUnit.objects.editable_by(request.user)
+        if editable
+        else CreatingUnit.objects.visible_to(request.user)
+    )
+    return get_object_or_404(units.select_related("program"), code=code)
+
+
+def report_in_scope(
+    request: HttpRequest, code: str, period: date, *, editable: bool = False
+) -> MonthlyReport:
+    """The unit's existing report of the month, if the user may see (or change) it; else 404."""
+    rows = (
+        MonthlyReport.objects.editable_by(request.user)
+        if editable
+        else MonthlyReport.objects.visible_to(request.user)
+    )
+    return get_object_or_404(
+        rows.select_related("unit__program", "submitted_by", "reviewed_by"),
+        unit__code=code,
+        period=period,
+    )
+
+
+@dataclass
+class MonthRow:
+    """One month of a unit's report history."""
+
+    period: date
+    due_date: date
+    report: MonthlyReport | None
+
+    @property
+    def overdue(self) -> bool:
+        submitted = self.report is not None and self.report.first_submitted_at is not None
+        return not submitted and timezone.localdate() > self.due_date
+
+
+class MonthlyReportListView(TemplateView):
+    """The unit's months since it joined, newest first, with each report's state."""
+
+    template_name = "programs/report_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        unit = unit_in_scope(self.request, self.kwargs["code"])
+        today = timezone.localdate()
+        first = month_start(unit.joined_on or unit.program.start_date or today)
+        reports = {report.period: report for report in unit.monthly_reports.all()}
+        months = []
+        period = first
+        while period <= month_start(today):
+            report = reports.get(period)
+            if report is not None:
+                report.unit = unit  # due_date reads the programme: no query per row
+            due = next_month(period).replace(day=unit.program.report_due_day)
+            months.append(MonthRow(period=period, due_date=due, report=report))
+            period = next_month(period)
+        months.reverse()
+        can_edit = CreatingUnit.objects.editable_by(self.request.user).filter(pk=unit.pk).exists()
+        return {
+            **super().get_context_data(**kwargs),
+            "unit": unit,
+            "months": months,
+            "can_edit": can_edit,
+        }
+
+
+@dataclass
+class IndicatorRow:
+    """One line of the report form: the value row, its form fields, and what to say about it."""
+
+    value: ReportValue
+    input: Any = None
+    comment: Any = None
+    problems: list[ReportProblem] = field(default_factory=list)
+    theirs: int | None = None
+    conflict: bool = False
+
+
+class MonthlyReportDetailView(TemplateView):
+    """The report of one month: opened (created) for editors, shown read-only otherwise; a POST
+    saves the values through `report_save`."""
+
+    template_name = "programs/report_detail.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.period = period_from_url(kwargs["period"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self, *, editable: bool) -> None:
+        code = self.kwargs["code"]
+        unit = (
+            CreatingUnit.objects.editable_by(self.request.user)
+            .select_related("program")
+            .filter(code=code)
+            .first()
+        )
+        self.can_edit = unit is not None
+        if unit is not None:
+            report_open(unit=unit, period=self.period, by=self.request.user)
+        elif editable:
+            raise Http404
+        self.report = report_in_scope(self.request, code, self.period)
+        self.rows = list(self.report.values.select_related("indicator"))
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.load(editable=False)
+        problems: tuple[list, list] = ([], [])
+        if request.GET.get("check") and self.report.is_editable:
+            problems = report_problems(self.report)
+        return self.render_to_response(self.get_context_data(problems=problems))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.load(editable=True)
+        form = MonthlyReportForm(request.POST, report=self.report, rows=self.rows)
+        if not self.report.is_editable:
+            messages.error(request, _("The report can no longer be changed."))
+            return redirect(self.report.get_absolute_url())
+        if not form.is_valid():
+            messages.error(request, _("Nothing was saved: correct the values marked below."))
+            return self.render_to_response(self.get_context_data(form=form), status=200)
+        try:
+            report_save(
+                report=self.report,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                values=form.report_values(),
+                narrative=form.narrative(),
+            )
+        except ReportConflict as conflict:
+            # Show the editor's values with the saved ones beside them; saving again now
+            # (against the current version) is their decision.
+            self.report.refresh_from_db(fields=["version"])
+            data = request.POST.copy()
+            data["version"] = str(self.report.version)
+            form = MonthlyReportForm(data, report=self.report, rows=self.rows)
+            form.is_valid()
+            messages.error(request, str(conflict))
+            return self.render_to_response(
+                self.get_context_data(form=form, conflicts=conflict.conflicts), status=409
+            )
+        except ReportError as error:
+            messages.error(request, str(error))
+            return redirect(self.report.get_absolute_url())
+        messages.success(request, _("The report is saved."))
+        return redirect(self.report.get_absolute_url())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        report = self.report
+        editing = self.can_edit and report.is_editable
+        form = kwargs.get("form")
+        if editing and form is None:
+            form = MonthlyReportForm(report=report, rows=self.rows)
+        found_errors, warnings = kwargs.get("problems", ([], []))
+        conflicts = kwargs.get("conflicts", {})
+        by_indicator: dict[int, list[ReportProblem]] = {}
+        for problem in [*found_errors, *warnings]:
+            by_indicator.setdefault(problem.indicator_id, []).append(problem)
+        sections = []
+        for section in IndicatorSection:
+            rows = []
+            for value in self.rows:
+                if value.indicator.section != section:
+                    continue
+                pk = value.indicator_id
+                rows.append(
+                    IndicatorRow(
+                        value=value,
+                        input=form[f"value_{pk}"] if form else None,
+                        comment=form[f"comment_{pk}"] if form else None,
+                        problems=by_indicator.get(pk, []),
+                        conflict=pk in conflicts,
+                        theirs=conflicts.get(pk, (None, None))[1],
+                    )
+                )
+            if rows:
+                sections.append((section.label, rows))
+        user = self.request.user
+        context.update(
+            unit=report.unit,
+            report=report,
+            sections=sections,
+            form=form,
+            editing=editing,
+            can_edit=self.can_edit,
+            can_review=self.can_edit and user.reviews_units,
+            problem_count=len(found_errors) + len(warnings),
+            changed_after_approval=sum(v.changed_after_approval for v in self.rows),
+            reason_form=ReasonForm(),
+        )
+        return context
+
+
+class MonthlyReportTransitionView(View):
+    """POST submit / approve / return / reopen on a unit's monthly report."""
+
+    ACTIONS = {"submit", "approve", "return", "reopen"}
+
+    def post(self, request: HttpRequest, code: str, period: str, action: str) -> HttpResponse:
+        if action not in self.ACTIONS:
+            raise Http404
+        report = report_in_scope(request, code, period_from_url(period), editable=True)
+        reason = request.POST.get("reason", "")
+        try:
+            if action == "submit":
+                report_submit(report=report, by=request.user)
+            elif action == "approve":
+                report.approve(by=request.user)
+            elif action == "return":
+                report.return_(by=request.user, reason=reason)
+            else:
+                report.reopen(by=request.user, reason=reason)
+        except ReportError as error:
+            messages.error(request, str(error))
+            if action == "submit" and hasattr(error, "problems"):
+                return redirect(report.get_absolute_url() + "?check=1#indicators")
+        else:
+            messages.success(
+                request,
+                _("The report of %(month)s is now “%(status)s”.")
+                % {"month": f"{report.period:%Y-%m}", "status": report.get_status_display()},
+            )
+        return redirect(report.get_absolute_url())
