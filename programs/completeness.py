@@ -199,12 +199,15 @@ def completeness(units: QuerySet[CreatingUnit], months: Iterable[date]) -> Compl
     )
 
 
+MONTH_YEARS = range(2000, 2101)  # months outside these years are typing slips
+
+
 def parse_month(text: str | None) -> date | None:
-    """ "2025-03" → 2025-03-01; None for anything else."""
+    """ "2025-03" → 2025-03-01; None for anything else, or for a year outside 2000–2100."""
     try:
         year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
+        return date(year, month, 1) if year in MONTH_YEARS else None
+    except (ValueError, OverflowError):
         return None
 
 

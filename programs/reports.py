@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from programs import errors
 from programs.models import CreatingUnit, Indicator, MonthlyReport, ReportValue, ValidationRule
-from programs.models.monthly import month_start
+from programs.models.monthly import MAX_VALUE, month_start
 from programs.models.reports import IndicatorSource
 
 if TYPE_CHECKING:
@@ -166,16 +166,18 @@ def report_open(*, unit: CreatingUnit, period: date, by: User) -> MonthlyReport:
         new, refreshed = [], []
         for indicator in indicators:
             suggested = from_log.get(indicator.code)
+            # A log total beyond what a report may hold is shown, not copied: the clerk decides.
+            start_value = suggested if suggested is None or suggested <= MAX_VALUE else None
             row = rows.get(indicator.pk)
             if row is None:
                 new.append(
                     ReportValue(
-                        report=report, indicator=indicator, prefilled=suggested, value=suggested
+                        report=report, indicator=indicator, prefilled=suggested, value=start_value
                     )
                 )
             elif row.prefilled != suggested:
                 if report.version == 0 and row.value == row.prefilled:
-                    row.value = suggested  # nobody has saved the report: nothing to keep
+                    row.value = start_value  # nobody has saved the report: nothing to keep
                 row.prefilled = suggested
                 refreshed.append(row)
         if new:

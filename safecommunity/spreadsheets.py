@@ -528,3 +528,15 @@ class SpreadsheetResource(resources.ModelResource):
             if file_name
             else gettext("Imported from a spreadsheet")
         )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_row(values) -> list:
+    """A row for an exported sheet in which no text can act as a formula: a clerk's comment
+    such as `=HYPERLINK(...)` must reach district staff as words, not as a live formula."""
+    return [
+        f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+        for value in values
+    ]

@@ -37,7 +37,10 @@ class ProgramFactory(factory.django.DjangoModelFactory):
 
     code = "test-programme"
     name = "测试区安全社区创建工作"
-    start_date = factory.LazyFunction(lambda: timezone.localdate().replace(month=1, day=1))
+    # Two years back, so "last month" is inside the programme whatever the day the tests run.
+    start_date = factory.LazyFunction(
+        lambda: timezone.localdate().replace(year=timezone.localdate().year - 2, month=1, day=1)
+    )
 
 
 class PhaseFactory(factory.django.DjangoModelFactory):

@@ -234,6 +234,12 @@ def test_clerk_reports_the_month_district_returns_it_then_approves_the_resubmiss
     office.get_by_role("button", name="通过", exact=True).click()
     expect(office.get_by_role("heading", level=1)).to_contain_text("已通过")
     expect(office.locator("#report-form")).to_have_count(0)
+
+    # The district's completeness grid shows the month approved and on time.
+    office.goto(f"{live_server.url}/reports/?start={today:%Y-%m}&end={today:%Y-%m}")
+    cell = office.locator(f'a[href="/units/T07/reports/{today:%Y-%m}/"]')
+    expect(cell).to_have_attribute("title", f"马坡镇 {today:%Y-%m}: 已通过 · 按时")
+    expect(cell.locator("xpath=..")).to_have_class(re.compile(r"\breport-approved\b"))
     office_context.close()
 
     report = MonthlyReport.objects.get(unit=unit)

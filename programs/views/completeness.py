@@ -25,6 +25,7 @@ from openpyxl.styles import Font, PatternFill
 from programs.completeness import completeness, due_date, report_url, submitted_on_time
 from programs.filters import CompletenessFilter
 from programs.models import CreatingUnit, MonthlyReport, ReportValue
+from safecommunity.spreadsheets import inert_row
 
 UNITS_PER_PAGE = 100
 
@@ -159,7 +160,7 @@ class ReportExportView(View):
             header.append(cell)
         sheet.append(header)
         for row in export_rows(request):
-            sheet.append(row)
+            sheet.append(inert_row(row))
         buffer = BytesIO()
         workbook.save(buffer)
         response = HttpResponse(

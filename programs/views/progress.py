@@ -21,6 +21,7 @@ from programs.choices import TitleLevel
 from programs.filters import ProgressFilter
 from programs.models import CreatingUnit, Program
 from programs.services import targets_evaluate
+from safecommunity.spreadsheets import inert_row
 
 
 def progress_rows(request) -> tuple[ProgressFilter, QuerySet[CreatingUnit]]:
@@ -102,18 +103,20 @@ class ProgressExportView(View):
             cell.alignment = Alignment(vertical="center")
         for unit in rows:
             sheet.append(
-                [
-                    unit.code,
-                    unit.name,
-                    unit.get_kind_display(),
-                    _("yes") if unit.is_pilot else _("no"),
-                    unit.current_phase.name if unit.current_phase else "",
-                    unit.gate_accepted,
-                    unit.gate_total,
-                    unit.overdue_count,
-                    str(TitleLevel(unit.title_level).label) if unit.title_level else "",
-                    unit.title_valid_until,
-                ]
+                inert_row(
+                    [
+                        unit.code,
+                        unit.name,
+                        unit.get_kind_display(),
+                        _("yes") if unit.is_pilot else _("no"),
+                        unit.current_phase.name if unit.current_phase else "",
+                        unit.gate_accepted,
+                        unit.gate_total,
+                        unit.overdue_count,
+                        str(TitleLevel(unit.title_level).label) if unit.title_level else "",
+                        unit.title_valid_until,
+                    ]
+                )
             )
         for index, width in enumerate((8, 26, 12, 6, 14, 12, 12, 12, 14, 14), start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width

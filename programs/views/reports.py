@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from programs.completeness import expected_from
 from programs.errors import ReportConflict, ReportError
 from programs.forms import MonthlyReportForm, ReasonForm
 from programs.models import CreatingUnit, MonthlyReport, ReportValue
@@ -138,10 +139,15 @@ class MonthlyReportDetailView(TemplateView):
             .first()
         )
         self.can_edit = unit is not None
-        if unit is not None:
-            report_open(unit=unit, period=self.period, by=self.request.user)
-        elif editable:
+        if unit is None and editable:
             raise Http404
+        # A month's report comes into being when the unit's own clerk opens it (or anyone who
+        # may edit saves it), and only for months the unit is expected to report: a reviewer
+        # looking at a month must not leave drafts behind.
+        user = self.request.user
+        creates = self.request.method == "POST" or user.unit_id == getattr(unit, "pk", None)
+        if unit is not None and creates and self.period >= expected_from(unit):
+            report_open(unit=unit, period=self.period, by=user)
         self.report = report_in_scope(self.request, code, self.period)
         self.rows = list(self.report.values.select_related("indicator"))
 
@@ -184,6 +190,10 @@ class MonthlyReportDetailView(TemplateView):
         except ReportError as error:
             messages.error(request, str(error))
             return redirect(self.report.get_absolute_url())
+        if request.POST.get("then") == "submit":
+            # "Submit" sits in the same form: what is on the screen is saved first, so the
+            # clerk never submits figures other than the ones just seen.
+            return submit_and_redirect(request, self.report)
         messages.success(request, _("The report is saved."))
         return redirect(self.report.get_absolute_url())
 
@@ -234,6 +244,23 @@ class MonthlyReportDetailView(TemplateView):
         return context
 
 
+def submit_and_redirect(request: HttpRequest, report: MonthlyReport) -> HttpResponse:
+    """Submit the report; when rules or comments stand in the way, show them at their rows."""
+    try:
+        report_submit(report=report, by=request.user)
+    except ReportError as error:
+        messages.error(request, str(error))
+        if hasattr(error, "problems"):
+            return redirect(report.get_absolute_url() + "?check=1#indicators")
+        return redirect(report.get_absolute_url())
+    messages.success(
+        request,
+        _("The report of %(month)s is now “%(status)s”.")
+        % {"month": f"{report.period:%Y-%m}", "status": report.get_status_display()},
+    )
+    return redirect(report.get_absolute_url())
+
+
 class MonthlyReportTransitionView(View):
     """POST submit / approve / return / reopen on a unit's monthly report."""
 
@@ -244,10 +271,10 @@ class MonthlyReportTransitionView(View):
             raise Http404
         report = report_in_scope(request, code, period_from_url(period), editable=True)
         reason = request.POST.get("reason", "")
+        if action == "submit":
+            return submit_and_redirect(request, report)
         try:
-            if action == "submit":
-                report_submit(report=report, by=request.user)
-            elif action == "approve":
+            if action == "approve":
                 report.approve(by=request.user)
             elif action == "return":
                 report.return_(by=request.user, reason=reason)
@@ -255,8 +282,6 @@ class MonthlyReportTransitionView(View):
                 report.reopen(by=request.user, reason=reason)
         except ReportError as error:
             messages.error(request, str(error))
-            if action == "submit" and hasattr(error, "problems"):
-                return redirect(report.get_absolute_url() + "?check=1#indicators")
         else:
             messages.success(
                 request,
