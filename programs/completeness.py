@@ -220,6 +220,7 @@ def report_url(code: str, month: date) -> str:
 
 # --- reminders ----------------------------------------------------------------------------------
 
+REMIND_MONTHS_BACK = 12  # how far back a never-submitted report is still chased
 REMIND_DAYS_BEFORE_DUE = 3
 
 
@@ -233,12 +234,14 @@ class Reminder:
 
 
 def report_reminders(today: date | None = None) -> list[Reminder]:
-    """The e-mails for last month's reports: one to each unit's clerks when its report is due
-    within three days or overdue and not yet submitted, and a digest to district staff (the units
-    missing, the reporting and on-time rates so far). Units not yet expected are left alone."""
+    """The e-mails for the reports still owed: one to each unit's clerks when last month's report
+    is due within three days or overdue, or an earlier month's (within a year) was never
+    submitted; and a digest of last month to district staff (the units missing, the reporting
+    and on-time rates so far). Months before a unit was expected are left alone."""
     today = today or timezone.localdate()
-    (month,) = last_months(1, until=today)
-    grid = completeness(CreatingUnit.objects.all(), [month])
+    months = last_months(REMIND_MONTHS_BACK, until=today)
+    month = months[-1]
+    grid = completeness(CreatingUnit.objects.all(), months)
     clerks: dict[int, list[str]] = {}
     for unit_id, email in (
         User.objects.filter(role=User.Role.CLERK, is_active=True, unit__isnull=False)
@@ -248,12 +251,24 @@ def report_reminders(today: date | None = None) -> list[Reminder]:
         clerks.setdefault(unit_id, []).append(email)
     reminders, missing = [], []
     for row in grid.rows:
-        (cell,) = row.cells
-        if not cell.expected or cell.reported:
-            continue
-        missing.append((row.unit, cell))
+        *earlier, cell = row.cells
+        older = [f"{c.month:%Y-%m}" for c in earlier if c.expected and not c.reported]
+        owed = cell.expected and not cell.reported
+        if owed:
+            missing.append((row.unit, cell))
         days_left = (cell.due - today).days
-        if days_left > REMIND_DAYS_BEFORE_DUE or not clerks.get(row.unit.pk):
+        remind_last = owed and days_left <= REMIND_DAYS_BEFORE_DUE
+        if not (remind_last or older) or not clerks.get(row.unit.pk):
+            continue
+        if not remind_last:
+            subject = _("Monthly reports not yet submitted: %(months)s") % {
+                "months": ", ".join(older)
+            }
+            body = _(
+                "%(unit)s has not yet submitted its monthly reports for %(months)s. Please submit "
+                "them in the portal."
+            ) % {"unit": row.unit.name, "months": ", ".join(older)}
+            reminders.append(Reminder(tuple(sorted(clerks[row.unit.pk])), subject, body))
             continue
         if days_left >= 0:
             subject = _("Monthly report for %(month)s due on %(due)s") % {
@@ -269,6 +284,8 @@ def report_reminders(today: date | None = None) -> list[Reminder]:
             "%(unit)s has not yet submitted its monthly report for %(month)s; it is due by the "
             "end of %(due)s. Please submit it in the portal."
         ) % {"unit": row.unit.name, "month": f"{month:%Y-%m}", "due": f"{cell.due:%Y-%m-%d}"}
+        if older:
+            body += "\n" + _("Also not submitted yet: %(months)s.") % {"months": ", ".join(older)}
         reminders.append(Reminder(tuple(sorted(clerks[row.unit.pk])), subject, body))
     staff = sorted(
         User.objects.filter(role=User.Role.DISTRICT, is_active=True)
@@ -276,7 +293,7 @@ def report_reminders(today: date | None = None) -> list[Reminder]:
         .values_list("email", flat=True)
     )
     if staff and grid.columns:
-        (column,) = grid.columns
+        column = grid.columns[-1]
         lines = [
             _("Monthly reports for %(month)s: %(n)s of %(d)s reported, %(t)s on time.")
             % {

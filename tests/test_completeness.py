@@ -346,9 +346,13 @@ def test_report_export_queries_do_not_grow_with_units(
 
 @pytest.fixture
 def reminder_world(program):
-    """On 2024-04-03 (the due day is the 5th): unit T01 has not submitted March, unit S01 has."""
+    """On 2024-04-03 (the due day is the 5th): unit T01 has not submitted March, unit S01 has;
+    both reported January and February."""
     late = UnitFactory(program=program, code="T01")
     done = UnitFactory(program=program, code="S01")
+    for unit in (late, done):
+        for month in (1, 2):
+            report(unit, date(2024, month, 1), status=Status.APPROVED, first=at(2024, month + 1, 2))
     report(done, date(2024, 3, 1), status=Status.SUBMITTED, first=at(2024, 4, 1))
     report(late, date(2024, 3, 1), status=Status.DRAFT)
     UserFactory(username="clerk_t", role=User.Role.CLERK, unit=late, email="clerk.t@example.org")
@@ -378,6 +382,20 @@ def test_the_reminders_go_to_the_clerks_who_have_not_submitted_and_a_digest_to_t
     digest = next(m for m in mail.outbox if m.to == ["boss@example.org"])
     assert "T01" in digest.body
     assert "S01" not in digest.body
+
+
+def test_a_report_never_submitted_in_an_earlier_month_is_chased_too(reminder_world):
+    late, done = reminder_world
+    done.monthly_reports.filter(period=date(2024, 1, 1)).delete()
+    late.monthly_reports.filter(period=date(2024, 2, 1)).delete()
+
+    with time_machine.travel(at(2024, 4, 3), tick=False):
+        call_command("send_report_reminders")
+
+    to_done = next(m for m in mail.outbox if m.to == ["clerk.s@example.org"])
+    to_late = next(m for m in mail.outbox if m.to == ["clerk.t@example.org"])
+    assert "2024-01" in to_done.subject and "2024-03" not in to_done.subject
+    assert "2024-03" in to_late.subject and "2024-02" in to_late.body
 
 
 def test_no_reminder_before_the_window_opens(reminder_world):
