@@ -18,12 +18,14 @@ env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG: bool = env.bool("DEBUG", default=False)
-
+# With no configuration at all (a fresh clone) the portal runs for local development. A
+# SECRET_KEY — which every deployment must set — turns development mode off unless DEBUG says
+# otherwise; DEBUG=0 without a SECRET_KEY refuses to start.
 SECRET_KEY: str = env.str("SECRET_KEY", default="")
+DEBUG: bool = env.bool("DEBUG", default=not SECRET_KEY)
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
+        raise ImproperlyConfigured("Set SECRET_KEY (DEBUG=0 needs a real secret).")
     SECRET_KEY = "django-insecure-local-development-only"
 
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])

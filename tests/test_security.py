@@ -209,3 +209,22 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_a_fresh_clone_with_no_configuration_runs_for_local_development():
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("True")
+
+
+def test_a_secret_key_alone_turns_development_mode_off():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        SECRET_KEY=get_random_secret_key(),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("False")
