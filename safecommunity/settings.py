@@ -6,6 +6,7 @@ switched on by environment (`DEBUG=0`, `SECRET_KEY`, `ALLOWED_HOSTS`, `HTTPS=1`)
 editing this file.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,7 +22,9 @@ if (BASE_DIR / ".env").is_file():
 # With no configuration at all (a fresh clone) the portal runs for local development. A
 # SECRET_KEY — which every deployment must set — turns development mode off unless DEBUG says
 # otherwise; DEBUG=0 without a SECRET_KEY refuses to start.
-SECRET_KEY: str = env.str("SECRET_KEY", default="")
+# Read literally: django-environ would take a secret starting with "$" (Django's own generator
+# makes such keys) for a reference to another variable and quietly return nothing.
+SECRET_KEY: str = os.environ.get("SECRET_KEY", "")
 DEBUG: bool = env.bool("DEBUG", default=not SECRET_KEY)
 if not SECRET_KEY:
     if not DEBUG:

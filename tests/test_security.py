@@ -218,13 +218,15 @@ def test_a_fresh_clone_with_no_configuration_runs_for_local_development():
     assert result.stdout.strip().endswith("True")
 
 
-def test_a_secret_key_alone_turns_development_mode_off():
+@pytest.mark.parametrize("secret", ["$" + get_random_secret_key()[1:], get_random_secret_key()])
+def test_a_secret_key_alone_turns_development_mode_off(secret):
+    # A key starting with "$" is read as it is, not as a reference to another variable.
     result = manage(
         "shell",
         "-c",
-        "from django.conf import settings; print(settings.DEBUG)",
-        SECRET_KEY=get_random_secret_key(),
+        "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY[:1])",
+        SECRET_KEY=secret,
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith("False")
+    assert result.stdout.strip().endswith(f"False {secret[0]}")
