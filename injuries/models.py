@@ -1,1 +1,477 @@
-"""Injury surveillance records (伤害监测报告卡). The models arrive with the surveillance issue."""
+"""Injury surveillance: one record per injured person, as the national report card has it, and
+the import batches that bring records in from hospitals and departments.
+
+No personal identifiers are stored: no name, ID number, phone or address. A record is known by
+its source, the reporting organisation and that organisation's own record number.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import TYPE_CHECKING, Any, Self
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from injuries import choices
+from injuries.choices import (
+    AGE_GROUP_CHOICES,
+    Activity,
+    AgeBand,
+    Alcohol,
+    BodyPart,
+    Cause,
+    Domain,
+    Education,
+    Intent,
+    Nature,
+    Occupation,
+    Outcome,
+    Place,
+    Registration,
+    Severity,
+    Sex,
+    Source,
+)
+from programs.models.base import ConstraintErrorsOnFields
+from programs.scoping import ScopedQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from programs.models import User
+
+MAX_AGE = 120
+
+
+ICD10_RE = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$")
+ICD10_VALIDATOR = RegexValidator(
+    ICD10_RE, _("Write an ICD-10 code such as S72.0 or W19: a letter, two digits, decimals.")
+)
+RECORD_NUMBER_VALIDATOR = RegexValidator(
+    r"^\S(.*\S)?$", _("A record number cannot start or end with spaces.")
+)
+
+
+OPTIONAL_CODES = {"registration", "education", "occupation", "alcohol"}
+
+
+def _code_valid(field_name: str, codes: type[models.Choices]) -> Q:
+    """A coded field holds one of its list's codes (or nothing, where the card allows it)."""
+    valid = Q(**{f"{field_name}__in": codes.values})
+    return valid | Q(**{f"{field_name}__isnull": True}) if field_name in OPTIONAL_CODES else valid
+
+
+class InjuryRecordQuerySet(ScopedQuerySet):
+    unit_lookup = "unit"
+
+    def unit_ids_editable_by(self, user: User | AnonymousUser) -> set[int] | None:
+        """The units whose records `user` may add, change and import; None means every unit.
+
+        Department providers keep the surveillance data of every unit, as district staff do;
+        a clerk keeps their own unit's; everyone else none.
+        """
+        if not user.is_authenticated:
+            return set()
+        if user.edits_all_units or user.role == user.Role.PROVIDER:
+            return None
+        return {user.unit_id} if user.edits_own_unit and user.unit_id else set()
+
+    def editable_by(self, user: User | AnonymousUser) -> Self:
+        units = self.unit_ids_editable_by(user)
+        return self.all() if units is None else self.filter(unit__in=units)
+
+    def may_create(self, user: User | AnonymousUser, instance: models.Model) -> bool:
+        units = self.unit_ids_editable_by(user)
+        return units is None or instance.unit_id in units
+
+
+# Field names in the context "injury card" are translated as the card prints them (性别,
+# 伤害发生原因 …): those are the Chinese headers an import recognises.
+class InjuryRecord(ConstraintErrorsOnFields, models.Model):
+    """One injured person as a hospital or department reported them (伤害监测报告卡): what
+    happened, to whom (age, sex …, never who), and how it ended."""
+
+    unit = models.ForeignKey(
+        "programs.CreatingUnit",
+        on_delete=models.PROTECT,
+        related_name="injury_records",
+        verbose_name=pgettext_lazy("injury card", "creating unit"),
+    )
+    source = models.CharField(
+        pgettext_lazy("injury card", "data source"), max_length=20, choices=Source.choices
+    )
+    reporting_org = models.CharField(
+        pgettext_lazy("injury card", "reporting organisation"),
+        max_length=100,
+        help_text=_("The hospital or department that filled in the card, e.g. 顺义区医院."),
+    )
+    record_number = models.CharField(
+        pgettext_lazy("injury card", "card number"),
+        max_length=50,
+        validators=[RECORD_NUMBER_VALIDATOR],
+        help_text=_("The reporting organisation's own number for the card."),
+    )
+
+    injury_date = models.DateField(pgettext_lazy("injury card", "injury date"))
+    injury_time = models.TimeField(
+        pgettext_lazy("injury card", "injury time"), null=True, blank=True
+    )
+    visit_date = models.DateField(pgettext_lazy("injury card", "visit date"), null=True, blank=True)
+    visit_time = models.TimeField(pgettext_lazy("injury card", "visit time"), null=True, blank=True)
+
+    sex = models.PositiveSmallIntegerField(pgettext_lazy("injury card", "sex"), choices=Sex.choices)
+    age = models.PositiveSmallIntegerField(
+        pgettext_lazy("injury card", "age"), validators=[MaxValueValidator(MAX_AGE)]
+    )
+    registration = models.PositiveSmallIntegerField(
+        pgettext_lazy("injury card", "household registration"),
+        choices=Registration.choices,
+        null=True,
+        blank=True,
+    )
+    education = models.PositiveSmallIntegerField(
+        pgettext_lazy("injury card", "education"), choices=Education.choices, null=True, blank=True
+    )
+    occupation = models.PositiveSmallIntegerField(
+        pgettext_lazy("injury card", "occupation"),
+        choices=Occupation.choices,
+        null=True,
+        blank=True,
+    )
+
+    cause = models.PositiveSmallIntegerField(
+        pgettext_lazy("injury card", "cause"), choices=Cause.choices
+    )
+    place = models.PositiveSmallIntegerField(
+        pgettext_lazy("injury card", "place"), choices=Place.choices
+    )
+    activity = models.PositiveSmallIntegerField(
+        pgettext_lazy("injury card", "activity"), choices=Activity.choices
+    )
+    intent = models.PositiveSmallIntegerField(
+        pgettext_lazy("injury card", "intent"), choices=Intent.choices
+    )
+    alcohol = models.PositiveSmallIntegerField(
+        pgettext_lazy("injury card", "alcohol"), choices=Alcohol.choices, null=True, blank=True
+    )
+
+    nature = models.PositiveSmallIntegerField(
+        pgettext_lazy("injury card", "nature of injury"), choices=Nature.choices
+    )
+    body_part = models.PositiveSmallIntegerField(
+        pgettext_lazy("injury card", "body part"), choices=BodyPart.choices
+    )
+    severity = models.PositiveSmallIntegerField(
+        pgettext_lazy("injury card", "severity"), choices=Severity.choices
+    )
+    outcome = models.PositiveSmallIntegerField(
+        pgettext_lazy("injury card", "outcome"), choices=Outcome.choices
+    )
+    diagnosis = models.CharField(
+        pgettext_lazy("injury card", "clinical diagnosis"), max_length=200, blank=True
+    )
+    icd10 = models.CharField(
+        pgettext_lazy("injury card", "ICD-10 code"),
+        max_length=8,
+        blank=True,
+        validators=[ICD10_VALIDATOR],
+    )
+    narrative = models.TextField(
+        pgettext_lazy("injury card", "what happened"),
+        max_length=1000,
+        blank=True,
+        help_text=_("How the injury happened, in a sentence or two; no names or addresses."),
+    )
+
+    # Derived from the fields above on every save and import (`derive`), for fast statistics.
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    month = models.PositiveSmallIntegerField(_("month"), editable=False)
+    age_group = models.PositiveSmallIntegerField(
+        _("age group"), choices=AGE_GROUP_CHOICES, editable=False
+    )
+    age_band = models.CharField(
+        _("broad age group"), max_length=5, choices=AgeBand.choices, editable=False
+    )
+    domain = models.CharField(
+        _("safe-community domain"), max_length=10, choices=Domain.choices, editable=False
+    )
+
+    batch = models.ForeignKey(
+        "ImportBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="records",
+        verbose_name=_("import batch"),
+        help_text=_("The import that last wrote the record; empty when entered by hand."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = InjuryRecordQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["year", "month", "age_group", "age_band"])
+    constraint_fields = {
+        "injury_record_unique_per_source": "record_number",
+    }
+
+    class Meta:
+        verbose_name = _("injury record")
+        verbose_name_plural = _("injury records")
+        ordering = ["-injury_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "reporting_org", "record_number"],
+                name="injury_record_unique_per_source",
+                violation_error_message=_(
+                    "This organisation has already reported a card with this number."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reporting_org="") & ~Q(record_number=""),
+                name="injury_record_key_not_empty",
+            ),
+            models.CheckConstraint(condition=Q(age__lte=MAX_AGE), name="injury_age_in_range"),
+            *(
+                models.CheckConstraint(
+                    condition=_code_valid(name, codes), name=f"injury_{name}_valid"
+                )
+                for name, codes in choices.CODE_LISTS
+            ),
+        ]
+        indexes = [
+            # The statistics page filters by date (and unit), then counts by a code.
+            models.Index(fields=["injury_date", "unit"], name="injury_date_unit_idx"),
+            models.Index(fields=["unit", "injury_date"], name="injury_unit_date_idx"),
+            models.Index(fields=["year", "month", "unit"], name="injury_year_month_idx"),
+            models.Index(fields=["domain", "injury_date"], name="injury_domain_date_idx"),
+            models.Index(fields=["source", "injury_date"], name="injury_source_date_idx"),
+            models.Index(fields=["batch"], name="injury_batch_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reporting_org} {self.record_number}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.derive()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *DERIVED_FIELDS}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("injuries:record-detail", args=[self.pk])
+
+    def derive(self) -> None:
+        """Fill in the fields the statistics count by; imports call this before bulk writes."""
+        for name, value in derived_values(vars(self)).items():
+            setattr(self, name, value)
+
+    def clean(self) -> None:
+        """Hard rules; the card's plausibility checks are warnings (`injuries.checks`)."""
+        super().clean()
+        today = timezone.localdate()
+        errors = {}
+        if self.injury_date and self.injury_date > today:
+            errors["injury_date"] = _("The injury date is in the future.")
+        if self.visit_date and self.visit_date > today:
+            errors["visit_date"] = _("The visit date is in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+    # The card's "伤害发生时间" and "患者就诊时间" are one date-and-time each; spreadsheets give
+    # them so, and imports and exports read and write them through these two properties.
+    @property
+    def injured_at(self) -> datetime.datetime | datetime.date | None:
+        return _combine(self.injury_date, self.injury_time)
+
+    @injured_at.setter
+    def injured_at(self, value: datetime.datetime | datetime.date | None) -> None:
+        self.injury_date, self.injury_time = split_datetime(value)
+
+    @property
+    def visited_at(self) -> datetime.datetime | datetime.date | None:
+        return _combine(self.visit_date, self.visit_time)
+
+    @visited_at.setter
+    def visited_at(self, value: datetime.datetime | datetime.date | None) -> None:
+        self.visit_date, self.visit_time = split_datetime(value)
+
+
+def _combine(
+    day: datetime.date | None, time: datetime.time | None
+) -> datetime.datetime | datetime.date | None:
+    if day is None or time is None:
+        return day
+    return datetime.datetime.combine(day, time)
+
+
+def split_datetime(
+    value: datetime.datetime | datetime.date | None,
+) -> tuple[datetime.date | None, datetime.time | None]:
+    """A date and time as the record's two fields (the time to the minute)."""
+    if isinstance(value, datetime.datetime):
+        return value.date(), value.time().replace(second=0, microsecond=0)
+    return value, None
+
+
+DERIVED_FIELDS = ("year", "month", "age_group", "age_band", "domain")
+
+
+def derived_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The derived fields (`DERIVED_FIELDS`) of a record's values, by field name."""
+    age, injury_date = values["age"], values["injury_date"]
+    return {
+        "year": injury_date.year,
+        "month": injury_date.month,
+        "age_group": choices.age_group_of(age),
+        "age_band": choices.age_band_of(age),
+        "domain": choices.domain_of(
+            cause=values["cause"], place=values["place"], activity=values["activity"], age=age
+        ),
+    }
+
+
+class ImportBatchQuerySet(ScopedQuerySet):
+    """A batch spans units: district staff see every batch, others the batches they uploaded."""
+
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        if not user.is_authenticated:
+            return self.none()
+        if user.edits_all_units:
+            return self.all()
+        return self.filter(uploaded_by=user)
+
+    def editable_by(self, user: User | AnonymousUser) -> Self:
+        """Only district staff withdraw a batch."""
+        if user.is_authenticated and user.edits_all_units:
+            return self.all()
+        return self.none()
+
+    def may_create(self, user: User | AnonymousUser, instance: models.Model | None) -> bool:
+        """Whoever may enter injury records of some unit may import them."""
+        return InjuryRecord.objects.unit_ids_editable_by(user) != set()
+
+
+class ImportBatch(models.Model):
+    """One spreadsheet of injury records as it was uploaded, checked and brought in: the file's
+    name and fingerprint, who brought it in and when, and what it changed."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("checked, not imported")
+        IMPORTED = "imported", _("imported")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="injury_batches",
+        verbose_name=_("uploaded by"),
+        help_text=_("Empty for a scheduled transfer run from the command line."),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_added = models.PositiveIntegerField(_("added"), default=0)
+    rows_updated = models.PositiveIntegerField(_("updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rows_warned = models.PositiveIntegerField(_("with warnings"), default=0)
+    rows_in_error = models.PositiveIntegerField(_("in error"), default=0)
+    problems = models.JSONField(
+        _("problems"),
+        default=list,
+        blank=True,
+        help_text=_("The first errors and warnings found: row, column and message."),
+    )
+    ignored_columns = models.JSONField(_("columns not read"), default=list, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    stored_file = models.CharField(
+        _("stored file"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("Kept between the check and the import, then deleted."),
+    )
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("injury import")
+        verbose_name_plural = _("injury imports")
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["previewed", "imported", "withdrawn"]),
+                name="injury_batch_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(status="withdrawn"),
+                name="injury_batch_withdrawn_has_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({timezone.localtime(self.uploaded_at):%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("injuries:batch-detail", args=[self.pk])
+
+    @property
+    def is_imported(self) -> bool:
+        return self.status == self.Status.IMPORTED
+
+
+class ImportBatchChange(models.Model):
+    """A record an import changed, with the values it had before, so that withdrawing the
+    batch can put them back."""
+
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="changes", verbose_name=_("batch")
+    )
+    record = models.ForeignKey(
+        InjuryRecord, on_delete=models.CASCADE, related_name="+", verbose_name=_("record")
+    )
+    previous_batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous batch"),
+    )
+    previous = models.JSONField(_("previous values"))
+
+    class Meta:
+        verbose_name = _("record changed by an import")
+        verbose_name_plural = _("records changed by an import")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "record"], name="injury_change_once_per_batch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.record_id}"

@@ -89,4 +89,6 @@ REPORT_EDIT_CONFLICT = _(
 )
 REPORT_HAS_ERRORS = _("The report breaks %(count)d rule(s) that must be fixed before submitting.")
 WARNING_NEEDS_COMMENT = _("Explain this in a comment: %(message)s")
-CHANGED_VALUE_NEEDS_COMMENT = _("The activity log gives %(prefilled)s; say why the report differs.")
+CHANGED_VALUE_NEEDS_COMMENT = _(
+    "The activity log or the injury records give %(prefilled)s; say why the report differs."
+)

@@ -331,6 +331,22 @@ ACCIDENT_CATEGORIES = [
     ("gas", "燃气事故", "gas accidents"),
     ("public-order", "治安事件", "public order incidents"),
 ]
+# The injury records count the people a category injured and killed (not its accidents, which
+# the unit enters): the records' group in the IndicatorSource names, by category. The report
+# card cannot tell a gas accident, so gas stays the unit's to enter.
+INJURY_RECORD_GROUPS = {
+    "production": "work",
+    "traffic": "traffic",
+    "fire": "fire",
+    "public-order": "assault",
+}
+
+
+def _injury_source(category: str, count: str) -> str:
+    """The automatic source of a category's deaths or injured ("deaths", "injured"), if any."""
+    group = INJURY_RECORD_GROUPS.get(category)
+    return f"injury_{group}_{count}" if group else "none"
+
 
 # (code, name, English name, unit of measure, section, automatic source)
 INDICATORS = [
@@ -361,9 +377,9 @@ INDICATORS = [
         for row in (
             (f"accidents-{code}", name, english.capitalize(), "起", "accidents", "none"),
             (f"deaths-{code}", f"{name}死亡人数", f"Deaths in {english}", "人", "accidents",
-             "none"),
+             _injury_source(code, "deaths")),
             (f"injuries-{code}", f"{name}受伤人数", f"Injuries in {english}", "人", "accidents",
-             "none"),
+             _injury_source(code, "injured")),
         )
     ),
 ]  # fmt: skip

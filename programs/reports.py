@@ -1,5 +1,6 @@
-"""Monthly reports: indicator values from the activity log, validation rules checked against a
-report's values, and the use cases of the report (open, save, check, submit)."""
+"""Monthly reports: indicator values from the activity log and the injury records, validation
+rules checked against a report's values, and the use cases of the report (open, save, check,
+submit)."""
 
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ def rules_evaluate(
     return broken
 
 
-# --- Values from the activity log ---------------------------------------------------------------
+# --- Values from the activity log and the injury records ----------------------------------------
 
 
 def _activity_aggregates() -> dict[str, Count | Sum]:
@@ -102,6 +103,27 @@ def _activity_aggregates() -> dict[str, Count | Sum]:
     return aggregates
 
 
+def _injury_aggregates() -> dict[str, Count]:
+    """Each injury-record source as a conditional count over one unit's records of one month:
+    people, not accidents. Injured is every outcome but death."""
+    from injuries.choices import Cause, Domain, Intent, Outcome
+
+    died = Q(outcome=Outcome.DIED)
+    groups = {
+        "traffic": Q(cause__in=Cause.traffic()),
+        "work": Q(domain=Domain.WORK),
+        "fire": Q(domain=Domain.FIRE),
+        "assault": Q(intent=Intent.ASSAULT),
+    }
+    aggregates = {}
+    for group, records in groups.items():
+        injured = IndicatorSource(f"injury_{group}_injured")
+        deaths = IndicatorSource(f"injury_{group}_deaths")
+        aggregates[injured.value] = Count("pk", filter=records & ~died)
+        aggregates[deaths.value] = Count("pk", filter=records & died)
+    return aggregates
+
+
 def month_last_day(month_first_day: date) -> date:
     days = calendar.monthrange(month_first_day.year, month_first_day.month)[1]
     return month_first_day.replace(day=days)
@@ -113,13 +135,18 @@ def indicator_values_from_activities(
     *,
     indicators: Iterable[Indicator] | None = None,
 ) -> dict[str, int]:
-    """The values (indicator code → number) the activity log gives `unit` for the month
-    starting on `month_first_day`, for each indicator with an automatic source.
+    """The values (indicator code → number) the activity log and the injury records give
+    `unit` for the month starting on `month_first_day`, for each indicator with an automatic
+    source.
 
-    One aggregate query over the month's activities and one count of the projects under way
-    on the month's last day; a report that already holds its indicators passes them in,
-    otherwise the active automatic indicators are read first (a third query).
+    At most three queries, each run only when an indicator needs it: one aggregate over the
+    month's activities; one aggregate over the month's injury records (by injury date: the
+    people injured and dead in traffic crashes, at work, by fire and burns, and by assault,
+    each a conditional count); and one count of the projects under way on the month's last
+    day. A report that already holds its indicators passes them in; otherwise the active
+    automatic indicators are read first (one more query).
     """
+    from injuries.models import InjuryRecord
     from workgroups.models import Activity, PromotionProject
 
     if indicators is None:
@@ -131,12 +158,15 @@ def indicator_values_from_activities(
     last_day = month_last_day(month_first_day)
 
     found: dict[str, int] = {}
-    aggregates = _activity_aggregates()
-    wanted = {source: aggregates[source] for source in sources.values() if source in aggregates}
-    if wanted:
-        # A date range (not year/month lookups) so the (unit, date) index serves the query.
-        activities = Activity.objects.filter(unit=unit, date__range=(month_first_day, last_day))
-        found |= activities.aggregate(**wanted)
+    # Date ranges (not year/month lookups) so the (unit, date) indexes serve the queries.
+    month = (month_first_day, last_day)
+    for rows, aggregates in (
+        (Activity.objects.filter(unit=unit, date__range=month), _activity_aggregates()),
+        (InjuryRecord.objects.filter(unit=unit, injury_date__range=month), _injury_aggregates()),
+    ):
+        wanted = {source: aggregates[source] for source in sources.values() if source in aggregates}
+        if wanted:
+            found |= rows.aggregate(**wanted)
     if IndicatorSource.PROJECTS_ACTIVE in sources.values():
         projects = PromotionProject.objects.filter(unit=unit).active_on(last_day)
         found[IndicatorSource.PROJECTS_ACTIVE] = projects.count()
@@ -151,9 +181,10 @@ NARRATIVE_FIELDS = ("work_done", "problems", "next_plan")
 def report_open(*, unit: CreatingUnit, period: date, by: User) -> MonthlyReport:
     """The unit's report for the month of `period`, created as a draft when there is none.
 
-    Each active indicator gets a value row; automatic ones start from the activity log. Opening
-    an editable report again refreshes what the log suggests (`prefilled`) and adds indicators
-    activated since; a value follows the log only until someone has saved the report.
+    Each active indicator gets a value row; automatic ones start from the activity log or the
+    injury records (`indicator_values_from_activities`). Opening an editable report again
+    refreshes what they suggest (`prefilled`) and adds indicators activated since; a value
+    follows them only until someone has saved the report.
     """
     period = month_start(period)
     indicators = list(Indicator.objects.active())

@@ -139,6 +139,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
 # Evidence uploads: PDF, images, Word, Excel and PowerPoint, checked by content, at most this size.
 EVIDENCE_MAX_BYTES: int = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
+# Injury record imports: files above either limit are refused whole.
+INJURY_IMPORT_MAX_BYTES: int = env.int("INJURY_IMPORT_MAX_MB", default=20) * 1024 * 1024
+INJURY_IMPORT_MAX_ROWS: int = env.int("INJURY_IMPORT_MAX_ROWS", default=200_000)
 FILE_UPLOAD_PERMISSIONS = 0o640
 STORAGES = {
     "default": {

@@ -19,5 +19,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("programs.urls")),
     path("", include("workgroups.urls")),
+    path("", include("injuries.urls")),
     path("admin/", admin.site.urls),
 ]

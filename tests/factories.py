@@ -8,6 +8,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from injuries import choices as card
+from injuries.models import InjuryRecord
 from programs.choices import TitleLevel, UnitKind
 from programs.models import (
     Certification,
@@ -171,3 +173,27 @@ class TargetFactory(factory.django.DjangoModelFactory):
     level = TitleLevel.MUNICIPAL
     threshold = Decimal(50)
     deadline = date(2026, 12, 31)
+
+
+class InjuryRecordFactory(factory.django.DjangoModelFactory):
+    """A plausible hospital card: a man of 34 who fell at home a month ago and went home."""
+
+    class Meta:
+        model = InjuryRecord
+
+    unit = factory.SubFactory(UnitFactory)
+    source = card.Source.HOSPITAL
+    reporting_org = "顺义区医院"
+    record_number = factory.Sequence(lambda n: f"H{n:06d}")
+    injury_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    visit_date = factory.SelfAttribute("injury_date")
+    sex = card.Sex.MALE
+    age = 34
+    cause = card.Cause.FALL
+    place = card.Place.HOME
+    activity = card.Activity.HOUSEWORK
+    intent = card.Intent.UNINTENTIONAL
+    nature = card.Nature.CONTUSION
+    body_part = card.BodyPart.LOWER_LIMB
+    severity = card.Severity.MILD
+    outcome = card.Outcome.DISCHARGED

@@ -250,3 +250,65 @@ def test_clerk_reports_the_month_district_returns_it_then_approves_the_resubmiss
     )
     values = dict(report.values.values_list("indicator__code", "value"))
     assert values == {"trainings": 1, "found": 2, "fixed": 2}
+
+
+def test_provider_imports_a_spreadsheet_fixes_its_bad_row_and_sees_the_statistics_grow(
+    page: Page, live_server, tmp_path, settings
+):
+    from injuries.models import ImportBatch, InjuryRecord
+    from tests.factories import DepartmentFactory, InjuryRecordFactory
+    from tests.injury_files import card_row, write_xlsx
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    UnitFactory(code="A01", name="马坡镇")
+    UserFactory(
+        username="provider",
+        role=User.Role.PROVIDER,
+        department=DepartmentFactory(),
+        password=PASSWORD,
+    )
+    today = timezone.localdate()
+    InjuryRecordFactory(unit__code="T07", injury_date=today, visit_date=today)
+    # Injured today: inside the statistics page's default period (1 January to today).
+    when = {"伤害发生时间": f"{today:%Y-%m-%d}", "患者就诊时间": f"{today:%Y-%m-%d}"}
+    rows = [card_row(number="H0001", **when), card_row(number="H0002", 年龄="三十", **when)]
+    bad = write_xlsx(tmp_path / "三月伤害.xlsx", rows)
+    rows[1]["年龄"] = 30
+    fixed = write_xlsx(tmp_path / "三月伤害-改.xlsx", rows)
+
+    log_in(page, live_server, "provider")
+    page.get_by_role("link", name="伤害监测").click()
+    expect(page.locator("#headline-total")).to_have_text("1")
+
+    # The import tab: the file is checked, and its one bad row shown with its row and column.
+    page.locator('.nav-tabs a[href="/injuries/import/"]').click()
+    page.locator("#import-form input[type=file]").set_input_files(bad)
+    page.locator("#import-check").click()
+    errors = page.locator("#batch-errors tbody tr")
+    expect(errors).to_have_count(1)
+    expect(errors.locator("td").nth(0)).to_have_text("3")
+    expect(errors.locator("td").nth(1)).to_have_text("年龄")
+    expect(errors.locator("td").nth(2)).to_contain_text("三十")
+    expect(page.locator("#count-added")).to_have_text("1")
+    expect(page.locator("#import-commit")).to_have_count(0)
+    assert InjuryRecord.objects.count() == 1
+
+    # The corrected file has no error; it is imported.
+    page.locator('.nav-tabs a[href="/injuries/import/"]').click()
+    page.locator("#import-form input[type=file]").set_input_files(fixed)
+    page.locator("#import-check").click()
+    expect(page.locator("#count-added")).to_have_text("2")
+    expect(page.locator("#batch-errors")).to_have_count(0)
+    page.locator("#import-commit").click()
+    expect(page.locator("#import-commit")).to_have_count(0)
+    expect(page.locator("#count-added")).to_have_text("2")
+
+    batch = ImportBatch.objects.get()
+    assert (batch.file_name, batch.status, batch.rows_added) == ("三月伤害-改.xlsx", "imported", 2)
+    assert set(InjuryRecord.objects.filter(batch=batch).values_list("record_number", "age")) == {
+        ("H0001", 34),
+        ("H0002", 30),
+    }
+
+    page.locator('.nav-tabs a[href="/injuries/statistics/"]').click()
+    expect(page.locator("#headline-total")).to_have_text("3")

@@ -371,6 +371,15 @@ def march_of_unit_a(unit_a, unit_b):
     project(unit_b, "乙的项目", date(2026, 1, 1))
 
 
+# The default casualty indicators the injury records fill in: none recorded in this log.
+NO_CASUALTIES = dict.fromkeys(
+    [
+        f"{m}-{c}"
+        for c in ("production", "traffic", "fire", "public-order")
+        for m in ("deaths", "injuries")
+    ],
+    0,
+)
 MARCH_OF_UNIT_A = {
     "creation-meetings": 2,
     "committee-meetings": 1,
@@ -387,13 +396,14 @@ MARCH_OF_UNIT_A = {
 }
 
 
-def test_the_activity_log_gives_every_automatic_indicator_in_two_queries(
+def test_the_activity_log_gives_every_automatic_indicator_in_three_queries(
     defaults, unit_a, march_of_unit_a, django_assert_num_queries
 ):
-    with django_assert_num_queries(2):
+    # Activities, injury records, projects under way.
+    with django_assert_num_queries(3):
         values = indicator_values_from_activities(unit_a, MARCH, indicators=defaults)
 
-    assert values == MARCH_OF_UNIT_A
+    assert values == MARCH_OF_UNIT_A | NO_CASUALTIES
 
 
 def test_without_indicators_the_active_automatic_ones_are_read_first(
@@ -401,15 +411,15 @@ def test_without_indicators_the_active_automatic_ones_are_read_first(
 ):
     Indicator.objects.filter(code="trainees").update(is_active=False)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         values = indicator_values_from_activities(unit_a, date(2026, 3, 17))
 
-    assert values == {k: v for k, v in MARCH_OF_UNIT_A.items() if k != "trainees"}
+    assert values == {k: v for k, v in MARCH_OF_UNIT_A.items() if k != "trainees"} | NO_CASUALTIES
 
 
 def test_a_month_without_activities_gives_zeros(defaults, unit_a, march_of_unit_a):
     values = indicator_values_from_activities(unit_a, date(2026, 5, 1), indicators=defaults)
-    assert values == dict.fromkeys(MARCH_OF_UNIT_A, 0) | {"projects-active": 4}
+    assert values == dict.fromkeys(MARCH_OF_UNIT_A, 0) | {"projects-active": 4} | NO_CASUALTIES
 
 
 def test_another_units_month_counts_only_its_own_activities(defaults, unit_b, march_of_unit_a):
@@ -456,16 +466,18 @@ def test_reference_data_loads_the_default_indicators_by_section(defaults):
     for section in Indicator.objects.values_list("section", flat=True):
         sections[section] += 1
     assert sections == {"work": 4, "activities": 6, "hazards": 3, "accidents": 15}
-    assert len(defaults) == 12
+    assert len(defaults) == 20
     assert Indicator.objects.count() == len(ref.INDICATORS) == 28
     assert all(i.name_en for i in Indicator.objects.all())
 
 
 def test_reference_data_asks_for_accidents_deaths_and_injuries_of_each_category(defaults):
+    """The injury records give the dead and injured; accidents and gas stay entered by hand."""
     for category in ("production", "traffic", "fire", "gas", "public-order"):
         for measure in ("accidents", "deaths", "injuries"):
             loaded = Indicator.objects.get(code=f"{measure}-{category}")
-            assert (loaded.section, loaded.is_automatic) == ("accidents", False)
+            from_records = measure != "accidents" and category != "gas"
+            assert (loaded.section, loaded.is_automatic) == ("accidents", from_records)
 
 
 def test_reference_data_loads_the_default_rules(defaults):

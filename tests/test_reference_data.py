@@ -167,7 +167,7 @@ def test_loads_the_three_targets(loaded):
 
 def test_loads_the_monthly_reports_indicators_and_rules(loaded):
     assert Indicator.objects.count() == 28
-    assert Indicator.objects.automatic().count() == 12
+    assert Indicator.objects.automatic().count() == 20
     assert ValidationRule.objects.count() == 9
     assert ValidationRule.objects.filter(severity=ValidationRule.Severity.ERROR).count() == 1
 

@@ -36,11 +36,14 @@ class IndicatorSection(models.TextChoices):
 
 
 class IndicatorSource(models.TextChoices):
-    """Where the portal finds an indicator's value for the month in the activity log, if
-    anywhere; `programs.reports.indicator_values_from_activities` computes them.
+    """Where the portal finds an indicator's value for the month, if anywhere: in the activity
+    log, or in the injury records; `programs.reports.indicator_values_from_activities` computes
+    them.
 
     There is one count for each kind of activity (`workgroups.models.ActivityKind`; a test
-    keeps the two lists in step).
+    keeps the two lists in step). The injury records count people, injured (any outcome but
+    death) and dead, never accidents: how many crashes or fires there were stays the unit's
+    figure, and so do gas accidents, which the report card cannot tell apart.
     """
 
     NONE = "none", _("None: entered by the unit")
@@ -57,6 +60,17 @@ class IndicatorSource(models.TextChoices):
     HAZARDS_FOUND = "hazards_found", _("Hazards found")
     HAZARDS_RECTIFIED = "hazards_rectified", _("Hazards rectified")
     PROJECTS_ACTIVE = "projects_active", _("Promotion projects under way at the month's end")
+    INJURY_TRAFFIC_INJURED = (
+        "injury_traffic_injured",
+        _("Injured in traffic crashes (injury records)"),
+    )
+    INJURY_TRAFFIC_DEATHS = "injury_traffic_deaths", _("Died in traffic crashes (injury records)")
+    INJURY_WORK_INJURED = "injury_work_injured", _("Injured at work (injury records)")
+    INJURY_WORK_DEATHS = "injury_work_deaths", _("Died at work (injury records)")
+    INJURY_FIRE_INJURED = "injury_fire_injured", _("Injured by fire and burns (injury records)")
+    INJURY_FIRE_DEATHS = "injury_fire_deaths", _("Died of fire and burns (injury records)")
+    INJURY_ASSAULT_INJURED = "injury_assault_injured", _("Injured by assault (injury records)")
+    INJURY_ASSAULT_DEATHS = "injury_assault_deaths", _("Died of assault (injury records)")
 
     @classmethod
     def count_of(cls, activity_kind: str) -> IndicatorSource:
@@ -69,13 +83,13 @@ class IndicatorQuerySet(ReferenceQuerySet):
         return self.filter(is_active=True)
 
     def automatic(self) -> Self:
-        """Active indicators the portal fills in from the activity log."""
+        """Active indicators the portal fills in from the activity log or the injury records."""
         return self.active().exclude(source=IndicatorSource.NONE)
 
 
 class Indicator(ConstraintErrorsOnFields, models.Model):
     """A figure every unit reports each month, such as trainings held or traffic deaths;
-    some are filled in from the unit's activity log."""
+    some are filled in from the unit's activity log or its injury records."""
 
     Section = IndicatorSection
     Source = IndicatorSource
@@ -106,7 +120,8 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
         choices=Source.choices,
         default=Source.NONE,
         help_text=_(
-            "The month's activity log fills the value in; the unit may change it with a comment."
+            "The month's activity log or injury records fill the value in; the unit may change it "
+            "with a comment."
         ),
     )
 

@@ -19,3 +19,15 @@ document.addEventListener("change", (event) => {
   }
 });
 document.addEventListener("DOMContentLoaded", syncMemberGroupField);
+
+// A form marked data-busy shows its progress bar and disables its buttons while the server
+// works on a long request (checking or importing a large spreadsheet).
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-busy]");
+  if (!form) return;
+  const bar = document.getElementById(form.dataset.busy);
+  if (bar) bar.classList.remove("d-none");
+  form.querySelectorAll("button[type=submit]").forEach((button) => {
+    button.disabled = true;
+  });
+});

@@ -1,15 +1,29 @@
 """manage.py load_demo_data — demo accounts for every role and a lively organisation per unit."""
 
-from django.core.management.base import BaseCommand
+import random
 
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from injuries.demo import injuries_demo
 from programs.demo import DEMO_PASSWORD, demo_data_load
+from programs.models import CreatingUnit
 
 
 class Command(BaseCommand):
-    help = "Add demo users for every role and give each unit its work groups and members."
+    help = (
+        "Add demo users for every role, give each unit its work groups and members, and five "
+        "years of synthetic injury records."
+    )
 
     def handle(self, *args, **options) -> None:
         accounts = demo_data_load()
+        with transaction.atomic():
+            injuries = sum(
+                len(injuries_demo(unit, random.Random(f"injuries-{unit.code}")))
+                for unit in CreatingUnit.objects.order_by("code")
+            )
+        self.stdout.write(f"{injuries} demo injury records added.")
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ as:")
         )

@@ -1,0 +1,374 @@
+"""Benchmark: injury imports at 100,000 rows, and the statistics page at 1,000,000 records.
+
+    DATABASE_URL=postgres://… .venv/bin/python bench/injuries.py import [--rows 100000]
+    DATABASE_URL=postgres://… .venv/bin/python bench/injuries.py statistics [--records 1000000]
+    .venv/bin/python bench/injuries.py generate FILE.xlsx|FILE.csv [--rows N]
+
+Each run builds a throw-away test database with the district's reference data (38 units).
+
+- `generate` writes a file of N synthetic cards (the card's Chinese headers and labels, with
+  numbers in some columns as hospital exports have them).
+- `import` writes such a file as xlsx and as GB18030 CSV, then for each: the check alone
+  (preview), the import (check + write, one transaction), the same file again (all unchanged),
+  and the same xlsx through a plain row-by-row django-import-export `ModelResource` with
+  `clean_model_instances` (on the first `--plain-rows` rows: it is slow). Rows per second and
+  peak traced memory (tracemalloc, in a separate untimed pass at two file sizes).
+- `statistics` bulk-loads N records over ten years and times the statistics page (server time
+  through Django's test client) for the default period and for all ten years, with its query
+  count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safecommunity.settings_test")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.utils import timezone, translation  # noqa: E402
+
+HEADERS_ZH = [
+    "创建单位", "数据来源", "报告单位", "卡片编号", "伤害发生时间", "患者就诊时间", "性别", "年龄",
+    "户籍", "文化程度", "职业", "伤害发生原因", "伤害发生地点", "伤害发生时活动", "伤害意图",
+    "饮酒情况", "伤害性质", "伤害部位", "伤害严重程度", "伤害结局", "伤害临床诊断", "ICD-10编码",
+]  # fmt: skip
+HEADERS_EN = [
+    "unit", "source", "reporting_org", "record_number", "injured_at", "visited_at", "sex", "age",
+    "registration", "education", "occupation", "cause", "place", "activity", "intent", "alcohol",
+    "nature", "body_part", "severity", "outcome", "diagnosis", "icd10",
+]  # fmt: skip
+CAUSE_WEIGHTS = [(3, 38), (1, 14), (2, 9), (6, 10), (4, 9), (7, 4), (11, 5), (10, 2), (9, 1),
+                 (8, 1), (13, 7)]  # fmt: skip
+
+
+def card_rows(n: int, unit_codes: list[str], *, labels: bool, seed: int = 1):
+    """N plausible cards as rows of cell values (codes as numbers, or as Chinese labels)."""
+    from injuries import choices
+
+    rng = random.Random(seed)
+    causes, weights = zip(*CAUSE_WEIGHTS, strict=True)
+    label_of = {}
+    if labels:
+        with translation.override("zh-hans"):
+            for name, listed in choices.CODE_LISTS:
+                label_of[name] = {value: str(label) for value, label in listed.choices}
+    today = timezone.localdate()
+
+    def code(name: str, value: int):
+        return label_of[name][value] if labels and name in label_of else value
+
+    for i in range(n):
+        cause = rng.choices(causes, weights)[0]
+        traffic = cause in (1, 2)
+        day = today - timedelta(days=rng.randrange(1, 3 * 365))
+        at = datetime.combine(day, datetime.min.time()) + timedelta(minutes=rng.randrange(1440))
+        age = min(int(rng.expovariate(1 / 38)), 99)
+        yield [
+            rng.choice(unit_codes),
+            "医院" if labels else "hospital",
+            "顺义区医院",
+            f"B{i:07d}",
+            at.strftime("%Y-%m-%d %H:%M"),
+            (at + timedelta(minutes=rng.randrange(20, 300))).strftime("%Y-%m-%d %H:%M"),
+            code("sex", rng.choice((1, 1, 1, 2, 2))),
+            age,
+            code("registration", rng.choice((1, 1, 1, 2, 3))),
+            code("education", rng.randrange(1, 8)),
+            code("occupation", rng.randrange(1, 13)),
+            code("cause", cause),
+            code("place", 5 if traffic else rng.choice((1, 1, 2, 3, 4, 6, 7, 9))),
+            code("activity", 7 if traffic else rng.choice((1, 2, 4, 5, 5, 6, 8))),
+            code("intent", rng.choice((1,) * 18 + (2, 3))),
+            code("alcohol", rng.choice((2, 2, 2, 1, 3))),
+            code("nature", 5 if cause == 7 else rng.choice((1, 2, 3, 4, 4, 4, 6, 8))),
+            code(
+                "body_part",
+                6 if cause in (8, 9, 10) else rng.choice((1, 2, 3, 3, 4, 5)),
+            ),
+            code("severity", rng.choice((1, 1, 1, 2, 2, 3))),
+            code("outcome", rng.choice((1,) * 14 + (2, 3, 4, 4, 5))),
+            "",
+            rng.choice(("", "S72.0", "S82.1", "T14.0", "S06.0")),
+        ]
+
+
+def write_file(path: Path, rows, headers: list[str]) -> None:
+    if path.suffix == ".xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+        workbook.save(path)
+    else:
+        with open(path, "w", encoding="gb18030", newline="") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(headers)
+            writer.writerows(rows)
+
+
+def unit_codes() -> list[str]:
+    from programs.models import CreatingUnit
+
+    return list(CreatingUnit.objects.values_list("code", flat=True))
+
+
+# --- Imports ------------------------------------------------------------------------------------
+
+
+def plain_resource():
+    """import-export as it comes: a ModelResource, row by row, with model validation."""
+    from import_export import fields, resources, widgets
+
+    from injuries.models import InjuryRecord
+    from programs.models import CreatingUnit
+
+    class DateTimeWidget(widgets.DateTimeWidget):
+        """The record keeps local date and time apart, so the comparison value is naive."""
+
+        def render(self, value, obj=None, **kwargs):
+            return "" if value is None else str(value)
+
+    class PlainInjuryResource(resources.ModelResource):
+        unit = fields.Field(
+            attribute="unit",
+            column_name="unit",
+            widget=widgets.ForeignKeyWidget(CreatingUnit, "code"),
+        )
+        injured_at = fields.Field(
+            attribute="injured_at", column_name="injured_at", widget=DateTimeWidget()
+        )
+        visited_at = fields.Field(
+            attribute="visited_at", column_name="visited_at", widget=DateTimeWidget()
+        )
+
+        class Meta:
+            model = InjuryRecord
+            import_id_fields = ["source", "reporting_org", "record_number"]
+            fields = HEADERS_EN
+            clean_model_instances = True
+            skip_unchanged = True
+
+    return PlainInjuryResource()
+
+
+def time_import(path: Path, user) -> tuple[float, object]:
+    from injuries.imports import batch_commit, batch_preview
+
+    t0 = time.perf_counter()
+    batch, preview = batch_preview(path=path, file_name=path.name, user=user)
+    t1 = time.perf_counter()
+    assert preview.ok, preview.problems[:5]
+    report = batch_commit(batch=batch, user=user)
+    t2 = time.perf_counter()
+    return t1 - t0, t2 - t1, report
+
+
+def peak_memory(path: Path, user) -> float:
+    """Peak traced memory (MB) of checking the file, in an untimed pass."""
+    from injuries.imports import injuries_import
+
+    tracemalloc.start()
+    injuries_import(path=path, user=user)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 1e6
+
+
+def bench_import(rows: int, plain_rows: int) -> None:
+    from injuries.models import InjuryRecord
+    from programs.models import User
+
+    user = User.objects.create(username="bench", role="district")
+    codes = unit_codes()
+    with tempfile.TemporaryDirectory() as folder:
+        print(f"database: {connection.vendor}; {rows:,} rows per file")
+        print(f"{'run':<44} {'seconds':>8} {'rows/s':>8}")
+        for suffix, labels in ((".xlsx", True), (".csv", True)):
+            InjuryRecord.objects.all().delete()
+            path = Path(folder) / f"cards{suffix}"
+            write_file(path, card_rows(rows, codes, labels=labels), HEADERS_ZH)
+            kind = "xlsx" if suffix == ".xlsx" else "CSV GB18030"
+            keep = path.read_bytes()
+            check, commit, report = time_import(path, user)
+            assert report.added == rows, report
+            print(f"{kind + ': check (preview)':<44} {check:>8.1f} {rows / check:>8,.0f}")
+            print(
+                f"{kind + ': import (check and write)':<44} {commit:>8.1f} {rows / commit:>8,.0f}"
+            )
+            path.write_bytes(keep)
+            check, commit, report = time_import(path, user)
+            assert report.unchanged == rows, report
+            label = f"{kind}: same file again (all unchanged)"
+            print(f"{label:<44} {commit:>8.1f} {rows / commit:>8,.0f}")
+        print("peak traced memory of a check (MB):")
+        for size in (rows // 10, rows):
+            path = Path(folder) / f"memory-{size}.xlsx"
+            write_file(path, card_rows(size, codes, labels=True, seed=2), HEADERS_ZH)
+            print(f"  xlsx {size:>9,} rows: {peak_memory(path, user):8.1f} MB")
+            path = path.with_suffix(".csv")
+            write_file(path, card_rows(size, codes, labels=True, seed=2), HEADERS_ZH)
+            print(f"  csv  {size:>9,} rows: {peak_memory(path, user):8.1f} MB")
+
+        import tablib
+
+        InjuryRecord.objects.all().delete()
+        path = Path(folder) / "plain.xlsx"
+        write_file(path, card_rows(plain_rows, codes, labels=False, seed=3), HEADERS_EN)
+        t0 = time.perf_counter()
+        dataset = tablib.Dataset().load(path.read_bytes(), format="xlsx")
+        result = plain_resource().import_data(dataset, dry_run=False, use_transactions=True)
+        seconds = time.perf_counter() - t0
+        assert not result.has_errors() and not result.has_validation_errors(), result.totals
+        assert InjuryRecord.objects.count() == plain_rows
+        label = f"plain import-export, {plain_rows:,} rows"
+        print(f"{label:<44} {seconds:>8.1f} {plain_rows / seconds:>8,.0f}")
+        InjuryRecord.objects.all().delete()
+        path = Path(folder) / "ours.xlsx"
+        write_file(path, card_rows(plain_rows, codes, labels=False, seed=3), HEADERS_EN)
+        check, commit, report = time_import(path, user)
+        label = f"ours, same {plain_rows:,} rows (check + import)"
+        print(f"{label:<44} {check + commit:>8.1f} {plain_rows / (check + commit):>8,.0f}")
+
+
+# --- Statistics ---------------------------------------------------------------------------------
+
+
+def load_records(n: int) -> None:
+    """N records over ten years up to today, bulk-created (derived fields filled)."""
+    from injuries.models import InjuryRecord
+
+    rng = random.Random(7)
+    from programs.models import CreatingUnit
+
+    units = list(CreatingUnit.objects.all())
+    today = timezone.localdate()
+    causes, weights = zip(*CAUSE_WEIGHTS, strict=True)
+    t0 = time.perf_counter()
+    batch = []
+    for i in range(n):
+        cause = rng.choices(causes, weights)[0]
+        traffic = cause in (1, 2)
+        day = today - timedelta(days=rng.randrange(0, 3650))
+        record = InjuryRecord(
+            unit=rng.choice(units),
+            source=rng.choice(("hospital",) * 8 + ("traffic_police", "work_safety")),
+            reporting_org="顺义区医院",
+            record_number=f"S{i:08d}",
+            injury_date=day,
+            visit_date=day,
+            sex=rng.choice((1, 1, 1, 2, 2)),
+            age=min(int(rng.expovariate(1 / 38)), 99),
+            cause=cause,
+            place=5 if traffic else rng.choice((1, 1, 2, 3, 4, 6, 7, 9)),
+            activity=7 if traffic else rng.choice((1, 2, 4, 5, 5, 6, 8)),
+            intent=rng.choice((1,) * 18 + (2, 3)),
+            nature=rng.choice((1, 2, 3, 4, 4, 4, 6, 8)),
+            body_part=rng.choice((1, 2, 3, 3, 4, 5)),
+            severity=rng.choice((1, 1, 1, 2, 2, 3)),
+            outcome=rng.choice((1,) * 14 + (2, 3, 4, 4, 5)),
+        )
+        record.derive()
+        batch.append(record)
+        if len(batch) == 20_000:
+            InjuryRecord.objects.bulk_create(batch)
+            batch = []
+    InjuryRecord.objects.bulk_create(batch)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+    print(f"loaded {n:,} records in {time.perf_counter() - t0:.0f} s")
+
+
+def measure(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
+    client.get(url)  # warm up
+    timings = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(timings), max(timings), len(queries)
+
+
+def bench_statistics(records: int, repeat: int) -> None:
+    from programs.models import User
+
+    load_records(records)
+    district = User.objects.create(username="bench-district", role="district")
+    client = Client()
+    client.force_login(district)
+    today = timezone.localdate()
+    ten_years = today - timedelta(days=3650)
+    pages = [
+        ("statistics, this year (default)", "/injuries/statistics/"),
+        (
+            "statistics, last 12 months",
+            f"/injuries/statistics/?date_from={today - timedelta(days=365)}&date_to={today}",
+        ),
+        (
+            "statistics, all ten years",
+            f"/injuries/statistics/?date_from={ten_years}&date_to={today}",
+        ),
+        ("records list, first page", "/injuries/"),
+    ]
+    print(f"database: {connection.vendor}; {records:,} records; {repeat} requests each")
+    print(f"{'page':<36} {'median ms':>10} {'max ms':>8} {'queries':>8}")
+    for label, url in pages:
+        median, worst, queries = measure(client, url, repeat)
+        print(f"{label:<36} {median:>10.0f} {worst:>8.0f} {queries:>8}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=("import", "statistics", "generate"))
+    parser.add_argument("file", nargs="?", type=Path)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--plain-rows", type=int, default=10_000)
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    try:
+        from django.conf import settings
+
+        from programs.services import reference_data_load
+
+        settings.INJURY_IMPORT_MAX_ROWS = max(settings.INJURY_IMPORT_MAX_ROWS, args.rows)
+        settings.INJURY_IMPORT_MAX_BYTES = 1 << 30
+        reference_data_load()
+        if args.what == "generate":
+            write_file(args.file, card_rows(args.rows, unit_codes(), labels=True), HEADERS_ZH)
+            print(f"wrote {args.rows:,} rows to {args.file}")
+        elif args.what == "import":
+            bench_import(args.rows, args.plain_rows)
+        else:
+            bench_statistics(args.records, args.repeat)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""Spreadsheet imports: upload and check a file, import it, withdraw an import, the template.
+
+Step 1 (`ImportUploadView`) stores the upload under the private media root and checks every
+row without writing a record; the batch page (`BatchDetailView`) shows what would be added,
+updated or left unchanged, and each error with its row and column. Step 2 (`BatchCommitView`)
+imports it, all or nothing. District staff may withdraw an import as a whole.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, FormView
+
+from injuries import imports as import_service
+from injuries.imports import (
+    BatchError,
+    ImportRefused,
+    batch_commit,
+    batch_preview,
+    batch_withdraw,
+    check_size,
+    report_summary,
+)
+from injuries.models import ImportBatch
+from injuries.resources import template_workbook
+from injuries.views.base import InjuriesPageMixin, may_import
+from safecommunity.forms import StyledFormMixin
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UPLOAD_DIR = "injury-imports"
+RECENT_BATCHES = 20
+
+
+class ImportUploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet"),
+        help_text=gettext_lazy(
+            "Excel (.xlsx) or CSV (UTF-8 or GB18030). Headers as on the report card, or as in "
+            "the template; codes as numbers or as their labels."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            check_size(upload.size)
+        except ImportRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from None
+        return upload
+
+
+def _stored_path(suffix: str) -> Path:
+    directory = Path(settings.PRIVATE_MEDIA_ROOT) / UPLOAD_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / f"{uuid.uuid4().hex}{suffix}"
+
+
+class ImportPageMixin(InjuriesPageMixin):
+    """Import pages exist only for those who may bring records in."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not may_import(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ImportUploadView(ImportPageMixin, FormView):
+    """Upload a file and have it checked; the recent imports below."""
+
+    form_class = ImportUploadForm
+    template_name = "injuries/import.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        batches = (
+            ImportBatch.objects.visible_to(self.request.user)
+            .select_related("uploaded_by")
+            .defer("problems")[:RECENT_BATCHES]
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "batches": batches,
+            "max_mb": settings.INJURY_IMPORT_MAX_BYTES // (1024 * 1024),
+            "max_rows": settings.INJURY_IMPORT_MAX_ROWS,
+        }
+
+    def form_valid(self, form: ImportUploadForm) -> HttpResponse:
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()[:8]
+        path = _stored_path(suffix)
+        with open(path, "wb") as stream:
+            for block in upload.chunks():
+                stream.write(block)
+        try:
+            batch, report = batch_preview(path=path, file_name=upload.name, user=self.request.user)
+        except ImportRefused as refusal:
+            path.unlink(missing_ok=True)
+            form.add_error("file", str(refusal))
+            return self.form_invalid(form)
+        _discard_waiting(self.request.user, keep=batch)
+        if report.ok:
+            messages.info(self.request, report_summary(report))
+        else:
+            messages.error(self.request, report_summary(report))
+        return redirect(batch)
+
+
+def _discard_waiting(user: Any, *, keep: ImportBatch) -> None:
+    """A newly checked file gives up the user's earlier files checked but never imported."""
+    waiting = ImportBatch.objects.filter(
+        uploaded_by=user, status=ImportBatch.Status.PREVIEWED
+    ).exclude(pk=keep.pk)
+    for batch in waiting:
+        if batch.stored_file:
+            Path(batch.stored_file).unlink(missing_ok=True)
+    waiting.delete()
+
+
+class BatchDetailView(InjuriesPageMixin, DetailView):
+    """What a file holds (before the import) or what it changed (after)."""
+
+    template_name = "injuries/batch_detail.html"
+    context_object_name = "batch"
+
+    def get_queryset(self) -> QuerySet[ImportBatch]:
+        return ImportBatch.objects.visible_to(self.request.user).select_related(
+            "uploaded_by", "withdrawn_by"
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        batch = self.object
+        user = self.request.user
+        problems = batch.problems or []
+        return {
+            **super().get_context_data(**kwargs),
+            "errors": [p for p in problems if p.get("error")],
+            "warnings": [p for p in problems if not p.get("error")],
+            # The service keeps the first PROBLEMS_KEPT errors and warnings; say so if it cut.
+            "problems_cut": len(problems) >= import_service.PROBLEMS_KEPT,
+            "may_commit": (
+                batch.status == ImportBatch.Status.PREVIEWED
+                and not batch.rows_in_error
+                and batch.uploaded_by_id == user.pk
+            ),
+            "may_withdraw": (
+                batch.is_imported
+                and ImportBatch.objects.editable_by(user).filter(pk=batch.pk).exists()
+            ),
+            "upload_form": ImportUploadForm() if may_import(user) else None,
+        }
+
+
+class BatchCommitView(View):
+    """Import a checked file; only the person who uploaded it does."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponseRedirect:
+        batch = get_object_or_404(
+            ImportBatch.objects.visible_to(request.user).filter(uploaded_by=request.user), pk=pk
+        )
+        try:
+            report = batch_commit(batch=batch, user=request.user)
+        except BatchError as error:
+            messages.error(request, str(error))
+            return redirect(batch)
+        if report.ok:
+            messages.success(
+                request,
+                _("Imported: %(added)d added, %(updated)d updated, %(unchanged)d unchanged.")
+                % {"added": report.added, "updated": report.updated, "unchanged": report.unchanged},
+            )
+        else:
+            messages.error(
+                request,
+                _("Nothing was imported: the records changed since the check. %(summary)s")
+                % {"summary": report_summary(report)},
+            )
+        return redirect(batch)
+
+
+class BatchWithdrawView(View):
+    """Take a whole import back (district staff)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponseRedirect:
+        batch = get_object_or_404(ImportBatch.objects.editable_by(request.user), pk=pk)
+        try:
+            deleted = batch_withdraw(batch=batch, by=request.user)
+        except BatchError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("The import was withdrawn: %(deleted)d records deleted, %(restored)d restored.")
+                % {"deleted": deleted, "restored": batch.rows_updated},
+            )
+        return redirect(batch)
+
+
+class ImportTemplateView(ImportPageMixin, View):
+    """The xlsx template: every column's header and a sheet of the codes."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(template_workbook(), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="injury-records-template.xlsx"'
+        return response

@@ -1,0 +1,160 @@
+"""Who reaches which injury page: every URL name of the `injuries` namespace × every persona.
+
+The world: injury records of unit A, a file clerk A uploaded and checked (waiting to be
+imported) and one clerk A imported. A URL added to `injuries` without a row in `MATRIX` fails
+`test_every_injuries_url_name_is_in_the_matrix`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from injuries.imports import batch_commit, batch_preview
+from injuries.models import ImportBatch, InjuryRecord
+from tests.factories import InjuryRecordFactory
+from tests.injury_files import cards, write_xlsx
+
+LOGIN = "login"  # anonymous: 302 to the login page, with ?next= pointing back
+PERSONAS = ("anonymous", "district_user", "clerk_a", "clerk_b", "provider", "evaluator")
+
+# Which object the URL names: None, "record" (a record of unit A), "waiting" (clerk A's checked
+# file), "imported" (clerk A's imported file).
+# fmt: off
+MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
+    # url name                      method  object      anon   dist clk_a clk_b prov  eval
+    ("injuries:record-list",        "get",  None,       (LOGIN, 200, 200,  200,  200,  200)),
+    ("injuries:record-create",      "get",  None,       (LOGIN, 200, 200,  200,  200,  404)),
+    ("injuries:record-detail",      "get",  "record",   (LOGIN, 200, 200,  404,  200,  404)),
+    ("injuries:record-edit",        "get",  "record",   (LOGIN, 200, 200,  404,  200,  404)),
+    ("injuries:record-delete",      "get",  "record",   (LOGIN, 200, 200,  404,  200,  404)),
+    ("injuries:statistics",         "get",  None,       (LOGIN, 200, 200,  200,  200,  200)),
+    ("injuries:statistics-export",  "get",  None,       (LOGIN, 200, 200,  200,  200,  200)),
+    ("injuries:import",             "get",  None,       (LOGIN, 200, 200,  200,  200,  404)),
+    ("injuries:import-template",    "get",  None,       (LOGIN, 200, 200,  200,  200,  404)),
+    ("injuries:batch-detail",       "get",  "waiting",  (LOGIN, 200, 200,  404,  404,  404)),
+    ("injuries:batch-detail",       "get",  "imported", (LOGIN, 200, 200,  404,  404,  404)),
+    ("injuries:batch-commit",       "post", "waiting",  (LOGIN, 404, 302,  404,  404,  404)),
+    ("injuries:batch-withdraw",     "post", "imported", (LOGIN, 302, 404,  404,  404,  404)),
+]
+# fmt: on
+
+
+@dataclass
+class InjuryWorld:
+    record: InjuryRecord
+    waiting: ImportBatch
+    imported: ImportBatch
+
+    def args_for(self, target: str | None) -> list:
+        return {
+            None: [],
+            "record": [self.record.pk],
+            "waiting": [self.waiting.pk],
+            "imported": [self.imported.pk],
+        }[target]
+
+    def snapshot(self) -> tuple:
+        """Everything a stray POST could change."""
+        return (
+            tuple(
+                InjuryRecord.objects.order_by("pk").values_list(
+                    "pk", "unit", "record_number", "age", "cause", "batch"
+                )
+            ),
+            tuple(
+                ImportBatch.objects.order_by("pk").values_list(
+                    "pk", "status", "rows_added", "stored_file", "withdrawn_by"
+                )
+            ),
+        )
+
+
+@pytest.fixture
+def injury_world(tmp_path, settings, unit_a, unit_b, clerk_a) -> InjuryWorld:
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    record = InjuryRecordFactory(unit=unit_a, record_number="A-1", age=34)
+    InjuryRecordFactory(unit=unit_b, record_number="B-1")
+    imported = _batch(write_xlsx(tmp_path / "imported.xlsx", cards(2)), clerk_a)
+    assert batch_commit(batch=imported, user=clerk_a).ok
+    waiting = _batch(write_xlsx(tmp_path / "waiting.xlsx", cards(2, start=3)), clerk_a)
+    assert Path(waiting.stored_file).exists()
+    return InjuryWorld(record=record, waiting=waiting, imported=imported)
+
+
+def _batch(path: Path, user) -> ImportBatch:
+    batch, report = batch_preview(path=path, file_name=path.name, user=user)
+    assert report.ok
+    return batch
+
+
+@pytest.fixture
+def persona(request, client):
+    """The persona named by the test's parameter, signed in (anonymous stays signed out)."""
+    name = request.param
+    if name != "anonymous":
+        client.force_login(request.getfixturevalue(name))
+    return name
+
+
+def _cases():
+    for name, method, target, expected in MATRIX:
+        for persona_name, status in zip(PERSONAS, expected, strict=True):
+            yield pytest.param(
+                name, method, target, persona_name, status, id=f"{name}-{target}-{persona_name}"
+            )
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "target", "persona", "expected"), _cases(), indirect=["persona"]
+)
+def test_injury_access_matrix(client, injury_world, name, method, target, persona, expected):
+    url = reverse(name, args=injury_world.args_for(target))
+    response = getattr(client, method)(url)
+    response.close()
+
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={url}"
+    else:
+        assert response.status_code == expected, f"{persona} {method.upper()} {url}"
+
+
+# The URLs that change something, with a POST that would change it if it got through, and who
+# must get 404 for it.
+OUTSIDER_POSTS: list[tuple[str, str | None, dict, tuple[str, ...]]] = [
+    ("injuries:record-edit", "record", {"age": "99"}, ("clerk_b", "evaluator")),
+    ("injuries:record-delete", "record", {}, ("clerk_b", "evaluator")),
+    ("injuries:record-create", None, {"unit": "", "age": "99"}, ("evaluator",)),
+    ("injuries:batch-commit", "waiting", {}, ("district_user", "clerk_b", "provider", "evaluator")),
+    ("injuries:batch-withdraw", "imported", {}, ("clerk_a", "clerk_b", "provider", "evaluator")),
+    ("injuries:import", None, {}, ("evaluator",)),
+]
+
+
+def _post_cases():
+    for name, target, data, outsiders in OUTSIDER_POSTS:
+        for outsider in outsiders:
+            yield pytest.param(name, target, data, outsider, id=f"{name}-{outsider}")
+
+
+@pytest.mark.parametrize(("name", "target", "data", "persona"), _post_cases(), indirect=["persona"])
+def test_outsiders_change_nothing_by_posting(client, injury_world, name, target, data, persona):
+    before = injury_world.snapshot()
+
+    response = client.post(reverse(name, args=injury_world.args_for(target)), data)
+
+    assert response.status_code == 404
+    assert injury_world.snapshot() == before
+
+
+def test_every_injuries_url_name_is_in_the_matrix():
+    covered = {name for name, *_rest in MATRIX}
+    _prefix, app_resolver = get_resolver().namespace_dict["injuries"]
+    in_urlconf = {f"injuries:{p.name}" for p in app_resolver.url_patterns if p.name}
+
+    assert in_urlconf - covered == set(), "add these URL names to MATRIX"
+    assert covered - in_urlconf == set(), "these URL names are gone: take them out of MATRIX"

@@ -1,0 +1,173 @@
+"""The admin of injury surveillance: records scoped by unit in the list, the change pages and
+the export; no import-export import but a link to the portal's import; batches read-only."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from injuries.models import ImportBatch, InjuryRecord
+from programs.models import User
+from tests.factories import InjuryRecordFactory, UserFactory
+
+CSV_FORMAT = "1"  # the position of CSV in `SPREADSHEET_FORMATS`
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def with_injury_permissions(user: User) -> User:
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="injuries"))
+    return user
+
+
+@pytest.fixture
+def staff_clerk(unit_a):
+    """A clerk of unit A with admin access and every permission on injury data."""
+    return with_injury_permissions(
+        UserFactory(username="staff_clerk", role=User.Role.CLERK, unit=unit_a)
+    )
+
+
+@pytest.fixture
+def staff_district(district_user):
+    return with_injury_permissions(district_user)
+
+
+@pytest.fixture
+def records(unit_a, unit_b):
+    return {
+        "a": InjuryRecordFactory(unit=unit_a, record_number="A-1"),
+        "b": InjuryRecordFactory(unit=unit_b, record_number="B-1"),
+    }
+
+
+def exported_numbers(client) -> set[str]:
+    """Export every record as CSV through the admin; the card numbers in the file."""
+    response = client.post(
+        admin_url(InjuryRecord, "export"),
+        {
+            "resource": "0",
+            "format": CSV_FORMAT,
+            "injuryrecordresource_unit": "on",
+            "injuryrecordresource_record_number": "on",
+        },
+    )
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    column = rows[0].index(str(InjuryRecord._meta.get_field("record_number").verbose_name))
+    return {row[column] for row in rows[1:]}
+
+
+def test_a_clerk_lists_and_exports_only_their_units_records(client, staff_clerk, records):
+    client.force_login(staff_clerk)
+
+    listing = client.get(admin_url(InjuryRecord, "changelist"))
+
+    assert listing.status_code == 200
+    assert list(listing.context["cl"].result_list) == [records["a"]]
+    assert exported_numbers(client) == {"A-1"}
+    assert client.get(admin_url(InjuryRecord, "change", records["b"].pk)).status_code == 302
+
+
+def test_district_staff_list_and_export_every_units_records(client, staff_district, records):
+    client.force_login(staff_district)
+
+    listing = client.get(admin_url(InjuryRecord, "changelist"))
+
+    assert set(listing.context["cl"].result_list) == {records["a"], records["b"]}
+    assert exported_numbers(client) == {"A-1", "B-1"}
+    assert client.get(admin_url(InjuryRecord, "change", records["b"].pk)).status_code == 200
+
+
+def test_a_clerk_cannot_change_another_units_record_in_the_admin(client, staff_clerk, records):
+    client.force_login(staff_clerk)
+
+    response = client.post(admin_url(InjuryRecord, "delete", records["b"].pk), {"post": "yes"})
+
+    assert response.status_code in (302, 403, 404)
+    assert InjuryRecord.objects.filter(pk=records["b"].pk).exists()
+
+
+def test_the_changelist_links_to_the_portals_import_instead_of_import_export(
+    client, staff_district, records
+):
+    client.force_login(staff_district)
+
+    html = client.get(admin_url(InjuryRecord, "changelist")).text
+
+    assert f'href="{reverse("injuries:import")}"' in html
+    assert admin_url(InjuryRecord, "export") in html
+    assert not hasattr(admin.site._registry[InjuryRecord], "import_action")
+
+
+def test_the_changelist_query_count_does_not_grow_with_records(
+    client, staff_district, unit_a, django_assert_max_num_queries
+):
+    client.force_login(staff_district)
+    for size in (5, 40):
+        InjuryRecordFactory.create_batch(size - InjuryRecord.objects.count(), unit=unit_a)
+
+        with django_assert_max_num_queries(10):
+            response = client.get(admin_url(InjuryRecord, "changelist"))
+
+        assert response.context["cl"].result_count == size
+
+
+def test_an_admin_record_change_keeps_the_derived_fields_and_the_history(
+    client, staff_district, records
+):
+    client.force_login(staff_district)
+    record = records["a"]
+    page = client.get(admin_url(InjuryRecord, "change", record.pk))
+    data = {
+        name: value
+        for name, value in page.context["adminform"].form.initial.items()
+        if value is not None
+    }
+
+    client.post(admin_url(InjuryRecord, "change", record.pk), {**data, "age": 70})
+
+    record.refresh_from_db()
+    assert record.age == 70
+    assert record.age_band == "60+"
+    assert record.history.latest().history_user == staff_district
+
+
+@pytest.fixture
+def batches(district_user, staff_clerk):
+    return {
+        "district": ImportBatch.objects.create(
+            file_name="district.xlsx", sha256="0" * 64, size=1, uploaded_by=district_user
+        ),
+        "clerk": ImportBatch.objects.create(
+            file_name="clerk.xlsx", sha256="1" * 64, size=1, uploaded_by=staff_clerk
+        ),
+    }
+
+
+def test_import_batches_are_read_only_and_scoped_to_their_uploader(
+    client, staff_clerk, staff_district, batches
+):
+    client.force_login(staff_clerk)
+    as_clerk = client.get(admin_url(ImportBatch, "changelist"))
+    client.force_login(staff_district)
+    as_district = client.get(admin_url(ImportBatch, "changelist"))
+
+    assert list(as_clerk.context["cl"].result_list) == [batches["clerk"]]
+    assert set(as_district.context["cl"].result_list) == set(batches.values())
+    assert not as_district.context["has_add_permission"]
+    response = client.post(
+        admin_url(ImportBatch, "change", batches["clerk"].pk), {"file_name": "renamed.xlsx"}
+    )
+    assert response.status_code == 403
+    batches["clerk"].refresh_from_db()
+    assert batches["clerk"].file_name == "clerk.xlsx"
