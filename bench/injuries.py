@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://… .venv/bin/python bench/injuries.py import [--rows 100000]
     DATABASE_URL=postgres://… .venv/bin/python bench/injuries.py statistics [--records 1000000]
+        [--keepdb]  (keeps the database and its records, so a rerun skips loading them)
     .venv/bin/python bench/injuries.py generate FILE.xlsx|FILE.csv [--rows N]
 
 Each run builds a throw-away test database with the district's reference data (38 units).
@@ -313,10 +314,13 @@ def measure(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
 
 
 def bench_statistics(records: int, repeat: int) -> None:
+    from injuries.models import InjuryRecord
     from programs.models import User
 
-    load_records(records)
-    district = User.objects.create(username="bench-district", role="district")
+    if InjuryRecord.objects.count() != records:
+        InjuryRecord.objects.all().delete()
+        load_records(records)
+    district, _new = User.objects.get_or_create(username="bench-district", role="district")
     client = Client()
     client.force_login(district)
     today = timezone.localdate()
@@ -348,17 +352,22 @@ def main() -> None:
     parser.add_argument("--plain-rows", type=int, default=10_000)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--keepdb", action="store_true", help="keep the test database (and its records) for reruns"
+    )
     args = parser.parse_args()
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=args.keepdb)
     try:
         from django.conf import settings
 
+        from programs.models import CreatingUnit
         from programs.services import reference_data_load
 
         settings.INJURY_IMPORT_MAX_ROWS = max(settings.INJURY_IMPORT_MAX_ROWS, args.rows)
         settings.INJURY_IMPORT_MAX_BYTES = 1 << 30
-        reference_data_load()
+        if not (args.keepdb and CreatingUnit.objects.exists()):
+            reference_data_load()
         if args.what == "generate":
             write_file(args.file, card_rows(args.rows, unit_codes(), labels=True), HEADERS_ZH)
             print(f"wrote {args.rows:,} rows to {args.file}")
@@ -367,7 +376,8 @@ def main() -> None:
         else:
             bench_statistics(args.records, args.repeat)
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not args.keepdb:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ from django.utils.translation import ngettext
 from injuries import checks
 from injuries.choices import CODE_LISTS
 from injuries.models import (
+    CARD_FIELDS,
     DERIVED_FIELDS,
     ICD10_RE,
     MAX_AGE,
@@ -86,23 +87,7 @@ DATA_FIELDS = (
     "injury_time",
     "visit_date",
     "visit_time",
-    "sex",
-    "age",
-    "registration",
-    "education",
-    "occupation",
-    "cause",
-    "place",
-    "activity",
-    "intent",
-    "alcohol",
-    "nature",
-    "body_part",
-    "severity",
-    "outcome",
-    "diagnosis",
-    "icd10",
-    "narrative",
+    *CARD_FIELDS,
 )
 TEXT_LIMITS = {"reporting_org": 100, "record_number": 50, "diagnosis": 200, "narrative": 1000}
 # Which record fields each spreadsheet column fills.

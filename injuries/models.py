@@ -325,6 +325,27 @@ def split_datetime(
 
 
 DERIVED_FIELDS = ("year", "month", "age_group", "age_band", "domain")
+#: The card's fields after its key (source, organisation, number) and its two dates, in the
+#: card's order: what spreadsheets carry beside those.
+CARD_FIELDS = (
+    "sex",
+    "age",
+    "registration",
+    "education",
+    "occupation",
+    "cause",
+    "place",
+    "activity",
+    "intent",
+    "alcohol",
+    "nature",
+    "body_part",
+    "severity",
+    "outcome",
+    "diagnosis",
+    "icd10",
+    "narrative",
+)
 
 
 def derived_values(values: dict[str, Any]) -> dict[str, Any]:

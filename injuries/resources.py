@@ -24,7 +24,7 @@ from django.utils.translation import pgettext_lazy
 from import_export import fields
 
 from injuries import choices
-from injuries.models import InjuryRecord
+from injuries.models import CARD_FIELDS, InjuryRecord
 from programs.models import CreatingUnit
 from safecommunity.spreadsheets import (
     ChoiceWidget,
@@ -278,23 +278,7 @@ class InjuryRecordResource(SpreadsheetResource):
             "record_number",
             "injured_at",
             "visited_at",
-            "sex",
-            "age",
-            "registration",
-            "education",
-            "occupation",
-            "cause",
-            "place",
-            "activity",
-            "intent",
-            "alcohol",
-            "nature",
-            "body_part",
-            "severity",
-            "outcome",
-            "diagnosis",
-            "icd10",
-            "narrative",
+            *CARD_FIELDS,
         )
         export_order = fields
 

@@ -53,6 +53,15 @@ def admin_user(db):
 
 
 @pytest.fixture
+def persona(request, client):
+    """The persona named by the test's parameter, signed in (anonymous stays signed out)."""
+    name = request.param
+    if name != "anonymous":
+        client.force_login(request.getfixturevalue(name))
+    return name
+
+
+@pytest.fixture
 def client_for(client):
     """`client_for(user)` — a test client signed in as `user` (None stays anonymous)."""
 

@@ -270,25 +270,17 @@ def unit_a_world(unit_a, unit_b, district_user) -> UnitA:
     )
 
 
-@pytest.fixture
-def persona(request, client):
-    """The persona named by the test's parameter, signed in (anonymous stays signed out)."""
-    name = request.param
-    if name != "anonymous":
-        client.force_login(request.getfixturevalue(name))
-    return name
-
-
-def _cases():
-    for name, method, target, expected in MATRIX:
-        for persona_name, status in zip(PERSONAS, expected, strict=True):
-            yield pytest.param(
-                name, method, target, persona_name, status, id=f"{name}-{persona_name}"
-            )
+def matrix_cases(matrix: list[tuple]) -> list:
+    """One test case per URL name × persona of `matrix`."""
+    return [
+        pytest.param(name, method, target, persona_name, status, id=f"{name}-{persona_name}")
+        for name, method, target, expected in matrix
+        for persona_name, status in zip(PERSONAS, expected, strict=True)
+    ]
 
 
 @pytest.mark.parametrize(
-    ("name", "method", "target", "persona", "expected"), _cases(), indirect=["persona"]
+    ("name", "method", "target", "persona", "expected"), matrix_cases(MATRIX), indirect=["persona"]
 )
 def test_access_matrix(client, unit_a_world, name, method, target, persona, expected):
     url = reverse(name, args=unit_a_world.args_for(target))

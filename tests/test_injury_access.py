@@ -17,9 +17,7 @@ from injuries.imports import batch_commit, batch_preview
 from injuries.models import ImportBatch, InjuryRecord
 from tests.factories import InjuryRecordFactory
 from tests.injury_files import cards, write_xlsx
-
-LOGIN = "login"  # anonymous: 302 to the login page, with ?next= pointing back
-PERSONAS = ("anonymous", "district_user", "clerk_a", "clerk_b", "provider", "evaluator")
+from tests.test_access import LOGIN, matrix_cases
 
 # Which object the URL names: None, "record" (a record of unit A), "waiting" (clerk A's checked
 # file), "imported" (clerk A's imported file).
@@ -91,25 +89,8 @@ def _batch(path: Path, user) -> ImportBatch:
     return batch
 
 
-@pytest.fixture
-def persona(request, client):
-    """The persona named by the test's parameter, signed in (anonymous stays signed out)."""
-    name = request.param
-    if name != "anonymous":
-        client.force_login(request.getfixturevalue(name))
-    return name
-
-
-def _cases():
-    for name, method, target, expected in MATRIX:
-        for persona_name, status in zip(PERSONAS, expected, strict=True):
-            yield pytest.param(
-                name, method, target, persona_name, status, id=f"{name}-{target}-{persona_name}"
-            )
-
-
 @pytest.mark.parametrize(
-    ("name", "method", "target", "persona", "expected"), _cases(), indirect=["persona"]
+    ("name", "method", "target", "persona", "expected"), matrix_cases(MATRIX), indirect=["persona"]
 )
 def test_injury_access_matrix(client, injury_world, name, method, target, persona, expected):
     url = reverse(name, args=injury_world.args_for(target))
