@@ -1,4 +1,5 @@
-"""The Django admin of the programme: reference data, creating units, progress and users.
+"""The Django admin of the programme: reference data, creating units, progress, evaluations
+and users.
 
 Every admin goes through `ScopedAdminMixin`, so lists, forms, change history, foreign-key
 choices and spreadsheet exports show only what `visible_to(user)` allows, and only what
@@ -8,6 +9,7 @@ choices and spreadsheet exports show only what `visible_to(user)` allows, and on
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -16,8 +18,10 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.forms import Textarea
 from django.http import Http404, HttpRequest
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -26,20 +30,31 @@ from programs.models import (
     Certification,
     CreatingUnit,
     Department,
+    Evaluation,
+    EvaluationRound,
+    EvaluationScheme,
     Evidence,
     EvidenceVersion,
     Indicator,
+    ItemScore,
     Milestone,
     MilestoneEvent,
     Phase,
     PhaseTransition,
     Program,
+    SchemeElement,
+    SchemeItem,
     Target,
     UnitMilestone,
     User,
     ValidationRule,
 )
-from programs.resources import CreatingUnitResource, DepartmentResource, IndicatorResource
+from programs.resources import (
+    CreatingUnitResource,
+    DepartmentResource,
+    IndicatorResource,
+    SchemeItemResource,
+)
 from safecommunity.spreadsheets import SPREADSHEET_FORMATS, UnreadableFile
 
 admin.site.site_header = _("Safe Community Programme Portal")
@@ -545,3 +560,250 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     @admin.display(description=_("full name"))
     def display_name(self, obj: User) -> str:
         return obj.get_full_name()
+
+
+# --- Evaluations: schemes, rounds and each unit's evaluation ---
+
+
+def points_sum(items: str = "") -> models.Sum:
+    """The points of the items along the relation `items` ("elements__items__" …), in SQL."""
+    return models.Sum(
+        models.F(f"{items}presence_points")
+        + models.F(f"{items}evidence_points")
+        + models.F(f"{items}effect_points")
+    )
+
+
+def points_column(relation: str, description: Any) -> Callable[[Any, models.Model], Any]:
+    """A sortable changelist column: the points of each object's items, summed in SQL."""
+
+    @admin.display(description=description, ordering="points_total")
+    def column(model_admin: Any, obj: models.Model) -> Any:
+        return obj.points_total
+
+    column.counts = {"points_total": points_sum(relation)}
+    return column
+
+
+CENT = Decimal("0.01")
+POINTS_MISMATCH = _(
+    "The items add up to %(points)s points, not to the maximum score of %(maximum)s: "
+    "evaluations against this scheme will not reach its maximum."
+)
+
+
+class SchemeElementInline(ScopedTabularInline):
+    model = SchemeElement
+    fields = ["number", "name", "item_total", "element_points"]
+    readonly_fields = ["item_total", "element_points"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(item_count=models.Count("items"), points=points_sum("items__"))
+        )
+
+    @admin.display(description=_("items"))
+    def item_total(self, obj: SchemeElement) -> int:
+        return getattr(obj, "item_count", 0)
+
+    @admin.display(description=_("points"))
+    def element_points(self, obj: SchemeElement) -> Any:
+        return getattr(obj, "points", None) or 0
+
+
+@admin.register(EvaluationScheme)
+class EvaluationSchemeAdmin(ScopedHistoryAdmin):
+    list_display = [
+        "code",
+        "name",
+        "version",
+        "level",
+        "max_score",
+        "pass_mark",
+        "rectify_mark",
+        "item_total",
+        "items_points",
+        "is_sample",
+        "is_active",
+    ]
+    list_display_links = ["code", "name"]
+    list_filter = ["level", "is_sample", "is_active"]
+    search_fields = ["code", "name", "version"]
+    readonly_fields = ["points_check"]
+    fieldsets = [
+        (None, {"fields": [("code", "name", "version"), "level", "is_active"]}),
+        (
+            _("Scoring rules"),
+            {
+                "fields": [
+                    ("max_score", "pass_mark", "rectify_mark"),
+                    "no_zero_item",
+                    "points_check",
+                ]
+            },
+        ),
+        (_("Wording"), {"fields": ["is_sample", "notes"]}),
+    ]
+    inlines = [SchemeElementInline]
+
+    item_total = count_column("elements__items", _("items"))
+    items_points = points_column("elements__items__", _("points of the items"))
+
+    @admin.display(description=_("points of the items"))
+    def points_check(self, obj: EvaluationScheme) -> str:
+        """The items' points, with a warning when they do not add up to the maximum."""
+        if obj.pk is None:
+            return "-"
+        items = SchemeItem.objects.filter(element__scheme=obj)
+        points = (items.aggregate(total=points_sum())["total"] or Decimal(0)).quantize(CENT)
+        if points == obj.max_score:
+            return str(points)
+        return format_html(
+            '<strong class="errornote">{}</strong>',
+            POINTS_MISMATCH % {"points": points, "maximum": obj.max_score.quantize(CENT)},
+        )
+
+
+class SchemeItemInline(ScopedTabularInline):
+    model = SchemeItem
+    fields = ["number", "text", "presence_points", "evidence_points", "effect_points", "is_sample"]
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 60})}}
+    show_change_link = False
+
+
+@admin.register(SchemeElement)
+class SchemeElementAdmin(ScopedHistoryAdmin):
+    list_display = ["__str__", "scheme", "item_total", "items_points"]
+    list_filter = ["scheme"]
+    search_fields = ["name", "scheme__code", "scheme__name"]
+    list_select_related = ["scheme"]
+    ordering = ["scheme__name", "number"]
+    inlines = [SchemeItemInline]
+
+    item_total = count_column("items", _("items"))
+    items_points = points_column("items__", _("points of the items"))
+
+
+@admin.register(SchemeItem)
+class SchemeItemAdmin(ScopedImportExportAdmin):
+    """The items of every scheme; the office imports its own form here (one row per item)."""
+
+    resource_classes = [SchemeItemResource]
+    list_display = [
+        "item_code",
+        "short_text",
+        "element",
+        "scheme",
+        "presence_points",
+        "evidence_points",
+        "effect_points",
+        "is_sample",
+    ]
+    list_display_links = ["item_code", "short_text"]
+    list_filter = ["element__scheme", "is_sample"]
+    search_fields = ["text", "element__name", "element__scheme__code"]
+    list_select_related = ["element__scheme"]
+
+    @admin.display(description=_("item"), ordering="element__number")
+    def item_code(self, obj: SchemeItem) -> str:
+        return obj.code
+
+    @admin.display(description=_("requirement"))
+    def short_text(self, obj: SchemeItem) -> str:
+        return Truncator(obj.text).chars(60)
+
+    @admin.display(description=_("scheme"), ordering="element__scheme__code")
+    def scheme(self, obj: SchemeItem) -> str:
+        return obj.element.scheme.code
+
+
+class RoundEvaluationInline(ReadOnlyAdminMixin, ScopedTabularInline):
+    """The units of the round: their evaluations, created when the round was opened."""
+
+    model = Evaluation
+    fields = ["unit", "status", "total", "result"]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).select_related("unit")
+
+
+@admin.register(EvaluationRound)
+class EvaluationRoundAdmin(ScopedHistoryAdmin):
+    """Rounds are opened through the portal (`programs.evaluations.round_open`), which creates
+    each unit's evaluation; here their name, window and evaluators are corrected. The scheme
+    and the kind (which decides who grades) are fixed once the round exists. Deleting a round
+    deletes its evaluations, so the admin refuses it once one of them is final."""
+
+    list_display = ["name", "scheme", "kind", "window", "unit_total"]
+    list_filter = ["kind", "scheme"]
+    search_fields = ["name", "scheme__name"]
+    list_select_related = ["scheme"]
+    date_hierarchy = "opens_on"
+    filter_horizontal = ["evaluators"]
+    readonly_fields = ["created_by", "created_at"]
+    readonly_on_change = ("scheme", "kind")
+    fields = ["name", "scheme", "kind", ("opens_on", "closes_on"), "evaluators", *readonly_fields]
+    inlines = [RoundEvaluationInline]
+
+    unit_total = count_column("evaluations", _("units"))
+
+    @admin.display(description=_("window"), ordering="opens_on")
+    def window(self, obj: EvaluationRound) -> str:
+        return f"{obj.opens_on:%Y-%m-%d} – {obj.closes_on:%Y-%m-%d}"
+
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        """Evaluators are chosen among active evaluator accounts. The user list is otherwise
+        for administrators only, but district staff who run rounds need these names."""
+        if db_field.name == "evaluators":
+            kwargs["queryset"] = User.objects.filter(
+                role=User.Role.EVALUATOR, is_active=True
+            ).order_by("last_name", "first_name", "username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ItemScoreInline(ReadOnlyAdminMixin, ScopedTabularInline):
+    """The grades, given through the portal's scoring page."""
+
+    model = ItemScore
+    fields = ["item", "presence", "evidence", "effect", "comment"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).select_related("item__element")
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ScopedHistoryAdmin):
+    """Evaluations are created by their round and graded and finalised through the portal,
+    which keeps the total and the result in step with the grades; here they are looked at.
+    Only a draft is in `editable_by`, so a finalised evaluation cannot even be deleted."""
+
+    list_display = ["round", "unit", "status", "total", "result"]
+    list_filter = ["status", "result", "round__kind", "round"]
+    search_fields = ["unit__code", "unit__name", "round__name"]
+    list_select_related = ["round", "unit"]
+    readonly_fields = [
+        "round",
+        "unit",
+        "status",
+        "started_from",
+        "total",
+        "result",
+        "result_reason",
+        "finalised_at",
+        "finalised_by",
+    ]
+    fields = readonly_fields
+    inlines = [ItemScoreInline]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -92,3 +92,25 @@ WARNING_NEEDS_COMMENT = _("Explain this in a comment: %(message)s")
 CHANGED_VALUE_NEEDS_COMMENT = _(
     "The activity log or the injury records give %(prefilled)s; say why the report differs."
 )
+
+
+class EvaluationError(ProgrammeError):
+    pass
+
+
+EVALUATION_ROUND_NOT_ALLOWED = _("Only district staff open evaluation rounds.")
+EVALUATION_NOT_ALLOWED = _("You may not score this evaluation.")
+EVALUATION_LOCKED = _("The evaluation is finalised and can no longer change.")
+EVALUATION_UNGRADED = _(
+    "%(count)d item(s) are not fully graded yet; grade every part of every item before finalising."
+)
+EVALUATION_GRADE_INVALID = _("“%(grade)s” is not a grade; use a, b, c or d.")
+EVALUATION_ITEM_UNKNOWN = _("Item %(item)s is not part of this evaluation's scheme.")
+
+# Why an evaluation has its result (stored with the evaluation).
+SCORE_PASSES = _("total %(total)s reaches the pass mark %(pass_mark)s")
+SCORE_ITEM_ZERO = _("item %(items)s scored zero")
+SCORE_ITEMS_ZERO = _("items %(items)s scored zero")
+SCORE_ITEMS_ZERO_AND_MORE = _("items %(items)s and %(more)d more scored zero")
+SCORE_MAY_RECTIFY = _("total %(total)s below the pass mark %(pass_mark)s; may rectify")
+SCORE_FAILS = _("total %(total)s below %(mark)s")

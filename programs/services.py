@@ -18,12 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from programs import errors
 from programs import reference_data as ref
+from programs import reference_data_schemes as ref_schemes
 from programs.choices import UnitKind
 from programs.files import CheckedUpload, check_upload
 from programs.models import (
     Certification,
     CreatingUnit,
     Department,
+    EvaluationScheme,
     Evidence,
     EvidenceVersion,
     Indicator,
@@ -31,6 +33,8 @@ from programs.models import (
     Phase,
     PhaseTransition,
     Program,
+    SchemeElement,
+    SchemeItem,
     Target,
     UnitMilestone,
     User,
@@ -57,8 +61,8 @@ def _ensure(model: type[models.Model], created: Counter, lookup: dict[str, Any],
 @transaction.atomic
 def reference_data_load() -> Counter:
     """Load the district's plan: departments, templates, the programme, its phases, milestones,
-    units and targets, and the monthly report's default indicators and validation rules.
-    Idempotent; returns how many rows of each kind were created."""
+    units and targets, the monthly report's default indicators and validation rules, and the
+    evaluation schemes. Idempotent; returns how many rows of each kind were created."""
     from workgroups.models import WorkGroupTemplate
 
     created: Counter = Counter()
@@ -128,6 +132,7 @@ def reference_data_load() -> Counter:
             deadline=deadline,
         )
     _monthly_report_load(created)
+    schemes_load(created=created)
     return created
 
 
@@ -493,3 +498,36 @@ def certifications_expire(today: date | None = None) -> list[Certification]:
         status=Certification.Status.NAMED, valid_until__lt=today
     ).select_related("unit")
     return [title for title in lapsed if title.expire(today)]
+
+
+# --- Evaluation schemes ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def schemes_load(*, created: Counter | None = None) -> Counter:
+    """Seed the evaluation schemes (the national on-site form, a municipal variant) with their
+    elements and items. Idempotent like the rest of the reference data: a scheme, element or
+    item that exists is left as the office made it; returns how many rows were created."""
+    created = Counter() if created is None else created
+    for fields in ref_schemes.SCHEMES:
+        fields = dict(fields)
+        elements = fields.pop("elements")
+        scheme = _ensure(EvaluationScheme, created, {"code": fields.pop("code")}, **fields)
+        for number, (name, items) in enumerate(elements, start=1):
+            element = _ensure(
+                SchemeElement, created, {"scheme": scheme, "number": number}, name=name
+            )
+            for item_number, (text, is_sample, (presence, evidence, effect)) in enumerate(
+                items, start=1
+            ):
+                _ensure(
+                    SchemeItem,
+                    created,
+                    {"element": element, "number": item_number},
+                    text=text,
+                    is_sample=is_sample,
+                    presence_points=presence,
+                    evidence_points=evidence,
+                    effect_points=effect,
+                )
+    return created

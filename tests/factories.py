@@ -15,9 +15,14 @@ from programs.models import (
     Certification,
     CreatingUnit,
     Department,
+    Evaluation,
+    EvaluationRound,
+    EvaluationScheme,
     Milestone,
     Phase,
     Program,
+    SchemeElement,
+    SchemeItem,
     Target,
     User,
 )
@@ -197,3 +202,67 @@ class InjuryRecordFactory(factory.django.DjangoModelFactory):
     body_part = card.BodyPart.LOWER_LIMB
     severity = card.Severity.MILD
     outcome = card.Outcome.DISCHARGED
+
+
+class EvaluationSchemeFactory(factory.django.DjangoModelFactory):
+    """The national on-site form's rules: 150 points, pass at 100 with no item at zero, rectify
+    from 75. Add elements and items with the factories below."""
+
+    class Meta:
+        model = EvaluationScheme
+
+    code = factory.Sequence(lambda n: f"scheme-{n}")
+    name = factory.Sequence(lambda n: f"测试评定表{n}")
+    max_score = Decimal(150)
+    pass_mark = Decimal(100)
+    rectify_mark = Decimal(75)
+    no_zero_item = True
+
+
+class SchemeElementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchemeElement
+
+    scheme = factory.SubFactory(EvaluationSchemeFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"一级指标{n + 1}")
+
+
+class SchemeItemFactory(factory.django.DjangoModelFactory):
+    """An item worth the default 0.8 + 1.0 + 1.2 = 3 points."""
+
+    class Meta:
+        model = SchemeItem
+
+    element = factory.SubFactory(SchemeElementFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"二级指标要求{n + 1}")
+
+
+class EvaluationRoundFactory(factory.django.DjangoModelFactory):
+    """A self-assessment round open for the coming month; pass `evaluators=[…]` to name some."""
+
+    class Meta:
+        model = EvaluationRound
+        skip_postgeneration_save = True
+
+    scheme = factory.SubFactory(EvaluationSchemeFactory)
+    name = factory.Sequence(lambda n: f"评定轮次{n}")
+    kind = EvaluationRound.Kind.SELF
+    opens_on = factory.LazyFunction(timezone.localdate)
+    closes_on = factory.LazyAttribute(lambda o: o.opens_on + timedelta(days=30))
+
+    @factory.post_generation
+    def evaluators(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.evaluators.set(extracted)
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    """A draft evaluation without score rows; `programs.evaluations.round_open` makes them."""
+
+    class Meta:
+        model = Evaluation
+
+    round = factory.SubFactory(EvaluationRoundFactory)
+    unit = factory.SubFactory(UnitFactory)

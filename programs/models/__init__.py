@@ -1,3 +1,12 @@
+from .evaluations import (
+    Evaluation,
+    EvaluationRound,
+    EvaluationScheme,
+    Grade,
+    ItemScore,
+    SchemeElement,
+    SchemeItem,
+)
 from .evidence import Evidence, EvidenceVersion
 from .monthly import MonthlyReport, ReportValue
 from .program import Department, Milestone, Phase, Program, Target
@@ -12,9 +21,14 @@ __all__ = [
     "CreatingUnit",
     "Department",
     "DueBand",
+    "Evaluation",
+    "EvaluationRound",
+    "EvaluationScheme",
     "Evidence",
     "EvidenceVersion",
+    "Grade",
     "Indicator",
+    "ItemScore",
     "Milestone",
     "MilestoneEvent",
     "MonthlyReport",
@@ -22,6 +36,8 @@ __all__ = [
     "PhaseTransition",
     "Program",
     "ReportValue",
+    "SchemeElement",
+    "SchemeItem",
     "Target",
     "UnitMilestone",
     "User",

@@ -1,0 +1,370 @@
+"""Performance evaluations: the scoring arithmetic of a scheme (pure, no queries) and the use
+cases of a round (open, grade, finalise).
+
+The rules are those of the national on-site evaluation form (全国安全社区现场评定表, standards
+§1.5): each item's three parts are graded a / b / c / d = 100 / 70 / 30 / 0 % of the part's
+points; a total at or above the pass mark with no item at zero passes; a total in the rectify
+band may rectify; anything else fails. A scheme without a rectify band fails under the pass
+mark, and a scheme without the zero-item rule (`no_zero_item=False`) lets zero items through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from programs import errors
+from programs.models import (
+    CreatingUnit,
+    Evaluation,
+    EvaluationRound,
+    EvaluationScheme,
+    Grade,
+    ItemScore,
+    SchemeElement,
+    SchemeItem,
+)
+from programs.models.evaluations import EvaluationKind, EvaluationResult
+
+if TYPE_CHECKING:
+    from programs.models import User
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+ZERO_ITEMS_NAMED = 3  # a reason names this many zero items, then "and N more"
+GRADED_FIELDS = ("presence", "evidence", "effect")
+
+# --- Scoring (pure) -----------------------------------------------------------------------------
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _shown(value: Decimal) -> str:
+    """A score as a reason prints it: 100, 99.99, 74.5 (no trailing zeros)."""
+    text = f"{_cents(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def item_points(item: SchemeItem, presence: str, evidence: str, effect: str) -> Decimal | None:
+    """The points `item` earns with these grades (a / b / c / d, each of its three parts);
+    None while any part is ungraded (""). Not rounded: the total is rounded once."""
+    grades = (presence, evidence, effect)
+    if "" in grades:
+        return None
+    parts = (item.presence_points, item.evidence_points, item.effect_points)
+    return sum(
+        (
+            Decimal(points) * Grade(grade).fraction
+            for points, grade in zip(parts, grades, strict=True)
+        ),
+        ZERO,
+    )
+
+
+@dataclass(frozen=True)
+class Score:
+    """An evaluation's total, its subtotals per element and its result under the scheme's rules.
+
+    `elements` maps each element (in the scheme's order) to (score, maximum); `zero_items` are
+    the codes ("3.2") of items that scored zero; `ungraded` counts the items not fully graded,
+    which count for nothing — the result is provisional until it is 0. `reason` is read in the
+    language active when it is read.
+    """
+
+    total: Decimal
+    maximum: Decimal
+    elements: Mapping[SchemeElement, tuple[Decimal, Decimal]]
+    zero_items: tuple[str, ...]
+    ungraded: int
+    result: str
+    reason_message: Any = field(repr=False)
+    reason_params: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def reason(self) -> str:
+        return str(self.reason_message) % dict(self.reason_params)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.ungraded == 0
+
+
+def _result(
+    scheme: EvaluationScheme, total: Decimal, zero_items: Sequence[str]
+) -> tuple[str, Any, dict[str, Any]]:
+    """The result (§1.5) with the message and parameters of its reason."""
+    if scheme.no_zero_item and zero_items:
+        named, more = zero_items[:ZERO_ITEMS_NAMED], len(zero_items) - ZERO_ITEMS_NAMED
+        items = ", ".join(named)
+        if more > 0:
+            params = {"items": items, "more": more}
+            return EvaluationResult.FAIL, errors.SCORE_ITEMS_ZERO_AND_MORE, params
+        message = errors.SCORE_ITEM_ZERO if len(named) == 1 else errors.SCORE_ITEMS_ZERO
+        return EvaluationResult.FAIL, message, {"items": items}
+    shown = {"total": _shown(total), "pass_mark": _shown(scheme.pass_mark)}
+    if total >= scheme.pass_mark:
+        return EvaluationResult.PASS, errors.SCORE_PASSES, shown
+    if scheme.rectify_mark is not None and total >= scheme.rectify_mark:
+        return EvaluationResult.RECTIFY, errors.SCORE_MAY_RECTIFY, shown
+    mark = scheme.pass_mark if scheme.rectify_mark is None else scheme.rectify_mark
+    return (
+        EvaluationResult.FAIL,
+        errors.SCORE_FAILS,
+        {"total": shown["total"], "mark": _shown(mark)},
+    )
+
+
+def evaluation_score(
+    scheme: EvaluationScheme,
+    items: Iterable[SchemeItem],
+    grades: Mapping[int, Any],
+) -> Score:
+    """Score `items` (the scheme's items, each with its element loaded) with `grades`: item id
+    → an `ItemScore` or a (presence, evidence, effect) tuple. An item without grades is
+    ungraded. Pure: no query when the items come with `select_related("element")`.
+    """
+    elements: dict[SchemeElement, list[Decimal]] = {}
+    zero_items: list[tuple[int, int]] = []
+    total, ungraded = ZERO, 0
+    ordered = sorted(items, key=lambda item: (item.element.number, item.number))
+    for item in ordered:
+        subtotal = elements.setdefault(item.element, [ZERO, ZERO])
+        subtotal[1] += item.points
+        row = grades.get(item.pk)
+        if row is None:
+            ungraded += 1
+            continue
+        parts = (
+            tuple(getattr(row, name) for name in GRADED_FIELDS) if hasattr(row, "presence") else row
+        )
+        points = item_points(item, *parts)
+        if points is None:
+            ungraded += 1
+            continue
+        if points == 0 and item.points > 0:
+            zero_items.append((item.element.number, item.number))
+        subtotal[0] += points
+        total += points
+    total = _cents(total)
+    codes = tuple(f"{element}.{number}" for element, number in zero_items)
+    result, message, params = _result(scheme, total, codes)
+    return Score(
+        total=total,
+        maximum=_cents(sum((maximum for _, maximum in elements.values()), ZERO)),
+        elements={element: (_cents(s), _cents(m)) for element, (s, m) in elements.items()},
+        zero_items=codes,
+        ungraded=ungraded,
+        result=result,
+        reason_message=message,
+        reason_params=params,
+    )
+
+
+def _scheme_items(scheme: EvaluationScheme) -> list[SchemeItem]:
+    return list(
+        SchemeItem.objects.filter(element__scheme=scheme)
+        .select_related("element")
+        .order_by("element__number", "number")
+    )
+
+
+def evaluation_current_score(evaluation: Evaluation) -> Score:
+    """The evaluation's score as graded so far (two queries; three if its round is not loaded)."""
+    scheme = evaluation.round.scheme
+    grades = {row.item_id: row for row in evaluation.scores.all()}
+    return evaluation_score(scheme, _scheme_items(scheme), grades)
+
+
+# --- Use cases ----------------------------------------------------------------------------------
+
+
+def evaluation_latest(
+    unit: CreatingUnit | int, scheme: EvaluationScheme | None = None
+) -> Evaluation | None:
+    """The unit's most recently finalised evaluation (against `scheme` when given), or None."""
+    finals = Evaluation.objects.filter(unit=unit, status=Evaluation.Status.FINAL)
+    if scheme is not None:
+        finals = finals.filter(round__scheme=scheme)
+    return finals.select_related("round__scheme").order_by("-finalised_at", "-pk").first()
+
+
+def round_open(
+    *,
+    scheme: EvaluationScheme,
+    kind: EvaluationKind | str,
+    name: str,
+    opens_on: date,
+    closes_on: date,
+    units: Iterable[CreatingUnit],
+    evaluators: Iterable[User],
+    by: User,
+    start_from_previous: bool = True,
+) -> EvaluationRound:
+    """Open a round: one draft evaluation per unit, with an empty score row per item of the
+    scheme. With `start_from_previous`, a unit's evaluation starts from its latest final
+    evaluation against the same scheme: the grades, comments and evidence links of the same
+    items are copied and `started_from` names it.
+
+    A fixed number of queries however many units: everything is created in bulk.
+    """
+    evaluation_round = EvaluationRound(
+        scheme=scheme,
+        kind=kind,
+        name=name.strip(),
+        opens_on=opens_on,
+        closes_on=closes_on,
+        created_by=by,
+    )
+    if not EvaluationRound.objects.may_create(by, evaluation_round):
+        raise errors.EvaluationError(errors.EVALUATION_ROUND_NOT_ALLOWED)
+    evaluation_round.full_clean()
+    units = list(dict.fromkeys(units))  # a unit named twice is evaluated once
+    items = list(SchemeItem.objects.filter(element__scheme=scheme).order_by("pk"))
+    # All or nothing: a round never exists with only some of its units or score rows.
+    with transaction.atomic():
+        evaluation_round._history_user = by
+        evaluation_round.save()
+        evaluation_round.evaluators.set(evaluators)
+        previous = _latest_finals(units, scheme) if start_from_previous else {}
+        evaluations = bulk_create_with_history(
+            [
+                Evaluation(round=evaluation_round, unit=unit, started_from=previous.get(unit.pk))
+                for unit in units
+            ],
+            Evaluation,
+            default_user=by,
+        )
+        earlier_rows = {
+            (row.evaluation_id, row.item_id): row
+            for row in ItemScore.objects.filter(evaluation__in=previous.values()).prefetch_related(
+                "evidence_links"
+            )
+        }
+        scores, links = [], []
+        for evaluation in evaluations:
+            for item in items:
+                score = ItemScore(evaluation=evaluation, item=item)
+                earlier = earlier_rows.get((evaluation.started_from_id, item.pk))
+                if earlier is not None:
+                    score.presence, score.evidence, score.effect = (
+                        earlier.presence,
+                        earlier.evidence,
+                        earlier.effect,
+                    )
+                    score.comment = earlier.comment
+                    links.append((score, list(earlier.evidence_links.all())))
+                scores.append(score)
+        if scores:
+            bulk_create_with_history(scores, ItemScore, default_user=by)
+        through = ItemScore.evidence_links.through
+        through.objects.bulk_create(
+            [
+                through(itemscore_id=score.pk, evidence_id=evidence.pk)
+                for score, evidences in links
+                for evidence in evidences
+            ]
+        )
+    return evaluation_round
+
+
+def _latest_finals(
+    units: Sequence[CreatingUnit], scheme: EvaluationScheme
+) -> dict[int, Evaluation]:
+    """Each unit's latest final evaluation against `scheme` (unit id → evaluation), one query."""
+    finals = Evaluation.objects.filter(
+        unit__in=units, round__scheme=scheme, status=Evaluation.Status.FINAL
+    ).order_by("unit", "-finalised_at", "-pk")
+    latest: dict[int, Evaluation] = {}
+    for evaluation in finals:
+        latest.setdefault(evaluation.unit_id, evaluation)
+    return latest
+
+
+def _locked_for(evaluation: Evaluation, by: User) -> Evaluation:
+    """The evaluation's row, locked, once `by` may still change it; raises otherwise."""
+    current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if current.is_final:
+        raise errors.EvaluationError(errors.EVALUATION_LOCKED)
+    if not Evaluation.objects.editable_by(by).filter(pk=current.pk).exists():
+        raise errors.EvaluationError(errors.EVALUATION_NOT_ALLOWED)
+    return current
+
+
+def evaluation_grade(
+    *,
+    evaluation: Evaluation,
+    by: User,
+    grades: Mapping[int, tuple[str, str, str, str]],
+) -> Evaluation:
+    """Store grades: item id → (presence, evidence, effect, comment), each grade a / b / c / d
+    or "" (not graded yet). Only the rows that change are written, each with its history.
+
+    Two evaluators may grade the same unit while a third finalises it: the row lock makes
+    "still a draft, still yours" and the write one step, so no grade lands on a locked result.
+    """
+    for presence, evidence, effect, _comment in grades.values():
+        for grade in (presence, evidence, effect):
+            if grade not in ("", *Grade.values):
+                raise errors.EvaluationError(errors.EVALUATION_GRADE_INVALID, grade=grade)
+    with transaction.atomic():
+        _locked_for(evaluation, by)
+        rows = {row.item_id: row for row in ItemScore.objects.filter(evaluation=evaluation)}
+        unknown = [item_id for item_id in grades if item_id not in rows]
+        if unknown:
+            raise errors.EvaluationError(errors.EVALUATION_ITEM_UNKNOWN, item=unknown[0])
+        changed = []
+        for item_id, (presence, evidence, effect, comment) in grades.items():
+            row = rows[item_id]
+            new = (presence, evidence, effect, comment.strip())
+            if (row.presence, row.evidence, row.effect, row.comment) == new:
+                continue
+            row.presence, row.evidence, row.effect, row.comment = new
+            changed.append(row)
+        if changed:
+            bulk_update_with_history(
+                changed, ItemScore, [*GRADED_FIELDS, "comment"], default_user=by
+            )
+    return evaluation
+
+
+def evaluation_finalise(*, evaluation: Evaluation, by: User) -> Evaluation:
+    """Compute the total, the result and its reason, and lock the evaluation.
+
+    Refused while any item is not fully graded. The row is locked first: a grade saved in
+    between the check and the finalisation would otherwise change a locked result, and two
+    people finalising at once would both record it.
+    """
+    with transaction.atomic():
+        current = _locked_for(evaluation, by)
+        scheme = EvaluationScheme.objects.get(rounds__evaluations=current)
+        grades = {row.item_id: row for row in ItemScore.objects.filter(evaluation=current)}
+        score = evaluation_score(scheme, _scheme_items(scheme), grades)
+        if score.ungraded:
+            raise errors.EvaluationError(errors.EVALUATION_UNGRADED, count=score.ungraded)
+        evaluation.status = Evaluation.Status.FINAL
+        evaluation.total = score.total
+        evaluation.result = score.result
+        evaluation.result_reason = score.reason[:300]
+        evaluation.finalised_at = timezone.now()
+        evaluation.finalised_by = by
+        evaluation._history_user = by
+        evaluation.save(
+            update_fields=[
+                "status",
+                "total",
+                "result",
+                "result_reason",
+                "finalised_at",
+                "finalised_by",
+            ]
+        )
+    return evaluation

@@ -1,0 +1,458 @@
+"""Performance evaluations: the scoring schemes (national on-site form, municipal variant …),
+evaluation rounds, and each unit's evaluation with its item grades.
+
+A scheme has first-level elements (一级指标) and second-level items (二级指标); each item's points
+are split into three parts — 有无 (the content is there), 痕迹 (verifiable evidence) and 效果
+(effect) — and each part is graded a / b / c / d = 100 / 70 / 30 / 0 %. The arithmetic and the
+result (pass, rectify, fail) live in `programs.evaluations`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Self
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from programs.choices import TitleLevel
+from programs.scoping import ScopedQuerySet
+
+from .base import ConstraintErrorsOnFields
+from .program import ReferenceQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .users import User
+
+POINTS = {"max_digits": 6, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+
+
+class Grade(models.TextChoices):
+    """How well one part of an item is met, and the share of the part's points it earns."""
+
+    A = "a", _("a — meets the requirement well (100 %)")
+    B = "b", _("b — some defects, effect not affected (70 %)")
+    C = "c", _("c — major defects (30 %)")
+    D = "d", _("d — missing or falsified (0 %)")
+
+    @property
+    def fraction(self) -> Decimal:
+        return GRADE_FRACTIONS[self]
+
+
+GRADE_FRACTIONS = {
+    Grade.A: Decimal("1"),
+    Grade.B: Decimal("0.7"),
+    Grade.C: Decimal("0.3"),
+    Grade.D: Decimal("0"),
+}
+
+
+class EvaluationScheme(ConstraintErrorsOnFields, models.Model):
+    """A scoring form units are evaluated against, such as the national on-site evaluation
+    form (全国安全社区现场评定表: 150 points, pass at 100 with no item at zero)."""
+
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    version = models.CharField(_("version"), max_length=40, blank=True)
+    level = models.CharField(
+        _("title level"), max_length=15, choices=TitleLevel.choices, blank=True
+    )
+    max_score = models.DecimalField(_("maximum score"), **POINTS)
+    pass_mark = models.DecimalField(_("pass mark"), **POINTS)
+    rectify_mark = models.DecimalField(
+        _("rectify from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A total from here up to the pass mark may rectify within a set time; empty when "
+            "the scheme has no rectify band."
+        ),
+        **POINTS,
+    )
+    no_zero_item = models.BooleanField(
+        _("no item may score zero"),
+        default=True,
+        help_text=_("A unit with any item at zero fails, whatever its total."),
+    )
+    is_sample = models.BooleanField(
+        _("sample wording"),
+        default=False,
+        help_text=_(
+            "Some items' wording is a sample: replace it by importing the office's own form."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+    constraint_fields = {
+        "scheme_code_unique": "code",
+        "scheme_pass_within_max": "pass_mark",
+        "scheme_rectify_below_pass": "rectify_mark",
+    }
+
+    class Meta:
+        verbose_name = _("evaluation scheme")
+        verbose_name_plural = _("evaluation schemes")
+        ordering = ["name", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="scheme_code_unique"),
+            models.CheckConstraint(condition=~Q(name=""), name="scheme_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(pass_mark__lte=F("max_score")),
+                name="scheme_pass_within_max",
+                violation_error_message=_("The pass mark cannot exceed the maximum score."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rectify_mark__isnull=True) | Q(rectify_mark__lt=F("pass_mark")),
+                name="scheme_rectify_below_pass",
+                violation_error_message=_("The rectify band must start below the pass mark."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}".strip()
+
+
+class SchemeElement(ConstraintErrorsOnFields, models.Model):
+    """A first-level element (一级指标) of a scheme, such as 安全社区创建机构与职责."""
+
+    scheme = models.ForeignKey(
+        EvaluationScheme,
+        on_delete=models.CASCADE,
+        related_name="elements",
+        verbose_name=_("scheme"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+    constraint_fields = {"element_number_unique_in_scheme": "number"}
+
+    class Meta:
+        verbose_name = _("scheme element")
+        verbose_name_plural = _("scheme elements")
+        ordering = ["scheme", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "number"], name="element_number_unique_in_scheme"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="element_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class SchemeItem(ConstraintErrorsOnFields, models.Model):
+    """A second-level item (二级指标) of an element, worth points split into its three parts."""
+
+    element = models.ForeignKey(
+        SchemeElement,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("element"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    text = models.TextField(_("requirement"))
+    presence_points = models.DecimalField(
+        _("points for presence"), default=Decimal("0.8"), **POINTS
+    )
+    evidence_points = models.DecimalField(
+        _("points for evidence"), default=Decimal("1.0"), **POINTS
+    )
+    effect_points = models.DecimalField(_("points for effect"), default=Decimal("1.2"), **POINTS)
+    is_sample = models.BooleanField(
+        _("sample wording"),
+        default=False,
+        help_text=_("The official wording is not known; the office replaces it."),
+    )
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+    constraint_fields = {"item_number_unique_in_element": "number"}
+
+    class Meta:
+        verbose_name = _("scheme item")
+        verbose_name_plural = _("scheme items")
+        ordering = ["element__scheme", "element__number", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["element", "number"], name="item_number_unique_in_element"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="item_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:40]}"
+
+    @property
+    def code(self) -> str:
+        """The item's number within the scheme, as forms print it: 3.2."""
+        return f"{self.element.number}.{self.number}"
+
+    @property
+    def points(self) -> Decimal:
+        return self.presence_points + self.evidence_points + self.effect_points
+
+
+class EvaluationKind(models.TextChoices):
+    SELF = "self", _("self-assessment")
+    DISTRICT = "district", _("district review")
+    EXPERT = "expert", _("expert on-site evaluation")
+
+
+class EvaluationRoundQuerySet(ScopedQuerySet):
+    """A round spans units: district staff see every round, evaluators the rounds they are
+    named in, clerks the rounds that evaluate their unit."""
+
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_all_units and user.role != user.Role.PROVIDER:
+            return self.all()
+        if user.role == user.Role.EVALUATOR:
+            return self.filter(evaluators=user)
+        if user.unit_id:
+            return self.filter(evaluations__unit=user.unit_id).distinct()
+        return self.none()
+
+    def editable_by(self, user: User | AnonymousUser) -> Self:
+        """District staff open and close rounds."""
+        if user.is_authenticated and user.edits_all_units:
+            return self.all()
+        return self.none()
+
+    def may_create(self, user: User | AnonymousUser, instance: models.Model) -> bool:
+        return user.is_authenticated and user.edits_all_units
+
+
+class EvaluationRound(models.Model):
+    """One evaluation exercise against a scheme — a self-assessment, a district review or an
+    expert on-site evaluation — over a date window, with its evaluators and its units."""
+
+    Kind = EvaluationKind
+
+    scheme = models.ForeignKey(
+        EvaluationScheme,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        verbose_name=_("scheme"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=EvaluationKind.choices)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    evaluators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="evaluation_rounds",
+        verbose_name=_("evaluators"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = EvaluationRoundQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[evaluators])
+
+    class Meta:
+        verbose_name = _("evaluation round")
+        verbose_name_plural = _("evaluation rounds")
+        ordering = ["-opens_on", "name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="round_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")),
+                name="round_closes_after_opening",
+                violation_error_message=_("A round cannot close before it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=EvaluationKind.values), name="round_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvaluationResult(models.TextChoices):
+    PASS = "pass", _("pass")
+    RECTIFY = "rectify", _("rectify")
+    FAIL = "fail", _("fail")
+
+
+class EvaluationQuerySet(ScopedQuerySet):
+    """A unit's evaluations: its clerk sees them, district staff all, evaluators those of the
+    rounds they are named in."""
+
+    unit_lookup = "unit"
+
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        if user.is_authenticated and user.role == user.Role.EVALUATOR:
+            return self.filter(round__evaluators=user)
+        if user.is_authenticated and user.role == user.Role.PROVIDER:
+            return self.none()
+        return super().visible_to(user)
+
+    def editable_by(self, user: User | AnonymousUser) -> Self:
+        """Who grades: the round's evaluators and district staff; a clerk only their own
+        unit's self-assessments. Finalised evaluations are locked for everyone."""
+        if not user.is_authenticated:
+            return self.none()
+        drafts = self.filter(status=Evaluation.Status.DRAFT)
+        if user.edits_all_units:
+            return drafts
+        if user.role == user.Role.EVALUATOR:
+            return drafts.filter(round__evaluators=user)
+        if user.edits_own_unit and user.unit_id:
+            return drafts.filter(unit=user.unit_id, round__kind=EvaluationKind.SELF)
+        return self.none()
+
+
+class Evaluation(ConstraintErrorsOnFields, models.Model):
+    """One unit's evaluation in a round: its item grades, and once finalised its total, the
+    result and the reason for it, locked."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("being scored")
+        FINAL = "final", _("finalised")
+
+    Result = EvaluationResult
+
+    round = models.ForeignKey(
+        EvaluationRound,
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+        verbose_name=_("round"),
+    )
+    unit = models.ForeignKey(
+        "programs.CreatingUnit",
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+        verbose_name=_("creating unit"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    started_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started from"),
+        help_text=_("The earlier evaluation whose grades this one began with."),
+    )
+    total = models.DecimalField(_("total"), null=True, blank=True, **POINTS)
+    result = models.CharField(
+        _("result"), max_length=10, choices=EvaluationResult.choices, blank=True
+    )
+    result_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("finalised by"),
+    )
+
+    objects = EvaluationQuerySet.as_manager()
+    history = HistoricalRecords()
+    constraint_fields = {"evaluation_once_per_round": "unit"}
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["round", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "unit"],
+                name="evaluation_once_per_round",
+                violation_error_message=_("This unit is already evaluated in this round."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "final"]), name="evaluation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (Q(total__isnull=False) & ~Q(result="") & Q(finalised_at__isnull=False)),
+                name="evaluation_final_has_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.unit}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+
+class ItemScoreQuerySet(ScopedQuerySet):
+    unit_lookup = "evaluation__unit"
+
+
+class ItemScore(ConstraintErrorsOnFields, models.Model):
+    """The grades one evaluation gives one item's three parts, with a comment and the unit's
+    evidence the evaluator looked at."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="scores", verbose_name=_("evaluation")
+    )
+    item = models.ForeignKey(
+        SchemeItem, on_delete=models.PROTECT, related_name="scores", verbose_name=_("item")
+    )
+    presence = models.CharField(
+        pgettext_lazy("grade part", "presence"), max_length=1, choices=Grade.choices, blank=True
+    )
+    evidence = models.CharField(
+        pgettext_lazy("grade part", "evidence"), max_length=1, choices=Grade.choices, blank=True
+    )
+    effect = models.CharField(
+        pgettext_lazy("grade part", "effect"), max_length=1, choices=Grade.choices, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    evidence_links = models.ManyToManyField(
+        "programs.Evidence", blank=True, related_name="+", verbose_name=_("evidence looked at")
+    )
+
+    objects = ItemScoreQuerySet.as_manager()
+    history = HistoricalRecords()
+    constraint_fields = {"score_once_per_item": "item"}
+
+    class Meta:
+        verbose_name = _("item score")
+        verbose_name_plural = _("item scores")
+        ordering = ["evaluation", "item__element__number", "item__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "item"], name="score_once_per_item"),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{part}__in": ["", *Grade.values]}),
+                    name=f"score_{part}_grade_valid",
+                )
+                for part in ("presence", "evidence", "effect")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} · {self.item.code}"
