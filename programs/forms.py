@@ -10,7 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.errors import EVIDENCE_TITLE_TAKEN, EvidenceError
 from programs.files import ACCEPTED_EXTENSIONS, check_upload
-from programs.models import Certification, CreatingUnit, Evidence, UnitMilestone
+from programs.models import (
+    Certification,
+    CreatingUnit,
+    EvaluationScheme,
+    Evidence,
+    Grade,
+    ItemScore,
+    SchemeItem,
+    UnitMilestone,
+    User,
+)
+from programs.models.evaluations import EvaluationKind
 from programs.models.monthly import MAX_VALUE, MonthlyReport, ReportValue
 from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
 
@@ -244,4 +255,116 @@ class MonthlyReportForm(StyledFormMixin, forms.Form):
         return {
             name: self.cleaned_data.get(name) or ""
             for name in ("work_done", "problems", "next_plan")
+        }
+
+
+EVALUATION_PARTS = ("presence", "evidence", "effect")
+
+
+class RoundOpenForm(StyledFormMixin, forms.Form):
+    """What district staff choose when they open an evaluation round: the scheme, the kind, the
+    window, the units (all by default) and the evaluators."""
+
+    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=EvaluationScheme.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=EvaluationKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    opens_on = forms.DateField(
+        label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    closes_on = forms.DateField(
+        label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units"),
+        queryset=CreatingUnit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    evaluators = forms.ModelMultipleChoiceField(
+        label=_("Evaluators"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    start_from_previous = forms.BooleanField(
+        label=_("Start from the previous evaluation"),
+        required=False,
+        initial=True,
+        help_text=_("Copy each unit's grades and comments from its latest final evaluation."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        units = CreatingUnit.objects.in_plan_order()
+        self.fields["scheme"].queryset = EvaluationScheme.objects.filter(is_active=True)
+        self.fields["units"].queryset = units
+        self.fields["evaluators"].queryset = User.objects.filter(
+            is_active=True, role=User.Role.EVALUATOR
+        ).order_by("last_name", "first_name", "username")
+        if not self.is_bound:
+            self.initial.setdefault("units", list(units))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", _("A round cannot close before it opens."))
+        return cleaned
+
+
+GRADE_CHOICES = [("", "—"), *((grade.value, grade.value) for grade in Grade)]
+
+
+class EvaluationGradesForm(StyledFormMixin, forms.Form):
+    """An evaluation's grades: three grade selects (a / b / c / d or blank) and a comment per
+    item of its scheme. A value that is not a grade is refused and nothing is saved."""
+
+    def __init__(self, *args, items: list[SchemeItem], scores: dict[int, ItemScore], **kwargs):
+        initial = {}
+        for item in items:
+            score = scores.get(item.pk)
+            if score is not None:
+                for part in EVALUATION_PARTS:
+                    initial[f"{part}_{item.pk}"] = getattr(score, part)
+                initial[f"comment_{item.pk}"] = score.comment
+        self.items = items
+        super().__init__(*args, initial=initial, **kwargs)
+        part_labels = {
+            "presence": _("Presence of %(code)s"),
+            "evidence": _("Evidence of %(code)s"),
+            "effect": _("Effect of %(code)s"),
+        }
+        for item in items:
+            for part in EVALUATION_PARTS:
+                label = part_labels[part] % {"code": item.code}
+                self.fields[f"{part}_{item.pk}"] = forms.ChoiceField(
+                    label=label,
+                    required=False,
+                    choices=GRADE_CHOICES,
+                    widget=forms.Select(
+                        attrs={"aria-label": label, "class": "form-select form-select-sm"}
+                    ),
+                )
+            self.fields[f"comment_{item.pk}"] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                max_length=1000,
+                widget=forms.TextInput(
+                    attrs={
+                        "aria-label": _("Comment on %(code)s") % {"code": item.code},
+                        "class": "form-control form-control-sm",
+                    }
+                ),
+            )
+
+    def fields_of(self, item: SchemeItem) -> list[forms.BoundField]:
+        """The item's three grade selects and its comment, in table order."""
+        return [self[f"{name}_{item.pk}"] for name in (*EVALUATION_PARTS, "comment")]
+
+    def grades(self) -> dict[int, tuple[str, str, str, str]]:
+        data = self.cleaned_data
+        return {
+            item.pk: tuple(
+                data.get(f"{name}_{item.pk}") or "" for name in (*EVALUATION_PARTS, "comment")
+            )
+            for item in self.items
         }

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import evaluations as evaluation_views
 
 app_name = "programs"
 
@@ -49,4 +50,29 @@ urlpatterns = [
     path("reports/", views.ReportGridView.as_view(), name="report-grid"),
     path("reports/queue/", views.ReportQueueView.as_view(), name="report-queue"),
     path("reports/export.xlsx", views.ReportExportView.as_view(), name="report-export"),
+]
+
+# Performance evaluations (issue 6).
+urlpatterns += [
+    path("evaluations/", evaluation_views.EvaluationRoundListView.as_view(), name="round-list"),
+    path(
+        "evaluations/new/",
+        evaluation_views.EvaluationRoundCreateView.as_view(),
+        name="round-create",
+    ),
+    path(
+        "evaluations/<int:pk>/",
+        evaluation_views.EvaluationRoundDetailView.as_view(),
+        name="round-detail",
+    ),
+    path(
+        "evaluations/scores/<int:pk>/",
+        evaluation_views.EvaluationDetailView.as_view(),
+        name="evaluation-detail",
+    ),
+    path(
+        "evaluations/scores/<int:pk>/finalise/",
+        evaluation_views.EvaluationFinaliseView.as_view(),
+        name="evaluation-finalise",
+    ),
 ]

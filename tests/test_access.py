@@ -19,6 +19,8 @@ from programs.demo_progress import demo_pdf
 from programs.models import (
     Certification,
     CreatingUnit,
+    Evaluation,
+    EvaluationRound,
     Evidence,
     EvidenceVersion,
     MonthlyReport,
@@ -28,6 +30,7 @@ from programs.models import (
 from programs.services import evidence_upload
 from tests.factories import (
     ActivityFactory,
+    EvaluationFactory,
     MemberFactory,
     MilestoneFactory,
     PhaseFactory,
@@ -86,6 +89,11 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("workgroups:project-list",         "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
     ("workgroups:project-add",          "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
     ("workgroups:project-edit",         "get",  "project",   (LOGIN, 200, 200,  404,  404,  404)),
+    ("programs:round-list",             "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("programs:round-create",           "get",  None,        (LOGIN, 200, 404,  404,  404,  404)),
+    ("programs:round-detail",           "get",  "round",     (LOGIN, 200, 200,  404,  404,  404)),
+    ("programs:evaluation-detail",      "get",  "evaluation", (LOGIN, 200, 200, 404,  404,  404)),
+    ("programs:evaluation-finalise",    "post", "evaluation", (LOGIN, 302, 302, 404,  404,  404)),
 ]
 # fmt: on
 
@@ -156,6 +164,7 @@ class UnitA:
     activity: Activity
     project: PromotionProject
     report: MonthlyReport
+    evaluation: Evaluation
 
     def args_for(self, target: str | None) -> list:
         return {
@@ -172,6 +181,8 @@ class UnitA:
             "project": [self.project.pk],
             "report": [self.unit.code, f"{self.report.period:%Y-%m}"],
             "submit": [self.unit.code, f"{self.report.period:%Y-%m}", "submit"],
+            "round": [self.evaluation.round_id],
+            "evaluation": [self.evaluation.pk],
         }[target]
 
     def snapshot(self) -> tuple:
@@ -256,7 +267,12 @@ def unit_a_world(unit_a, unit_b, district_user) -> UnitA:
     activity = ActivityFactory(unit=unit_a, group=group, title="消防安全培训")
     project = PromotionProjectFactory(unit=unit_a, group=group, name="老年人防跌倒项目")
     report = MonthlyReport.objects.create(unit=unit_a, period=timezone.localdate().replace(day=1))
+    # A district review of unit A with no evaluator named: its clerk sees it but may not score it.
+    evaluation = EvaluationFactory(
+        unit=unit_a, round__kind=EvaluationRound.Kind.DISTRICT, round__created_by=district_user
+    )
     return UnitA(
+        evaluation=evaluation,
         report=report,
         activity=activity,
         project=project,
