@@ -64,7 +64,7 @@ PROBLEMS_KEPT = 500
 
 # Fields a row must give, and the record's columns an import compares and writes.
 REQUIRED = (
-    "unit",
+    "unit_id",
     "source",
     "reporting_org",
     "record_number",
@@ -96,6 +96,8 @@ FILLS = {
     "injured_at": ("injury_date", "injury_time"),
     "visited_at": ("visit_date", "visit_time"),
 }
+#: The spreadsheet column each record field comes from (the inverse of `FILLS`).
+COLUMN_OF = {stored: column for column, fields in FILLS.items() for stored in fields}
 
 REFUSED_IDENTIFIERS = _(
     "The file has columns with personal identifiers (%(columns)s). Injury records must not "
@@ -296,7 +298,7 @@ class Columns:
             headers.setdefault(name, header[position])
         missing = [
             str(resource.fields[name].column_name)
-            for name in (*(n for n in REQUIRED if n != "injury_date"), "injured_at")
+            for name in dict.fromkeys(COLUMN_OF.get(n, n) for n in REQUIRED)
             if name not in positions
         ]
         if missing:
@@ -352,9 +354,8 @@ def _read_row(cells: Sequence[Any], columns: Columns) -> tuple[dict[str, Any], d
 def _check_values(values: dict[str, Any], errors: dict[str, str], today: datetime.date) -> None:
     """The model's rules on one row's values, as `full_clean` would apply them."""
     for name in REQUIRED:
-        column = {"unit": "unit", "injury_date": "injured_at"}.get(name, name)
-        stored = "unit_id" if name == "unit" else name
-        if column not in errors and values.get(stored) in (None, ""):
+        column = COLUMN_OF.get(name, name)
+        if column not in errors and values.get(name) in (None, ""):
             errors[column] = str(REQUIRED_VALUE)
     for name, limit in TEXT_LIMITS.items():
         if len(values.get(name) or "") > limit and name not in errors:
@@ -534,13 +535,7 @@ class _Importer:
 
     def _column(self, name: str) -> str:
         """The header of the file's column for a field or record field name."""
-        name = {
-            "unit_id": "unit",
-            "injury_date": "injured_at",
-            "injury_time": "injured_at",
-            "visit_date": "visited_at",
-            "visit_time": "visited_at",
-        }.get(name, name)
+        name = COLUMN_OF.get(name, name)
         if name in self.columns.headers:
             return self.columns.headers[name]
         return str(self.columns.resource.fields[name].column_name)
