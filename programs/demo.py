@@ -14,6 +14,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from programs import demo_progress
+from programs.demo_evaluations import evaluations_demo
 from programs.demo_reports import reports_demo
 from programs.models import CreatingUnit, Department, Milestone, Phase, User
 from programs.services import reference_data_load
@@ -72,7 +73,8 @@ def _phone(rng: random.Random) -> str:
 @transaction.atomic
 def demo_data_load() -> list[DemoAccount]:
     """Accounts for every role; for each unit a profile, its 14 groups and members, progress
-    through its milestones (some overdue, some returned), phase moves, and titles."""
+    through its milestones (some overdue, some returned), phase moves, titles, monthly reports
+    and evaluations."""
     reference_data_load()
     _demo_schedule()
     templates = list(WorkGroupTemplate.objects.filter(is_active=True))
@@ -88,6 +90,7 @@ def demo_data_load() -> list[DemoAccount]:
         activities_demo(unit, random.Random(f"activities-{unit.code}"), clerk)
     demo_progress.titles(district)
     reports_demo(district)
+    evaluations_demo(district, accounts["evaluator"], accounts["clerk"])
     return DEMO_ACCOUNTS
 
 

@@ -114,3 +114,6 @@ SCORE_ITEMS_ZERO = _("items %(items)s scored zero")
 SCORE_ITEMS_ZERO_AND_MORE = _("items %(items)s and %(more)d more scored zero")
 SCORE_MAY_RECTIFY = _("total %(total)s below the pass mark %(pass_mark)s; may rectify")
 SCORE_FAILS = _("total %(total)s below %(mark)s")
+EVALUATION_EVIDENCE_NOT_THE_UNITS = _(
+    "Only documents of the evaluated unit can be linked to its items; nothing was saved."
+)

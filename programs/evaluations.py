@@ -15,9 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.db import transaction
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.query import EmptyQuerySet
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from programs import errors
@@ -26,6 +31,8 @@ from programs.models import (
     Evaluation,
     EvaluationRound,
     EvaluationScheme,
+    Evidence,
+    EvidenceVersion,
     Grade,
     ItemScore,
     SchemeElement,
@@ -34,6 +41,8 @@ from programs.models import (
 from programs.models.evaluations import EvaluationKind, EvaluationResult
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from programs.models import User
 
 CENT = Decimal("0.01")
@@ -188,10 +197,15 @@ def evaluation_current_score(evaluation: Evaluation) -> Score:
 
 
 def evaluation_latest(
-    unit: CreatingUnit | int, scheme: EvaluationScheme | None = None
+    unit: CreatingUnit | int,
+    scheme: EvaluationScheme | None = None,
+    *,
+    user: User | None = None,
 ) -> Evaluation | None:
-    """The unit's most recently finalised evaluation (against `scheme` when given), or None."""
-    finals = Evaluation.objects.filter(unit=unit, status=Evaluation.Status.FINAL)
+    """The unit's most recently finalised evaluation (against `scheme` when given), or None.
+    With `user`, only among the evaluations that user may see. One query."""
+    evaluations = Evaluation.objects.all() if user is None else Evaluation.objects.visible_to(user)
+    finals = evaluations.filter(unit=unit, status=Evaluation.Status.FINAL)
     if scheme is not None:
         finals = finals.filter(round__scheme=scheme)
     return finals.select_related("round__scheme").order_by("-finalised_at", "-pk").first()
@@ -304,9 +318,15 @@ def evaluation_grade(
     evaluation: Evaluation,
     by: User,
     grades: Mapping[int, tuple[str, str, str, str]],
+    links: Mapping[int, Iterable[int]] | None = None,
 ) -> Evaluation:
     """Store grades: item id → (presence, evidence, effect, comment), each grade a / b / c / d
     or "" (not graded yet). Only the rows that change are written, each with its history.
+
+    `links` (item id → the ids of the documents looked at) replaces the evidence links of the
+    items it names; items it leaves out keep theirs. Only the evaluated unit's documents may
+    be linked; anything else refuses the whole save. Only links that change are written (the
+    links have no history of their own).
 
     Two evaluators may grade the same unit while a third finalises it: the row lock makes
     "still a draft, still yours" and the write one step, so no grade lands on a locked result.
@@ -315,12 +335,15 @@ def evaluation_grade(
         for grade in (presence, evidence, effect):
             if grade not in ("", *Grade.values):
                 raise errors.EvaluationError(errors.EVALUATION_GRADE_INVALID, grade=grade)
+    links = {item_id: set(documents) for item_id, documents in (links or {}).items()}
     with transaction.atomic():
-        _locked_for(evaluation, by)
+        current = _locked_for(evaluation, by)
         rows = {row.item_id: row for row in ItemScore.objects.filter(evaluation=evaluation)}
-        unknown = [item_id for item_id in grades if item_id not in rows]
+        unknown = [item_id for item_id in (*grades, *links) if item_id not in rows]
         if unknown:
             raise errors.EvaluationError(errors.EVALUATION_ITEM_UNKNOWN, item=unknown[0])
+        if links:
+            _links_check(current.unit_id, links)
         changed = []
         for item_id, (presence, evidence, effect, comment) in grades.items():
             row = rows[item_id]
@@ -333,7 +356,65 @@ def evaluation_grade(
             bulk_update_with_history(
                 changed, ItemScore, [*GRADED_FIELDS, "comment"], default_user=by
             )
+        if links:
+            _links_write({rows[item_id].pk: documents for item_id, documents in links.items()})
     return evaluation
+
+
+def _links_check(unit_id: int, links: Mapping[int, set[int]]) -> None:
+    """Refuse any document that is not the unit's (or does not exist); one query."""
+    wanted = set().union(*links.values())
+    if not wanted:
+        return
+    found = set(
+        Evidence.objects.filter(pk__in=wanted, unit_id=unit_id).values_list("pk", flat=True)
+    )
+    if wanted - found:
+        raise errors.EvaluationError(errors.EVALUATION_EVIDENCE_NOT_THE_UNITS)
+
+
+def _links_write(links: Mapping[int, set[int]]) -> None:
+    """Make each score row (by id) link exactly its documents, writing only the differences:
+    one query to read the links, at most one to delete and one to add."""
+    through = ItemScore.evidence_links.through
+    existing = {
+        (score_id, evidence_id): pk
+        for pk, score_id, evidence_id in through.objects.filter(itemscore_id__in=links).values_list(
+            "pk", "itemscore_id", "evidence_id"
+        )
+    }
+    wanted = {
+        (score_id, document) for score_id, documents in links.items() for document in documents
+    }
+    gone = [pk for pair, pk in existing.items() if pair not in wanted]
+    if gone:
+        through.objects.filter(pk__in=gone).delete()
+    added = sorted(wanted - existing.keys())
+    if added:
+        through.objects.bulk_create(
+            [through(itemscore_id=score_id, evidence_id=document) for score_id, document in added]
+        )
+
+
+def evaluation_documents(unit: CreatingUnit | int) -> QuerySet[Evidence]:
+    """The unit's documents that grades may link to: milestone evidence in the programme's
+    order, then activity files, newest first, then any other. Each comes with its milestone or
+    activity and `latest_version_id`, the version its download serves (None without a file)."""
+    latest = (
+        EvidenceVersion.objects.filter(evidence=OuterRef("pk")).order_by("-number").values("pk")
+    )
+    return (
+        Evidence.objects.filter(unit=unit)
+        .select_related("unit_milestone__milestone__phase", "activity")
+        .annotate(latest_version_id=Subquery(latest[:1]))
+        .order_by(
+            F("unit_milestone__milestone__phase__order").asc(nulls_last=True),
+            F("unit_milestone__milestone__order").asc(nulls_last=True),
+            F("activity__date").desc(nulls_last=True),
+            "title",
+            "pk",
+        )
+    )
 
 
 def evaluation_finalise(*, evaluation: Evaluation, by: User) -> Evaluation:
@@ -368,3 +449,138 @@ def evaluation_finalise(*, evaluation: Evaluation, by: User) -> Evaluation:
             ]
         )
     return evaluation
+
+
+# --- Readiness ----------------------------------------------------------------------------------
+
+WEAK_ITEM_SHARE = Decimal("0.6")  # an item earning less than this share of its points is weak
+PROJECT_NAME_TEXT = 40  # characters of an item's requirement a corrective project's name quotes
+
+
+@dataclass(frozen=True)
+class ItemGap:
+    """An item of an evaluation that scored zero, or under `WEAK_ITEM_SHARE` of its points."""
+
+    item: SchemeItem
+    points: Decimal
+    maximum: Decimal
+    comment: str
+    evaluation_name: str
+
+    @property
+    def is_zero(self) -> bool:
+        return self.points == 0
+
+    @property
+    def code(self) -> str:
+        return self.item.code
+
+    def project_initial(self) -> dict[str, str]:
+        """A corrective promotion project's name and objective, as its form is pre-filled."""
+        text = Truncator(" ".join(self.item.text.split())).chars(PROJECT_NAME_TEXT)
+        name = _("Corrective: %(code)s %(text)s") % {"code": self.code, "text": text}
+        objective = _(
+            "Raise item %(code)s “%(text)s”, which scored %(points)s of %(maximum)s points in "
+            "“%(evaluation)s”."
+        ) % {
+            "code": self.code,
+            "text": self.item.text.strip(),
+            "points": _shown(self.points),
+            "maximum": _shown(self.maximum),
+            "evaluation": self.evaluation_name,
+        }
+        return {"name": name, "objective": objective}
+
+    @property
+    def project_query(self) -> str:
+        """The query string that opens the project form pre-filled (see `project_initial`)."""
+        return urlencode(self.project_initial())
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Where a unit stands by its latest final evaluation: the score per element against the
+    maximum, and the items that scored zero or are weak."""
+
+    evaluation: Evaluation
+    score: Score
+    gaps: tuple[ItemGap, ...]
+
+    weak_percent = int(WEAK_ITEM_SHARE * 100)
+
+    @property
+    def zero_items(self) -> tuple[ItemGap, ...]:
+        return tuple(gap for gap in self.gaps if gap.is_zero)
+
+    @property
+    def weak_items(self) -> tuple[ItemGap, ...]:
+        return tuple(gap for gap in self.gaps if not gap.is_zero)
+
+    @property
+    def reason(self) -> str:
+        """Why the evaluation has its result, in the reader's language when the scheme still
+        scores it the same way (else as it was recorded when finalised)."""
+        evaluation, score = self.evaluation, self.score
+        if (score.result, score.total) == (evaluation.result, evaluation.total):
+            return score.reason
+        return evaluation.result_reason
+
+    @property
+    def elements(self) -> list[dict[str, Any]]:
+        """Each element with its subtotal, maximum and share (0–100), in the scheme's order."""
+        return [
+            {
+                "element": element,
+                "subtotal": subtotal,
+                "maximum": maximum,
+                "percent": int(subtotal * 100 / maximum) if maximum else 0,
+                "weak": bool(maximum) and subtotal < maximum * WEAK_ITEM_SHARE,
+            }
+            for element, (subtotal, maximum) in self.score.elements.items()
+        ]
+
+    def chart(self) -> dict[str, Any]:
+        """The data of the per-element bar chart (static/js/readiness-chart.js), labels
+        translated."""
+        rows = self.elements
+        return {
+            "categories": [f"{row['element'].number}. {row['element'].name}" for row in rows],
+            "scores": [float(row["subtotal"]) for row in rows],
+            "maximums": [float(row["maximum"]) for row in rows],
+            "weak": [row["weak"] for row in rows],
+            "labels": {"score": _("Score"), "maximum": _("Maximum")},
+        }
+
+
+def evaluations_visible_to(user: User | AnonymousUser) -> bool:
+    """Whether `user` may see any evaluation at all (providers may not); no query."""
+    return not isinstance(Evaluation.objects.visible_to(user), EmptyQuerySet)
+
+
+def unit_readiness(unit: CreatingUnit, *, user: User | None = None) -> Readiness | None:
+    """The unit's readiness by its latest final evaluation (that `user` may see, when given),
+    or None without one. Two queries: the evaluation, its grades with their items."""
+    evaluation = evaluation_latest(unit, user=user)
+    if evaluation is None:
+        return None
+    rows = list(ItemScore.objects.filter(evaluation=evaluation).select_related("item__element"))
+    # Scored against the items the evaluation was finalised with (every one has a row).
+    items = [row.item for row in rows]
+    score = evaluation_score(evaluation.round.scheme, items, {row.item_id: row for row in rows})
+    gaps = []
+    for row in sorted(rows, key=lambda row: (row.item.element.number, row.item.number)):
+        item = row.item
+        points = item_points(item, row.presence, row.evidence, row.effect)
+        if points is None or item.points <= 0:
+            continue
+        if points < item.points * WEAK_ITEM_SHARE:
+            gaps.append(
+                ItemGap(
+                    item=item,
+                    points=_cents(points),
+                    maximum=_cents(item.points),
+                    comment=row.comment,
+                    evaluation_name=evaluation.round.name,
+                )
+            )
+    return Readiness(evaluation=evaluation, score=score, gaps=tuple(gaps))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.choices import TitleLevel, UnitKind
 from programs.completeness import last_months, months_between, parse_month
-from programs.models import CreatingUnit, Phase
+from programs.models import CreatingUnit, Evaluation, Phase
 from safecommunity.forms import style_form
 
 
@@ -160,3 +160,24 @@ class CompletenessFilter(UnitFilter):
             if start <= end and (end.year - start.year) * 12 + end.month - start.month < 240:
                 return months_between(start, end)
         return last_months(12)
+
+
+class DashboardFilter(ProgressFilter):
+    """The progress filters plus the result of the latest evaluation. The dashboard sorts its
+    rows itself (some columns are computed after the query), so there is no sort filter."""
+
+    result = django_filters.ChoiceFilter(
+        label=_("Last evaluation"),
+        choices=(*Evaluation.Result.choices, ("none", _("Not evaluated"))),
+        empty_label=_("All"),
+        method="filter_result",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.filters["sort"]
+
+    def filter_result(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "none":
+            return queryset.filter(evaluation_result__isnull=True)
+        return queryset.filter(evaluation_result=value)

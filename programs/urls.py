@@ -44,6 +44,8 @@ urlpatterns = [
     ),
     path("units/<str:code>/titles/add/", views.CertificationCreateView.as_view(), name="title-add"),
     path("titles/<int:pk>/move/", views.CertificationMoveView.as_view(), name="title-move"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/export.xlsx", views.DashboardExportView.as_view(), name="dashboard-export"),
     path("progress/", views.ProgressView.as_view(), name="progress"),
     path("progress/export.xlsx", views.ProgressExportView.as_view(), name="progress-export"),
     path("programme/", views.ProgramOverviewView.as_view(), name="program-overview"),
@@ -75,4 +77,9 @@ urlpatterns += [
         evaluation_views.EvaluationFinaliseView.as_view(),
         name="evaluation-finalise",
     ),
+]
+
+# A unit's one-page summary, for printing (issue 6).
+urlpatterns += [
+    path("units/<str:code>/summary/", views.UnitSummaryView.as_view(), name="unit-summary"),
 ]

@@ -49,12 +49,13 @@ from workgroups.models import (
 # its moves (with who), its evidence, their versions (with who), the evidence to choose in the
 # upload form. Advance page (5): session, user, unit, phases, the gate's open milestones.
 # The unit page's 13th query is the card of activities and projects (one query of subqueries);
-# its 14th the last 12 months' monthly reports (one query).
+# its 14th the last 12 months' monthly reports (one query); its 15th and 16th the readiness
+# card (the latest final evaluation; its grades with their items — one query without one).
 # Activity log (9): session, user, unit, can-edit, count, the page of activities (with their
 # groups), their files, the files' versions, the quarterly meeting record. Project list (5):
 # session, user, unit, can-edit, the projects (with their groups).
 UNIT_LIST_MAX_QUERIES = 6
-UNIT_DETAIL_MAX_QUERIES = 14
+UNIT_DETAIL_MAX_QUERIES = 16
 ACTIVITY_LIST_MAX_QUERIES = 9
 PROJECT_LIST_MAX_QUERIES = 5
 PROGRESS_MAX_QUERIES = 9

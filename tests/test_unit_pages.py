@@ -169,14 +169,21 @@ def test_clerk_home_is_the_own_unit_page(client, clerk_a, unit_a):
     assert response["Location"] == reverse("programs:unit-detail", args=[unit_a.code])
 
 
-@pytest.mark.parametrize("persona", ["district_user", "provider", "evaluator"])
-def test_everybody_elses_home_is_the_unit_list(client, request, persona):
+@pytest.mark.parametrize(
+    ("persona", "home"),
+    [
+        ("district_user", "programs:dashboard"),
+        ("evaluator", "programs:round-list"),
+        ("provider", "programs:unit-list"),
+    ],
+)
+def test_everybody_else_lands_on_the_page_of_their_work(client, request, persona, home):
     client.force_login(request.getfixturevalue(persona))
 
     response = client.get(reverse("home"))
 
     assert response.status_code == 302
-    assert response["Location"] == UNIT_LIST
+    assert response["Location"] == reverse(home)
 
 
 # --- a unit's page ----------------------------------------------------------------------------

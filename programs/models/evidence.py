@@ -24,6 +24,13 @@ from .units import CreatingUnit
 class EvidenceQuerySet(ScopedQuerySet):
     unit_lookup = "unit"
 
+    def visible_to(self, user) -> EvidenceQuerySet:
+        """As for any unit's rows; evaluators also read the documents of the units their
+        rounds evaluate (they grade against them)."""
+        if user.is_authenticated and user.role == user.Role.EVALUATOR:
+            return self.filter(unit__in=_evaluated_units(user))
+        return super().visible_to(user)
+
 
 class Evidence(ConstraintErrorsOnFields, models.Model):
     """A document a unit offers as proof (its work plan, a meeting record …) for a milestone or
@@ -86,6 +93,18 @@ def evidence_path(version: EvidenceVersion, filename: str) -> str:
 
 class EvidenceVersionQuerySet(ScopedQuerySet):
     unit_lookup = "evidence__unit"
+
+    def visible_to(self, user) -> EvidenceVersionQuerySet:
+        if user.is_authenticated and user.role == user.Role.EVALUATOR:
+            return self.filter(evidence__unit__in=_evaluated_units(user))
+        return super().visible_to(user)
+
+
+def _evaluated_units(user):
+    """The ids of the units evaluated in the rounds `user` is an evaluator of (a subquery)."""
+    from .evaluations import Evaluation
+
+    return Evaluation.objects.filter(round__evaluators=user).values("unit")
 
 
 class EvidenceVersion(models.Model):

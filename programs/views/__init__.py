@@ -1,6 +1,7 @@
 """The programme's pages, one module per area: units, milestones and evidence, progress, titles."""
 
 from .completeness import ReportExportView, ReportGridView, ReportQueueView
+from .dashboard import DashboardExportView, DashboardView
 from .milestones import (
     EvidenceDownloadView,
     EvidenceUploadView,
@@ -14,6 +15,7 @@ from .reports import (
     MonthlyReportListView,
     MonthlyReportTransitionView,
 )
+from .summary import UnitSummaryView
 from .titles import CertificationCreateView, CertificationMoveView
 from .units import (
     HomeView,
@@ -27,6 +29,8 @@ from .units import (
 __all__ = [
     "CertificationCreateView",
     "CertificationMoveView",
+    "DashboardExportView",
+    "DashboardView",
     "EvidenceDownloadView",
     "EvidenceUploadView",
     "HomeView",
@@ -45,5 +49,6 @@ __all__ = [
     "UnitListView",
     "UnitMilestoneDetailView",
     "UnitMilestoneTransitionView",
+    "UnitSummaryView",
     "UnitUpdateView",
 ]

@@ -7,7 +7,6 @@ clerk sees only their own unit."""
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -18,14 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views import View
 from django.views.generic import ListView, TemplateView
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
 
 from programs.completeness import completeness, due_date, report_url, submitted_on_time
 from programs.filters import CompletenessFilter
 from programs.models import CreatingUnit, MonthlyReport, ReportValue
-from safecommunity.spreadsheets import inert_row
+from safecommunity.spreadsheets import xlsx_response
 
 UNITS_PER_PAGE = 100
 
@@ -151,29 +147,9 @@ class ReportExportView(View):
     """Every reported value, as filtered on the grid, in an xlsx workbook."""
 
     def get(self, request) -> HttpResponse:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Monthly report values"))
-        sheet.freeze_panes = "C2"
-        header = []
-        for text in EXPORT_HEADERS:
-            cell = _header_cell(sheet, _(text))
-            header.append(cell)
-        sheet.append(header)
-        for row in export_rows(request):
-            sheet.append(inert_row(row))
-        buffer = BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return xlsx_response(
+            f"monthly-reports-{timezone.localdate():%Y%m%d}.xlsx",
+            _("Monthly report values"),
+            [_(text) for text in EXPORT_HEADERS],
+            export_rows(request),
         )
-        filename = f"monthly-reports-{timezone.localdate():%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
-
-def _header_cell(sheet, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.font = Font(bold=True)
-    cell.fill = PatternFill("solid", fgColor="DDE6F0")
-    return cell

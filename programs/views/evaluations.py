@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,9 +16,15 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from programs.errors import EvaluationError
-from programs.evaluations import evaluation_finalise, evaluation_grade, evaluation_score, round_open
+from programs.evaluations import (
+    evaluation_documents,
+    evaluation_finalise,
+    evaluation_grade,
+    evaluation_score,
+    round_open,
+)
 from programs.forms import EvaluationGradesForm, RoundOpenForm
-from programs.models import Evaluation, EvaluationRound, SchemeItem
+from programs.models import Evaluation, EvaluationRound, Evidence, ItemScore, SchemeItem
 from programs.models.evaluations import EvaluationResult
 
 
@@ -125,8 +131,9 @@ class EvaluationRoundDetailView(DetailView):
 
 
 class EvaluationDetailView(View):
-    """One unit's evaluation: the scheme's items with their grades and comments, the element
-    subtotals and the running result. A draft the user may score is a form."""
+    """One unit's evaluation: the scheme's items with their grades, comments and the unit's
+    documents looked at, the element subtotals and the running result. A draft the user may
+    score is a form."""
 
     template_name = "programs/evaluation_detail.html"
 
@@ -136,12 +143,18 @@ class EvaluationDetailView(View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         evaluation = evaluation_in_scope(request, pk)
         items, scores = self.items_and_scores(evaluation)
-        form = EvaluationGradesForm(request.POST, items=items, scores=scores)
+        documents = list(evaluation_documents(evaluation.unit_id))
+        form = EvaluationGradesForm(request.POST, items=items, scores=scores, documents=documents)
         if not form.is_valid():
             messages.error(request, _("Some grades are not valid; nothing was saved."))
             return self.render(evaluation, form=form, items=items, scores=scores)
         try:
-            evaluation_grade(evaluation=evaluation, by=request.user, grades=form.grades())
+            evaluation_grade(
+                evaluation=evaluation,
+                by=request.user,
+                grades=form.grades(),
+                links=form.links(),
+            )
         except EvaluationError as error:
             messages.error(request, str(error))
         else:
@@ -149,13 +162,16 @@ class EvaluationDetailView(View):
         return redirect("programs:evaluation-detail", pk=evaluation.pk)
 
     @staticmethod
-    def items_and_scores(evaluation: Evaluation) -> tuple[list[SchemeItem], dict]:
+    def items_and_scores(evaluation: Evaluation) -> tuple[list[SchemeItem], dict[int, ItemScore]]:
+        """The scheme's items in order, and the evaluation's score rows by item with the
+        documents each links (two queries, and one for the links)."""
         items = list(
             SchemeItem.objects.filter(element__scheme=evaluation.round.scheme)
             .select_related("element")
             .order_by("element__number", "number")
         )
-        scores = {row.item_id: row for row in evaluation.scores.all()}
+        links = Prefetch("evidence_links", queryset=evaluation_documents(evaluation.unit_id))
+        scores = {row.item_id: row for row in evaluation.scores.prefetch_related(links)}
         return items, scores
 
     def render(
@@ -164,7 +180,7 @@ class EvaluationDetailView(View):
         *,
         form: EvaluationGradesForm | None = None,
         items: list[SchemeItem] | None = None,
-        scores: dict | None = None,
+        scores: dict[int, ItemScore] | None = None,
     ) -> HttpResponse:
         if items is None or scores is None:
             items, scores = self.items_and_scores(evaluation)
@@ -173,7 +189,8 @@ class EvaluationDetailView(View):
             and Evaluation.objects.editable_by(self.request.user).filter(pk=evaluation.pk).exists()
         )
         if can_edit and form is None:
-            form = EvaluationGradesForm(items=items, scores=scores)
+            documents: list[Evidence] = list(evaluation_documents(evaluation.unit_id))
+            form = EvaluationGradesForm(items=items, scores=scores, documents=documents)
         score = evaluation_score(evaluation.round.scheme, items, scores)
         elements = []
         for item in items:
@@ -187,6 +204,7 @@ class EvaluationDetailView(View):
                     "item": item,
                     "score": scores.get(item.pk),
                     "fields": form.fields_of(item) if can_edit else None,
+                    "links": form.links_of(item) if can_edit else None,
                 }
             )
         context = {
@@ -210,14 +228,20 @@ class EvaluationFinaliseView(View):
         evaluation = evaluation_in_scope(request, pk)
         detail = reverse("programs:evaluation-detail", args=[evaluation.pk])
         items, scores = EvaluationDetailView.items_and_scores(evaluation)
-        form = EvaluationGradesForm(request.POST, items=items, scores=scores)
+        documents = list(evaluation_documents(evaluation.unit_id))
+        form = EvaluationGradesForm(request.POST, items=items, scores=scores, documents=documents)
         posted_grades = any(name in request.POST for name in form.fields)
         if posted_grades and not evaluation.is_final and form.has_changed():
             if not form.is_valid():
                 messages.error(request, _("Some grades are not valid; nothing was saved."))
                 return redirect(detail)
             try:
-                evaluation_grade(evaluation=evaluation, by=request.user, grades=form.grades())
+                evaluation_grade(
+                    evaluation=evaluation,
+                    by=request.user,
+                    grades=form.grades(),
+                    links=form.links(),
+                )
             except EvaluationError as error:
                 messages.error(request, str(error))
                 return redirect(detail)

@@ -3,7 +3,6 @@ title; the same rows, exactly as filtered, as an xlsx file."""
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from django.db.models import F, FloatField, QuerySet
@@ -13,15 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from programs.choices import TitleLevel
 from programs.filters import ProgressFilter
 from programs.models import CreatingUnit, Program
 from programs.services import targets_evaluate
-from safecommunity.spreadsheets import inert_row
+from safecommunity.spreadsheets import xlsx_response
 
 
 def progress_rows(request) -> tuple[ProgressFilter, QuerySet[CreatingUnit]]:
@@ -81,9 +77,6 @@ class ProgressExportView(View):
 
     def get(self, request) -> HttpResponse:
         _filterset, rows = progress_rows(request)
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = _("Progress")
         headers = [
             _("Code"),
             _("Name"),
@@ -96,39 +89,24 @@ class ProgressExportView(View):
             _("Title held"),
             _("Title valid until"),
         ]
-        sheet.append(headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDE6F0")
-            cell.alignment = Alignment(vertical="center")
-        for unit in rows:
-            sheet.append(
-                inert_row(
-                    [
-                        unit.code,
-                        unit.name,
-                        unit.get_kind_display(),
-                        _("yes") if unit.is_pilot else _("no"),
-                        unit.current_phase.name if unit.current_phase else "",
-                        unit.gate_accepted,
-                        unit.gate_total,
-                        unit.overdue_count,
-                        str(TitleLevel(unit.title_level).label) if unit.title_level else "",
-                        unit.title_valid_until,
-                    ]
-                )
-            )
-        for index, width in enumerate((8, 26, 12, 6, 14, 12, 12, 12, 14, 14), start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "C2"
-        for cell in sheet["J"][1:]:
-            cell.number_format = "yyyy-mm-dd"
-        buffer = BytesIO()
-        workbook.save(buffer)
-        filename = f"progress-{timezone.localdate():%Y%m%d}.xlsx"
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return xlsx_response(
+            f"progress-{timezone.localdate():%Y%m%d}.xlsx",
+            _("Progress"),
+            headers,
+            (
+                [
+                    unit.code,
+                    unit.name,
+                    unit.get_kind_display(),
+                    _("yes") if unit.is_pilot else _("no"),
+                    unit.current_phase.name if unit.current_phase else "",
+                    unit.gate_accepted,
+                    unit.gate_total,
+                    unit.overdue_count,
+                    str(TitleLevel(unit.title_level).label) if unit.title_level else "",
+                    unit.title_valid_until,
+                ]
+                for unit in rows
+            ),
+            widths=(8, 26, 12, 6, 14, 12, 12, 12, 14, 14),
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response

@@ -12,22 +12,36 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView, UpdateView
 
 from programs.completeness import last_months, report_url, unit_report_cells
+from programs.evaluations import evaluations_visible_to, unit_readiness
 from programs.filters import UnitFilter
 from programs.forms import unit_form_class
 from programs.history import change_log
-from programs.models import CreatingUnit, Department, DueBand, Program, UnitMilestone, User
+from programs.models import (
+    CreatingUnit,
+    Department,
+    DueBand,
+    EvaluationRound,
+    Program,
+    UnitMilestone,
+    User,
+)
 from programs.services import unit_gate
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
 from workgroups.services import unit_activity_summary, unit_missing_templates
 
 
 class HomeView(RedirectView):
-    """Clerks land on their unit's page; everybody else on the unit list."""
+    """Clerks land on their unit's page, district staff on the dashboard, evaluators on their
+    evaluation rounds; everybody else on the unit list."""
 
     def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
         user: User = self.request.user
         if user.role == User.Role.CLERK and user.unit_id:
             return reverse("programs:unit-detail", args=[user.unit.code])
+        if user.edits_all_units:
+            return reverse("programs:dashboard")
+        if user.role == User.Role.EVALUATOR:
+            return reverse("programs:round-list")
         return reverse("programs:unit-list")
 
 
@@ -106,8 +120,20 @@ class UnitDetailView(UnitScopeMixin, DetailView):
             missing_templates=unit_missing_templates(unit).count(),
             activity_summary=unit_activity_summary(unit),
             report_cells=self.report_cells(unit),
+            **self.readiness_context(unit),
         )
         return context
+
+    def readiness_context(self, unit: CreatingUnit) -> dict[str, Any]:
+        """The readiness card: shown to those who may see the unit's evaluations; two queries
+        with a final evaluation, one without."""
+        user = self.request.user
+        shown = evaluations_visible_to(user)
+        return {
+            "readiness_shown": shown,
+            "readiness": unit_readiness(unit, user=user) if shown else None,
+            "may_open_round": EvaluationRound.objects.may_create(user, EvaluationRound()),
+        }
 
     def report_cells(self, unit: CreatingUnit) -> list:
         """The last 12 months' monthly reports, as coloured squares; one query."""

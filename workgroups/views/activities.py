@@ -225,9 +225,21 @@ class ProjectCreateView(ProjectSavedMixin, EditableUnitMixin, CreateView):
     model = PromotionProject
     form_class = ProjectForm
     template_name = "workgroups/project_form.html"
+    # Fields the query string may pre-fill, with the most characters taken from it.
+    prefilled_fields = {
+        "name": PromotionProject._meta.get_field("name").max_length,
+        "objective": 2000,
+    }
 
     def get_initial(self) -> dict[str, Any]:
-        return {**super().get_initial(), "start": timezone.localdate()}
+        """Today as the start; a name and an objective from the query string, as the unit
+        page's readiness card links a corrective project (cut to the fields' lengths)."""
+        initial = {**super().get_initial(), "start": timezone.localdate()}
+        for name, limit in self.prefilled_fields.items():
+            value = self.request.GET.get(name, "").strip()
+            if value:
+                initial[name] = value[:limit]
+        return initial
 
 
 class ProjectUpdateView(ProjectSavedMixin, EditableRowMixin, UpdateView):

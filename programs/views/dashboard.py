@@ -1,0 +1,146 @@
+"""The district dashboard (the home page of district staff) and its table as an xlsx file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from programs.dashboard import (
+    Dashboard,
+    ReadinessRow,
+    dashboard_build,
+    rows_sorted,
+    units_with_readiness,
+)
+from programs.filters import DashboardFilter
+from safecommunity.spreadsheets import xlsx_response
+
+
+def dashboard_for(request: HttpRequest) -> tuple[DashboardFilter, Dashboard]:
+    """The dashboard over the units the user may see, filtered and sorted as the request asks."""
+    today = timezone.localdate()
+    filterset = DashboardFilter(
+        request.GET, queryset=units_with_readiness(request.user, today), user=request.user
+    )
+    board = dashboard_build(request.user, filterset.qs, today)
+    board.rows = rows_sorted(board.rows, request.GET.get("sort", ""))
+    return filterset, board
+
+
+class DashboardView(TemplateView):
+    """Where the whole programme stands: headline numbers, targets with their history, phases,
+    titles, reporting, and every unit's readiness."""
+
+    template_name = "programs/dashboard.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        filterset, board = dashboard_for(self.request)
+        context.update(
+            board=board,
+            filter=filterset,
+            headlines=board.headlines(),
+            charts=board.charts() | {"heatmap": heatmap(board)},
+            export_query=self.request.GET.urlencode(),
+            filtered=any(value for key, value in self.request.GET.items() if key != "sort"),
+        )
+        return context
+
+
+HEAT = {"none": 0, "late": 1, "on_time": 2}  # a due month's state, as the heatmap colours it
+
+
+def heatmap(board: Dashboard) -> dict[str, Any]:
+    """The reporting completeness heatmap: units down, months across; each cell on time, late
+    (submitted late, or not submitted and overdue), or not expected / not yet due."""
+    cells = []
+    for y, row in enumerate(board.rows):
+        for x, cell in enumerate(row.cells):
+            if not cell.expected:
+                continue
+            if cell.reported:
+                state = "on_time" if cell.on_time else "late"
+            else:
+                state = "late" if cell.late else "none"
+            cells.append([x, y, HEAT[state]])
+    return {
+        "months": [f"{month:%Y-%m}" for month in board.months],
+        "units": [f"{row.unit.code} {row.unit.name}" for row in board.rows],
+        "cells": cells,
+        "states": [_("Not yet due"), _("Late or missing"), _("On time")],
+    }
+
+
+class DashboardExportView(View):
+    """The dashboard's unit table as an xlsx workbook, with the page's filters and order."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _filterset, board = dashboard_for(request)
+        return xlsx_response(
+            f"dashboard-{board.today:%Y%m%d}.xlsx",
+            _("Readiness"),
+            export_headers(),
+            (export_row(row) for row in board.rows),
+            widths=(8, 26, 12, 6, 14, *[10] * 9, 12, 10, 10, 10, 10, 10, 14, 14),
+        )
+
+
+def export_headers() -> list[str]:
+    return [
+        _("Code"),
+        _("Name"),
+        _("Kind"),
+        _("Pilot"),
+        _("Phase"),
+        _("Required milestones accepted"),
+        _("Required milestones"),
+        _("Overdue milestones"),
+        _("Reports submitted (12 months)"),
+        _("Reports on time (12 months)"),
+        _("Reports expected (12 months)"),
+        _("Last evaluation score"),
+        _("Maximum"),
+        _("Result"),
+        _("Evaluated on"),
+        _("Quarters with a creation meeting"),
+        _("Quarters due"),
+        _("Injuries this year"),
+        _("Injuries last year (same dates)"),
+        _("Injuries per 100,000"),
+        _("Title held"),
+        _("Title valid until"),
+    ]
+
+
+def export_row(row: ReadinessRow) -> list[Any]:
+    unit = row.unit
+    injuries = row.injuries
+    return [
+        unit.code,
+        unit.name,
+        unit.get_kind_display(),
+        _("yes") if unit.is_pilot else _("no"),
+        unit.current_phase.name if unit.current_phase else "",
+        unit.gate_accepted,
+        unit.gate_total,
+        unit.overdue_count,
+        row.reported.numerator,
+        row.on_time.numerator,
+        row.on_time.denominator,
+        unit.evaluation_total,
+        unit.evaluation_maximum,
+        row.evaluation_result_label,
+        timezone.localdate(unit.evaluation_on) if unit.evaluation_on else None,
+        row.meetings.numerator,
+        row.meetings.denominator,
+        injuries.now if injuries else None,
+        injuries.before if injuries else None,
+        injuries.rate if injuries else None,
+        row.title_label,
+        unit.title_valid_until,
+    ]

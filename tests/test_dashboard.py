@@ -1,0 +1,341 @@
+"""The district dashboard: headline numbers, targets with their history, the readiness table
+(filters, sorting, export) and its fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+from openpyxl import load_workbook
+
+from programs.choices import TitleLevel
+from programs.completeness import due_date, last_months
+from programs.dashboard import certification_series, injury_periods
+from programs.models import Certification, CreatingUnit, Evaluation, MonthlyReport, Target
+from programs.services import targets_evaluate
+from tests.factories import (
+    ActivityFactory,
+    CertificationFactory,
+    EvaluationFactory,
+    EvaluationRoundFactory,
+    InjuryRecordFactory,
+    TargetFactory,
+    UnitFactory,
+)
+from tests.test_queries import build_progress
+from workgroups.models import Activity, ActivityKind
+from workgroups.services import Quarter
+
+DASHBOARD = reverse("programs:dashboard")
+EXPORT = reverse("programs:dashboard-export")
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """Pages and the code in English, so the tests can read the labels."""
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        yield
+
+
+def final(unit: CreatingUnit, total: str, result: str, *, days_ago: int = 0, **round_kwargs):
+    """A finalised evaluation of `unit`, `days_ago` days back."""
+    return EvaluationFactory(
+        unit=unit,
+        round=EvaluationRoundFactory(**round_kwargs),
+        status=Evaluation.Status.FINAL,
+        total=Decimal(total),
+        result=result,
+        finalised_at=timezone.now() - timedelta(days=days_ago),
+    )
+
+
+def row_of(response, unit: CreatingUnit):
+    return next(row for row in response.context["board"].rows if row.unit.pk == unit.pk)
+
+
+def submitted(unit: CreatingUnit, month, *, days_after_due: int) -> MonthlyReport:
+    """A report for `month` first submitted `days_after_due` days after its due day (negative:
+    before it)."""
+    due = due_date(month, unit.program.report_due_day)
+    at = timezone.make_aware(datetime.combine(due + timedelta(days=days_after_due), time(10)))
+    return MonthlyReport.objects.create(
+        unit=unit,
+        period=month,
+        status=MonthlyReport.Status.SUBMITTED,
+        first_submitted_at=at,
+        submitted_at=at,
+    )
+
+
+# --- The readiness table -------------------------------------------------------------------
+
+
+def test_the_latest_final_evaluation_is_shown_with_its_score_and_result(
+    client, district_user, unit_a, unit_b
+):
+    final(unit_a, "120.0", Evaluation.Result.PASS, days_ago=200)
+    final(unit_a, "87.5", Evaluation.Result.RECTIFY, days_ago=10)
+    EvaluationFactory(unit=unit_a)  # a draft still being scored does not count
+    client.force_login(district_user)
+
+    response = client.get(DASHBOARD)
+
+    html = response.content.decode()
+    row = html[html.index(f'data-unit="{unit_a.code}"') :]
+    start = row.index('data-col="evaluation"')
+    cell = row[start : row.index("</td>", start)]
+    assert "87.5" in cell and "/150" in cell and "rectify" in cell
+    assert row_of(response, unit_a).evaluation_percent == pytest.approx(58.3)
+    assert row_of(response, unit_b).unit.evaluation_id is None
+
+
+def test_results_follow_the_evaluations_scoping(client, provider, evaluator, unit_a, unit_b):
+    final(unit_a, "110", Evaluation.Result.PASS, evaluators=[evaluator])
+    client.force_login(provider)  # providers read every unit, but no evaluation
+
+    rows = client.get(DASHBOARD).context["board"].rows
+
+    assert {row.unit.code for row in rows} == {unit_a.code, unit_b.code}
+    assert all(row.unit.evaluation_id is None for row in rows)
+    client.force_login(evaluator)  # evaluators read no unit's records
+    assert client.get(DASHBOARD).context["board"].rows == []
+
+
+def test_reports_on_time_count_the_last_twelve_due_months(client, district_user, unit_a):
+    months = last_months(12)
+    for month in months[:6]:
+        submitted(unit_a, month, days_after_due=-1)  # on time
+    for month in months[6:9]:
+        submitted(unit_a, month, days_after_due=3)  # late
+    client.force_login(district_user)
+
+    row = row_of(client.get(DASHBOARD), unit_a)
+
+    assert (row.reported.numerator, row.on_time.numerator, row.on_time.denominator) == (9, 6, 12)
+    assert [cell.month for cell in row.cells] == months
+
+
+def test_meetings_count_completed_quarters_with_a_creation_meeting(client, district_user, unit_a):
+    last = Quarter.of(Quarter.of(timezone.localdate()).start - timedelta(days=1))
+    earlier = Quarter.of(last.start - timedelta(days=1))
+    ActivityFactory(unit=unit_a, kind=ActivityKind.CREATION_MEETING, date=last.start)
+    ActivityFactory(unit=unit_a, kind=ActivityKind.CREATION_MEETING, date=last.end)
+    ActivityFactory(unit=unit_a, kind=ActivityKind.TRAINING, date=earlier.start)
+    client.force_login(district_user)
+
+    row = row_of(client.get(DASHBOARD), unit_a)
+
+    assert (row.meetings.numerator, row.meetings.denominator) == (1, 4)
+    assert Activity.objects.count() == 3
+
+
+def test_injuries_compare_this_year_to_date_with_the_same_dates_last_year(
+    client, district_user, evaluator, unit_a
+):
+    now, before = injury_periods(timezone.localdate())
+    InjuryRecordFactory.create_batch(3, unit=unit_a, injury_date=now.end)
+    InjuryRecordFactory.create_batch(2, unit=unit_a, injury_date=before.start)
+    InjuryRecordFactory(unit=unit_a, injury_date=before.start - timedelta(days=1))  # too early
+    client.force_login(district_user)
+
+    row = row_of(client.get(DASHBOARD), unit_a)
+
+    assert (row.injuries.now, row.injuries.before, row.injuries.change) == (3, 2, 50.0)
+    assert row.injuries.rate == pytest.approx(3 * 100_000 / unit_a.population, abs=0.05)
+    client.force_login(evaluator)  # evaluators see no injury records: no figures, not zeros
+    response = client.get(DASHBOARD)
+    assert all(row.injuries is None for row in response.context["board"].rows)
+    assert "injuries" not in {headline.key for headline in response.context["headlines"]}
+
+
+def test_filter_by_result_and_sort_by_score_with_the_unevaluated_last(
+    client, district_user, unit_a, unit_b
+):
+    unit_c = UnitFactory(code="C01")
+    final(unit_a, "90", Evaluation.Result.RECTIFY)
+    final(unit_b, "130", Evaluation.Result.PASS)
+    client.force_login(district_user)
+
+    by_score = client.get(DASHBOARD, {"sort": "-evaluation"}).context["board"].rows
+    ascending = client.get(DASHBOARD, {"sort": "evaluation"}).context["board"].rows
+    rectify = client.get(DASHBOARD, {"result": "rectify"}).context["board"].rows
+    none = client.get(DASHBOARD, {"result": "none"}).context["board"].rows
+
+    assert [row.unit.code for row in by_score] == [unit_b.code, unit_a.code, unit_c.code]
+    assert [row.unit.code for row in ascending] == [unit_a.code, unit_b.code, unit_c.code]
+    assert [row.unit.code for row in rectify] == [unit_a.code]
+    assert [row.unit.code for row in none] == [unit_c.code]
+
+
+def test_a_clerk_sees_only_the_own_unit(client, clerk_a, unit_a, unit_b):
+    final(unit_b, "60", Evaluation.Result.FAIL)
+    client.force_login(clerk_a)
+
+    rows = client.get(DASHBOARD).context["board"].rows
+
+    assert [row.unit.code for row in rows] == [unit_a.code]
+
+
+# --- Headline numbers and targets -------------------------------------------------------------
+
+
+def test_headlines_count_units_titles_expiring_and_last_months_reporting(
+    client, district_user, unit_a, unit_b
+):
+    today = timezone.localdate()
+    CertificationFactory(
+        unit=unit_a,
+        level=TitleLevel.MUNICIPAL,
+        status=Certification.Status.NAMED,
+        applied_on=today - timedelta(days=900),
+        named_on=today - timedelta(days=800),
+        valid_until=today + timedelta(days=20),
+    )
+    month = last_months(1)[0]
+    submitted(unit_a, month, days_after_due=-2)
+    submitted(unit_b, month, days_after_due=2)
+    client.force_login(district_user)
+
+    response = client.get(DASHBOARD)
+
+    numbers = {headline.key: headline.value for headline in response.context["headlines"]}
+    assert numbers["units"] == "2"
+    assert numbers["titled"] == "1"
+    assert numbers["expiring"] == "1"
+    assert numbers["reporting"] == "100%"
+    assert numbers["on_time"] == "50%"
+    assert f"{month:%Y-%m}" in response.context["headlines"][3].label
+    assert unit_a.name in response.content.decode().split('id="titles-expiring"')[1]
+
+
+def test_certification_progress_counts_a_title_while_it_was_in_force(unit_a, unit_b):
+    program = unit_a.program
+    start = program.start_date
+    CertificationFactory(
+        unit=unit_a,
+        level=TitleLevel.NATIONAL,  # counts towards a municipal target too
+        status=Certification.Status.EXPIRED,
+        applied_on=start,
+        named_on=start + timedelta(days=40),
+        valid_until=start + timedelta(days=100),
+    )
+    TargetFactory(
+        program=program,
+        measure=Target.Measure.UNITS_SHARE,
+        level=TitleLevel.MUNICIPAL,
+        threshold=50,
+        deadline=start + timedelta(days=1000),
+    )
+    today = start + timedelta(days=150)
+
+    [series] = certification_series(program, targets_evaluate(program, today), today)
+
+    by_month = dict(zip(series.months, series.values, strict=True))
+    assert series.months[0] == start.replace(day=1) + timedelta(days=30)  # the first month's end
+    assert series.months[-1] == today
+    assert [value for end, value in by_month.items() if value] == [50.0, 50.0]  # 2nd and 3rd
+    assert series.line == [(start, 0.0), (start + timedelta(days=1000), 50.0)]
+
+
+def test_targets_are_the_district_staffs_business(client, district_user, clerk_a, unit_a):
+    TargetFactory(program=unit_a.program)
+    client.force_login(district_user)
+    assert len(client.get(DASHBOARD).context["board"].targets) == 1
+    client.force_login(clerk_a)
+    assert client.get(DASHBOARD).context["board"].targets == []
+
+
+# --- Export ---------------------------------------------------------------------------------
+
+
+def test_export_holds_the_filtered_rows_in_the_pages_order(client, district_user, unit_a, unit_b):
+    final(unit_a, "87.5", Evaluation.Result.RECTIFY)
+    final(unit_b, "60", Evaluation.Result.FAIL)
+    UnitFactory(code="C01")
+    client.force_login(district_user)
+
+    response = client.get(EXPORT, {"result": "rectify"})
+
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert response["Content-Disposition"].startswith('attachment; filename="dashboard-')
+    header = rows[0]
+    assert [row[0] for row in rows[1:]] == [unit_a.code]
+    assert rows[1][header.index("Last evaluation score")] == 87.5
+    assert rows[1][header.index("Result")] == "rectify"
+
+
+# --- Queries ----------------------------------------------------------------------------------
+
+# Session, user; the units with their readiness columns; the programme; the phase counts; the
+# titles in force; the reports of 12 months; the meetings; the injury counts; three for the
+# targets and one for their titles' history; the phases of the filter form.
+DASHBOARD_MAX_QUERIES = 14
+
+
+def build_dashboard(count: int) -> None:
+    """`count` units as the progress page's query test makes them, each with a final
+    evaluation, a year of reports, a creation meeting and injury records."""
+    units = build_progress(count)
+    today = timezone.localdate()
+    evaluation_round = EvaluationRoundFactory()
+    Evaluation.objects.bulk_create(
+        Evaluation(
+            round=evaluation_round,
+            unit=unit,
+            status=Evaluation.Status.FINAL,
+            total=Decimal(60 + n % 90),
+            result=Evaluation.Result.RECTIFY,
+            finalised_at=timezone.now(),
+        )
+        for n, unit in enumerate(units)
+    )
+    MonthlyReport.objects.bulk_create(
+        MonthlyReport(
+            unit=unit,
+            period=month,
+            status=MonthlyReport.Status.SUBMITTED,
+            first_submitted_at=timezone.now(),
+            submitted_at=timezone.now(),
+        )
+        for unit in units
+        for month in last_months(12)
+    )
+    Activity.objects.bulk_create(
+        Activity(unit=unit, kind=ActivityKind.CREATION_MEETING, date=today, title="会议")
+        for unit in units
+    )
+    InjuryRecordFactory.create_batch(3, unit=units[0], injury_date=today)
+
+
+@pytest.mark.parametrize("unit_count", [38, 400])
+def test_dashboard_queries_do_not_grow_with_units(
+    client, district_user, django_assert_max_num_queries, unit_count
+):
+    build_dashboard(unit_count)
+    client.force_login(district_user)
+
+    with django_assert_max_num_queries(DASHBOARD_MAX_QUERIES):
+        response = client.get(DASHBOARD, {"sort": "-on_time"})
+
+    assert response.status_code == 200
+    assert len(response.context["board"].rows) == unit_count
+    assert all(row.unit.evaluation_result == "rectify" for row in response.context["board"].rows)
+
+
+@pytest.mark.parametrize("unit_count", [38, 400])
+def test_dashboard_export_queries_do_not_grow_with_units(
+    client, district_user, django_assert_max_num_queries, unit_count
+):
+    build_dashboard(unit_count)
+    client.force_login(district_user)
+
+    with django_assert_max_num_queries(DASHBOARD_MAX_QUERIES):
+        response = client.get(EXPORT)
+
+    assert load_workbook(BytesIO(response.content)).active.max_row == unit_count + 1
