@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from programs.choices import TitleLevel
 from programs.completeness import due_date, last_months
-from programs.dashboard import certification_series, injury_periods
+from programs.dashboard import certification_series, headline_numbers, injury_periods
 from programs.models import Certification, CreatingUnit, Evaluation, MonthlyReport, Target
 from programs.services import targets_evaluate
 from tests.factories import (
@@ -339,3 +339,25 @@ def test_dashboard_export_queries_do_not_grow_with_units(
         response = client.get(EXPORT)
 
     assert load_workbook(BytesIO(response.content)).active.max_row == unit_count + 1
+
+
+def test_the_admin_indexs_headlines_agree_with_the_dashboards(
+    client, district_user, unit_a, unit_b
+):
+    month = last_months(1)[0]
+    submitted(unit_a, month, days_after_due=3)
+    InjuryRecordFactory.create_batch(2, unit=unit_b, injury_date=timezone.localdate())
+    CertificationFactory(unit=unit_b, valid_until=timezone.localdate() + timedelta(days=60))
+    client.force_login(district_user)
+
+    on_the_dashboard = client.get(DASHBOARD).context["headlines"]
+
+    assert headline_numbers(district_user) == on_the_dashboard
+    assert {headline.key for headline in on_the_dashboard} == {
+        "units",
+        "titled",
+        "expiring",
+        "reporting",
+        "on_time",
+        "injuries",
+    }
