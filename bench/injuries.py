@@ -25,7 +25,6 @@ import argparse
 import csv
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -42,8 +41,10 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
+
+from bench.timing import measure  # noqa: E402
 
 HEADERS_ZH = [
     "创建单位", "数据来源", "报告单位", "卡片编号", "伤害发生时间", "患者就诊时间", "性别", "年龄",
@@ -300,19 +301,6 @@ def load_records(n: int) -> None:
     print(f"loaded {n:,} records in {time.perf_counter() - t0:.0f} s")
 
 
-def measure(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
-    client.get(url)  # warm up
-    timings = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return statistics.median(timings), max(timings), len(queries)
-
-
 def bench_statistics(records: int, repeat: int) -> None:
     from injuries.models import InjuryRecord
     from programs.models import User
@@ -340,8 +328,8 @@ def bench_statistics(records: int, repeat: int) -> None:
     print(f"database: {connection.vendor}; {records:,} records; {repeat} requests each")
     print(f"{'page':<36} {'median ms':>10} {'max ms':>8} {'queries':>8}")
     for label, url in pages:
-        median, worst, queries = measure(client, url, repeat)
-        print(f"{label:<36} {median:>10.0f} {worst:>8.0f} {queries:>8}")
+        t = measure(client, url, repeat=repeat)
+        print(f"{label:<36} {t.median_ms:>10.0f} {t.max_ms:>8.0f} {t.queries:>8}")
 
 
 def main() -> None:
@@ -357,7 +345,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=args.keepdb)
+    old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=args.keepdb)
     try:
         from django.conf import settings
 

@@ -12,9 +12,7 @@ units. Times requests through Django's test client (no network) and reports the 
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -27,7 +25,9 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench.timing import measure  # noqa: E402
 
 SIZES = (38, 400)
 REPEAT = 20
@@ -82,23 +82,9 @@ def grow_to(n_units: int) -> None:
     )
 
 
-def measure(client: Client, url: str) -> tuple[float, float, int]:
-    client.get(url)  # warm up
-    timings = []
-    for _ in range(REPEAT):
-        t0 = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], len(queries)
-
-
 def main() -> None:
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=False)
     try:
         from programs.models import CreatingUnit, User
         from programs.services import reference_data_load
@@ -119,8 +105,8 @@ def main() -> None:
                 ("progress xlsx", "/progress/export.xlsx"),
             )
             for label, url in pages:
-                median, p95, queries = measure(client, url)
-                print(f"{size:>6} {label:<16} {median:>10.1f} {p95:>8.1f} {queries:>8}")
+                t = measure(client, url, repeat=REPEAT)
+                print(f"{size:>6} {label:<16} {t.median_ms:>10.1f} {t.p95_ms:>8.1f} {t.queries:>8}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

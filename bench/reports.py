@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import statistics
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -29,7 +28,9 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench.timing import measure  # noqa: E402
 
 UNITS = 400
 VALUES_PER_REPORT = 14
@@ -96,20 +97,6 @@ def build(months: int, value_months: int) -> None:
     )
 
 
-def measure(client: Client, url: str, repeat: int) -> tuple[float, float, int, int]:
-    client.get(url)  # warm up
-    timings = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    timings.sort()
-    return statistics.median(timings), max(timings), len(queries), len(response.content)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--months", type=int, default=120)
@@ -117,7 +104,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=False)
     try:
         from programs.completeness import last_months
         from programs.models import User
@@ -133,9 +120,12 @@ def main() -> None:
         for label, months in (("12 months", 12), ("24 months", 24), ("120 months", 120)):
             start = last_months(months)[0].strftime("%Y-%m")
             for page, url in (("grid", "/reports/"), ("export", "/reports/export.xlsx")):
-                median, worst, queries, size = measure(client, f"{url}?start={start}", args.repeat)
+                t = measure(client, f"{url}?start={start}", repeat=args.repeat)
                 name = f"{page} {label}"
-                print(f"{name:<28} {median:>10.0f} {worst:>8.0f} {queries:>8} {size // 1024:>8}")
+                print(
+                    f"{name:<28} {t.median_ms:>10.0f} {t.max_ms:>8.0f} {t.queries:>8}"
+                    f" {t.size_bytes // 1024:>8}"
+                )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

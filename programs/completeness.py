@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -114,16 +115,26 @@ class Cell:
     def reported(self) -> bool:
         return self.first_submitted_at is not None
 
-    @property
+    @cached_property
     def on_time(self) -> bool | None:
         return submitted_on_time(self.first_submitted_at, self.due)
 
-    @property
+    @cached_property
     def late(self) -> bool:
         """Submitted after the due day, or expected, still not submitted and past it."""
         if self.reported:
             return not self.on_time
         return self.expected and timezone.localdate() > self.due
+
+    @property
+    def timeliness(self) -> str:
+        """ "on_time", "late" (submitted late, or not yet and overdue), "open" (expected, not
+        yet due) or "none" (not expected): what the dashboard's squares and heatmap colour."""
+        if not self.expected:
+            return "none"
+        if self.on_time:
+            return "on_time"
+        return "late" if self.late else "open"
 
     @property
     def status_label(self) -> str:

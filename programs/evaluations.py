@@ -97,6 +97,11 @@ class Score:
     result: str
     reason_message: Any = field(repr=False)
     reason_params: Mapping[str, Any] = field(repr=False)
+    items: int = 0  # how many items the scheme has
+
+    @property
+    def graded(self) -> int:
+        return self.items - self.ungraded
 
     @property
     def reason(self) -> str:
@@ -175,6 +180,7 @@ def evaluation_score(
         result=result,
         reason_message=message,
         reason_params=params,
+        items=len(ordered),
     )
 
 
@@ -191,6 +197,33 @@ def evaluation_current_score(evaluation: Evaluation) -> Score:
     scheme = evaluation.round.scheme
     grades = {row.item_id: row for row in evaluation.scores.all()}
     return evaluation_score(scheme, _scheme_items(scheme), grades)
+
+
+def evaluation_scores(
+    scheme: EvaluationScheme, evaluations: Iterable[Evaluation]
+) -> dict[int, Score]:
+    """Evaluation id → its score as graded so far, for many evaluations against one scheme:
+    two queries (the items, the grades) however many evaluations."""
+    ids = [evaluation.pk for evaluation in evaluations]
+    items = _scheme_items(scheme)
+    grades: dict[int, dict[int, tuple[str, str, str]]] = {pk: {} for pk in ids}
+    rows = ItemScore.objects.filter(evaluation__in=ids).values_list(
+        "evaluation_id", "item_id", *GRADED_FIELDS
+    )
+    for evaluation_id, item_id, *parts in rows:
+        grades[evaluation_id][item_id] = tuple(parts)
+    return {pk: evaluation_score(scheme, items, graded) for pk, graded in grades.items()}
+
+
+def evaluation_reason(evaluation: Evaluation, score: Score) -> str:
+    """Why a final evaluation has its result, in the reader's language when its grades still
+    score the same way under the scheme (else as recorded when it was finalised); for a draft,
+    the running reason."""
+    if not evaluation.is_final:
+        return score.reason
+    if (score.result, score.total) == (evaluation.result, evaluation.total):
+        return score.reason
+    return evaluation.result_reason
 
 
 # --- Use cases ----------------------------------------------------------------------------------
@@ -518,12 +551,7 @@ class Readiness:
 
     @property
     def reason(self) -> str:
-        """Why the evaluation has its result, in the reader's language when the scheme still
-        scores it the same way (else as it was recorded when finalised)."""
-        evaluation, score = self.evaluation, self.score
-        if (score.result, score.total) == (evaluation.result, evaluation.total):
-            return score.reason
-        return evaluation.result_reason
+        return evaluation_reason(self.evaluation, self.score)
 
     @property
     def elements(self) -> list[dict[str, Any]]:

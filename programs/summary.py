@@ -22,7 +22,12 @@ from injuries.models import InjuryRecord
 from injuries.statistics import Period, change, rate
 from programs.completeness import Cell, Rate, last_months, report_url, unit_report_cells
 from programs.dashboard import MEETING_QUARTERS, REPORT_MONTHS, injury_periods
-from programs.evaluations import Score, evaluation_current_score, evaluation_latest
+from programs.evaluations import (
+    Score,
+    evaluation_current_score,
+    evaluation_latest,
+    evaluation_reason,
+)
 from programs.models import (
     Certification,
     CreatingUnit,
@@ -121,6 +126,12 @@ class UnitSummary:
     activities: list[tuple[str, str, int]] = field(default_factory=list)  # kind, label, count
     meetings: list[QuarterMeetings] = field(default_factory=list)
     meetings_held: Rate = field(default_factory=lambda: Rate(0, 0))
+
+    @property
+    def evaluation_reason(self) -> str:
+        if self.evaluation is None or self.score is None:
+            return ""
+        return evaluation_reason(self.evaluation, self.score)
 
     @property
     def held_titles(self) -> list[Certification]:

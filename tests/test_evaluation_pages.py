@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from programs import errors
-from programs.evaluations import round_open
+from programs.evaluations import evaluation_finalise, round_open
 from programs.models import Evaluation, EvaluationRound, ItemScore
 from tests.factories import EvaluationSchemeFactory, SchemeElementFactory, SchemeItemFactory
 
@@ -324,3 +324,50 @@ def test_the_round_list_query_count_does_not_grow_with_rounds(
         response = client.get(reverse("programs:round-list"))
 
     assert len(response.context["rounds"]) == rounds
+
+
+def test_the_round_shows_each_drafts_running_total_and_grading_progress(
+    client, district_user, unit_a, unit_b, django_assert_max_num_queries
+):
+    evaluation_round = open_round(district_user, [unit_a, unit_b], items=4)
+    draft = evaluation_round.evaluations.get(unit=unit_a)
+    first, second, *_rest = draft.scores.order_by("item__number")
+    ItemScore.objects.filter(pk__in=[first.pk, second.pk]).update(
+        presence="a",
+        evidence="a",
+        effect="b",  # 0.8 + 1.0 + 1.2 × 0.7 = 2.64 each
+    )
+    Evaluation.objects.filter(round=evaluation_round, unit=unit_b).update(
+        status=Evaluation.Status.FINAL, total=9, result="pass", finalised_at=timezone.now()
+    )
+    client.force_login(district_user)
+
+    # session, user, the round, its evaluations, the scheme's items, the grades, evaluators
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("programs:round-detail", args=[evaluation_round.pk]))
+
+    rows = {evaluation.unit_id: evaluation for evaluation in response.context["evaluations"]}
+    assert (rows[unit_a.pk].score.graded, rows[unit_a.pk].score.items) == (2, 4)
+    assert str(rows[unit_a.pk].score.total) == "5.28"
+    assert response.context["finalised"] == 1
+    assert ("pass", 1) in [(value, count) for value, _label, count in response.context["results"]]
+    assert "5.28" in response.content.decode()
+
+
+def test_a_final_result_reads_its_reason_in_the_readers_language(client, district_user, unit_a):
+    evaluation = open_round(district_user, [unit_a]).evaluations.get()
+    ItemScore.objects.filter(evaluation=evaluation).update(presence="a", evidence="a", effect="a")
+    with translation.override("zh-hans"):  # finalised by someone reading Chinese
+        evaluation_finalise(evaluation=evaluation, by=district_user)
+    evaluation.refresh_from_db()
+    client.force_login(district_user)
+    client.cookies["django_language"] = "en"
+
+    round_page = client.get(reverse("programs:round-detail", args=[evaluation.round_id]))
+    detail_page = client.get(reverse("programs:evaluation-detail", args=[evaluation.pk]))
+
+    assert "总分" in evaluation.result_reason
+    for page in (round_page, detail_page):
+        html = page.content.decode()
+        assert "total 6 reaches the pass mark 0" in html
+        assert evaluation.result_reason not in html

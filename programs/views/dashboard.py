@@ -52,22 +52,19 @@ class DashboardView(TemplateView):
         return context
 
 
-HEAT = {"none": 0, "late": 1, "on_time": 2}  # a due month's state, as the heatmap colours it
+HEAT = {"open": 0, "late": 1, "on_time": 2}  # a due month's state, as the heatmap colours it
 
 
 def heatmap(board: Dashboard) -> dict[str, Any]:
     """The reporting completeness heatmap: units down, months across; each cell on time, late
-    (submitted late, or not submitted and overdue), or not expected / not yet due."""
-    cells = []
-    for y, row in enumerate(board.rows):
-        for x, cell in enumerate(row.cells):
-            if not cell.expected:
-                continue
-            if cell.reported:
-                state = "on_time" if cell.on_time else "late"
-            else:
-                state = "late" if cell.late else "none"
-            cells.append([x, y, HEAT[state]])
+    (submitted late, or not submitted and overdue) or not yet due; months before a unit joined
+    stay blank."""
+    cells = [
+        [x, y, HEAT[cell.timeliness]]
+        for y, row in enumerate(board.rows)
+        for x, cell in enumerate(row.cells)
+        if cell.expected
+    ]
     return {
         "months": [f"{month:%Y-%m}" for month in board.months],
         "units": [f"{row.unit.code} {row.unit.name}" for row in board.rows],

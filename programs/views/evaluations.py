@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,9 @@ from programs.evaluations import (
     evaluation_documents,
     evaluation_finalise,
     evaluation_grade,
+    evaluation_reason,
     evaluation_score,
+    evaluation_scores,
     round_open,
 )
 from programs.forms import EvaluationGradesForm, RoundOpenForm
@@ -119,14 +122,26 @@ class EvaluationRoundDetailView(DetailView):
         return EvaluationRound.objects.visible_to(self.request.user).select_related("scheme")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        evaluations = (
+        evaluations = list(
             Evaluation.objects.visible_to(self.request.user)
             .filter(round=self.object)
             .select_related("unit")
             .order_by("unit__code")
         )
+        scores = evaluation_scores(self.object.scheme, evaluations)
+        for evaluation in evaluations:
+            evaluation.score = scores[evaluation.pk]
+            evaluation.reason = evaluation_reason(evaluation, evaluation.score)
+            evaluation.provisional_label = _("%(result)s (provisional)") % {
+                "result": EvaluationResult(evaluation.score.result).label
+            }
+        results = Counter(evaluation.result for evaluation in evaluations if evaluation.is_final)
         return super().get_context_data(
-            evaluations=evaluations, evaluators=self.object.evaluators.all(), **kwargs
+            evaluations=evaluations,
+            evaluators=self.object.evaluators.all(),
+            finalised=sum(results.values()),
+            results=[(value, label, results[value]) for value, label in Evaluation.Result.choices],
+            **kwargs,
         )
 
 
@@ -213,6 +228,7 @@ class EvaluationDetailView(View):
             "scheme": evaluation.round.scheme,
             "score": score,
             "result_label": EvaluationResult(score.result).label,
+            "reason": evaluation_reason(evaluation, score),
             "elements": elements,
             "form": form,
             "can_edit": can_edit,
