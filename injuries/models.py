@@ -86,6 +86,20 @@ class InjuryRecordQuerySet(ScopedQuerySet):
             return None
         return {user.unit_id} if user.edits_own_unit and user.unit_id else set()
 
+    def unit_ids_visible_to(self, user: User | AnonymousUser) -> set[int] | None:
+        """The units whose records `user` may read; None means every unit. As for every
+        unit's rows: those who read every unit (district staff, providers), else a user's own
+        unit. Pages that must tell "no records" from "may not see them" ask this."""
+        if not user.is_authenticated:
+            return set()
+        if user.sees_all_units:
+            return None
+        return {user.unit_id} if user.unit_id else set()
+
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        units = self.unit_ids_visible_to(user)
+        return self.all() if units is None else self.filter(unit__in=units)
+
     def editable_by(self, user: User | AnonymousUser) -> Self:
         units = self.unit_ids_editable_by(user)
         return self.all() if units is None else self.filter(unit__in=units)

@@ -106,6 +106,7 @@ class Cell:
     status: str = ""  # empty when there is no report
     first_submitted_at: datetime | None = None
     url: str = ""  # set by the page, for the rows it shows
+    today: date | None = None  # the day lateness is judged on (None: the real today)
 
     @property
     def state(self) -> str:
@@ -124,7 +125,7 @@ class Cell:
         """Submitted after the due day, or expected, still not submitted and past it."""
         if self.reported:
             return not self.on_time
-        return self.expected and timezone.localdate() > self.due
+        return self.expected and (self.today or timezone.localdate()) > self.due
 
     @property
     def timeliness(self) -> str:
@@ -165,9 +166,11 @@ class Completeness:
     on_time: Rate = Rate(0, 0)
 
 
-def completeness(units: QuerySet[CreatingUnit], months: Iterable[date]) -> Completeness:
+def completeness(
+    units: QuerySet[CreatingUnit], months: Iterable[date], *, today: date | None = None
+) -> Completeness:
     """Every unit's report state for each month, and each month's reporting and on-time rates
-    over the units expected that month; two queries."""
+    over the units expected that month, lateness judged on `today`; two queries."""
     months = sorted({month_start(month) for month in months})
     unit_list = list(units.select_related("program"))
     if not months:
@@ -188,6 +191,7 @@ def completeness(units: QuerySet[CreatingUnit], months: Iterable[date]) -> Compl
                 report_id=report_id,
                 status=status,
                 first_submitted_at=first_submitted_at,
+                today=today,
             )
             cells.append(cell)
             if cell.expected:

@@ -2,19 +2,21 @@
 
 Everything here is read with a fixed number of queries, whatever the number of units, months,
 reports or injury records: the units with their readiness columns annotated in SQL (one query),
-then one grouped query each for the monthly reports, the creation work meetings, the injury
-records and the titles; the targets take three more.
+then one query each for the monthly reports, the creation work meetings, the injury records,
+the titles in force, the programme and the phase counts; the targets take four more (their
+results three, their history one).
 
 What counts, decided once here:
 
 - **Readiness row** of a unit: its phase and the required milestones of that phase accepted;
   open milestones past due; monthly reports submitted on time over the last 12 due months
-  (`programs.completeness` rules); its latest *final* evaluation the user may see (score, share of
-  the scheme's maximum, result); creation work meetings held in the last four completed quarters
-  (since it joined); injury records this year to date against the same dates last year, and the
-  rate per 100,000 residents; the highest title in force.
-- **This month's reporting**: the latest month whose reports are due (last month): reported and
-  on time over the units expected to report.
+  (`programs.completeness` rules); the final evaluation that speaks for it among those the user
+  may see — its latest district review or expert evaluation, else its latest self-assessment
+  (score, share of the scheme's maximum, result, kind); creation work meetings held in the last
+  four completed quarters (since it joined); injury records this year to date against the same
+  dates last year, and the rate per 100,000 residents; the highest title in force.
+- **This month's reporting**: last month, whose reports fall due on the programme's due day of
+  this month: reported and on time so far, over the units expected to report.
 - **Titles expiring**: titles in force that end within the first warning (90 days).
 - **Certification progress**: at the end of each month since the programme started, the value
   each target measures (units or pilots holding the level or a higher one), against the target's
@@ -41,6 +43,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from injuries.models import InjuryRecord
 from injuries.statistics import Period, change, rate
@@ -54,6 +57,7 @@ from programs.models import (
     Target,
     User,
 )
+from programs.models.evaluations import EvaluationKind
 from programs.models.titles import EXPIRY_WARNINGS, levels_at_least
 from programs.services import TargetResult, targets_evaluate
 from workgroups.models import Activity, ActivityKind
@@ -68,14 +72,11 @@ MEETING_QUARTERS = 4  # the meetings column looks back this many completed quart
 
 def units_with_readiness(user: User, today: date | None = None) -> QuerySet[CreatingUnit]:
     """The units the user may see, annotated with the progress columns (phase gate, overdue
-    milestones, title) and the latest final evaluation the user may see: `evaluation_id`,
-    `evaluation_total`, `evaluation_maximum`, `evaluation_result`, `evaluation_on` — one query."""
+    milestones, title) and the final evaluation that speaks for the unit among those the user
+    may see (`EvaluationQuerySet.speaking_first`): `evaluation_id`, `evaluation_total`,
+    `evaluation_maximum`, `evaluation_result`, `evaluation_on`, `evaluation_kind` — one query."""
     today = today or timezone.localdate()
-    latest = (
-        Evaluation.objects.visible_to(user)
-        .filter(unit=OuterRef("pk"), status=Evaluation.Status.FINAL)
-        .order_by("-finalised_at", "-pk")
-    )
+    latest = Evaluation.objects.visible_to(user).filter(unit=OuterRef("pk")).speaking_first()
 
     def of_latest(column: str) -> Subquery:
         return Subquery(latest.values(column)[:1])
@@ -90,6 +91,7 @@ def units_with_readiness(user: User, today: date | None = None) -> QuerySet[Crea
             evaluation_maximum=of_latest("round__scheme__max_score"),
             evaluation_result=of_latest("result"),
             evaluation_on=of_latest("finalised_at"),
+            evaluation_kind=of_latest("round__kind"),
         )
         .in_plan_order()
     )
@@ -143,6 +145,11 @@ class ReadinessRow:
     def evaluation_result_label(self) -> str:
         result = self.unit.evaluation_result
         return str(Evaluation.Result(result).label) if result else ""
+
+    @property
+    def evaluation_kind_label(self) -> str:
+        kind = self.unit.evaluation_kind
+        return str(EvaluationKind(kind).label) if kind else ""
 
     @property
     def evaluation_percent(self) -> float | None:
@@ -221,12 +228,12 @@ def readiness_rows(
     its reporting cells; four queries whatever the number of units."""
     today = today or timezone.localdate()
     months = last_months(REPORT_MONTHS, until=today)
-    grid = completeness(units, months)
+    grid = completeness(units, months, today=today)
     quarters = _completed_quarters(today, MEETING_QUARTERS)
     held = _meeting_quarters(units, quarters)
     # The units whose injury records the user may see (None: every unit), as the records'
     # own scoping decides; the others show no injury figures rather than zeros.
-    injury_units = InjuryRecord.objects.unit_ids_editable_by(user)
+    injury_units = InjuryRecord.objects.unit_ids_visible_to(user)
     injuries = _injury_counts(user, units, today) if injury_units != set() else {}
     rows = []
     for grid_row in grid.rows:
@@ -253,7 +260,7 @@ SORT_KEYS: dict[str, Callable[[ReadinessRow], Any]] = {
     "on_time": lambda row: row.on_time.percent,
     "evaluation": lambda row: row.evaluation_percent,
     "meetings": lambda row: row.meetings.percent,
-    "injuries": lambda row: row.injuries.change if row.injuries else None,
+    "injuries": lambda row: row.injuries.now if row.injuries else None,
     "rate": lambda row: row.injuries.rate if row.injuries else None,
     "title": lambda row: row.unit.title_rank or None,
     "expiry": lambda row: row.unit.title_valid_until,
@@ -319,6 +326,21 @@ def title_summary(units: QuerySet[CreatingUnit], today: date) -> TitleSummary:
     )
 
 
+def _separator() -> str:
+    return pgettext("list separator", ", ")  # "、" in Chinese
+
+
+def _rate_detail(rate: Rate, board: Dashboard) -> str:
+    """ "35 of 38 units"; before the due day "12 of 38 units so far · due 12-05"."""
+    counts = {"n": rate.numerator, "d": rate.denominator}
+    if board.month_due is None or board.today > board.month_due:
+        return _("%(n)s of %(d)s units") % counts
+    return _("%(n)s of %(d)s units so far · due %(due)s") % {
+        **counts,
+        "due": f"{board.month_due:%m-%d}",
+    }
+
+
 def _percent(rate: Rate) -> str:
     return "—" if rate.percent is None else f"{rate.percent}%"
 
@@ -374,6 +396,7 @@ def certification_series(
             unit__program=program,
             status__in=[Certification.Status.NAMED, Certification.Status.EXPIRED],
             named_on__lte=today,
+            valid_until__isnull=False,  # an expired title recorded without its end is not drawn
         ).values_list("unit_id", "unit__is_pilot", "level", "named_on", "valid_until")
     )
     months = _month_ends(program.start_date, today)
@@ -417,6 +440,7 @@ class Dashboard:
     injuries_now: int | None = None
     injuries_before: int | None = None
     unit_count: int = 0
+    month_due: date | None = None  # the day last month's reports fall due
 
     @property
     def month(self) -> date | None:
@@ -467,6 +491,7 @@ def dashboard_build(
     if program is not None and user.sees_all_units:
         board.targets = certification_series(program, targets_evaluate(program, today), today)
     last = [row.cells[-1] for row in rows if row.cells and row.cells[-1].expected]
+    board.month_due = last[0].due if last else None
     board.month_reporting = Rate(sum(cell.reported for cell in last), len(last))
     board.month_on_time = Rate(sum(bool(cell.on_time) for cell in last), len(last))
     trends = [row.injuries for row in rows if row.injuries is not None]
@@ -485,14 +510,16 @@ def _headlines(board: Dashboard) -> list[Headline]:
             "units",
             _("Creating units"),
             str(units),
-            ", ".join(f"{row['name'] or _('No phase')} {row['count']}" for row in board.phases),
+            _separator().join(
+                f"{row['name'] or _('No phase')} {row['count']}" for row in board.phases
+            ),
             reverse("programs:unit-list"),
         ),
         Headline(
             "titled",
             _("Holding a title"),
             str(titles.held),
-            ", ".join(f"{label} {count}" for label, count in titles.by_level if count),
+            _separator().join(f"{label} {count}" for label, count in titles.by_level if count),
             reverse("programs:progress") + "?sort=title",
         ),
         Headline(
@@ -506,16 +533,14 @@ def _headlines(board: Dashboard) -> list[Headline]:
             "reporting",
             _("Reported for %(month)s") % {"month": month},
             _percent(board.month_reporting),
-            _("%(n)s of %(d)s units")
-            % {"n": board.month_reporting.numerator, "d": board.month_reporting.denominator},
+            _rate_detail(board.month_reporting, board),
             reverse("programs:report-grid"),
         ),
         Headline(
             "on_time",
             _("On time for %(month)s") % {"month": month},
             _percent(board.month_on_time),
-            _("%(n)s of %(d)s units")
-            % {"n": board.month_on_time.numerator, "d": board.month_on_time.denominator},
+            _rate_detail(board.month_on_time, board),
             reverse("programs:report-grid"),
         ),
     ]
@@ -537,13 +562,14 @@ def headline_numbers(user: User, today: date | None = None) -> list[Headline]:
     the admin index): the same rules, a handful of small queries."""
     today = today or timezone.localdate()
     units = CreatingUnit.objects.visible_to(user)
-    grid = completeness(units, last_months(1, until=today))
+    grid = completeness(units, last_months(1, until=today), today=today)
     board = Dashboard(today=today, program=None, rows=[], months=grid.months)
     board.unit_count = len(grid.rows)
     board.phases = units.phase_counts() if grid.rows else []
     board.titles = title_summary(units, today)
     board.month_reporting, board.month_on_time = grid.reporting, grid.on_time
-    if InjuryRecord.objects.unit_ids_editable_by(user) != set():
+    board.month_due = next((row.cells[0].due for row in grid.rows if row.cells), None)
+    if InjuryRecord.objects.unit_ids_visible_to(user) != set():
         counts = _injury_counts(user, units, today).values()
         board.injuries_now = sum(now for now, _before in counts)
         board.injuries_before = sum(before for _now, before in counts)

@@ -235,13 +235,15 @@ def evaluation_latest(
     *,
     user: User | None = None,
 ) -> Evaluation | None:
-    """The unit's most recently finalised evaluation (against `scheme` when given), or None.
-    With `user`, only among the evaluations that user may see. One query."""
+    """The final evaluation that speaks for the unit (against `scheme` when given): its latest
+    district review or expert evaluation, else its latest self-assessment
+    (`EvaluationQuerySet.speaking_first`); None without any. With `user`, only among the
+    evaluations that user may see. One query."""
     evaluations = Evaluation.objects.all() if user is None else Evaluation.objects.visible_to(user)
-    finals = evaluations.filter(unit=unit, status=Evaluation.Status.FINAL)
+    finals = evaluations.filter(unit=unit)
     if scheme is not None:
         finals = finals.filter(round__scheme=scheme)
-    return finals.select_related("round__scheme").order_by("-finalised_at", "-pk").first()
+    return finals.speaking_first().select_related("round__scheme").first()
 
 
 def round_open(
@@ -487,6 +489,7 @@ def evaluation_finalise(*, evaluation: Evaluation, by: User) -> Evaluation:
 # --- Readiness ----------------------------------------------------------------------------------
 
 WEAK_ITEM_SHARE = Decimal("0.6")  # an item earning less than this share of its points is weak
+GAPS_SHOWN = 8  # the unit page lists this many of the worst items, the rest folded
 PROJECT_NAME_TEXT = 40  # characters of an item's requirement a corrective project's name quotes
 
 
@@ -507,6 +510,10 @@ class ItemGap:
     @property
     def code(self) -> str:
         return self.item.code
+
+    @property
+    def code_key(self) -> tuple[int, int]:
+        return (self.item.element.number, self.item.number)
 
     def project_initial(self) -> dict[str, str]:
         """A corrective promotion project's name and objective, as its form is pre-filled."""
@@ -548,6 +555,20 @@ class Readiness:
     @property
     def weak_items(self) -> tuple[ItemGap, ...]:
         return tuple(gap for gap in self.gaps if not gap.is_zero)
+
+    @property
+    def worst_first(self) -> list[ItemGap]:
+        """The zero items, then the weak ones from the lowest share of their points up."""
+        return sorted(self.gaps, key=lambda gap: (gap.points / gap.maximum, gap.code_key))
+
+    @property
+    def gaps_shown(self) -> list[ItemGap]:
+        return self.worst_first[:GAPS_SHOWN]
+
+    @property
+    def gaps_folded(self) -> list[ItemGap]:
+        """The rest, behind a "more" fold: a unit short of the pass mark may have dozens."""
+        return self.worst_first[GAPS_SHOWN:]
 
     @property
     def reason(self) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.choices import TitleLevel, UnitKind
 from programs.completeness import last_months, months_between, parse_month
+from programs.evaluations import evaluations_visible_to
 from programs.models import CreatingUnit, Evaluation, Phase
 from safecommunity.forms import style_form
 
@@ -173,9 +174,11 @@ class DashboardFilter(ProgressFilter):
         method="filter_result",
     )
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
         del self.filters["sort"]
+        if not evaluations_visible_to(user):  # nothing to filter by: every result is hidden
+            del self.filters["result"]
 
     def filter_result(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "none":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -366,11 +367,15 @@ class DocumentLinksInput(forms.HiddenInput):
         context = super().get_context(name, value, attrs)
         linked = []
         for part in str(context["widget"]["value"] or "").split(","):
-            choice = self.documents.get(int(part)) if part.strip().isdigit() else None
+            part = part.strip()
+            choice = self.documents.get(int(part)) if DOCUMENT_ID.fullmatch(part) else None
             if choice is not None:
                 linked.append(choice)
         context["widget"].update(label=self.label, linked=linked)
         return context
+
+
+DOCUMENT_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits only: "²".isdigit() is True, int("²") fails
 
 
 class DocumentLinksField(forms.CharField):
@@ -389,7 +394,7 @@ class DocumentLinksField(forms.CharField):
     def to_python(self, value) -> list[int]:
         text = super().to_python(value)
         parts = [part.strip() for part in text.split(",") if part.strip()]
-        if not all(part.isdigit() for part in parts):
+        if not all(DOCUMENT_ID.fullmatch(part) for part in parts):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return sorted({int(part) for part in parts})
 

@@ -23,10 +23,12 @@ from injuries.statistics import Period, change, rate
 from programs.completeness import Cell, Rate, last_months, report_url, unit_report_cells
 from programs.dashboard import MEETING_QUARTERS, REPORT_MONTHS, injury_periods
 from programs.evaluations import (
+    WEAK_ITEM_SHARE,
     Score,
     evaluation_current_score,
     evaluation_latest,
     evaluation_reason,
+    evaluations_visible_to,
 )
 from programs.models import (
     Certification,
@@ -77,7 +79,12 @@ class ElementLine:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.score / self.maximum) if self.maximum else 0
+        return int(100 * self.score / self.maximum) if self.maximum else 0
+
+    @property
+    def weak(self) -> bool:
+        """Under the share readiness calls weak (`WEAK_ITEM_SHARE`), as the unit page marks it."""
+        return bool(self.maximum) and self.score < self.maximum * WEAK_ITEM_SHARE
 
 
 @dataclass(frozen=True)
@@ -171,9 +178,7 @@ def unit_summary(*, unit: CreatingUnit, user: User, today: date | None = None) -
     )
     # The latest final evaluation the user may see (a provider sees none, an evaluator only
     # those of their rounds), as the dashboard counts it.
-    summary.evaluations_visible = not (
-        Evaluation.objects.visible_to(user).filter(unit=unit).query.is_empty()
-    )
+    summary.evaluations_visible = evaluations_visible_to(user)
     summary.evaluation = evaluation_latest(unit, user=user)
     if summary.evaluation is not None:
         summary.score = evaluation_current_score(summary.evaluation)
@@ -219,9 +224,10 @@ def unit_phase_steps(unit: CreatingUnit) -> list[PhaseStep]:
 def unit_injury_comparison(unit: CreatingUnit, user: User, today: date) -> InjuryComparison | None:
     """Records and deaths this year to date and on the same dates last year; None when the
     user may not see the unit's injury records. One query."""
-    records = InjuryRecord.objects.visible_to(user).filter(unit=unit)
-    if records.query.is_empty():
+    units = InjuryRecord.objects.unit_ids_visible_to(user)
+    if units is not None and unit.pk not in units:
         return None
+    records = InjuryRecord.objects.visible_to(user).filter(unit=unit)
     now, before = injury_periods(today)
     died = Q(outcome=Outcome.DIED)
     counts = (

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from programs.choices import TitleLevel
 from programs.completeness import due_date, last_months
 from programs.dashboard import certification_series, headline_numbers, injury_periods
+from programs.evaluations import unit_readiness
 from programs.models import Certification, CreatingUnit, Evaluation, MonthlyReport, Target
 from programs.services import targets_evaluate
 from tests.factories import (
@@ -92,6 +93,23 @@ def test_the_latest_final_evaluation_is_shown_with_its_score_and_result(
     assert "87.5" in cell and "/150" in cell and "rectify" in cell
     assert row_of(response, unit_a).evaluation_percent == pytest.approx(58.3)
     assert row_of(response, unit_b).unit.evaluation_id is None
+
+
+def test_a_review_speaks_for_the_unit_before_its_newer_self_assessment(
+    client, district_user, unit_a, unit_b
+):
+    review = final(unit_a, "80", Evaluation.Result.RECTIFY, days_ago=100, kind="district")
+    final(unit_a, "140", Evaluation.Result.PASS, days_ago=1, kind="self")
+    final(unit_b, "120", Evaluation.Result.PASS, kind="self")
+    client.force_login(district_user)
+
+    response = client.get(DASHBOARD)
+
+    assert row_of(response, unit_a).unit.evaluation_id == review.pk
+    assert row_of(response, unit_b).unit.evaluation_kind == "self"
+    html = response.content.decode()
+    assert html.count(">self</span>") == 1  # only unit B's result is its own view of itself
+    assert unit_readiness(unit_a).evaluation == review
 
 
 def test_results_follow_the_evaluations_scoping(client, provider, evaluator, unit_a, unit_b):
@@ -172,6 +190,21 @@ def test_filter_by_result_and_sort_by_score_with_the_unevaluated_last(
     assert [row.unit.code for row in none] == [unit_c.code]
 
 
+def test_providers_see_no_evaluation_column_panel_filter_or_export_column(client, provider, unit_a):
+    final(unit_a, "110", Evaluation.Result.PASS, kind="district")
+    client.force_login(provider)
+
+    page = client.get(DASHBOARD)
+    export = client.get(EXPORT)
+
+    html = page.content.decode()
+    assert 'data-col="evaluation"' not in html and 'data-chart="results"' not in html
+    assert "result" not in page.context["filter"].form.fields
+    header = next(load_workbook(BytesIO(export.content)).active.values)
+    assert "Result" not in header and "Last evaluation score" not in header
+    assert "Injuries this year" in header
+
+
 def test_a_clerk_sees_only_the_own_unit(client, clerk_a, unit_a, unit_b):
     final(unit_b, "60", Evaluation.Result.FAIL)
     client.force_login(clerk_a)
@@ -240,6 +273,26 @@ def test_certification_progress_counts_a_title_while_it_was_in_force(unit_a, uni
     assert series.months[-1] == today
     assert [value for end, value in by_month.items() if value] == [50.0, 50.0]  # 2nd and 3rd
     assert series.line == [(start, 0.0), (start + timedelta(days=1000), 50.0)]
+
+
+def test_an_expired_title_recorded_without_its_end_is_left_out_of_the_history(
+    client, district_user, unit_a
+):
+    TargetFactory(program=unit_a.program, deadline=timezone.localdate() + timedelta(days=99))
+    start = unit_a.program.start_date
+    Certification.objects.create(  # allowed: only named titles must carry both dates
+        unit=unit_a,
+        level=TitleLevel.MUNICIPAL,
+        status=Certification.Status.EXPIRED,
+        applied_on=start,
+        named_on=start + timedelta(days=10),
+    )
+    client.force_login(district_user)
+
+    response = client.get(DASHBOARD)
+
+    assert response.status_code == 200
+    assert set(response.context["board"].targets[0].values) == {0.0}
 
 
 def test_targets_are_the_district_staffs_business(client, district_user, clerk_a, unit_a):

@@ -433,12 +433,13 @@ def test_the_read_only_page_query_count_does_not_grow_with_links(
     assert response.content.decode().count("/download/") == items * documents
 
 
-def test_links_that_are_not_document_ids_save_nothing(client, district_user, unit_a, plan):
+@pytest.mark.parametrize("links", ["{pk},x", "{pk},²", "١٢"])  # "²" and "١٢" are digits to str
+def test_links_that_are_not_document_ids_save_nothing(client, district_user, unit_a, plan, links):
     evaluation = open_round(district_user, [unit_a]).evaluations.get()
     client.force_login(district_user)
     data = grades_post(evaluation, "a", item_1=[plan])
     first = evaluation.scores.order_by("item__number").first().item_id
-    data[f"links_{first}"] = f"{plan.pk},x"
+    data[f"links_{first}"] = links.format(pk=plan.pk)
 
     response = client.post(reverse("programs:evaluation-detail", args=[evaluation.pk]), data)
 

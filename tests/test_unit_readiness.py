@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from programs.evaluations import (
+    GAPS_SHOWN,
     evaluation_finalise,
     evaluation_grade,
     evaluation_latest,
@@ -318,3 +319,16 @@ def test_readiness_without_an_evaluation_costs_one_query(
 ):
     with django_assert_num_queries(1):
         assert unit_readiness(unit_a, user=district_user) is None
+
+
+def test_the_page_lists_the_worst_items_first_and_folds_the_rest(client, unit_a, district_user):
+    weak_grades = {f"1.{n}": WEAK for n in range(1, 11)}
+    weak_grades["1.3"] = ("c", "d", "d")  # 0.24 points: the weakest after the zero item
+    evaluated(unit_a, district_user, weak_grades | {"2.2": ZERO}, scheme=scheme_of(2, 10))
+    client.force_login(district_user)
+
+    readiness = client.get(reverse("programs:unit-detail", args=[unit_a.code])).context["readiness"]
+
+    assert [gap.code for gap in readiness.gaps_shown[:2]] == ["2.2", "1.3"]
+    assert len(readiness.gaps_shown) == GAPS_SHOWN
+    assert len(readiness.gaps_folded) == 11 - GAPS_SHOWN

@@ -311,6 +311,19 @@ class EvaluationQuerySet(ScopedQuerySet):
             return self.none()
         return super().visible_to(user)
 
+    def speaking_first(self) -> Self:
+        """The final evaluations, the one that speaks for its unit first: a district review or
+        an expert evaluation before any self-assessment (a unit's own view of itself), then
+        the most recently finalised. The dashboard, readiness and the unit summary all take
+        the first of these."""
+        own_view = models.Case(
+            models.When(round__kind=EvaluationKind.SELF, then=models.Value(1)),
+            default=models.Value(0),
+        )
+        return self.filter(status=Evaluation.Status.FINAL).order_by(
+            own_view, "-finalised_at", "-pk"
+        )
+
     def editable_by(self, user: User | AnonymousUser) -> Self:
         """Who grades: the round's evaluators and district staff; a clerk only their own
         unit's self-assessments. Finalised evaluations are locked for everyone."""

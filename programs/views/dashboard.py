@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -17,7 +18,9 @@ from programs.dashboard import (
     rows_sorted,
     units_with_readiness,
 )
+from programs.evaluations import evaluations_visible_to
 from programs.filters import DashboardFilter
+from programs.models.titles import EXPIRY_WARNINGS
 from safecommunity.spreadsheets import xlsx_response
 
 
@@ -47,6 +50,9 @@ class DashboardView(TemplateView):
             headlines=board.headlines(),
             charts=board.charts() | {"heatmap": heatmap(board)},
             export_query=self.request.GET.urlencode(),
+            evaluations_shown=evaluations_visible_to(self.request.user),
+            expiry_days=max(EXPIRY_WARNINGS),
+            last_warning=min(EXPIRY_WARNINGS),
             filtered=any(value for key, value in self.request.GET.items() if key != "sort"),
         )
         return context
@@ -78,40 +84,45 @@ class DashboardExportView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         _filterset, board = dashboard_for(request)
+        shown = evaluations_visible_to(request.user)
+        columns = [n for n, header in enumerate(HEADERS) if shown or header not in EVALUATION]
         return xlsx_response(
             f"dashboard-{board.today:%Y%m%d}.xlsx",
             _("Readiness"),
-            export_headers(),
-            (export_row(row) for row in board.rows),
-            widths=(8, 26, 12, 6, 14, *[10] * 9, 12, 10, 10, 10, 10, 10, 14, 14),
+            [_(HEADERS[n]) for n in columns],
+            ([values[n] for n in columns] for values in map(export_row, board.rows)),
+            widths=[WIDTHS[n] for n in columns],
         )
 
 
-def export_headers() -> list[str]:
-    return [
-        _("Code"),
-        _("Name"),
-        _("Kind"),
-        _("Pilot"),
-        _("Phase"),
-        _("Required milestones accepted"),
-        _("Required milestones"),
-        _("Overdue milestones"),
-        _("Reports submitted (12 months)"),
-        _("Reports on time (12 months)"),
-        _("Reports expected (12 months)"),
-        _("Last evaluation score"),
-        _("Maximum"),
-        _("Result"),
-        _("Evaluated on"),
-        _("Quarters with a creation meeting"),
-        _("Quarters due"),
-        _("Injuries this year"),
-        _("Injuries last year (same dates)"),
-        _("Injuries per 100,000"),
-        _("Title held"),
-        _("Title valid until"),
-    ]
+HEADERS = [
+    gettext_noop("Code"),
+    gettext_noop("Name"),
+    gettext_noop("Kind"),
+    gettext_noop("Pilot"),
+    gettext_noop("Phase"),
+    gettext_noop("Required milestones accepted"),
+    gettext_noop("Required milestones"),
+    gettext_noop("Overdue milestones"),
+    gettext_noop("Reports submitted (12 months)"),
+    gettext_noop("Reports on time (12 months)"),
+    gettext_noop("Reports expected (12 months)"),
+    gettext_noop("Last evaluation score"),
+    gettext_noop("Maximum"),
+    gettext_noop("Result"),
+    gettext_noop("Kind of evaluation"),
+    gettext_noop("Evaluated on"),
+    gettext_noop("Quarters with a creation meeting"),
+    gettext_noop("Quarters due"),
+    gettext_noop("Injuries this year"),
+    gettext_noop("Injuries last year (same dates)"),
+    gettext_noop("Injuries per 100,000"),
+    gettext_noop("Title held"),
+    gettext_noop("Title valid until"),
+]
+WIDTHS = (8, 26, 12, 6, 14, *[10] * 9, 16, 12, 10, 10, 10, 10, 10, 14, 14)
+# The columns left out for those who may not see evaluations (providers).
+EVALUATION = set(HEADERS[11:16])
 
 
 def export_row(row: ReadinessRow) -> list[Any]:
@@ -132,6 +143,7 @@ def export_row(row: ReadinessRow) -> list[Any]:
         unit.evaluation_total,
         unit.evaluation_maximum,
         row.evaluation_result_label,
+        row.evaluation_kind_label,
         timezone.localdate(unit.evaluation_on) if unit.evaluation_on else None,
         row.meetings.numerator,
         row.meetings.denominator,

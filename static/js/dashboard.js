@@ -102,11 +102,14 @@
     },
     heatmap() {
       const chart = data.heatmap;
-      const colours = ["#e9ecef", "#f8b4a8", "#5cb85c"];
+      const colours = ["#ffe08a", "#f08a78", "#5cb85c"];  // as the table's squares: open, late, on time
       return {
         ...base,
         tooltip: {
-          formatter: (p) => `${chart.units[p.value[1]]}<br>${chart.months[p.value[0]]}: ${chart.states[p.value[2]]}`,
+          formatter: (p) => {
+            const text = echarts.format.encodeHTML;  // unit names are typed by people: never markup
+            return `${text(chart.units[p.value[1]])}<br>${text(chart.months[p.value[0]])}: ${text(chart.states[p.value[2]])}`;
+          },
         },
         grid: { left: 4, right: 8, top: 28, bottom: 4, containLabel: true },
         xAxis: { type: "category", data: chart.months, position: "top", splitArea: { show: true } },
