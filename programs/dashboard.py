@@ -54,12 +54,11 @@ from programs.models import (
     CreatingUnit,
     Evaluation,
     Program,
-    Target,
     User,
 )
 from programs.models.evaluations import EvaluationKind
-from programs.models.titles import EXPIRY_WARNINGS, levels_at_least
-from programs.services import TargetResult, targets_evaluate
+from programs.models.titles import EXPIRY_WARNINGS, LEVEL_RANK, levels_at_least
+from programs.services import TargetResult, target_numerator, targets_evaluate
 from workgroups.models import Activity, ActivityKind
 from workgroups.services import Quarter
 
@@ -309,10 +308,9 @@ def title_summary(units: QuerySet[CreatingUnit], today: date) -> TitleSummary:
         .select_related("unit")
         .order_by("valid_until")
     )
-    rank = {level: n for n, level in enumerate(TitleLevel.values)}
     highest: dict[int, str] = {}
     for title in titles:
-        if rank[title.level] >= rank.get(highest.get(title.unit_id, ""), -1):
+        if LEVEL_RANK[title.level] >= LEVEL_RANK.get(highest.get(title.unit_id, ""), 0):
             highest[title.unit_id] = title.level
     by_level = [
         (str(label), sum(1 for level in highest.values() if level == value))
@@ -407,19 +405,20 @@ def certification_series(
         relevant = [
             (unit_id, is_pilot, named_on, valid_until)
             for unit_id, is_pilot, level, named_on, valid_until in titles
-            if level in levels and (target.measure != Target.Measure.PILOTS_TITLED or is_pilot)
+            if level in levels
         ]
         values = []
         for month_end in months:
-            holders = {
-                unit_id
-                for unit_id, _pilot, named_on, valid_until in relevant
+            holding = {
+                (unit_id, is_pilot)
+                for unit_id, is_pilot, named_on, valid_until in relevant
                 if named_on <= month_end <= valid_until
             }
+            numerator = target_numerator(target, holding)
             if result.denominator is None:
-                values.append(float(len(holders)))
+                values.append(float(numerator))
             else:
-                share = 100 * len(holders) / result.denominator if result.denominator else 0
+                share = 100 * numerator / result.denominator if result.denominator else 0
                 values.append(round(share, 1))
         line = [(program.start_date, 0.0), (target.deadline, float(target.threshold))]
         series.append(TargetSeries(result, months, values, line))

@@ -459,12 +459,13 @@ def targets_evaluate(program: Program, today: date | None = None) -> list[Target
         holding = set().union(
             *(holders.get(level, set()) for level in levels_at_least(target.level))
         )
+        numerator = target_numerator(target, holding)
         if target.measure == Target.Measure.PILOTS_TITLED:
-            numerator, denominator = sum(1 for _unit, pilot in holding if pilot), totals["pilots"]
+            denominator = totals["pilots"]
         elif target.measure == Target.Measure.UNITS_SHARE:
-            numerator, denominator = len(holding), totals["all"]
+            denominator = totals["all"]
         else:
-            numerator, denominator = len(holding), None
+            denominator = None
         if denominator is None:
             exact = Decimal(numerator)
         else:
@@ -473,6 +474,14 @@ def targets_evaluate(program: Program, today: date | None = None) -> list[Target
         value = exact if denominator is None else exact.quantize(Decimal("0.1"))
         results.append(TargetResult(target, numerator, denominator, value, state))
     return results
+
+
+def target_numerator(target: Target, holding: set[tuple[int, bool]]) -> int:
+    """How many of the units holding the target's level or a higher one — (unit id, is pilot)
+    pairs — count towards it: the pilots among them for a pilots target, else all of them."""
+    if target.measure == Target.Measure.PILOTS_TITLED:
+        return sum(1 for _unit, is_pilot in holding if is_pilot)
+    return len(holding)
 
 
 def _target_state(target: Target, value: Decimal, program: Program, today: date) -> str:

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from injuries.choices import Outcome
 from injuries.models import InjuryRecord
-from injuries.statistics import Period, change, rate
+from injuries.statistics import Period
 from programs.completeness import Cell, Rate, last_months, report_url, unit_report_cells
-from programs.dashboard import MEETING_QUARTERS, REPORT_MONTHS, injury_periods
+from programs.dashboard import MEETING_QUARTERS, REPORT_MONTHS, InjuryTrend, injury_periods
 from programs.evaluations import (
     WEAK_ITEM_SHARE,
     Score,
@@ -87,30 +87,15 @@ class ElementLine:
         return bool(self.maximum) and self.score < self.maximum * WEAK_ITEM_SHARE
 
 
-@dataclass(frozen=True)
-class InjuryComparison:
-    """The unit's injury records (and deaths) this year to date and on the same dates last
-    year, with the rate per 100,000 residents."""
+@dataclass(kw_only=True)
+class InjuryComparison(InjuryTrend):
+    """The unit's injury records this year to date and on the same dates last year (counted,
+    changed and rated as on the dashboard), with the deaths among them and the periods."""
 
     period: Period
     previous: Period
-    now: int
-    before: int
     deaths_now: int
     deaths_before: int
-    population: int | None
-
-    @property
-    def change(self) -> float | None:
-        return change(self.now, self.before)
-
-    @property
-    def rate(self) -> float | None:
-        return rate(self.now, self.population)
-
-    @property
-    def rate_before(self) -> float | None:
-        return rate(self.before, self.population)
 
 
 @dataclass
