@@ -592,9 +592,56 @@ POINTS_MISMATCH = _(
 )
 
 
-class SchemeElementInline(ScopedTabularInline):
+SCORING_LOCKED = _(
+    "Evaluations against this scheme have been finalised: its scoring rules, and the numbers "
+    "and points of its elements and items, can no longer change. Wording can still be corrected."
+)
+
+
+class SchemeLockAdminMixin:
+    """The admin side of a scheme's scoring lock (`EvaluationScheme.is_in_use`): for a row of a
+    scheme in use — for an inline, under a parent of one — the `locked_fields` are read-only,
+    and rows can be neither added nor deleted. The model's validation refuses the same, for
+    saves that come by other routes (an add form, a history revert, the import)."""
+
+    locked_fields: tuple[str, ...] = ()
+
+    def scheme_of(self, obj: Any) -> EvaluationScheme:
+        """The scheme `obj` (the row, or an inline's parent row) belongs to."""
+        raise NotImplementedError
+
+    def in_use(self, request: HttpRequest, obj: Any) -> bool:
+        """Whether `obj` belongs to a scheme in use; asked once a request per scheme."""
+        if obj is None or obj.pk is None:
+            return False
+        scheme = self.scheme_of(obj)
+        if not hasattr(request, "_schemes_in_use"):
+            request._schemes_in_use = {}
+        if scheme.pk not in request._schemes_in_use:
+            request._schemes_in_use[scheme.pk] = scheme.is_in_use
+        return request._schemes_in_use[scheme.pk]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self.in_use(request, obj):
+            readonly += [name for name in self.locked_fields if name not in readonly]
+        return readonly
+
+    def has_add_permission(self, request: HttpRequest, *obj: Any) -> bool:
+        """A model admin is asked without a row, an inline with its parent row."""
+        parent = obj[0] if obj else None
+        return super().has_add_permission(request, *obj) and not self.in_use(request, parent)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and not self.in_use(request, obj)
+
+
+class SchemeElementInline(SchemeLockAdminMixin, ScopedTabularInline):
+    """A scheme's elements; under a scheme in use their numbers are fixed."""
+
     model = SchemeElement
     fields = ["number", "name", "item_total", "element_points"]
+    locked_fields = ("number",)
     readonly_fields = ["item_total", "element_points"]
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
@@ -612,9 +659,15 @@ class SchemeElementInline(ScopedTabularInline):
     def element_points(self, obj: SchemeElement) -> Any:
         return getattr(obj, "points", None) or 0
 
+    def scheme_of(self, obj: EvaluationScheme) -> EvaluationScheme:
+        return obj
+
 
 @admin.register(EvaluationScheme)
-class EvaluationSchemeAdmin(ScopedHistoryAdmin):
+class EvaluationSchemeAdmin(SchemeLockAdminMixin, ScopedHistoryAdmin):
+    """Schemes; once a final evaluation was scored against one, its scoring rules are
+    read-only and it cannot be deleted (its name, version, wording and flags stay editable)."""
+
     list_display = [
         "code",
         "name",
@@ -647,6 +700,7 @@ class EvaluationSchemeAdmin(ScopedHistoryAdmin):
         (_("Wording"), {"fields": ["is_sample", "notes"]}),
     ]
     inlines = [SchemeElementInline]
+    locked_fields = EvaluationScheme.scoring_fields
 
     item_total = count_column("elements__items", _("items"))
     items_points = points_column("elements__items__", _("points of the items"))
@@ -665,30 +719,62 @@ class EvaluationSchemeAdmin(ScopedHistoryAdmin):
             POINTS_MISMATCH % {"points": points, "maximum": obj.max_score.quantize(CENT)},
         )
 
+    def scheme_of(self, obj: EvaluationScheme) -> EvaluationScheme:
+        return obj
 
-class SchemeItemInline(ScopedTabularInline):
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
+        """Say above the scoring rules of a scheme in use why they are read-only."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.in_use(request, obj):
+            return fieldsets
+        locked = set(self.locked_fields)
+
+        def shows_locked(options: dict) -> bool:
+            lines = options.get("fields", ())
+            return any(
+                locked & set(line if isinstance(line, list | tuple) else [line]) for line in lines
+            )
+
+        return [
+            (name, {**options, "description": SCORING_LOCKED} if shows_locked(options) else options)
+            for name, options in fieldsets
+        ]
+
+
+class SchemeItemInline(SchemeLockAdminMixin, ScopedTabularInline):
+    """An element's items; under a scheme in use their numbers and points are fixed."""
+
     model = SchemeItem
     fields = ["number", "text", "presence_points", "evidence_points", "effect_points", "is_sample"]
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 60})}}
     show_change_link = False
+    locked_fields = tuple(name for name in SchemeItem.scoring_fields if name != "element")
+
+    def scheme_of(self, obj: SchemeElement) -> EvaluationScheme:
+        return obj.scheme
 
 
 @admin.register(SchemeElement)
-class SchemeElementAdmin(ScopedHistoryAdmin):
+class SchemeElementAdmin(SchemeLockAdminMixin, ScopedHistoryAdmin):
     list_display = ["__str__", "scheme", "item_total", "items_points"]
     list_filter = ["scheme"]
     search_fields = ["name", "scheme__code", "scheme__name"]
     list_select_related = ["scheme"]
     ordering = ["scheme__name", "number"]
     inlines = [SchemeItemInline]
+    locked_fields = SchemeElement.scoring_fields
 
     item_total = count_column("items", _("items"))
     items_points = points_column("items__", _("points of the items"))
 
+    def scheme_of(self, obj: SchemeElement) -> EvaluationScheme:
+        return obj.scheme
+
 
 @admin.register(SchemeItem)
-class SchemeItemAdmin(ScopedImportExportAdmin):
-    """The items of every scheme; the office imports its own form here (one row per item)."""
+class SchemeItemAdmin(SchemeLockAdminMixin, ScopedImportExportAdmin):
+    """The items of every scheme; the office imports its own form here (one row per item).
+    An item of a scheme in use keeps its element, number and points."""
 
     resource_classes = [SchemeItemResource]
     list_display = [
@@ -705,6 +791,10 @@ class SchemeItemAdmin(ScopedImportExportAdmin):
     list_filter = ["element__scheme", "is_sample"]
     search_fields = ["text", "element__name", "element__scheme__code"]
     list_select_related = ["element__scheme"]
+    locked_fields = SchemeItem.scoring_fields
+
+    def scheme_of(self, obj: SchemeItem) -> EvaluationScheme:
+        return obj.element.scheme
 
     @admin.display(description=_("item"), ordering="element__number")
     def item_code(self, obj: SchemeItem) -> str:

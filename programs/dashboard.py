@@ -3,8 +3,8 @@
 Everything here is read with a fixed number of queries, whatever the number of units, months,
 reports or injury records: the units with their readiness columns annotated in SQL (one query),
 then one query each for the monthly reports, the creation work meetings, the injury records,
-the titles in force, the programme and the phase counts; the targets take four more (their
-results three, their history one).
+the evaluation schemes' points, the titles in force, the programme and the phase counts; the
+targets take four more (their results three, their history one).
 
 What counts, decided once here:
 
@@ -54,6 +54,7 @@ from programs.models import (
     CreatingUnit,
     Evaluation,
     Program,
+    SchemeItem,
     User,
 )
 from programs.models.evaluations import EvaluationKind
@@ -73,7 +74,8 @@ def units_with_readiness(user: User, today: date | None = None) -> QuerySet[Crea
     """The units the user may see, annotated with the progress columns (phase gate, overdue
     milestones, title) and the final evaluation that speaks for the unit among those the user
     may see (`EvaluationQuerySet.speaking_first`): `evaluation_id`, `evaluation_total`,
-    `evaluation_maximum`, `evaluation_result`, `evaluation_on`, `evaluation_kind` — one query."""
+    `evaluation_scheme`, `evaluation_result`, `evaluation_on`, `evaluation_kind` — one query.
+    `readiness_rows` adds `evaluation_maximum`."""
     today = today or timezone.localdate()
     latest = Evaluation.objects.visible_to(user).filter(unit=OuterRef("pk")).speaking_first()
 
@@ -87,7 +89,7 @@ def units_with_readiness(user: User, today: date | None = None) -> QuerySet[Crea
         .annotate(
             evaluation_id=of_latest("pk"),
             evaluation_total=of_latest("total"),
-            evaluation_maximum=of_latest("round__scheme__max_score"),
+            evaluation_scheme=of_latest("round__scheme"),
             evaluation_result=of_latest("result"),
             evaluation_on=of_latest("finalised_at"),
             evaluation_kind=of_latest("round__kind"),
@@ -246,7 +248,22 @@ def readiness_rows(
             now, before = injuries.get(unit.pk, (0, 0))
             trend = InjuryTrend(now, before, unit.population)
         rows.append(ReadinessRow(unit, grid_row.cells, reported, on_time, meetings, trend))
+    maximums = scheme_maximums({row.unit.evaluation_scheme for row in rows} - {None})
+    for row in rows:
+        row.unit.evaluation_maximum = maximums.get(row.unit.evaluation_scheme)
     return rows, grid.months
+
+
+def scheme_maximums(scheme_ids: set[int]) -> dict[int, Decimal]:
+    """Scheme id → the points its items add up to: the maximum an evaluation can reach and
+    the one its pages show (the scheme's declared `max_score` may differ while an office is
+    still importing its form); one query, none without schemes."""
+    maximums: dict[int, Decimal] = dict.fromkeys(scheme_ids, Decimal(0))
+    if scheme_ids:
+        items = SchemeItem.objects.filter(element__scheme__in=scheme_ids).select_related("element")
+        for item in items:
+            maximums[item.element.scheme_id] += item.points
+    return maximums
 
 
 # key → how a row sorts on it; empty values go last in both directions.

@@ -117,3 +117,12 @@ SCORE_FAILS = _("total %(total)s below %(mark)s")
 EVALUATION_EVIDENCE_NOT_THE_UNITS = _(
     "Only documents of the evaluated unit can be linked to its items; nothing was saved."
 )
+
+# The scoring lock of an evaluation scheme a final evaluation was scored against.
+SCHEME_IN_USE_SCORING_LOCKED = _(
+    "“%(scheme)s” has finalised evaluations: the %(field)s can no longer change, or their "
+    "totals would no longer add up."
+)
+SCHEME_IN_USE_NO_ADD = _(
+    "“%(scheme)s” has finalised evaluations: no element or item can be added to it."
+)

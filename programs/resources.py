@@ -299,13 +299,18 @@ class SchemeItemResource(SpreadsheetResource):
         validate_unique: bool = True,
     ) -> None:
         """As the base does, but without an element (its columns already say why) the model's
-        "this field is required" on the element would only repeat the error."""
+        "this field is required" on the element would only repeat the error. The model refuses
+        a new item under a scheme in use on its element, which the file names by the scheme
+        code: the error is reported on that column (a change to the points of an item of a
+        scheme in use is refused on the points' columns)."""
         errors = dict(import_validation_errors or {})
         exclude = set(errors) | ({"element"} if instance.element_id is None else set())
         try:
             instance.full_clean(exclude=exclude, validate_unique=validate_unique)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if "element" in errors:
+            errors.setdefault("scheme", []).extend(errors.pop("element"))
         if errors:
             raise ValidationError(errors)
 

@@ -516,12 +516,16 @@ def certifications_expire(today: date | None = None) -> list[Certification]:
 def schemes_load(*, created: Counter | None = None) -> Counter:
     """Seed the evaluation schemes (the national on-site form, a municipal variant) with their
     elements and items. Idempotent like the rest of the reference data: a scheme, element or
-    item that exists is left as the office made it; returns how many rows were created."""
+    item that exists is left as the office made it, and a scheme in use (with finalised
+    evaluations) gets no element or item back that the office removed; returns how many rows
+    were created."""
     created = Counter() if created is None else created
     for fields in ref_schemes.SCHEMES:
         fields = dict(fields)
         elements = fields.pop("elements")
         scheme = _ensure(EvaluationScheme, created, {"code": fields.pop("code")}, **fields)
+        if scheme.is_in_use:
+            continue
         for number, (name, items) in enumerate(elements, start=1):
             element = _ensure(
                 SchemeElement, created, {"scheme": scheme, "number": number}, name=name

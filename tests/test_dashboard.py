@@ -16,7 +16,14 @@ from programs.choices import TitleLevel
 from programs.completeness import due_date, last_months
 from programs.dashboard import certification_series, headline_numbers, injury_periods
 from programs.evaluations import unit_readiness
-from programs.models import Certification, CreatingUnit, Evaluation, MonthlyReport, Target
+from programs.models import (
+    Certification,
+    CreatingUnit,
+    Evaluation,
+    EvaluationScheme,
+    MonthlyReport,
+    Target,
+)
 from programs.services import targets_evaluate
 from tests.factories import (
     ActivityFactory,
@@ -24,6 +31,7 @@ from tests.factories import (
     EvaluationFactory,
     EvaluationRoundFactory,
     InjuryRecordFactory,
+    SchemeItemFactory,
     TargetFactory,
     UnitFactory,
 )
@@ -43,8 +51,15 @@ def english(client):
         yield
 
 
+def scheme_of_150_points() -> EvaluationScheme:
+    """A scheme whose one item is worth 40 + 50 + 60 = 150 points."""
+    item = SchemeItemFactory(presence_points=40, evidence_points=50, effect_points=60)
+    return item.element.scheme
+
+
 def final(unit: CreatingUnit, total: str, result: str, *, days_ago: int = 0, **round_kwargs):
-    """A finalised evaluation of `unit`, `days_ago` days back."""
+    """A finalised evaluation of `unit`, `days_ago` days back, against a 150-point scheme."""
+    round_kwargs.setdefault("scheme", scheme_of_150_points())
     return EvaluationFactory(
         unit=unit,
         round=EvaluationRoundFactory(**round_kwargs),
@@ -93,6 +108,19 @@ def test_the_latest_final_evaluation_is_shown_with_its_score_and_result(
     assert "87.5" in cell and "/150" in cell and "rectify" in cell
     assert row_of(response, unit_a).evaluation_percent == pytest.approx(58.3)
     assert row_of(response, unit_b).unit.evaluation_id is None
+
+
+def test_the_maximum_is_what_the_schemes_items_add_up_to(client, district_user, unit_a):
+    scheme = scheme_of_150_points()
+    scheme.max_score = Decimal(100)  # declared, while the office is still importing its form
+    scheme.save()
+    final(unit_a, "75", Evaluation.Result.RECTIFY, scheme=scheme)
+    client.force_login(district_user)
+
+    row = row_of(client.get(DASHBOARD), unit_a)
+
+    assert row.unit.evaluation_maximum == Decimal(150)
+    assert row.evaluation_percent == 50.0
 
 
 def test_a_review_speaks_for_the_unit_before_its_newer_self_assessment(
@@ -326,9 +354,10 @@ def test_export_holds_the_filtered_rows_in_the_pages_order(client, district_user
 # --- Queries ----------------------------------------------------------------------------------
 
 # Session, user; the units with their readiness columns; the programme; the phase counts; the
-# titles in force; the reports of 12 months; the meetings; the injury counts; three for the
-# targets and one for their titles' history; the phases of the filter form.
-DASHBOARD_MAX_QUERIES = 14
+# titles in force; the reports of 12 months; the meetings; the injury counts; the schemes'
+# points; three for the targets and one for their titles' history; the phases of the filter
+# form.
+DASHBOARD_MAX_QUERIES = 15
 
 
 def build_dashboard(count: int) -> None:

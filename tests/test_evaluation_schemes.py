@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.db.models import F, Sum
-from django.utils import translation
+from django.utils import timezone, translation
 from import_export.formats.base_formats import XLSX
 
 from programs import reference_data_schemes as ref
@@ -16,6 +16,7 @@ from programs.models import EvaluationScheme, SchemeElement, SchemeItem
 from programs.resources import NO_SCHEME, SchemeItemResource
 from programs.services import reference_data_load, schemes_load
 from safecommunity.spreadsheets import MAY_NOT_ADD
+from tests.factories import EvaluationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +163,25 @@ def test_a_second_load_creates_nothing_and_keeps_the_offices_wording(seeded):
         == (2, 24, 95)
     )
     assert SchemeItem.history.count() == history
+
+
+def test_a_load_puts_back_a_removed_item_only_while_the_scheme_is_not_in_use(seeded):
+    scheme = seeded["national-onsite"]
+    SchemeItem.objects.get(element__scheme=scheme, element__number=12, number=4).delete()
+    assert sum(schemes_load().values()) == 1  # not in use yet: the seeded item comes back
+    SchemeItem.objects.get(element__scheme=scheme, element__number=12, number=4).delete()
+    EvaluationFactory(
+        round__scheme=scheme,
+        status="final",
+        total=Decimal(100),
+        result="pass",
+        finalised_at=timezone.now(),
+    )
+
+    created = schemes_load()
+
+    assert not created
+    assert SchemeItem.objects.filter(element__scheme=scheme).count() == 49
 
 
 def test_the_reference_data_load_seeds_the_schemes(db):

@@ -10,16 +10,18 @@ result (pass, rectify, fail) live in `programs.evaluations`.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from programs import errors
 from programs.choices import TitleLevel
 from programs.scoping import ScopedQuerySet
 
@@ -55,7 +57,100 @@ GRADE_FRACTIONS = {
 }
 
 
-class EvaluationScheme(ConstraintErrorsOnFields, models.Model):
+class EvaluationSchemeQuerySet(ReferenceQuerySet):
+    def in_use(self) -> Self:
+        """The schemes some final evaluation was scored against: their scoring is locked, or
+        pages that score a final evaluation again from its grades would disagree with its
+        stored total."""
+        final = Evaluation.objects.filter(
+            round__scheme=OuterRef("pk"), status=Evaluation.Status.FINAL
+        )
+        return self.filter(Exists(final))
+
+
+class ScoringLock:
+    """Model validation of the scoring lock: once a scheme is in use (`in_use`), the fields
+    that decide how it scores (`scoring_fields`) cannot change, nothing can be added to it —
+    the rule every way of changing a scheme (admin forms, the xlsx import) goes through.
+
+    Errors are keyed by the field, or — when the form does not show that field — put above
+    the form. `scheme_path` leads from the row to its scheme's primary key; `added_field` is
+    the field blamed when a new row would go under a scheme in use.
+    """
+
+    scoring_fields: ClassVar[tuple[str, ...]] = ()
+    scheme_path: ClassVar[str] = "pk"
+    added_field: ClassVar[str | None] = None
+
+    def clean_fields(self, exclude: set[str] | None = None) -> None:
+        """The fields' own validation, then the lock (here rather than in `clean`, because
+        only here is it known which fields the form shows)."""
+        found: dict[str, list] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            found = error.update_error_dict(found)
+        try:
+            self.validate_scoring_lock(exclude, invalid=set(found))
+        except ValidationError as error:
+            found = error.update_error_dict(found)
+        if found:
+            raise ValidationError(found)
+
+    def validate_scoring_lock(
+        self, exclude: set[str] | None = None, invalid: set[str] | frozenset[str] = frozenset()
+    ) -> None:
+        """Refuse a new row under a scheme in use, or a change to a scoring field of a row of
+        (or moved into) a scheme in use. Fields already `invalid` say why on their own."""
+        exclude = exclude or set()
+        attnames = {name: self._meta.get_field(name).attname for name in self.scoring_fields}
+        stored = None
+        if self.pk is not None:
+            stored = (
+                type(self)
+                ._default_manager.filter(pk=self.pk)
+                .values(*attnames.values(), stored_scheme=F(self.scheme_path))
+                .first()
+            )
+        if stored is None:  # a new row (or a deleted one restored from its history)
+            changed = [self.added_field] if self.added_field else []
+            schemes = {self._scheme_id()}
+            message = errors.SCHEME_IN_USE_NO_ADD
+        else:
+            changed = [
+                name
+                for name, attname in attnames.items()
+                if name not in invalid and getattr(self, attname) != stored[attname]
+            ]
+            schemes = {self._scheme_id(), stored["stored_scheme"]}
+            message = errors.SCHEME_IN_USE_SCORING_LOCKED
+        schemes.discard(None)
+        if not changed or not schemes:
+            return
+        scheme = EvaluationScheme.objects.filter(pk__in=schemes).in_use().first()
+        if scheme is None:
+            return
+        refused: dict[str, list[ValidationError]] = {}
+        for name in changed:
+            params = {"scheme": scheme, "field": self._meta.get_field(name).verbose_name}
+            key = NON_FIELD_ERRORS if name in exclude else name
+            refused.setdefault(key, []).append(
+                ValidationError(message, code="scheme_in_use", params=params)
+            )
+        raise ValidationError(refused)
+
+    def _scheme_id(self) -> int | None:
+        """The primary key of the scheme the row is (to be) under, read along `scheme_path`."""
+        *path, last = self.scheme_path.split("__")
+        owner = self
+        for name in path:
+            if getattr(owner, f"{name}_id", None) is None:
+                return None
+            owner = getattr(owner, name)
+        return owner.pk if last == "pk" else getattr(owner, f"{last}_id", None)
+
+
+class EvaluationScheme(ScoringLock, ConstraintErrorsOnFields, models.Model):
     """A scoring form units are evaluated against, such as the national on-site evaluation
     form (全国安全社区现场评定表: 150 points, pass at 100 with no item at zero)."""
 
@@ -92,8 +187,9 @@ class EvaluationScheme(ConstraintErrorsOnFields, models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = EvaluationSchemeQuerySet.as_manager()
     history = HistoricalRecords()
+    scoring_fields = ("max_score", "pass_mark", "rectify_mark", "no_zero_item")
     constraint_fields = {
         "scheme_code_unique": "code",
         "scheme_pass_within_max": "pass_mark",
@@ -122,8 +218,13 @@ class EvaluationScheme(ConstraintErrorsOnFields, models.Model):
     def __str__(self) -> str:
         return f"{self.name} {self.version}".strip()
 
+    @property
+    def is_in_use(self) -> bool:
+        """Whether a final evaluation was scored against this scheme (see `in_use`)."""
+        return self.pk is not None and type(self).objects.filter(pk=self.pk).in_use().exists()
 
-class SchemeElement(ConstraintErrorsOnFields, models.Model):
+
+class SchemeElement(ScoringLock, ConstraintErrorsOnFields, models.Model):
     """A first-level element (一级指标) of a scheme, such as 安全社区创建机构与职责."""
 
     scheme = models.ForeignKey(
@@ -138,6 +239,9 @@ class SchemeElement(ConstraintErrorsOnFields, models.Model):
     objects = ReferenceQuerySet.as_manager()
     history = HistoricalRecords()
     constraint_fields = {"element_number_unique_in_scheme": "number"}
+    scoring_fields = ("scheme", "number")
+    scheme_path = "scheme"
+    added_field = "scheme"
 
     class Meta:
         verbose_name = _("scheme element")
@@ -154,7 +258,7 @@ class SchemeElement(ConstraintErrorsOnFields, models.Model):
         return f"{self.number}. {self.name}"
 
 
-class SchemeItem(ConstraintErrorsOnFields, models.Model):
+class SchemeItem(ScoringLock, ConstraintErrorsOnFields, models.Model):
     """A second-level item (二级指标) of an element, worth points split into its three parts."""
 
     element = models.ForeignKey(
@@ -181,6 +285,9 @@ class SchemeItem(ConstraintErrorsOnFields, models.Model):
     objects = ReferenceQuerySet.as_manager()
     history = HistoricalRecords()
     constraint_fields = {"item_number_unique_in_element": "number"}
+    scoring_fields = ("element", "number", "presence_points", "evidence_points", "effect_points")
+    scheme_path = "element__scheme"
+    added_field = "element"
 
     class Meta:
         verbose_name = _("scheme item")
