@@ -9,7 +9,6 @@ choices and spreadsheet exports show only what `visible_to(user)` allows, and on
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from programs.evaluations import CENT, scheme_maximums
 from programs.models import (
     Certification,
     CreatingUnit,
@@ -49,6 +49,7 @@ from programs.models import (
     User,
     ValidationRule,
 )
+from programs.models.evaluations import points_sum
 from programs.resources import (
     CreatingUnitResource,
     DepartmentResource,
@@ -565,15 +566,6 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
 # --- Evaluations: schemes, rounds and each unit's evaluation ---
 
 
-def points_sum(items: str = "") -> models.Sum:
-    """The points of the items along the relation `items` ("elements__items__" …), in SQL."""
-    return models.Sum(
-        models.F(f"{items}presence_points")
-        + models.F(f"{items}evidence_points")
-        + models.F(f"{items}effect_points")
-    )
-
-
 def points_column(relation: str, description: Any) -> Callable[[Any, models.Model], Any]:
     """A sortable changelist column: the points of each object's items, summed in SQL."""
 
@@ -585,7 +577,6 @@ def points_column(relation: str, description: Any) -> Callable[[Any, models.Mode
     return column
 
 
-CENT = Decimal("0.01")
 POINTS_MISMATCH = _(
     "The items add up to %(points)s points, not to the maximum score of %(maximum)s: "
     "evaluations against this scheme will not reach its maximum."
@@ -710,8 +701,7 @@ class EvaluationSchemeAdmin(SchemeLockAdminMixin, ScopedHistoryAdmin):
         """The items' points, with a warning when they do not add up to the maximum."""
         if obj.pk is None:
             return "-"
-        items = SchemeItem.objects.filter(element__scheme=obj)
-        points = (items.aggregate(total=points_sum())["total"] or Decimal(0)).quantize(CENT)
+        points = scheme_maximums({obj.pk})[obj.pk]
         if points == obj.max_score:
             return str(points)
         return format_html(
@@ -850,9 +840,7 @@ class EvaluationRoundAdmin(ScopedHistoryAdmin):
         """Evaluators are chosen among active evaluator accounts. The user list is otherwise
         for administrators only, but district staff who run rounds need these names."""
         if db_field.name == "evaluators":
-            kwargs["queryset"] = User.objects.filter(
-                role=User.Role.EVALUATOR, is_active=True
-            ).order_by("last_name", "first_name", "username")
+            kwargs["queryset"] = User.objects.evaluators()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

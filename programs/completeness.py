@@ -142,6 +142,15 @@ class Cell:
         return str(Status(self.status).label) if self.status else ""
 
 
+def cell_rates(cells: Iterable[Cell]) -> tuple[Rate, Rate]:
+    """Reported and on time, over the cells whose unit was expected to report that month."""
+    expected = [cell for cell in cells if cell.expected]
+    return (
+        Rate(sum(cell.reported for cell in expected), len(expected)),
+        Rate(sum(bool(cell.on_time) for cell in expected), len(expected)),
+    )
+
+
 @dataclass
 class Row:
     unit: CreatingUnit
@@ -333,8 +342,11 @@ def report_reminders(today: date | None = None) -> list[Reminder]:
     return reminders
 
 
-def unit_report_cells(unit: CreatingUnit, months: list[date]) -> list[Cell]:
-    """One unit's report state for each month (the unit's programme already loaded); one query."""
+def unit_report_cells(
+    unit: CreatingUnit, months: list[date], *, today: date | None = None
+) -> list[Cell]:
+    """One unit's report state for each month (the unit's programme already loaded), lateness
+    judged on `today`; one query."""
     if not months:
         return []
     found = {
@@ -355,6 +367,7 @@ def unit_report_cells(unit: CreatingUnit, months: list[date]) -> list[Cell]:
                 report_id=report_id,
                 status=status,
                 first_submitted_at=first_submitted_at,
+                today=today,
             )
         )
     return cells

@@ -48,20 +48,19 @@ from django.utils.translation import pgettext
 from injuries.models import InjuryRecord
 from injuries.statistics import Period, change, rate
 from programs.choices import TitleLevel
-from programs.completeness import Cell, Rate, completeness, last_months
+from programs.completeness import Cell, Rate, cell_rates, completeness, last_months
+from programs.evaluations import scheme_maximums
 from programs.models import (
     Certification,
     CreatingUnit,
     Evaluation,
     Program,
-    SchemeItem,
     User,
 )
 from programs.models.evaluations import EvaluationKind
 from programs.models.titles import EXPIRY_WARNINGS, LEVEL_RANK, levels_at_least
 from programs.services import TargetResult, target_numerator, targets_evaluate
-from workgroups.models import Activity, ActivityKind
-from workgroups.services import Quarter
+from workgroups.services import completed_quarters, meetings_held, record_start
 
 REPORT_MONTHS = 12  # the reporting columns look back this many due months
 MEETING_QUARTERS = 4  # the meetings column looks back this many completed quarters
@@ -162,38 +161,6 @@ class ReadinessRow:
         return float(round(Decimal(100) * total / maximum, 1))
 
 
-def _rates(cells: list[Cell]) -> tuple[Rate, Rate]:
-    expected = [cell for cell in cells if cell.expected]
-    return (
-        Rate(sum(cell.reported for cell in expected), len(expected)),
-        Rate(sum(bool(cell.on_time) for cell in expected), len(expected)),
-    )
-
-
-def _completed_quarters(today: date, count: int) -> list[Quarter]:
-    quarters = [Quarter.of(today)]
-    for _step in range(count):
-        previous = quarters[0].start - timedelta(days=1)
-        quarters.insert(0, Quarter.of(previous))
-    return quarters[:-1]
-
-
-def _meeting_quarters(units: QuerySet[CreatingUnit], quarters: list[Quarter]) -> set[tuple]:
-    """(unit id, quarter) for every quarter in which a unit held a creation work meeting."""
-    dates = (
-        Activity.objects.filter(
-            unit__in=units.values("pk"),
-            kind=ActivityKind.CREATION_MEETING,
-            date__gte=quarters[0].start,
-            date__lte=quarters[-1].end,
-        )
-        .order_by()
-        .values_list("unit_id", "date")
-        .distinct()
-    )
-    return {(unit_id, Quarter.of(day)) for unit_id, day in dates}
-
-
 def injury_periods(today: date) -> tuple[Period, Period]:
     """This year to date, and the same dates a year earlier."""
     now = Period(today.replace(month=1, day=1), today)
@@ -230,8 +197,8 @@ def readiness_rows(
     today = today or timezone.localdate()
     months = last_months(REPORT_MONTHS, until=today)
     grid = completeness(units, months, today=today)
-    quarters = _completed_quarters(today, MEETING_QUARTERS)
-    held = _meeting_quarters(units, quarters)
+    quarters = completed_quarters(today, MEETING_QUARTERS)
+    held = meetings_held(units.values("pk"), quarters[0].start, quarters[-1].end)
     # The units whose injury records the user may see (None: every unit), as the records'
     # own scoping decides; the others show no injury figures rather than zeros.
     injury_units = InjuryRecord.objects.unit_ids_visible_to(user)
@@ -239,9 +206,8 @@ def readiness_rows(
     rows = []
     for grid_row in grid.rows:
         unit = grid_row.unit
-        reported, on_time = _rates(grid_row.cells)
-        start = unit.joined_on or unit.program.start_date
-        due_quarters = [quarter for quarter in quarters if quarter.end >= start]
+        reported, on_time = cell_rates(grid_row.cells)
+        due_quarters = [quarter for quarter in quarters if quarter.end >= record_start(unit)]
         meetings = Rate(sum((unit.pk, q) in held for q in due_quarters), len(due_quarters))
         trend = None
         if injury_units is None or unit.pk in injury_units:
@@ -252,18 +218,6 @@ def readiness_rows(
     for row in rows:
         row.unit.evaluation_maximum = maximums.get(row.unit.evaluation_scheme)
     return rows, grid.months
-
-
-def scheme_maximums(scheme_ids: set[int]) -> dict[int, Decimal]:
-    """Scheme id → the points its items add up to: the maximum an evaluation can reach and
-    the one its pages show (the scheme's declared `max_score` may differ while an office is
-    still importing its form); one query, none without schemes."""
-    maximums: dict[int, Decimal] = dict.fromkeys(scheme_ids, Decimal(0))
-    if scheme_ids:
-        items = SchemeItem.objects.filter(element__scheme__in=scheme_ids).select_related("element")
-        for item in items:
-            maximums[item.element.scheme_id] += item.points
-    return maximums
 
 
 # key → how a row sorts on it; empty values go last in both directions.
@@ -508,8 +462,7 @@ def dashboard_build(
         board.targets = certification_series(program, targets_evaluate(program, today), today)
     last = [row.cells[-1] for row in rows if row.cells and row.cells[-1].expected]
     board.month_due = last[0].due if last else None
-    board.month_reporting = Rate(sum(cell.reported for cell in last), len(last))
-    board.month_on_time = Rate(sum(bool(cell.on_time) for cell in last), len(last))
+    board.month_reporting, board.month_on_time = cell_rates(last)
     trends = [row.injuries for row in rows if row.injuries is not None]
     if trends:
         board.injuries_now = sum(trend.now for trend in trends)

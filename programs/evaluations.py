@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -38,7 +39,12 @@ from programs.models import (
     SchemeElement,
     SchemeItem,
 )
-from programs.models.evaluations import EvaluationKind, EvaluationResult
+from programs.models.evaluations import (
+    GRADED_FIELDS,
+    EvaluationKind,
+    EvaluationResult,
+    points_sum,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -48,7 +54,6 @@ if TYPE_CHECKING:
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 ZERO_ITEMS_NAMED = 3  # a reason names this many zero items, then "and N more"
-GRADED_FIELDS = ("presence", "evidence", "effect")
 
 # --- Scoring (pure) -----------------------------------------------------------------------------
 
@@ -184,7 +189,8 @@ def evaluation_score(
     )
 
 
-def _scheme_items(scheme: EvaluationScheme) -> list[SchemeItem]:
+def scheme_items(scheme: EvaluationScheme) -> list[SchemeItem]:
+    """The scheme's items in its order, each with its element; one query."""
     return list(
         SchemeItem.objects.filter(element__scheme=scheme)
         .select_related("element")
@@ -192,11 +198,27 @@ def _scheme_items(scheme: EvaluationScheme) -> list[SchemeItem]:
     )
 
 
+def scheme_maximums(scheme_ids: set[int]) -> dict[int, Decimal]:
+    """Scheme id → the points its items add up to: the most an evaluation can score, shown as
+    its maximum (a scheme's declared `max_score` may differ while the office is still
+    importing its form); one query, none without schemes."""
+    maximums = dict.fromkeys(scheme_ids, _cents(ZERO))
+    if scheme_ids:
+        rows = (
+            SchemeItem.objects.filter(element__scheme__in=scheme_ids)
+            .values("element__scheme")
+            .annotate(points=points_sum())
+            .values_list("element__scheme", "points")
+        )
+        maximums.update((scheme_id, _cents(points)) for scheme_id, points in rows)
+    return maximums
+
+
 def evaluation_current_score(evaluation: Evaluation) -> Score:
     """The evaluation's score as graded so far (two queries; three if its round is not loaded)."""
     scheme = evaluation.round.scheme
     grades = {row.item_id: row for row in evaluation.scores.all()}
-    return evaluation_score(scheme, _scheme_items(scheme), grades)
+    return evaluation_score(scheme, scheme_items(scheme), grades)
 
 
 def evaluation_scores(
@@ -205,7 +227,7 @@ def evaluation_scores(
     """Evaluation id → its score as graded so far, for many evaluations against one scheme:
     two queries (the items, the grades) however many evaluations."""
     ids = [evaluation.pk for evaluation in evaluations]
-    items = _scheme_items(scheme)
+    items = scheme_items(scheme)
     grades: dict[int, dict[int, tuple[str, str, str]]] = {pk: {} for pk in ids}
     rows = ItemScore.objects.filter(evaluation__in=ids).values_list(
         "evaluation_id", "item_id", *GRADED_FIELDS
@@ -461,9 +483,7 @@ def evaluation_finalise(*, evaluation: Evaluation, by: User) -> Evaluation:
     """
     with transaction.atomic():
         current = _locked_for(evaluation, by)
-        scheme = EvaluationScheme.objects.get(rounds__evaluations=current)
-        grades = {row.item_id: row for row in ItemScore.objects.filter(evaluation=current)}
-        score = evaluation_score(scheme, _scheme_items(scheme), grades)
+        score = evaluation_current_score(current)
         if score.ungraded:
             raise errors.EvaluationError(errors.EVALUATION_UNGRADED, count=score.ungraded)
         evaluation.status = Evaluation.Status.FINAL
@@ -556,7 +576,7 @@ class Readiness:
     def weak_items(self) -> tuple[ItemGap, ...]:
         return tuple(gap for gap in self.gaps if not gap.is_zero)
 
-    @property
+    @cached_property  # read twice a page (shown, folded); the dataclass is frozen, the cache not
     def worst_first(self) -> list[ItemGap]:
         """The zero items, then the weak ones from the lowest share of their points up."""
         return sorted(self.gaps, key=lambda gap: (gap.points / gap.maximum, gap.code_key))

@@ -25,7 +25,7 @@ from programs.models import (
     UnitMilestone,
     User,
 )
-from programs.models.evaluations import EvaluationKind
+from programs.models.evaluations import GRADED_FIELDS, EvaluationKind
 from programs.models.monthly import MAX_VALUE, MonthlyReport, ReportValue
 from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
 
@@ -262,9 +262,6 @@ class MonthlyReportForm(StyledFormMixin, forms.Form):
         }
 
 
-EVALUATION_PARTS = ("presence", "evidence", "effect")
-
-
 class RoundOpenForm(StyledFormMixin, forms.Form):
     """What district staff choose when they open an evaluation round: the scheme, the kind, the
     window, the units (all by default) and the evaluators."""
@@ -301,9 +298,7 @@ class RoundOpenForm(StyledFormMixin, forms.Form):
         units = CreatingUnit.objects.in_plan_order()
         self.fields["scheme"].queryset = EvaluationScheme.objects.filter(is_active=True)
         self.fields["units"].queryset = units
-        self.fields["evaluators"].queryset = User.objects.filter(
-            is_active=True, role=User.Role.EVALUATOR
-        ).order_by("last_name", "first_name", "username")
+        self.fields["evaluators"].queryset = User.objects.evaluators()
         if not self.is_bound:
             self.initial.setdefault("units", list(units))
 
@@ -431,12 +426,12 @@ class EvaluationGradesForm(StyledFormMixin, forms.Form):
         for item in items:
             score = scores.get(item.pk)
             if score is not None:
-                for part in EVALUATION_PARTS:
+                for part in GRADED_FIELDS:
                     initial[f"{part}_{item.pk}"] = getattr(score, part)
                 initial[f"comment_{item.pk}"] = score.comment
                 if documents:
                     initial[f"links_{item.pk}"] = [doc.pk for doc in score.evidence_links.all()]
-        self.items = items
+        self.items, self.scores = items, scores
         self.document_groups = document_groups(documents)
         super().__init__(*args, initial=initial, **kwargs)
         part_labels = {
@@ -446,7 +441,7 @@ class EvaluationGradesForm(StyledFormMixin, forms.Form):
         }
         choices = {choice.pk: choice for _group, group in self.document_groups for choice in group}
         for item in items:
-            for part in EVALUATION_PARTS:
+            for part in GRADED_FIELDS:
                 label = part_labels[part] % {"code": item.code}
                 self.fields[f"{part}_{item.pk}"] = forms.ChoiceField(
                     label=label,
@@ -485,7 +480,7 @@ class EvaluationGradesForm(StyledFormMixin, forms.Form):
 
     def fields_of(self, item: SchemeItem) -> list[forms.BoundField]:
         """The item's three grade selects and its comment, in table order."""
-        return [self[f"{name}_{item.pk}"] for name in (*EVALUATION_PARTS, "comment")]
+        return [self[f"{name}_{item.pk}"] for name in (*GRADED_FIELDS, "comment")]
 
     def links_of(self, item: SchemeItem) -> forms.BoundField | None:
         """The item's linked documents (None when the unit has no documents)."""
@@ -496,7 +491,7 @@ class EvaluationGradesForm(StyledFormMixin, forms.Form):
         data = self.cleaned_data
         return {
             item.pk: tuple(
-                data.get(f"{name}_{item.pk}") or "" for name in (*EVALUATION_PARTS, "comment")
+                data.get(f"{name}_{item.pk}") or "" for name in (*GRADED_FIELDS, "comment")
             )
             for item in self.items
         }

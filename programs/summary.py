@@ -20,7 +20,14 @@ from django.utils import timezone
 from injuries.choices import Outcome
 from injuries.models import InjuryRecord
 from injuries.statistics import Period
-from programs.completeness import Cell, Rate, last_months, report_url, unit_report_cells
+from programs.completeness import (
+    Cell,
+    Rate,
+    cell_rates,
+    last_months,
+    report_url,
+    unit_report_cells,
+)
 from programs.dashboard import MEETING_QUARTERS, REPORT_MONTHS, InjuryTrend, injury_periods
 from programs.evaluations import (
     WEAK_ITEM_SHARE,
@@ -143,10 +150,10 @@ def unit_summary(*, unit: CreatingUnit, user: User, today: date | None = None) -
     the unit's history: phases, phase moves, titles, reports, the latest evaluation and its
     grades (three), injuries, activities and meetings."""
     today = today or timezone.localdate()
-    cells = unit_report_cells(unit, last_months(REPORT_MONTHS, until=today))
+    cells = unit_report_cells(unit, last_months(REPORT_MONTHS, until=today), today=today)
     for cell in cells:
         cell.url = report_url(unit.code, cell.month)
-    expected = [cell for cell in cells if cell.expected]
+    reported, on_time = cell_rates(cells)
     summary = UnitSummary(
         unit=unit,
         today=today,
@@ -158,8 +165,8 @@ def unit_summary(*, unit: CreatingUnit, user: User, today: date | None = None) -
             if title.is_held(today) or title.status in OPEN_TITLE_STATUSES
         ],
         report_cells=cells,
-        reported=Rate(sum(cell.reported for cell in expected), len(expected)),
-        on_time=Rate(sum(bool(cell.on_time) for cell in expected), len(expected)),
+        reported=reported,
+        on_time=on_time,
     )
     # The latest final evaluation the user may see (a provider sees none, an evaluator only
     # those of their rounds), as the dashboard counts it.

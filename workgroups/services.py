@@ -93,6 +93,9 @@ class Quarter:
     def next(self) -> Quarter:
         return Quarter(self.year + self.number // 4, self.number % 4 + 1)
 
+    def previous(self) -> Quarter:
+        return Quarter.of(self.start - timedelta(days=1))
+
     def __str__(self) -> str:
         return str(_("%(year)d Q%(number)d") % {"year": self.year, "number": self.number})
 
@@ -105,6 +108,32 @@ def quarters_between(first: date, last: date) -> list[Quarter]:
         quarters.append(quarter)
         quarter = quarter.next()
     return quarters
+
+
+def completed_quarters(today: date, count: int) -> list[Quarter]:
+    """The `count` quarters that ended before the one holding `today`, oldest first."""
+    quarters = [Quarter.of(today).previous()]
+    while len(quarters) < count:
+        quarters.insert(0, quarters[0].previous())
+    return quarters
+
+
+def meetings_held(units, first_day: date, last_day: date) -> dict[tuple[int, Quarter], int]:
+    """(unit id, quarter) → the creation work meetings `units` (a queryset or ids) held between
+    the two days; one grouped query however many units."""
+    rows = (
+        Activity.objects.filter(
+            unit__in=units,
+            kind=ActivityKind.CREATION_MEETING,
+            date__gte=first_day,
+            date__lte=last_day,
+        )
+        .annotate(year=ExtractYear("date"), number=ExtractQuarter("date"))
+        .order_by()
+        .values("unit", "year", "number")
+        .annotate(meetings=Count("pk"))
+    )
+    return {(row["unit"], Quarter(row["year"], row["number"])): row["meetings"] for row in rows}
 
 
 class MeetingState(models.TextChoices):
@@ -141,23 +170,11 @@ def unit_meeting_record(unit: CreatingUnit, *, today: date | None = None) -> lis
     quarters = quarters_between(record_start(unit), today)
     if not quarters:
         return []
-    rows = (
-        Activity.objects.filter(
-            unit=unit,
-            kind=ActivityKind.CREATION_MEETING,
-            date__gte=quarters[0].start,
-            date__lte=today,
-        )
-        .annotate(year=ExtractYear("date"), number=ExtractQuarter("date"))
-        .order_by()
-        .values("year", "number")
-        .annotate(meetings=Count("pk"))
-    )
-    held = {Quarter(row["year"], row["number"]): row["meetings"] for row in rows}
+    held = meetings_held([unit.pk], quarters[0].start, today)
     current = Quarter.of(today)
     record = []
     for quarter in quarters:
-        meetings = held.get(quarter, 0)
+        meetings = held.get((unit.pk, quarter), 0)
         if meetings:
             state = MeetingState.HELD
         elif quarter == current:

@@ -540,6 +540,16 @@ class ItemScoreQuerySet(ScopedQuerySet):
     unit_lookup = "evaluation__unit"
 
 
+GRADED_FIELDS = ("presence", "evidence", "effect")  # the three graded parts of an item's score
+
+
+def points_sum(items: str = "") -> models.Sum:
+    """The points of the items along the relation `items` ("elements__items__" …), in SQL."""
+    return models.Sum(
+        F(f"{items}presence_points") + F(f"{items}evidence_points") + F(f"{items}effect_points")
+    )
+
+
 class ItemScore(ConstraintErrorsOnFields, models.Model):
     """The grades one evaluation gives one item's three parts, with a comment and the unit's
     evidence the evaluator looked at."""
@@ -579,7 +589,7 @@ class ItemScore(ConstraintErrorsOnFields, models.Model):
                     condition=Q(**{f"{part}__in": ["", *Grade.values]}),
                     name=f"score_{part}_grade_valid",
                 )
-                for part in ("presence", "evidence", "effect")
+                for part in GRADED_FIELDS
             ),
         ]
 

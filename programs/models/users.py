@@ -36,6 +36,12 @@ class UserQuerySet(ScopedQuerySet):
         """Accounts are created by administrators only."""
         return user.is_authenticated and user.is_administrator
 
+    def evaluators(self) -> Self:
+        """The active evaluator accounts a round may name, by name."""
+        return self.filter(is_active=True, role=Role.EVALUATOR).order_by(
+            "last_name", "first_name", "username"
+        )
+
 
 class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
     def create_superuser(

@@ -21,6 +21,7 @@ from programs.dashboard import (
 from programs.evaluations import evaluations_visible_to
 from programs.filters import DashboardFilter
 from programs.models.titles import EXPIRY_WARNINGS
+from programs.views.progress import progress_cells
 from safecommunity.spreadsheets import xlsx_response
 
 
@@ -129,14 +130,7 @@ def export_row(row: ReadinessRow) -> list[Any]:
     unit = row.unit
     injuries = row.injuries
     return [
-        unit.code,
-        unit.name,
-        unit.get_kind_display(),
-        _("yes") if unit.is_pilot else _("no"),
-        unit.current_phase.name if unit.current_phase else "",
-        unit.gate_accepted,
-        unit.gate_total,
-        unit.overdue_count,
+        *progress_cells(unit),
         row.reported.numerator,
         row.on_time.numerator,
         row.on_time.denominator,

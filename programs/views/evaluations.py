@@ -25,9 +25,10 @@ from programs.evaluations import (
     evaluation_score,
     evaluation_scores,
     round_open,
+    scheme_items,
 )
 from programs.forms import EvaluationGradesForm, RoundOpenForm
-from programs.models import Evaluation, EvaluationRound, Evidence, ItemScore, SchemeItem
+from programs.models import Evaluation, EvaluationRound
 from programs.models.evaluations import EvaluationResult
 
 
@@ -157,55 +158,24 @@ class EvaluationDetailView(View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         evaluation = evaluation_in_scope(request, pk)
-        items, scores = self.items_and_scores(evaluation)
-        documents = list(evaluation_documents(evaluation.unit_id))
-        form = EvaluationGradesForm(request.POST, items=items, scores=scores, documents=documents)
+        form = grades_form(evaluation, request.POST)
         if not form.is_valid():
             messages.error(request, _("Some grades are not valid; nothing was saved."))
-            return self.render(evaluation, form=form, items=items, scores=scores)
-        try:
-            evaluation_grade(
-                evaluation=evaluation,
-                by=request.user,
-                grades=form.grades(),
-                links=form.links(),
-            )
-        except EvaluationError as error:
-            messages.error(request, str(error))
-        else:
+            return self.render(evaluation, form=form)
+        if grades_save(request, evaluation, form):
             messages.success(request, _("Grades saved."))
         return redirect("programs:evaluation-detail", pk=evaluation.pk)
 
-    @staticmethod
-    def items_and_scores(evaluation: Evaluation) -> tuple[list[SchemeItem], dict[int, ItemScore]]:
-        """The scheme's items in order, and the evaluation's score rows by item with the
-        documents each links (two queries, and one for the links)."""
-        items = list(
-            SchemeItem.objects.filter(element__scheme=evaluation.round.scheme)
-            .select_related("element")
-            .order_by("element__number", "number")
-        )
-        links = Prefetch("evidence_links", queryset=evaluation_documents(evaluation.unit_id))
-        scores = {row.item_id: row for row in evaluation.scores.prefetch_related(links)}
-        return items, scores
-
     def render(
-        self,
-        evaluation: Evaluation,
-        *,
-        form: EvaluationGradesForm | None = None,
-        items: list[SchemeItem] | None = None,
-        scores: dict[int, ItemScore] | None = None,
+        self, evaluation: Evaluation, *, form: EvaluationGradesForm | None = None
     ) -> HttpResponse:
-        if items is None or scores is None:
-            items, scores = self.items_and_scores(evaluation)
         can_edit = (
             not evaluation.is_final
             and Evaluation.objects.editable_by(self.request.user).filter(pk=evaluation.pk).exists()
         )
-        if can_edit and form is None:
-            documents: list[Evidence] = list(evaluation_documents(evaluation.unit_id))
-            form = EvaluationGradesForm(items=items, scores=scores, documents=documents)
+        if form is None:
+            form = grades_form(evaluation, documents=can_edit)
+        items, scores = form.items, form.scores
         score = evaluation_score(evaluation.round.scheme, items, scores)
         elements = []
         for item in items:
@@ -243,23 +213,13 @@ class EvaluationFinaliseView(View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         evaluation = evaluation_in_scope(request, pk)
         detail = reverse("programs:evaluation-detail", args=[evaluation.pk])
-        items, scores = EvaluationDetailView.items_and_scores(evaluation)
-        documents = list(evaluation_documents(evaluation.unit_id))
-        form = EvaluationGradesForm(request.POST, items=items, scores=scores, documents=documents)
+        form = grades_form(evaluation, request.POST)
         posted_grades = any(name in request.POST for name in form.fields)
         if posted_grades and not evaluation.is_final and form.has_changed():
             if not form.is_valid():
                 messages.error(request, _("Some grades are not valid; nothing was saved."))
                 return redirect(detail)
-            try:
-                evaluation_grade(
-                    evaluation=evaluation,
-                    by=request.user,
-                    grades=form.grades(),
-                    links=form.links(),
-                )
-            except EvaluationError as error:
-                messages.error(request, str(error))
+            if not grades_save(request, evaluation, form):
                 return redirect(detail)
         try:
             evaluation_finalise(evaluation=evaluation, by=request.user)
@@ -271,4 +231,31 @@ class EvaluationFinaliseView(View):
                 _("Evaluation finalised: %(total)s points, %(result)s.")
                 % {"total": evaluation.total, "result": evaluation.get_result_display()},
             )
-        return redirect(reverse("programs:evaluation-detail", args=[evaluation.pk]))
+        return redirect(detail)
+
+
+def grades_form(
+    evaluation: Evaluation, data: Any = None, *, documents: bool = True
+) -> EvaluationGradesForm:
+    """The grading form of `evaluation` (bound to `data` when given): the scheme's items in
+    order, the score rows with the documents each links, and — when `documents` — the unit's
+    documents to choose from. Three queries, four with the documents."""
+    links = Prefetch("evidence_links", queryset=evaluation_documents(evaluation.unit_id))
+    return EvaluationGradesForm(
+        data,
+        items=scheme_items(evaluation.round.scheme),
+        scores={row.item_id: row for row in evaluation.scores.prefetch_related(links)},
+        documents=list(evaluation_documents(evaluation.unit_id)) if documents else [],
+    )
+
+
+def grades_save(request: HttpRequest, evaluation: Evaluation, form: EvaluationGradesForm) -> bool:
+    """Store a valid form's grades and links; a refusal becomes a message. Whether it saved."""
+    try:
+        evaluation_grade(
+            evaluation=evaluation, by=request.user, grades=form.grades(), links=form.links()
+        )
+    except EvaluationError as error:
+        messages.error(request, str(error))
+        return False
+    return True

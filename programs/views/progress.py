@@ -95,14 +95,7 @@ class ProgressExportView(View):
             headers,
             (
                 [
-                    unit.code,
-                    unit.name,
-                    unit.get_kind_display(),
-                    _("yes") if unit.is_pilot else _("no"),
-                    unit.current_phase.name if unit.current_phase else "",
-                    unit.gate_accepted,
-                    unit.gate_total,
-                    unit.overdue_count,
+                    *progress_cells(unit),
                     str(TitleLevel(unit.title_level).label) if unit.title_level else "",
                     unit.title_valid_until,
                 ]
@@ -110,3 +103,19 @@ class ProgressExportView(View):
             ),
             widths=(8, 26, 12, 6, 14, 12, 12, 12, 14, 14),
         )
+
+
+def progress_cells(unit: CreatingUnit) -> list:
+    """A unit's first columns in the progress and dashboard exports (the unit annotated
+    `with_progress`): code, name, kind, pilot, phase, required milestones accepted and in all,
+    overdue milestones."""
+    return [
+        unit.code,
+        unit.name,
+        unit.get_kind_display(),
+        _("yes") if unit.is_pilot else _("no"),
+        unit.current_phase.name if unit.current_phase else "",
+        unit.gate_accepted,
+        unit.gate_total,
+        unit.overdue_count,
+    ]
