@@ -21,7 +21,7 @@ from injuries.forms import SECTIONS
 from injuries.models import ImportBatch, InjuryRecord
 from injuries.resources import InjuryRecordResource
 from injuries.views.base import may_import
-from programs.admin import ScopedAdminMixin, ScopedImportExportAdmin, ScopedReadOnlyAdmin
+from safecommunity.admin import ScopedAdminMixin, ScopedImportExportAdmin, ScopedReadOnlyAdmin
 
 
 class ScopedExportAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):

@@ -42,8 +42,8 @@ from injuries.choices import (
     Sex,
     Source,
 )
-from programs.models.base import ConstraintErrorsOnFields
-from programs.scoping import ScopedQuerySet
+from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.scoping import ScopedQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -2,17 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from safecommunity.errors import DomainError
+from safecommunity.files import (  # noqa: F401 - re-exported while callers move
+    FILE_EMPTY,
+    FILE_TOO_LARGE,
+    FILE_TYPE_MISMATCH,
+    FILE_TYPE_REFUSED,
+)
 
-class ProgrammeError(Exception):
-    """A move the programme's rules do not allow; `str(error)` is the message for the user."""
-
-    def __init__(self, message, **params) -> None:
-        self.message = message
-        self.params = params
-        super().__init__(str(message) % params if params else str(message))
-
-    def __str__(self) -> str:
-        return str(self.message) % self.params if self.params else str(self.message)
+ProgrammeError = DomainError  # the programme's errors share the portal's one base
 
 
 class MilestoneError(ProgrammeError):
@@ -61,15 +59,6 @@ ILLEGAL_TITLE_MOVE = _("A title application that is “%(current)s” cannot mov
 NAMING_NEEDS_DATE = _("Give the date on which the title was conferred.")
 ONLY_DISTRICT_TITLES = _("Only district staff record titles.")
 
-FILE_TOO_LARGE = _("The file is %(size)s; files may be at most %(limit)s.")
-FILE_TYPE_REFUSED = _(
-    "“%(name)s” is not a PDF, image, Word, Excel or PowerPoint file (its content says otherwise)."
-)
-FILE_TYPE_MISMATCH = _(
-    "“%(name)s” is named like a %(claimed)s file but its content is a %(actual)s file; "
-    "rename it or save it again in the right format."
-)
-FILE_EMPTY = _("The file is empty.")
 EVIDENCE_OF_ANOTHER_MILESTONE = _("That evidence belongs to another milestone.")
 EVIDENCE_CLOSED = _(
     "The milestone is “%(status)s”: its evidence can change only while it is being worked on."

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.errors import EVIDENCE_TITLE_TAKEN, EvidenceError
-from programs.files import ACCEPTED_EXTENSIONS, check_upload
+from programs.errors import EVIDENCE_TITLE_TAKEN
 from programs.models import (
     Certification,
     CreatingUnit,
@@ -27,6 +26,7 @@ from programs.models import (
 )
 from programs.models.evaluations import GRADED_FIELDS, EvaluationKind
 from programs.models.monthly import MAX_VALUE, MonthlyReport, ReportValue
+from safecommunity.files import ACCEPTED_EXTENSIONS, UploadRefused, check_upload
 from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
 
 CLERK_UNIT_FIELDS = [
@@ -111,7 +111,7 @@ class EvidenceUploadForm(StyledFormMixin, forms.Form):
         upload = self.cleaned_data["file"]
         try:
             self.checked_upload = check_upload(upload)  # handed on, so it is hashed once
-        except EvidenceError as error:
+        except UploadRefused as error:
             raise forms.ValidationError(str(error), code="file") from error
         return upload
 

@@ -20,7 +20,6 @@ from programs import errors
 from programs import reference_data as ref
 from programs import reference_data_schemes as ref_schemes
 from programs.choices import UnitKind
-from programs.files import CheckedUpload, check_upload
 from programs.models import (
     Certification,
     CreatingUnit,
@@ -41,6 +40,7 @@ from programs.models import (
     ValidationRule,
 )
 from programs.models.titles import levels_at_least
+from safecommunity.files import CheckedUpload, check_upload
 
 
 def _ensure(model: type[models.Model], created: Counter, lookup: dict[str, Any], **defaults: Any):

@@ -11,7 +11,7 @@
   Excel uses when it saves CSV.
 
 Scoping is duck-typed: a model's default manager offers `visible_to(user)`,
-`editable_by(user)` and `may_create(user, instance)` (see `programs.scoping`).
+`editable_by(user)` and `may_create(user, instance)` (see `safecommunity.scoping`).
 """
 
 from __future__ import annotations

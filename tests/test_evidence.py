@@ -18,9 +18,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from programs import errors
 from programs.demo_progress import demo_pdf
-from programs.files import check_upload
 from programs.models import Evidence, EvidenceVersion, MilestoneEvent, UnitMilestone
 from programs.services import evidence_upload
+from safecommunity.files import UploadRefused, check_upload
 from tests.factories import MilestoneFactory, PhaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,14 +175,14 @@ def test_check_upload_accepts_a_real_file(name, content, label, content_type):
 
 @pytest.mark.parametrize(("name", "content", "message"), REFUSED)
 def test_check_upload_refuses_by_content(name, content, message):
-    with pytest.raises(errors.EvidenceError) as refused:
+    with pytest.raises(UploadRefused) as refused:
         check_upload(upload(name, content))
 
     assert refused.value.message == message
 
 
 def test_mismatch_names_both_the_claimed_and_the_actual_kind():
-    with pytest.raises(errors.EvidenceError) as refused:
+    with pytest.raises(UploadRefused) as refused:
         check_upload(upload("台账.docx", xlsx_bytes()))
 
     assert refused.value.params["claimed"] == "Word"
@@ -195,7 +195,7 @@ def test_file_over_the_configured_limit_is_refused(settings):
     at_limit = pdf + b"\n" * (1024 - len(pdf))
 
     assert check_upload(upload("at-limit.pdf", at_limit)).size == 1024
-    with pytest.raises(errors.EvidenceError) as refused:
+    with pytest.raises(UploadRefused) as refused:
         check_upload(upload("too-big.pdf", at_limit + b"\n"))
 
     assert refused.value.message == errors.FILE_TOO_LARGE
@@ -235,7 +235,7 @@ def test_upload_stores_the_file_with_its_fingerprint(
 
 @pytest.mark.parametrize(("name", "content", "message"), REFUSED)
 def test_refused_upload_stores_nothing(private_storage, row, clerk_a, name, content, message):
-    with pytest.raises(errors.EvidenceError) as refused:
+    with pytest.raises(UploadRefused) as refused:
         evidence_upload(
             unit_milestone=row,
             by=clerk_a,
@@ -256,7 +256,7 @@ def test_refused_upload_stores_nothing(private_storage, row, clerk_a, name, cont
 def test_too_large_upload_stores_nothing(settings, private_storage, row, clerk_a):
     settings.EVIDENCE_MAX_BYTES = 1024
 
-    with pytest.raises(errors.EvidenceError) as refused:
+    with pytest.raises(UploadRefused) as refused:
         evidence_upload(
             unit_milestone=row,
             by=clerk_a,
@@ -280,7 +280,7 @@ def test_refused_new_version_keeps_the_earlier_one(private_storage, row, clerk_a
         title="创建工作方案",
     )
 
-    with pytest.raises(errors.EvidenceError):
+    with pytest.raises(UploadRefused):
         evidence_upload(
             unit_milestone=row,
             by=clerk_a,

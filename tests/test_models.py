@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from programs.choices import TitleLevel, UnitKind
-from programs.history import ACTIONS, change_log
 from programs.models import CreatingUnit, Milestone, Phase, Target, User
+from safecommunity.history import ACTIONS, change_log
 from tests.factories import (
     DepartmentFactory,
     MemberFactory,

@@ -218,7 +218,11 @@ def test_a_fresh_clone_with_no_configuration_runs_for_local_development():
     assert result.stdout.strip().endswith("True")
 
 
-@pytest.mark.parametrize("secret", ["$" + get_random_secret_key()[1:], get_random_secret_key()])
+@pytest.mark.parametrize(
+    "secret",
+    ["$" + get_random_secret_key()[1:], get_random_secret_key()],
+    ids=["dollar-prefixed", "random"],
+)
 def test_a_secret_key_alone_turns_development_mode_off(secret):
     # A key starting with "$" is read as it is, not as a reference to another variable.
     result = manage(

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from programs.admin import (
+from safecommunity.admin import (
     ScopedHistoryAdmin,
     ScopedImportExportAdmin,
     ScopedTabularInline,

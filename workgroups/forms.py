@@ -14,9 +14,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from programs.errors import EvidenceError
-from programs.files import ACCEPTED_EXTENSIONS, check_upload
 from programs.models import CreatingUnit
+from safecommunity.files import ACCEPTED_EXTENSIONS, UploadRefused, check_upload
 from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
 from workgroups.models import (
     Activity,
@@ -163,7 +162,7 @@ class AttachmentForm(StyledFormMixin, forms.Form):
         upload = self.cleaned_data["file"]
         try:
             self.checked_upload = check_upload(upload)  # handed on, so it is hashed once
-        except EvidenceError as error:
+        except UploadRefused as error:
             raise forms.ValidationError(str(error), code="file") from error
         return upload
 

@@ -13,10 +13,10 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from programs.models import CreatingUnit
-from programs.models.base import ConstraintErrorsOnFields
 from programs.models.program import ReferenceQuerySet
-from programs.scoping import ScopedQuerySet
-from programs.validators import validate_not_blank, validate_phone
+from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.scoping import ScopedQuerySet
+from safecommunity.validators import validate_not_blank, validate_phone
 
 
 class WorkGroupError(Exception):

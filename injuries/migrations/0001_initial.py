@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import programs.models.base
+import safecommunity.models
 import re
 import simple_history.models
 from django.conf import settings
@@ -139,7 +139,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'injury records',
                 'ordering': ['-injury_date', '-pk'],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.CreateModel(
             name='ImportBatchChange',

@@ -22,7 +22,7 @@ from django.views.generic import CreateView, DeleteView, DetailView, ListView, U
 from injuries.filters import InjuryRecordFilter
 from injuries.forms import SECTIONS, InjuryRecordForm
 from injuries.models import ImportBatch, InjuryRecord
-from programs.history import change_log
+from safecommunity.history import change_log
 
 from .base import InjuriesPageMixin, may_enter_records
 

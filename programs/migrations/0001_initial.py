@@ -4,10 +4,10 @@ import django.contrib.auth.validators
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import programs.models.base
+import safecommunity.models
 import programs.models.evidence
 import programs.models.users
-import programs.validators
+import safecommunity.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.CharField(help_text='Stable short code used in addresses, imports and exports.', max_length=16, validators=[django.core.validators.RegexValidator('^[A-Z][A-Z0-9-]{1,15}$', 'Use 2–16 capital letters, digits or hyphens, starting with a letter (e.g. T01).')], verbose_name='code')),
-                ('name', models.CharField(max_length=100, validators=[programs.validators.validate_not_blank], verbose_name='name')),
+                ('name', models.CharField(max_length=100, validators=[safecommunity.validators.validate_not_blank], verbose_name='name')),
                 ('name_confirmed', models.BooleanField(default=True, help_text='Unticked for placeholder units whose official name the office has yet to enter.', verbose_name='name confirmed')),
                 ('kind', models.CharField(choices=[('town', 'Town'), ('street', 'Street office'), ('zone', 'Economic zone')], max_length=10, verbose_name='kind')),
                 ('population', models.IntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='population')),
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('joined_on', models.DateField(blank=True, null=True, verbose_name='joined on')),
                 ('head_name', models.CharField(blank=True, max_length=50, verbose_name='administrative head')),
                 ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='contact person')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, validators=[programs.validators.validate_phone], verbose_name='contact phone')),
+                ('contact_phone', models.CharField(blank=True, max_length=30, validators=[safecommunity.validators.validate_phone], verbose_name='contact phone')),
                 ('address', models.CharField(blank=True, max_length=200, verbose_name='office address')),
                 ('notes', models.TextField(blank=True, verbose_name='notes')),
             ],
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'creating units',
                 'ordering': ['code'],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.CreateModel(
             name='Phase',
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'phases',
                 'ordering': ['program', 'order'],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.CreateModel(
             name='Department',
@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 'ordering': ['sort_order', 'name'],
                 'constraints': [models.UniqueConstraint(fields=('code',), name='department_code_unique'), models.UniqueConstraint(fields=('name',), name='department_name_unique'), models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='department_name_not_empty')],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.CreateModel(
             name='User',
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'users',
                 'abstract': False,
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
             managers=[
                 ('objects', programs.models.users.PortalUserManager()),
             ],
@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
             name='Evidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, validators=[programs.validators.validate_not_blank], verbose_name='document title')),
+                ('title', models.CharField(max_length=200, validators=[safecommunity.validators.validate_not_blank], verbose_name='document title')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='programs.creatingunit', verbose_name='creating unit')),
             ],
@@ -127,7 +127,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'evidence',
                 'ordering': ['title', 'pk'],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.CreateModel(
             name='EvidenceVersion',
@@ -245,7 +245,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'milestones',
                 'ordering': ['phase__program', 'phase__order', 'order'],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.CreateModel(
             name='HistoricalMilestone',
@@ -316,7 +316,7 @@ class Migration(migrations.Migration):
                 'ordering': ['-start_date'],
                 'constraints': [models.UniqueConstraint(fields=('code',), name='program_code_unique'), models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='program_name_not_empty'), models.CheckConstraint(condition=models.Q(('report_due_day__gte', 1), ('report_due_day__lte', 28)), name='program_report_due_day_range'), models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='program_dates_ordered')],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.AddField(
             model_name='phase',
@@ -378,7 +378,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('code', models.CharField(help_text='Stable short code used in addresses, imports and exports.', max_length=16, validators=[django.core.validators.RegexValidator('^[A-Z][A-Z0-9-]{1,15}$', 'Use 2–16 capital letters, digits or hyphens, starting with a letter (e.g. T01).')], verbose_name='code')),
-                ('name', models.CharField(max_length=100, validators=[programs.validators.validate_not_blank], verbose_name='name')),
+                ('name', models.CharField(max_length=100, validators=[safecommunity.validators.validate_not_blank], verbose_name='name')),
                 ('name_confirmed', models.BooleanField(default=True, help_text='Unticked for placeholder units whose official name the office has yet to enter.', verbose_name='name confirmed')),
                 ('kind', models.CharField(choices=[('town', 'Town'), ('street', 'Street office'), ('zone', 'Economic zone')], max_length=10, verbose_name='kind')),
                 ('population', models.IntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='population')),
@@ -389,7 +389,7 @@ class Migration(migrations.Migration):
                 ('joined_on', models.DateField(blank=True, null=True, verbose_name='joined on')),
                 ('head_name', models.CharField(blank=True, max_length=50, verbose_name='administrative head')),
                 ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='contact person')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, validators=[programs.validators.validate_phone], verbose_name='contact phone')),
+                ('contact_phone', models.CharField(blank=True, max_length=30, validators=[safecommunity.validators.validate_phone], verbose_name='contact phone')),
                 ('address', models.CharField(blank=True, max_length=200, verbose_name='office address')),
                 ('notes', models.TextField(blank=True, verbose_name='notes')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -431,7 +431,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'targets',
                 'ordering': ['program', 'deadline', 'code'],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.CreateModel(
             name='UnitMilestone',
@@ -450,7 +450,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'unit milestones',
                 'ordering': ['unit', 'milestone__phase__order', 'milestone__order'],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.CreateModel(
             name='MilestoneEvent',
@@ -493,7 +493,7 @@ class Migration(migrations.Migration):
                 'ordering': ['unit', '-applied_on'],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['expired', 'revoked']), _negated=True), fields=('unit', 'level'), name='certification_one_open_per_level', violation_error_message='The unit already holds or is applying for this title.'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'named'), _negated=True), models.Q(('named_on__isnull', False), ('valid_until__isnull', False)), _connector='OR'), name='certification_named_has_dates', violation_error_message='A named title needs the naming date and its validity.'), models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('named_on__isnull', True), ('valid_until__gt', models.F('named_on')), _connector='OR'), name='certification_valid_after_named', violation_error_message='The title must be valid beyond the day it was named.'), models.CheckConstraint(condition=models.Q(('named_on__isnull', True), ('named_on__gte', models.F('applied_on')), _connector='OR'), name='certification_named_after_applied', violation_error_message='A title cannot be named before it was applied for.'), models.CheckConstraint(condition=models.Q(('level__in', ['municipal', 'national', 'international'])), name='certification_level_valid')],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.AddConstraint(
             model_name='user',

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import programs.models.base
+import safecommunity.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'monthly reports',
                 'ordering': ['-period', 'unit'],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.CreateModel(
             name='HistoricalReportValue',
@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'report values',
                 'ordering': ['report', 'indicator__order'],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.AddIndex(
             model_name='monthlyreport',

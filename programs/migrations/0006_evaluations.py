@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import programs.models.base
+import safecommunity.models
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'evaluations',
                 'ordering': ['round', 'unit__code'],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.CreateModel(
             name='EvaluationScheme',
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
                 'ordering': ['name', 'version'],
                 'constraints': [models.UniqueConstraint(fields=('code',), name='scheme_code_unique'), models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='scheme_name_not_empty'), models.CheckConstraint(condition=models.Q(('pass_mark__lte', models.F('max_score'))), name='scheme_pass_within_max', violation_error_message='The pass mark cannot exceed the maximum score.'), models.CheckConstraint(condition=models.Q(('rectify_mark__isnull', True), ('rectify_mark__lt', models.F('pass_mark')), _connector='OR'), name='scheme_rectify_below_pass', violation_error_message='The rectify band must start below the pass mark.')],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.AddField(
             model_name='evaluationround',
@@ -213,7 +213,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'scheme elements',
                 'ordering': ['scheme', 'number'],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.CreateModel(
             name='HistoricalSchemeItem',
@@ -257,7 +257,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'scheme items',
                 'ordering': ['element__scheme', 'element__number', 'number'],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.CreateModel(
             name='ItemScore',
@@ -276,7 +276,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'item scores',
                 'ordering': ['evaluation', 'item__element__number', 'item__number'],
             },
-            bases=(programs.models.base.ConstraintErrorsOnFields, models.Model),
+            bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
         ),
         migrations.CreateModel(
             name='HistoricalItemScore',

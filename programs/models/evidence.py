@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs import errors
-from programs.scoping import ScopedQuerySet
-from programs.validators import validate_not_blank
+from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.scoping import ScopedQuerySet
+from safecommunity.validators import validate_not_blank
 
-from .base import ConstraintErrorsOnFields
 from .progress import UnitMilestone
 from .units import CreatingUnit
 

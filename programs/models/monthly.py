@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs import errors
-from programs.scoping import ScopedQuerySet
+from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.scoping import ScopedQuerySet
 
-from .base import ConstraintErrorsOnFields
 from .reports import Indicator
 from .units import CreatingUnit
 

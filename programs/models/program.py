@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.choices import TitleLevel
-from programs.scoping import ScopedQuerySet
-
-from .base import ConstraintErrorsOnFields
+from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.scoping import ScopedQuerySet
 
 
 class ReferenceQuerySet(ScopedQuerySet):

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs import errors
-from programs.scoping import ScopedQuerySet
+from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.scoping import ScopedQuerySet
 
-from .base import ConstraintErrorsOnFields
 from .program import Milestone, Phase
 from .units import CreatingUnit
 

@@ -14,7 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import ConstraintErrorsOnFields
+from safecommunity.models import ConstraintErrorsOnFields
+
 from .program import ReferenceQuerySet
 
 

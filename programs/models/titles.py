@@ -15,9 +15,9 @@ from simple_history.models import HistoricalRecords
 
 from programs import errors
 from programs.choices import TitleLevel
-from programs.scoping import ScopedQuerySet
+from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.scoping import ScopedQuerySet
 
-from .base import ConstraintErrorsOnFields
 from .units import CreatingUnit
 
 if TYPE_CHECKING:

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.choices import UnitKind
-from programs.scoping import ScopedQuerySet
-from programs.validators import validate_not_blank, validate_phone
+from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.scoping import ScopedQuerySet
+from safecommunity.validators import validate_not_blank, validate_phone
 
-from .base import ConstraintErrorsOnFields
 from .program import Phase, Program
 
 UNIT_CODE_VALIDATOR = RegexValidator(

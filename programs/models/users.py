@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from programs.scoping import ScopedQuerySet
+from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.scoping import ScopedQuerySet
 
-from .base import ConstraintErrorsOnFields
 from .program import Department
 from .units import CreatingUnit
 

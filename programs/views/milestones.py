@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from programs.errors import EvidenceError, MilestoneError, PhaseGateError
+from programs.errors import MilestoneError, PhaseGateError
 from programs.forms import EvidenceUploadForm, ReasonForm
 from programs.models import CreatingUnit, EvidenceVersion, UnitMilestone
 from programs.services import evidence_upload, unit_advance_phase, unit_gate
+from safecommunity.errors import DomainError
 
 
 def milestone_in_scope(
@@ -95,7 +96,7 @@ class EvidenceUploadView(FormView):
                 note=data["note"],
                 checked=form.checked_upload,
             )
-        except (EvidenceError, MilestoneError) as error:
+        except DomainError as error:
             form.add_error("file", str(error))
             return self.form_invalid(form)
         messages.success(

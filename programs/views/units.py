@@ -15,7 +15,6 @@ from programs.completeness import last_months, report_url, unit_report_cells
 from programs.evaluations import evaluations_visible_to, unit_readiness
 from programs.filters import UnitFilter
 from programs.forms import unit_form_class
-from programs.history import change_log
 from programs.models import (
     CreatingUnit,
     Department,
@@ -26,6 +25,7 @@ from programs.models import (
     User,
 )
 from programs.services import unit_gate
+from safecommunity.history import change_log
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
 from workgroups.services import unit_activity_summary, unit_missing_templates
 

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DeleteView, FormView, ListView, UpdateView
 
-from programs.errors import EvidenceError
 from programs.models import Evidence, EvidenceVersion
 from programs.services import activity_attachment_upload
+from safecommunity.errors import DomainError
 from workgroups.filters import ActivityFilter
 from workgroups.forms import ActivityForm, AttachmentForm, ProjectForm
 from workgroups.models import ACTIVITY_HAS_ATTACHMENTS, Activity, ActivityKind, PromotionProject
@@ -150,7 +150,7 @@ class ActivityAttachView(FormView):
                 note=data["note"],
                 checked=form.checked_upload,
             )
-        except EvidenceError as error:
+        except DomainError as error:
             form.add_error("file", str(error))
             return self.form_invalid(form)
         messages.success(

@@ -11,8 +11,23 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
-from programs import errors
+from safecommunity.errors import DomainError
+
+FILE_TOO_LARGE = _("The file is %(size)s; files may be at most %(limit)s.")
+FILE_TYPE_REFUSED = _(
+    "“%(name)s” is not a PDF, image, Word, Excel or PowerPoint file (its content says otherwise)."
+)
+FILE_TYPE_MISMATCH = _(
+    "“%(name)s” is named like a %(claimed)s file but its content is a %(actual)s file; "
+    "rename it or save it again in the right format."
+)
+FILE_EMPTY = _("The file is empty.")
+
+
+class UploadRefused(DomainError):
+    """An uploaded file the portal does not keep: empty, too large, or not what it claims."""
 
 
 @dataclass(frozen=True)
@@ -101,19 +116,19 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     """Refuse an empty, too large or disguised file; return its type, size and SHA-256."""
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size == 0:
-        raise errors.EvidenceError(errors.FILE_EMPTY)
+        raise UploadRefused(FILE_EMPTY)
     if upload.size > limit:
-        raise errors.EvidenceError(
-            errors.FILE_TOO_LARGE, size=filesizeformat(upload.size), limit=filesizeformat(limit)
+        raise UploadRefused(
+            FILE_TOO_LARGE, size=filesizeformat(upload.size), limit=filesizeformat(limit)
         )
     extension = PurePath(upload.name).suffix.lower()
     kind = sniff(upload.file)
     if kind is None:
-        raise errors.EvidenceError(errors.FILE_TYPE_REFUSED, name=upload.name)
+        raise UploadRefused(FILE_TYPE_REFUSED, name=upload.name)
     if extension not in kind.extensions:
         claimed = next((k.label for k in ALL_KINDS if extension in k.extensions), extension or "?")
-        raise errors.EvidenceError(
-            errors.FILE_TYPE_MISMATCH, name=upload.name, claimed=claimed, actual=kind.label
+        raise UploadRefused(
+            FILE_TYPE_MISMATCH, name=upload.name, claimed=claimed, actual=kind.label
         )
     digest = hashlib.sha256()
     for chunk in upload.chunks():

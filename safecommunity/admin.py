@@ -1,0 +1,202 @@
+"""What every admin of the portal shares: scoping, read-only rows, history and spreadsheets.
+
+Every admin goes through `ScopedAdminMixin`, so lists, forms, change history, foreign-key
+choices and spreadsheet exports show only what `visible_to(user)` allows, and only what
+`editable_by(user)` allows can be changed or deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from safecommunity.spreadsheets import SPREADSHEET_FORMATS, UnreadableFile
+
+
+def count_column(relation: str, description: Any) -> Callable[[Any, models.Model], int]:
+    """A sortable changelist column: how many `relation` rows each object has.
+
+    `ScopedAdminMixin.get_queryset` annotates the count, in SQL, for each such column listed
+    in `list_display`.
+    """
+    annotation = f"{relation}_total"
+
+    @admin.display(description=description, ordering=annotation)
+    def column(model_admin: Any, obj: models.Model) -> int:
+        return getattr(obj, annotation)
+
+    column.counts = {annotation: models.Count(relation)}
+    return column
+
+
+def _on_editable_rows(action: Callable) -> Callable:
+    """An admin action given only the selected rows the user may change."""
+
+    @wraps(action)
+    def narrowed(model_admin: Any, request: HttpRequest, queryset: models.QuerySet) -> Any:
+        return action(model_admin, request, queryset.editable_by(request.user))
+
+    return narrowed
+
+
+class ScopedAdminMixin:
+    """Limit an admin (or inline) to what `visible_to` shows and `editable_by` lets change.
+
+    - `get_queryset` narrows the admin's own queryset (ordering kept), which also scopes the
+      change, delete and history pages and import-export's export (built from the changelist);
+    - a visible row outside `editable_by(user)` is only viewed: change and delete are refused
+      (for an inline, the parent row decides), and so are actions that change or delete it
+      and saves by any other route; a new row must pass the model's `may_create`;
+    - foreign-key choices come from the related model's `visible_to` when it has one;
+    - `readonly_on_change` fields (the unit a row belongs to) are fixed once the row exists;
+    - django-simple-history's history pages, which fall back to the history table when the
+      object is not in the queryset, answer 404 for an object outside the user's scope.
+    """
+
+    readonly_on_change: tuple[str, ...] = ()
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        queryset = super().get_queryset(request).visible_to(request.user)
+        counts = {}
+        for name in getattr(self, "list_display", ()):
+            if isinstance(name, str):
+                counts |= getattr(getattr(self, name, None), "counts", {})
+        return queryset.annotate(**counts) if counts else queryset
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly += [name for name in self.readonly_on_change if name not in readonly]
+        return readonly
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        queryset = getattr(formfield, "queryset", None)
+        if hasattr(queryset, "visible_to"):
+            formfield.queryset = queryset.visible_to(request.user)
+        return formfield
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def _may_edit(self, request: HttpRequest, obj: Any) -> bool:
+        """Whether `obj` (an inline's parent row) is in `editable_by(user)`; once a request."""
+        if obj is None or obj.pk is None:
+            return True
+        if not hasattr(request, "_editable_rows"):
+            request._editable_rows = {}
+        key = (obj._meta.label, obj.pk)
+        if key not in request._editable_rows:
+            editable = type(obj)._default_manager.editable_by(request.user)
+            request._editable_rows[key] = editable.filter(pk=obj.pk).exists()
+        return request._editable_rows[key]
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        return {
+            name: (
+                _on_editable_rows(func)
+                if {"change", "delete"} & set(getattr(func, "allowed_permissions", ()))
+                else func,
+                action_name,
+                description,
+            )
+            for name, (func, action_name, description) in actions.items()
+        }
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """The guard of every way the admin saves a row: the change and add forms,
+        `list_editable`, and django-simple-history's revert (which asks only for view rights)."""
+        manager = type(obj)._default_manager
+        if obj.pk is not None and manager.filter(pk=obj.pk).exists():
+            allowed = self._may_edit(request, obj)
+        else:  # a new row, or a deleted one restored from its history
+            allowed = manager.may_create(request.user, obj)
+        if not allowed:
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> Any:
+        self._ensure_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> Any:
+        self._ensure_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _ensure_in_scope(self, request: HttpRequest, object_id: str) -> None:
+        """Administrators may read the history of deleted rows; others only of rows they see."""
+        try:
+            visible = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            visible = False
+        if not visible and not getattr(request.user, "is_administrator", False):
+            raise Http404
+
+
+class ReadOnlyAdminMixin:
+    """Rows the portal records itself (transitions, uploads): looked at here, never edited."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """A scoped admin whose history page shows who changed what, and when."""
+
+
+class ScopedReadOnlyAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """A scoped admin that only shows rows."""
+
+
+class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    """A scoped admin with history and spreadsheet import/export (xlsx, CSV in UTF-8 or GB18030).
+
+    The resource is created with the requesting user, so an import updates and looks up only
+    rows that user may change or see; the export goes through the changelist's scoped queryset.
+    """
+
+    formats = SPREADSHEET_FORMATS
+
+    def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
+        return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
+
+    def add_data_read_fail_error_to_form(self, form: Any, e: Exception) -> None:
+        """Say why a file could not be read when we know (import-export shows only the class)."""
+        if isinstance(e, UnreadableFile):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+
+class ScopedTabularInline(ScopedAdminMixin, admin.TabularInline):
+    extra = 0
+    show_change_link = True
