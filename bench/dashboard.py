@@ -69,7 +69,7 @@ def years_ago(day: date, years: int) -> date:
 def build_units(rng: random.Random, n_units: int, years: int) -> None:
     """Grow to `n_units`, spread the units over the phases and settle their milestones."""
     from programs.models import CreatingUnit, Phase, Program, UnitMilestone
-    from programs.services import unit_milestones_sync
+    from programs.progress.services import unit_milestones_sync
 
     today = timezone.localdate()
     program = Program.objects.get()
@@ -180,8 +180,8 @@ def build_titles(rng: random.Random) -> None:
 def build_reports(rng: random.Random, years: int) -> None:
     """A report per unit and month since the unit joined: each unit has its own reliability;
     the last two months are still under review; this month has some drafts."""
-    from programs.completeness import due_date, expected_from, last_months
     from programs.models import CreatingUnit, MonthlyReport
+    from programs.reports.selectors import due_date, expected_from, last_months
 
     today = timezone.localdate()
     months = last_months(12 * years)
@@ -285,7 +285,7 @@ def build_evaluations(rng: random.Random, years: int) -> None:
     """A national on-site round in October of each year with every unit's final evaluation
     (grades drawn from a quality that grows over the years), and this year's self-assessment
     round, still being scored, for a tenth of the units."""
-    from programs.evaluations import evaluation_score
+    from programs.evaluations.selectors import evaluation_score
     from programs.models import (
         CreatingUnit,
         Evaluation,
@@ -540,7 +540,7 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=args.keepdb)
     try:
         from programs.models import CreatingUnit
-        from programs.services import reference_data_load
+        from programs.setup import reference_data_load
 
         if not (args.keepdb and is_built(args.units, args.years, args.records)):
             if args.keepdb and CreatingUnit.objects.exists():  # kept data of other sizes

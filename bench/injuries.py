@@ -350,7 +350,7 @@ def main() -> None:
         from django.conf import settings
 
         from programs.models import CreatingUnit
-        from programs.services import reference_data_load
+        from programs.setup import reference_data_load
 
         settings.INJURY_IMPORT_MAX_ROWS = max(settings.INJURY_IMPORT_MAX_ROWS, args.rows)
         settings.INJURY_IMPORT_MAX_BYTES = 1 << 30

@@ -35,7 +35,7 @@ REPEAT = 20
 
 def grow_to(n_units: int) -> None:
     from programs.models import Certification, CreatingUnit, Program
-    from programs.services import unit_milestones_sync
+    from programs.progress.services import unit_milestones_sync
     from workgroups.models import Member, WorkGroup, WorkGroupTemplate
 
     program = Program.objects.get()
@@ -87,7 +87,7 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=False)
     try:
         from programs.models import CreatingUnit, User
-        from programs.services import reference_data_load
+        from programs.setup import reference_data_load
 
         reference_data_load()
         district = User.objects.create(username="bench", role="district")

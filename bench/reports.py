@@ -37,8 +37,8 @@ VALUES_PER_REPORT = 14
 
 
 def build(months: int, value_months: int) -> None:
-    from programs.completeness import due_date, last_months
     from programs.models import CreatingUnit, Indicator, MonthlyReport, Program, ReportValue
+    from programs.reports.selectors import due_date, last_months
 
     program = Program.objects.get()
     Program.objects.filter(pk=program.pk).update(start_date=date(2000, 1, 1))
@@ -106,9 +106,9 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=False)
     try:
-        from programs.completeness import last_months
         from programs.models import User
-        from programs.services import reference_data_load
+        from programs.reports.selectors import last_months
+        from programs.setup import reference_data_load
 
         reference_data_load()
         build(args.months, args.value_months)

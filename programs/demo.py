@@ -13,11 +13,12 @@ from datetime import date
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from programs import demo_progress
-from programs.demo_evaluations import evaluations_demo
-from programs.demo_reports import reports_demo
+from programs.evaluations.demo import evaluations_demo
 from programs.models import CreatingUnit, Department, Milestone, Phase, User
-from programs.services import reference_data_load
+from programs.progress.demo import unit_progress
+from programs.reports.demo import reports_demo
+from programs.setup import reference_data_load
+from programs.titles.demo import titles_demo
 from workgroups.demo import activities_demo
 from workgroups.models import Member, WorkGroupTemplate
 from workgroups.services import unit_add_groups_from_templates
@@ -86,9 +87,9 @@ def demo_data_load() -> list[DemoAccount]:
     clerks = {user.unit_id: user for user in User.objects.filter(role=User.Role.CLERK)}
     for unit in CreatingUnit.objects.select_related("program", "current_phase"):
         clerk = clerks.get(unit.pk) or _ensure_unit_clerk(unit)
-        demo_progress.unit_progress(unit, clerk=clerk, district=district, phases=phases)
+        unit_progress(unit, clerk=clerk, district=district, phases=phases)
         activities_demo(unit, random.Random(f"activities-{unit.code}"), clerk)
-    demo_progress.titles(district)
+    titles_demo(district)
     reports_demo(district)
     evaluations_demo(district, accounts["evaluator"], accounts["clerk"])
     return DEMO_ACCOUNTS

@@ -6,7 +6,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from programs.models import CreatingUnit, Milestone
-from programs.services import unit_milestones_sync
+from programs.progress.services import unit_milestones_sync
 
 # Saving only these fields cannot change which milestones a unit has or when they are due.
 UNIT_FIELDS_WITHOUT_MILESTONES = frozenset({"current_phase"})

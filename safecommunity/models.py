@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections import Counter
+from typing import Any, ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import router
+from django.db import models, router
 
 
 class ConstraintErrorsOnFields:
@@ -39,3 +40,20 @@ class ConstraintErrorsOnFields:
                     errors.setdefault(field, []).append(error)
         if errors:
             raise ValidationError(errors)
+
+
+def ensure_row(
+    model: type[models.Model], created: Counter, lookup: dict[str, Any], **defaults: Any
+):
+    """Return the row matching `lookup`, creating it (validated) when missing.
+
+    An existing row is left exactly as it is: the office may have corrected it in the admin,
+    and a second load must change nothing.
+    """
+    row = model._default_manager.filter(**lookup).first()
+    if row is None:
+        row = model(**lookup, **defaults)
+        row.full_clean()
+        row.save()
+        created[model._meta.verbose_name_plural] += 1
+    return row

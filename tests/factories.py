@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from injuries import choices as card
 from injuries.models import InjuryRecord
-from programs.choices import TitleLevel, UnitKind
+from programs.core.choices import TitleLevel, UnitKind
 from programs.models import (
     Certification,
     CreatingUnit,

@@ -14,8 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from programs.choices import TitleLevel
-from programs.demo_progress import demo_pdf
+from programs.core.choices import TitleLevel
 from programs.models import (
     Certification,
     CreatingUnit,
@@ -27,7 +26,8 @@ from programs.models import (
     PhaseTransition,
     UnitMilestone,
 )
-from programs.services import evidence_upload
+from programs.progress.demo import demo_pdf
+from programs.progress.services import evidence_upload
 from tests.factories import (
     ActivityFactory,
     EvaluationFactory,

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs import errors
-from programs.demo_progress import demo_pdf
 from programs.models import Evidence, EvidenceVersion, User
-from programs.services import activity_attachment_upload
+from programs.progress.demo import demo_pdf
+from programs.progress.services import activity_attachment_upload
 from tests.factories import (
     ActivityFactory,
     PromotionProjectFactory,

@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from programs.choices import UnitKind
-from programs.dashboard import headline_numbers
+from programs.core.choices import UnitKind
 from programs.models import CreatingUnit, User
+from programs.overview.selectors.dashboard import headline_numbers
 from tests.factories import CertificationFactory, ProgramFactory, UserFactory
 
 HEADLINE_KEYS = ["units", "titled", "expiring", "reporting", "on_time", "injuries"]

@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from programs.demo_progress import demo_pdf
 from programs.models import (
     EvidenceVersion,
     Indicator,
@@ -19,6 +18,7 @@ from programs.models import (
     User,
     ValidationRule,
 )
+from programs.progress.demo import demo_pdf
 from tests.factories import (
     MemberFactory,
     MilestoneFactory,

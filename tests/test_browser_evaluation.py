@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from programs.evaluations.services import schemes_load
 from programs.models import Evaluation, EvaluationScheme, SchemeItem, User
-from programs.services import schemes_load
 from tests.factories import PhaseFactory, UnitFactory, UserFactory
 from tests.test_browser import PASSWORD, log_in
 

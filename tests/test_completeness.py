@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from programs.choices import UnitKind
-from programs.completeness import Rate, completeness, last_months, months_between
-from programs.demo_reports import reports_demo
+from programs.core.choices import UnitKind
 from programs.models import CreatingUnit, Indicator, MonthlyReport, ReportValue, User
-from programs.services import reference_data_load
+from programs.reports.demo import reports_demo
+from programs.reports.selectors import Rate, completeness, last_months, months_between
+from programs.setup import reference_data_load
 from tests.factories import ProgramFactory, UnitFactory, UserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

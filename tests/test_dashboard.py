@@ -12,10 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from programs.choices import TitleLevel
-from programs.completeness import due_date, last_months
-from programs.dashboard import certification_series, headline_numbers, injury_periods
-from programs.evaluations import unit_readiness
+from programs.core.choices import TitleLevel
+from programs.evaluations.selectors import unit_readiness
 from programs.models import (
     Certification,
     CreatingUnit,
@@ -24,7 +22,13 @@ from programs.models import (
     MonthlyReport,
     Target,
 )
-from programs.services import targets_evaluate
+from programs.overview.selectors.dashboard import (
+    certification_series,
+    headline_numbers,
+    injury_periods,
+)
+from programs.reports.selectors import due_date, last_months
+from programs.titles.selectors import targets_evaluate
 from tests.factories import (
     ActivityFactory,
     CertificationFactory,

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs import errors
-from programs.evaluations import evaluation_finalise, evaluation_grade, round_open
-from programs.forms import DocumentChoice
+from programs.evaluations.forms import DocumentChoice
+from programs.evaluations.services import evaluation_finalise, evaluation_grade, round_open
 from programs.models import (
     CreatingUnit,
     Evaluation,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from programs import errors
-from programs.evaluations import evaluation_finalise, round_open
+from programs.evaluations.services import evaluation_finalise, round_open
 from programs.models import Evaluation, EvaluationRound, ItemScore
 from tests.factories import EvaluationSchemeFactory, SchemeElementFactory, SchemeItemFactory
 

@@ -11,10 +11,11 @@ from django.db.models import F, Sum
 from django.utils import timezone, translation
 from import_export.formats.base_formats import XLSX
 
-from programs import reference_data_schemes as ref
+from programs.evaluations import reference_data as ref
+from programs.evaluations.resources import NO_SCHEME, SchemeItemResource
+from programs.evaluations.services import schemes_load
 from programs.models import EvaluationScheme, SchemeElement, SchemeItem
-from programs.resources import NO_SCHEME, SchemeItemResource
-from programs.services import reference_data_load, schemes_load
+from programs.setup import reference_data_load
 from safecommunity.spreadsheets import MAY_NOT_ADD
 from tests.factories import EvaluationFactory
 

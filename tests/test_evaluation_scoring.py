@@ -12,7 +12,7 @@ import pytest
 from django.utils import translation
 
 from programs import errors
-from programs.evaluations import evaluation_score, item_points
+from programs.evaluations.selectors import evaluation_score, item_points
 from programs.models import Evaluation, ItemScore, SchemeItem
 from tests.factories import (
     EvaluationSchemeFactory,

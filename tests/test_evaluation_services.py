@@ -10,12 +10,8 @@ import pytest
 from django.utils import timezone, translation
 
 from programs import errors
-from programs.evaluations import (
-    evaluation_finalise,
-    evaluation_grade,
-    evaluation_latest,
-    round_open,
-)
+from programs.evaluations.selectors import evaluation_latest
+from programs.evaluations.services import evaluation_finalise, evaluation_grade, round_open
 from programs.models import (
     Evaluation,
     EvaluationRound,

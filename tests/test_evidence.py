@@ -17,9 +17,9 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from programs import errors
-from programs.demo_progress import demo_pdf
 from programs.models import Evidence, EvidenceVersion, MilestoneEvent, UnitMilestone
-from programs.services import evidence_upload
+from programs.progress.demo import demo_pdf
+from programs.progress.services import evidence_upload
 from safecommunity.files import UploadRefused, check_upload
 from tests.factories import MilestoneFactory, PhaseFactory
 

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import translation
 from import_export.formats.base_formats import XLSX
 
+from programs.core.resources import CreatingUnitResource, DepartmentResource
 from programs.models import CreatingUnit, Department, User
-from programs.resources import CreatingUnitResource, DepartmentResource
 from safecommunity.spreadsheets import SPREADSHEET_FORMATS, SpreadsheetCSV
 from tests.factories import (
     DepartmentFactory,

@@ -13,12 +13,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import translation
 
-from programs import reference_data as ref
 from programs.models import Indicator, ValidationRule
-from programs.models.reports import IndicatorSource
-from programs.reports import indicator_values_from_activities, month_last_day, rules_evaluate
-from programs.resources import IndicatorResource
-from programs.services import reference_data_load
+from programs.reports import reference_data as ref
+from programs.reports.models.indicators import IndicatorSource
+from programs.reports.resources import IndicatorResource
+from programs.reports.services import (
+    indicator_values_from_activities,
+    month_last_day,
+    rules_evaluate,
+)
+from programs.setup import reference_data_load
 from workgroups.models import Activity, ActivityKind, PromotionProject
 
 pytestmark = pytest.mark.django_db

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from injuries.choices import Activity, BodyPart, Cause, Intent, Nature, Outcome, Place
-from programs import reference_data as ref
 from programs.models import Indicator, ReportValue
-from programs.models.reports import IndicatorSource
-from programs.reports import indicator_values_from_activities, report_open
-from programs.services import reference_data_load
+from programs.reports import reference_data as ref
+from programs.reports.models.indicators import IndicatorSource
+from programs.reports.services import indicator_values_from_activities, report_open
+from programs.setup import reference_data_load
 from tests.factories import ActivityFactory, InjuryRecordFactory
 from workgroups.models import ActivityKind
 

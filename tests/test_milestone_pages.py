@@ -16,8 +16,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from programs import errors
-from programs.choices import TitleLevel
-from programs.demo_progress import demo_pdf
+from programs.core.choices import TitleLevel
 from programs.models import (
     Certification,
     CreatingUnit,
@@ -28,6 +27,7 @@ from programs.models import (
     PhaseTransition,
     UnitMilestone,
 )
+from programs.progress.demo import demo_pdf
 from tests.factories import MilestoneFactory, PhaseFactory
 
 Status = UnitMilestone.Status

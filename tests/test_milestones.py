@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from programs import errors
-from programs.demo_progress import demo_pdf
 from programs.models import Evidence, MilestoneEvent, PhaseTransition, UnitMilestone
-from programs.models.progress import DueBand
-from programs.services import evidence_upload, unit_advance_phase, unit_gate
+from programs.progress.demo import demo_pdf
+from programs.progress.models.milestones import DueBand
+from programs.progress.services import evidence_upload, unit_advance_phase, unit_gate
 from tests.factories import MilestoneFactory, PhaseFactory, ProgramFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from programs.choices import TitleLevel, UnitKind
+from programs.core.choices import TitleLevel, UnitKind
 from programs.models import CreatingUnit, Milestone, Phase, Target, User
 from safecommunity.history import ACTIONS, change_log
 from tests.factories import (

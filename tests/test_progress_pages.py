@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from programs.choices import TitleLevel, UnitKind
+from programs.core.choices import TitleLevel, UnitKind
 from programs.models import Certification, CreatingUnit, Phase, UnitMilestone
-from programs.services import TargetState, reference_data_load
+from programs.setup import reference_data_load
+from programs.titles.selectors import TargetState
 from tests.factories import MilestoneFactory, PhaseFactory, UnitFactory
 
 PROGRESS = reverse("programs:progress")

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from programs.choices import TitleLevel, UnitKind
+from programs.core.choices import TitleLevel, UnitKind
 from programs.models import (
     Certification,
     CreatingUnit,
@@ -26,7 +26,7 @@ from programs.models import (
     UnitMilestone,
     User,
 )
-from programs.services import unit_milestones_sync
+from programs.progress.services import unit_milestones_sync
 from tests.factories import MilestoneFactory, PhaseFactory, ProgramFactory, UserFactory
 from workgroups.models import (
     Activity,

@@ -9,8 +9,8 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from programs import reference_data as ref
-from programs.choices import UnitKind
+from programs.core import reference_data as ref
+from programs.core.choices import UnitKind
 from programs.models import (
     CreatingUnit,
     Department,

@@ -12,8 +12,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from programs.models import Indicator, MonthlyReport, ReportValue
-from programs.models.monthly import MAX_VALUE, month_start
-from programs.reports import report_open, report_save
+from programs.reports.models.monthly import MAX_VALUE, month_start
+from programs.reports.services import report_open, report_save
 from tests.factories import ActivityFactory
 from workgroups.models import ActivityKind
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from programs import errors
 from programs.models import Indicator, MonthlyReport, ReportValue, ValidationRule
-from programs.models.monthly import month_start
-from programs.reports import report_open, report_problems, report_save, report_submit
+from programs.reports.models.monthly import month_start
+from programs.reports.services import report_open, report_problems, report_save, report_submit
 from tests.factories import ActivityFactory
 from workgroups.models import ActivityKind
 

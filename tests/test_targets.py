@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from programs.choices import TitleLevel
+from programs.core.choices import TitleLevel
 from programs.models import Certification, Target
-from programs.services import TargetState, targets_evaluate
+from programs.titles.selectors import TargetState, targets_evaluate
 from tests.factories import CertificationFactory, ProgramFactory, TargetFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db

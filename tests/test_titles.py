@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from programs import errors
-from programs.choices import TitleLevel
+from programs.core.choices import TitleLevel
 from programs.models import Certification
 from tests.factories import CertificationFactory
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from programs.choices import UnitKind
+from programs.core.choices import UnitKind
 from programs.models import CreatingUnit
 from tests.factories import MemberFactory, PhaseFactory, UnitFactory, WorkGroupFactory
 from workgroups.models import Member, WorkGroup

@@ -12,14 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from programs.evaluations import (
-    GAPS_SHOWN,
-    evaluation_finalise,
-    evaluation_grade,
-    evaluation_latest,
-    round_open,
-    unit_readiness,
-)
+from programs.evaluations.selectors import GAPS_SHOWN, evaluation_latest, unit_readiness
+from programs.evaluations.services import evaluation_finalise, evaluation_grade, round_open
 from programs.models import CreatingUnit, EvaluationRound, EvaluationScheme, User
 from tests.factories import EvaluationSchemeFactory, SchemeElementFactory, SchemeItemFactory
 from tests.test_queries import UNIT_DETAIL_MAX_QUERIES

@@ -15,9 +15,8 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from injuries import choices as card
-from programs.choices import TitleLevel
-from programs.completeness import last_months
-from programs.evaluations import evaluation_finalise, evaluation_grade, round_open
+from programs.core.choices import TitleLevel
+from programs.evaluations.services import evaluation_finalise, evaluation_grade, round_open
 from programs.models import (
     Certification,
     CreatingUnit,
@@ -26,6 +25,7 @@ from programs.models import (
     MonthlyReport,
     PhaseTransition,
 )
+from programs.reports.selectors import last_months
 from tests.factories import (
     ActivityFactory,
     CertificationFactory,

@@ -16,8 +16,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from programs.demo_progress import demo_pdf
 from programs.models import CreatingUnit, Evidence, EvidenceVersion, User
+from programs.progress.demo import demo_pdf
 from workgroups.models import (
     Activity,
     ActivityKind,

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from programs.core.models import ReferenceQuerySet
 from programs.models import CreatingUnit
-from programs.models.program import ReferenceQuerySet
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_not_blank, validate_phone

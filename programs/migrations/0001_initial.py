@@ -5,8 +5,8 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import safecommunity.models
-import programs.models.evidence
-import programs.models.users
+import programs.progress.models.evidence
+import programs.core.models.users
 import safecommunity.validators
 import simple_history.models
 from django.conf import settings
@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
             },
             bases=(safecommunity.models.ConstraintErrorsOnFields, models.Model),
             managers=[
-                ('objects', programs.models.users.PortalUserManager()),
+                ('objects', programs.core.models.users.PortalUserManager()),
             ],
         ),
         migrations.CreateModel(
@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('file', models.FileField(max_length=255, upload_to=programs.models.evidence.evidence_path, verbose_name='file')),
+                ('file', models.FileField(max_length=255, upload_to=programs.progress.models.evidence.evidence_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=120, verbose_name='content type')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size (bytes)')),

@@ -1,4 +1,7 @@
-from .evaluations import (
+"""Django finds the programme's models here; each domain package defines its own."""
+
+from programs.core.models import CreatingUnit, Department, Milestone, Phase, Program, User
+from programs.evaluations.models import (
     Evaluation,
     EvaluationRound,
     EvaluationScheme,
@@ -7,14 +10,16 @@ from .evaluations import (
     SchemeElement,
     SchemeItem,
 )
-from .evidence import Evidence, EvidenceVersion
-from .monthly import MonthlyReport, ReportValue
-from .program import Department, Milestone, Phase, Program, Target
-from .progress import DueBand, MilestoneEvent, PhaseTransition, UnitMilestone
-from .reports import Indicator, ValidationRule
-from .titles import Certification
-from .units import CreatingUnit
-from .users import User
+from programs.progress.models import (
+    DueBand,
+    Evidence,
+    EvidenceVersion,
+    MilestoneEvent,
+    PhaseTransition,
+    UnitMilestone,
+)
+from programs.reports.models import Indicator, MonthlyReport, ReportValue, ValidationRule
+from programs.titles.models import Certification, Target
 
 __all__ = [
     "Certification",

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from programs.dashboard import headline_numbers
+from programs.overview.selectors.dashboard import headline_numbers
 
 register = template.Library()
 

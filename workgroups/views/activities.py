@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DeleteView, FormView, ListView, UpdateView
 
 from programs.models import Evidence, EvidenceVersion
-from programs.services import activity_attachment_upload
+from programs.progress.services import activity_attachment_upload
 from safecommunity.errors import DomainError
 from workgroups.filters import ActivityFilter
 from workgroups.forms import ActivityForm, AttachmentForm, ProjectForm

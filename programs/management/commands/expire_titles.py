@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from programs.services import certifications_expire
+from programs.titles.services import certifications_expire
 
 
 class Command(BaseCommand):

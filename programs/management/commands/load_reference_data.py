@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from programs.services import reference_data_load
+from programs.setup import reference_data_load
 
 
 class Command(BaseCommand):

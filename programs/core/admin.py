@@ -1,0 +1,186 @@
+"""The admin of the programme itself: departments, the programme, phases, milestones, units and users."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from programs.core.resources import CreatingUnitResource, DepartmentResource
+from programs.models import (
+    CreatingUnit,
+    Department,
+    Milestone,
+    Phase,
+    Program,
+    User,
+)
+from safecommunity.admin import (
+    ScopedAdminMixin,
+    ScopedHistoryAdmin,
+    ScopedImportExportAdmin,
+    ScopedTabularInline,
+    count_column,
+)
+
+# --- Reference data ---
+
+
+@admin.register(Department)
+class DepartmentAdmin(ScopedImportExportAdmin):
+    resource_classes = [DepartmentResource]
+    list_display = ["code", "name", "sort_order", "provider_count"]
+    list_display_links = ["code", "name"]
+    list_editable = ["sort_order"]
+    list_filter = [("surveillance_data", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "name", "duties", "surveillance_data"]
+    ordering = ["sort_order", "name"]
+
+    provider_count = count_column("providers", _("providers"))
+
+
+class PhaseInline(ScopedTabularInline):
+    model = Phase
+    fields = ["order", "name", "start_date", "end_date"]
+
+
+@admin.register(Program)
+class ProgramAdmin(ScopedHistoryAdmin):
+    list_display = ["code", "name", "start_date", "end_date", "report_due_day"]
+    list_filter = ["start_date", ("end_date", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "name"]
+    ordering = ["-start_date"]
+    inlines = [PhaseInline]  # and the targets, joined in programs/admin.py
+
+
+class MilestoneInline(ScopedTabularInline):
+    model = Milestone
+    fields = ["order", "name", "due_date", "required_for_gate", "evidence_required"]
+
+
+@admin.register(Phase)
+class PhaseAdmin(ScopedHistoryAdmin):
+    list_display = ["__str__", "program", "start_date", "end_date"]
+    list_filter = ["program"]
+    search_fields = ["name", "description"]
+    list_select_related = ["program"]
+    ordering = ["program", "order"]
+    inlines = [MilestoneInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ScopedHistoryAdmin):
+    list_display = [
+        "name",
+        "phase",
+        "order",
+        "due_date",
+        "required_for_gate",
+        "evidence_required",
+    ]
+    list_filter = ["phase__program", "phase", "required_for_gate", "evidence_required"]
+    search_fields = ["name", "description"]
+    list_select_related = ["phase", "phase__program"]
+    ordering = ["phase__program", "phase__order", "order"]
+
+
+# --- Creating units ---
+
+
+@admin.register(CreatingUnit)
+class CreatingUnitAdmin(ScopedImportExportAdmin):
+    resource_classes = [CreatingUnitResource]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "current_phase",
+        "is_pilot",
+        "batch",
+        "population",
+        "group_total",
+        "member_total",
+        "name_confirmed",
+    ]
+    list_display_links = ["code", "name"]
+    list_filter = ["kind", "is_pilot", "batch", "name_confirmed", "program", "current_phase"]
+    search_fields = ["code", "name", "head_name", "contact_name", "address"]
+    list_select_related = ["program", "current_phase"]
+    ordering = ["code"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "program",
+                    ("code", "name"),
+                    "name_confirmed",
+                    ("kind", "is_pilot", "batch"),
+                    "joined_on",
+                    "current_phase",
+                ]
+            },
+        ),
+        (
+            _("Figures"),
+            {"fields": [("population", "population_year"), "area_km2"]},
+        ),
+        (
+            _("Contacts"),
+            {"fields": ["head_name", ("contact_name", "contact_phone"), "address"]},
+        ),
+        (_("Notes"), {"fields": ["notes"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).with_counts()
+
+    @admin.display(description=_("active work groups"), ordering="group_count")
+    def group_total(self, obj: CreatingUnit) -> int:
+        return obj.group_count
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_total(self, obj: CreatingUnit) -> int:
+        return obj.member_count
+
+
+# --- Users ---
+
+PORTAL_ROLE_FIELDSET = (
+    _("Portal role"),
+    {
+        "fields": ("role", "unit", "department"),
+        "description": _(
+            "A unit clerk needs a unit and a department provider a department; "
+            "leave both empty for other roles."
+        ),
+    },
+)
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+    """Users with their portal role; the model has no history table, so Django's log applies."""
+
+    fieldsets = (*DjangoUserAdmin.fieldsets, PORTAL_ROLE_FIELDSET)
+    add_fieldsets = (*DjangoUserAdmin.add_fieldsets, PORTAL_ROLE_FIELDSET)
+    list_display = [
+        "username",
+        "display_name",
+        "role",
+        "unit",
+        "department",
+        "is_staff",
+        "is_active",
+        "last_login",
+    ]
+    list_filter = ["role", "is_staff", "is_superuser", "is_active", "department"]
+    search_fields = ["username", "first_name", "last_name", "email", "unit__code", "unit__name"]
+    list_select_related = ["unit", "department"]
+    ordering = ["username"]
+
+    @admin.display(description=_("full name"))
+    def display_name(self, obj: User) -> str:
+        return obj.get_full_name()

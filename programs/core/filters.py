@@ -1,0 +1,85 @@
+"""Filters of the unit lists: search, kind, pilot and phase, and sorting with empty values last."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from programs.core.choices import UnitKind
+from programs.models import CreatingUnit, Phase
+from safecommunity.forms import style_form
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Sort with empty values last in both directions, the same on SQLite and PostgreSQL."""
+
+    def get_ordering_value(self, param: str):
+        descending = param.startswith("-")
+        field = F(self.param_map.get(param.lstrip("-"), param.lstrip("-")))
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+
+
+class UnitFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=UnitKind.choices, empty_label=_("All")
+    )
+    pilot = django_filters.ChoiceFilter(
+        label=_("Pilot"),
+        choices=(("yes", _("Pilots only")), ("no", _("Not pilots"))),
+        empty_label=_("All"),
+        method="filter_pilot",
+    )
+    phase = django_filters.ModelChoiceFilter(
+        label=_("Phase"),
+        field_name="current_phase",
+        queryset=Phase.objects.none(),
+        empty_label=_("All"),
+    )
+    sort = NullsLastOrderingFilter(
+        label=_("Sort"),
+        fields=(
+            ("code", "code"),
+            ("name", "name"),
+            ("kind_rank", "kind"),
+            ("population", "population"),
+            ("current_phase__order", "phase"),
+            ("group_count", "groups"),
+            ("member_count", "members"),
+        ),
+        field_labels={
+            "code": _("Code"),
+            "name": _("Name"),
+            "kind_rank": _("Kind"),
+            "population": _("Population"),
+            "current_phase__order": _("Phase"),
+            "group_count": _("Work groups"),
+            "member_count": _("Members"),
+        },
+    )
+
+    class Meta:
+        model = CreatingUnit
+        fields: list[str] = []
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["phase"].queryset = Phase.objects.visible_to(user).select_related("program")
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            style_form(super().form)
+        return self._form
+
+    def filter_pilot(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(is_pilot=value == "yes")
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(code__iexact=value) | Q(head_name__icontains=value)
+        )

@@ -1,0 +1,56 @@
+"""Forms of the programme's units: a unit's profile, as clerks and as district staff edit it."""
+
+from __future__ import annotations
+
+from django import forms
+
+from programs.models import (
+    CreatingUnit,
+)
+from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
+
+CLERK_UNIT_FIELDS = [
+    "head_name",
+    "contact_name",
+    "contact_phone",
+    "address",
+    "population",
+    "population_year",
+    "area_km2",
+    "notes",
+]
+DISTRICT_UNIT_FIELDS = [
+    "name",
+    "name_confirmed",
+    "kind",
+    "is_pilot",
+    "batch",
+    "joined_on",
+    *CLERK_UNIT_FIELDS,
+]
+
+
+class UnitProfileForm(FixedFieldsValidationMixin, StyledFormMixin, forms.ModelForm):
+    """What a clerk keeps up to date about the unit: head, contact, population, address."""
+
+    fixed_fields = ("program",)
+
+    class Meta:
+        model = CreatingUnit
+        fields = CLERK_UNIT_FIELDS
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class DistrictUnitForm(UnitProfileForm):
+    """District staff also correct the unit's name, kind, pilot flag, batch and joining date."""
+
+    class Meta(UnitProfileForm.Meta):
+        fields = DISTRICT_UNIT_FIELDS
+        widgets = {
+            **UnitProfileForm.Meta.widgets,
+            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+def unit_form_class(user) -> type[UnitProfileForm]:
+    return DistrictUnitForm if user.edits_all_units else UnitProfileForm

@@ -1,0 +1,194 @@
+"""Creating units (创建单位): the towns, street offices and economic zones of the programme."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from programs.core.choices import UnitKind
+from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.scoping import ScopedQuerySet
+from safecommunity.validators import validate_not_blank, validate_phone
+
+from .program import Phase, Program
+
+if TYPE_CHECKING:
+    from .users import User
+
+UNIT_CODE_VALIDATOR = RegexValidator(
+    r"^[A-Z][A-Z0-9-]{1,15}$",
+    _("Use 2–16 capital letters, digits or hyphens, starting with a letter (e.g. T01)."),
+)
+
+
+class CreatingUnitQuerySet(ScopedQuerySet):
+    unit_lookup = "pk"
+
+    def in_plan_order(self) -> Self:
+        """Towns, then street offices, then zones, each by code — the plan's own order."""
+        rank = Case(
+            *(When(kind=kind, then=Value(n)) for n, kind in enumerate(UnitKind.values)),
+            default=Value(len(UnitKind.values)),
+        )
+        return self.alias(kind_rank=rank).order_by("kind_rank", "code")
+
+    def phase_counts(self) -> list[dict]:
+        """How many of these units stand in each phase (order, name, count, percent), grouped
+        in the database."""
+        rows = list(
+            self.order_by()
+            .values("current_phase__order", "current_phase__name")
+            .annotate(count=Count("pk"))
+            .order_by("current_phase__order")
+        )
+        total = sum(row["count"] for row in rows)
+        return [
+            {
+                "order": row["current_phase__order"],
+                "name": row["current_phase__name"],
+                "count": row["count"],
+                "percent": round(100 * row["count"] / total, 1),
+            }
+            for row in rows
+        ]
+
+    def evaluated_by(self, user: User) -> Self:
+        """The units evaluated in the rounds `user` is named an evaluator of."""
+        return self.filter(evaluations__round__evaluators=user).distinct()
+
+    def with_counts(self) -> Self:
+        """Annotate active work groups and members, each in one correlated subquery."""
+        work_group = apps.get_model("workgroups", "WorkGroup")
+        member = apps.get_model("workgroups", "Member")
+
+        def count_of(rows: models.QuerySet) -> Coalesce:
+            counted = rows.filter(unit=OuterRef("pk")).order_by().values("unit")
+            return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+
+        return self.annotate(
+            group_count=count_of(work_group.objects.filter(status=work_group.Status.ACTIVE)),
+            member_count=count_of(member.objects.exclude(group__status=work_group.Status.DROPPED)),
+        )
+
+
+class CreatingUnit(ConstraintErrorsOnFields, models.Model):
+    """A town, street office or economic zone that builds a safe community (创建单位)."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="units", verbose_name=_("programme")
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=16,
+        validators=[UNIT_CODE_VALIDATOR],
+        help_text=_("Stable short code used in addresses, imports and exports."),
+    )
+    name = models.CharField(_("name"), max_length=100, validators=[validate_not_blank])
+    name_confirmed = models.BooleanField(
+        _("name confirmed"),
+        default=True,
+        help_text=_(
+            "Unticked for placeholder units whose official name the office has yet to enter."
+        ),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=UnitKind.choices)
+    population = models.IntegerField(
+        _("population"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    population_year = models.PositiveSmallIntegerField(
+        _("population year"), null=True, blank=True, validators=[MinValueValidator(1949)]
+    )
+    area_km2 = models.DecimalField(
+        _("area (km²)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    is_pilot = models.BooleanField(_("first-batch pilot"), default=False)
+    batch = models.PositiveSmallIntegerField(
+        _("batch"), default=1, validators=[MinValueValidator(1)]
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    head_name = models.CharField(_("administrative head"), max_length=50, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    address = models.CharField(_("office address"), max_length=200, blank=True)
+    current_phase = models.ForeignKey(
+        Phase,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("current phase"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = CreatingUnitQuerySet.as_manager()
+    history = HistoricalRecords()
+    constraint_fields = {
+        "unit_code_unique": "code",
+        "unit_name_unique_in_program": "name",
+        "unit_population_not_negative": "population",
+        "unit_area_not_negative": "area_km2",
+        "unit_batch_positive": "batch",
+    }
+
+    class Meta:
+        verbose_name = _("creating unit")
+        verbose_name_plural = _("creating units")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                name="unit_code_unique",
+                violation_error_message=_("A unit with this code already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["program", "name"],
+                name="unit_name_unique_in_program",
+                violation_error_message=_("A unit with this name already exists in the programme."),
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="unit_name_not_empty"),
+            models.CheckConstraint(condition=~Q(code=""), name="unit_code_not_empty"),
+            models.CheckConstraint(
+                condition=Q(population__isnull=True) | Q(population__gte=0),
+                name="unit_population_not_negative",
+                violation_error_message=_("Population cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(area_km2__isnull=True) | Q(area_km2__gte=0),
+                name="unit_area_not_negative",
+            ),
+            models.CheckConstraint(condition=Q(batch__gte=1), name="unit_batch_positive"),
+            models.CheckConstraint(condition=Q(kind__in=UnitKind.values), name="unit_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:unit-detail", args=[self.code])
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.current_phase_id
+            and self.program_id
+            and self.current_phase.program_id != self.program_id
+        ):
+            raise ValidationError(
+                {"current_phase": _("The phase must belong to the unit's programme.")}
+            )

@@ -1,0 +1,313 @@
+"""Performance evaluations: the scoring schemes (national on-site form, municipal variant …),
+evaluation rounds, and each unit's evaluation with its item grades.
+
+A scheme has first-level elements (一级指标) and second-level items (二级指标); each item's points
+are split into three parts — 有无 (the content is there), 痕迹 (verifiable evidence) and 效果
+(effect) — and each part is graded a / b / c / d = 100 / 70 / 30 / 0 %. The arithmetic and the
+result (pass, rectify, fail) live in `programs.evaluations`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.scoping import ScopedQuerySet
+
+from .schemes import POINTS, EvaluationScheme, Grade, SchemeItem
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from programs.core.models import User
+
+
+class EvaluationKind(models.TextChoices):
+    SELF = "self", _("self-assessment")
+    DISTRICT = "district", _("district review")
+    EXPERT = "expert", _("expert on-site evaluation")
+
+
+class EvaluationRoundQuerySet(ScopedQuerySet):
+    """A round spans units: district staff see every round, evaluators the rounds they are
+    named in, clerks the rounds that evaluate their unit."""
+
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_all_units and user.role != user.Role.PROVIDER:
+            return self.all()
+        if user.role == user.Role.EVALUATOR:
+            return self.filter(evaluators=user)
+        if user.unit_id:
+            return self.filter(evaluations__unit=user.unit_id).distinct()
+        return self.none()
+
+    def editable_by(self, user: User | AnonymousUser) -> Self:
+        """District staff open and close rounds."""
+        if user.is_authenticated and user.edits_all_units:
+            return self.all()
+        return self.none()
+
+    def may_create(self, user: User | AnonymousUser, instance: models.Model) -> bool:
+        return user.is_authenticated and user.edits_all_units
+
+
+class EvaluationRound(models.Model):
+    """One evaluation exercise against a scheme — a self-assessment, a district review or an
+    expert on-site evaluation — over a date window, with its evaluators and its units."""
+
+    Kind = EvaluationKind
+
+    scheme = models.ForeignKey(
+        EvaluationScheme,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        verbose_name=_("scheme"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=EvaluationKind.choices)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    evaluators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="evaluation_rounds",
+        verbose_name=_("evaluators"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = EvaluationRoundQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[evaluators])
+
+    class Meta:
+        verbose_name = _("evaluation round")
+        verbose_name_plural = _("evaluation rounds")
+        ordering = ["-opens_on", "name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="round_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")),
+                name="round_closes_after_opening",
+                violation_error_message=_("A round cannot close before it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=EvaluationKind.values), name="round_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvaluationResult(models.TextChoices):
+    PASS = "pass", _("pass")
+    RECTIFY = "rectify", _("rectify")
+    FAIL = "fail", _("fail")
+
+
+class EvaluationQuerySet(ScopedQuerySet):
+    """A unit's evaluations: its clerk sees them, district staff all, evaluators those of the
+    rounds they are named in."""
+
+    unit_lookup = "unit"
+
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        if user.is_authenticated and user.role == user.Role.EVALUATOR:
+            return self.filter(round__evaluators=user)
+        if user.is_authenticated and user.role == user.Role.PROVIDER:
+            return self.none()
+        return super().visible_to(user)
+
+    def speaking_first(self) -> Self:
+        """The final evaluations, the one that speaks for its unit first: a district review or
+        an expert evaluation before any self-assessment (a unit's own view of itself), then
+        the most recently finalised. The dashboard, readiness and the unit summary all take
+        the first of these."""
+        own_view = models.Case(
+            models.When(round__kind=EvaluationKind.SELF, then=models.Value(1)),
+            default=models.Value(0),
+        )
+        return self.filter(status=Evaluation.Status.FINAL).order_by(
+            own_view, "-finalised_at", "-pk"
+        )
+
+    def editable_by(self, user: User | AnonymousUser) -> Self:
+        """Who grades: the round's evaluators and district staff; a clerk only their own
+        unit's self-assessments. Finalised evaluations are locked for everyone."""
+        if not user.is_authenticated:
+            return self.none()
+        drafts = self.filter(status=Evaluation.Status.DRAFT)
+        if user.edits_all_units:
+            return drafts
+        if user.role == user.Role.EVALUATOR:
+            return drafts.filter(round__evaluators=user)
+        if user.edits_own_unit and user.unit_id:
+            return drafts.filter(unit=user.unit_id, round__kind=EvaluationKind.SELF)
+        return self.none()
+
+
+class Evaluation(ConstraintErrorsOnFields, models.Model):
+    """One unit's evaluation in a round: its item grades, and once finalised its total, the
+    result and the reason for it, locked."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("being scored")
+        FINAL = "final", _("finalised")
+
+    Result = EvaluationResult
+
+    round = models.ForeignKey(
+        EvaluationRound,
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+        verbose_name=_("round"),
+    )
+    unit = models.ForeignKey(
+        "programs.CreatingUnit",
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+        verbose_name=_("creating unit"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    started_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started from"),
+        help_text=_("The earlier evaluation whose grades this one began with."),
+    )
+    total = models.DecimalField(_("total"), null=True, blank=True, **POINTS)
+    result = models.CharField(
+        _("result"), max_length=10, choices=EvaluationResult.choices, blank=True
+    )
+    result_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("finalised by"),
+    )
+
+    objects = EvaluationQuerySet.as_manager()
+    history = HistoricalRecords()
+    constraint_fields = {"evaluation_once_per_round": "unit"}
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["round", "unit__code"]
+        indexes = [
+            # A unit's latest final evaluation (the dashboard reads one per unit): an index-only
+            # read of the first entry instead of a sort of every evaluation of the unit.
+            models.Index(
+                fields=["unit", "-finalised_at", "-id"],
+                condition=Q(status="final"),
+                name="evaluation_latest_final_idx",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "unit"],
+                name="evaluation_once_per_round",
+                violation_error_message=_("This unit is already evaluated in this round."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "final"]), name="evaluation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (Q(total__isnull=False) & ~Q(result="") & Q(finalised_at__isnull=False)),
+                name="evaluation_final_has_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.unit}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+
+class ItemScoreQuerySet(ScopedQuerySet):
+    unit_lookup = "evaluation__unit"
+
+
+GRADED_FIELDS = ("presence", "evidence", "effect")  # the three graded parts of an item's score
+
+
+def points_sum(items: str = "") -> models.Sum:
+    """The points of the items along the relation `items` ("elements__items__" …), in SQL."""
+    return models.Sum(
+        F(f"{items}presence_points") + F(f"{items}evidence_points") + F(f"{items}effect_points")
+    )
+
+
+class ItemScore(ConstraintErrorsOnFields, models.Model):
+    """The grades one evaluation gives one item's three parts, with a comment and the unit's
+    evidence the evaluator looked at."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="scores", verbose_name=_("evaluation")
+    )
+    item = models.ForeignKey(
+        SchemeItem, on_delete=models.PROTECT, related_name="scores", verbose_name=_("item")
+    )
+    presence = models.CharField(
+        pgettext_lazy("grade part", "presence"), max_length=1, choices=Grade.choices, blank=True
+    )
+    evidence = models.CharField(
+        pgettext_lazy("grade part", "evidence"), max_length=1, choices=Grade.choices, blank=True
+    )
+    effect = models.CharField(
+        pgettext_lazy("grade part", "effect"), max_length=1, choices=Grade.choices, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    evidence_links = models.ManyToManyField(
+        "programs.Evidence", blank=True, related_name="+", verbose_name=_("evidence looked at")
+    )
+
+    objects = ItemScoreQuerySet.as_manager()
+    history = HistoricalRecords()
+    constraint_fields = {"score_once_per_item": "item"}
+
+    class Meta:
+        verbose_name = _("item score")
+        verbose_name_plural = _("item scores")
+        ordering = ["evaluation", "item__element__number", "item__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "item"], name="score_once_per_item"),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{part}__in": ["", *Grade.values]}),
+                    name=f"score_{part}_grade_valid",
+                )
+                for part in GRADED_FIELDS
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} · {self.item.code}"

@@ -1,0 +1,259 @@
+"""Performance evaluations: the rounds, opening one, and scoring a unit's evaluation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+
+from programs.errors import EvaluationError
+from programs.evaluations.forms import EvaluationGradesForm, RoundOpenForm
+from programs.evaluations.models import EvaluationResult
+from programs.evaluations.selectors import (
+    evaluation_documents,
+    evaluation_reason,
+    evaluation_score,
+    evaluation_scores,
+    scheme_items,
+)
+from programs.evaluations.services import evaluation_finalise, evaluation_grade, round_open
+from programs.models import Evaluation, EvaluationRound
+
+
+def evaluation_in_scope(request: HttpRequest, pk: int) -> Evaluation:
+    """The evaluation named in the URL, if the user may see it; else 404."""
+    return get_object_or_404(
+        Evaluation.objects.visible_to(request.user).select_related(
+            "round__scheme", "unit", "finalised_by", "started_from__round"
+        ),
+        pk=pk,
+    )
+
+
+class EvaluationRoundListView(ListView):
+    """The rounds the user may see, newest first, with how many of their evaluations are final."""
+
+    template_name = "programs/round_list.html"
+    context_object_name = "rounds"
+
+    def get_queryset(self) -> QuerySet[EvaluationRound]:
+        visible = EvaluationRound.objects.visible_to(self.request.user).values("pk")
+        # Counted over every evaluation of the round, not only those the scoping joined on.
+        return (
+            EvaluationRound.objects.filter(pk__in=visible)
+            .select_related("scheme")
+            .annotate(
+                unit_count=Count("evaluations"),
+                final_count=Count(
+                    "evaluations", filter=Q(evaluations__status=Evaluation.Status.FINAL)
+                ),
+            )
+            .order_by("-opens_on", "-created_at", "-pk")
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = self.request.user
+        return super().get_context_data(
+            may_open=EvaluationRound.objects.may_create(user, EvaluationRound()), **kwargs
+        )
+
+
+class EvaluationRoundCreateView(FormView):
+    """District staff open a round: one draft evaluation per chosen unit."""
+
+    template_name = "programs/round_form.html"
+    form_class = RoundOpenForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not EvaluationRound.objects.may_create(request.user, EvaluationRound()):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: RoundOpenForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            evaluation_round = round_open(
+                scheme=data["scheme"],
+                kind=data["kind"],
+                name=data["name"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                units=data["units"],
+                evaluators=data["evaluators"],
+                by=self.request.user,
+                start_from_previous=data["start_from_previous"],
+            )
+        except EvaluationError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            ngettext(
+                "Round “%(name)s” opened with %(count)d evaluation.",
+                "Round “%(name)s” opened with %(count)d evaluations.",
+                len(data["units"]),
+            )
+            % {"name": evaluation_round.name, "count": len(data["units"])},
+        )
+        return redirect("programs:round-detail", pk=evaluation_round.pk)
+
+
+class EvaluationRoundDetailView(DetailView):
+    """A round and the evaluations of it the user may see, with their results."""
+
+    template_name = "programs/round_detail.html"
+    context_object_name = "evaluation_round"
+
+    def get_queryset(self) -> QuerySet[EvaluationRound]:
+        return EvaluationRound.objects.visible_to(self.request.user).select_related("scheme")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        evaluations = list(
+            Evaluation.objects.visible_to(self.request.user)
+            .filter(round=self.object)
+            .select_related("unit")
+            .order_by("unit__code")
+        )
+        scores = evaluation_scores(self.object.scheme, evaluations)
+        for evaluation in evaluations:
+            evaluation.score = scores[evaluation.pk]
+            evaluation.reason = evaluation_reason(evaluation, evaluation.score)
+            evaluation.provisional_label = _("%(result)s (provisional)") % {
+                "result": EvaluationResult(evaluation.score.result).label
+            }
+        results = Counter(evaluation.result for evaluation in evaluations if evaluation.is_final)
+        return super().get_context_data(
+            evaluations=evaluations,
+            evaluators=self.object.evaluators.all(),
+            finalised=sum(results.values()),
+            results=[(value, label, results[value]) for value, label in Evaluation.Result.choices],
+            **kwargs,
+        )
+
+
+class EvaluationDetailView(View):
+    """One unit's evaluation: the scheme's items with their grades, comments and the unit's
+    documents looked at, the element subtotals and the running result. A draft the user may
+    score is a form."""
+
+    template_name = "programs/evaluation_detail.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.render(evaluation_in_scope(request, pk))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        evaluation = evaluation_in_scope(request, pk)
+        form = grades_form(evaluation, request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Some grades are not valid; nothing was saved."))
+            return self.render(evaluation, form=form)
+        if grades_save(request, evaluation, form):
+            messages.success(request, _("Grades saved."))
+        return redirect("programs:evaluation-detail", pk=evaluation.pk)
+
+    def render(
+        self, evaluation: Evaluation, *, form: EvaluationGradesForm | None = None
+    ) -> HttpResponse:
+        can_edit = (
+            not evaluation.is_final
+            and Evaluation.objects.editable_by(self.request.user).filter(pk=evaluation.pk).exists()
+        )
+        if form is None:
+            form = grades_form(evaluation, documents=can_edit)
+        items, scores = form.items, form.scores
+        score = evaluation_score(evaluation.round.scheme, items, scores)
+        elements = []
+        for item in items:
+            if not elements or elements[-1]["element"] != item.element:
+                subtotal, maximum = score.elements[item.element]
+                elements.append(
+                    {"element": item.element, "subtotal": subtotal, "maximum": maximum, "rows": []}
+                )
+            elements[-1]["rows"].append(
+                {
+                    "item": item,
+                    "score": scores.get(item.pk),
+                    "fields": form.fields_of(item) if can_edit else None,
+                    "links": form.links_of(item) if can_edit else None,
+                }
+            )
+        context = {
+            "evaluation": evaluation,
+            "evaluation_round": evaluation.round,
+            "scheme": evaluation.round.scheme,
+            "score": score,
+            "result_label": EvaluationResult(score.result).label,
+            "reason": evaluation_reason(evaluation, score),
+            "elements": elements,
+            "form": form,
+            "can_edit": can_edit,
+        }
+        return render(self.request, self.template_name, context)
+
+
+class EvaluationFinaliseView(View):
+    """POST: save the grades on the screen, then compute the result and lock the evaluation;
+    refusals come back as messages (the grades stay saved)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        evaluation = evaluation_in_scope(request, pk)
+        detail = reverse("programs:evaluation-detail", args=[evaluation.pk])
+        form = grades_form(evaluation, request.POST)
+        posted_grades = any(name in request.POST for name in form.fields)
+        if posted_grades and not evaluation.is_final and form.has_changed():
+            if not form.is_valid():
+                messages.error(request, _("Some grades are not valid; nothing was saved."))
+                return redirect(detail)
+            if not grades_save(request, evaluation, form):
+                return redirect(detail)
+        try:
+            evaluation_finalise(evaluation=evaluation, by=request.user)
+        except EvaluationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Evaluation finalised: %(total)s points, %(result)s.")
+                % {"total": evaluation.total, "result": evaluation.get_result_display()},
+            )
+        return redirect(detail)
+
+
+def grades_form(
+    evaluation: Evaluation, data: Any = None, *, documents: bool = True
+) -> EvaluationGradesForm:
+    """The grading form of `evaluation` (bound to `data` when given): the scheme's items in
+    order, the score rows with the documents each links, and — when `documents` — the unit's
+    documents to choose from. Three queries, four with the documents."""
+    links = Prefetch("evidence_links", queryset=evaluation_documents(evaluation.unit_id))
+    return EvaluationGradesForm(
+        data,
+        items=scheme_items(evaluation.round.scheme),
+        scores={row.item_id: row for row in evaluation.scores.prefetch_related(links)},
+        documents=list(evaluation_documents(evaluation.unit_id)) if documents else [],
+    )
+
+
+def grades_save(request: HttpRequest, evaluation: Evaluation, form: EvaluationGradesForm) -> bool:
+    """Store a valid form's grades and links; a refusal becomes a message. Whether it saved."""
+    try:
+        evaluation_grade(
+            evaluation=evaluation, by=request.user, grades=form.grades(), links=form.links()
+        )
+    except EvaluationError as error:
+        messages.error(request, str(error))
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Reading across every domain: certification progress, the dashboard, a unit's summary."""

@@ -1,0 +1,546 @@
+"""The district dashboard: the whole programme on one page.
+
+Everything here is read with a fixed number of queries, whatever the number of units, months,
+reports or injury records: the units with their readiness columns annotated in SQL (one query),
+then one query each for the monthly reports, the creation work meetings, the injury records,
+the evaluation schemes' points, the titles in force, the programme and the phase counts; the
+targets take four more (their results three, their history one).
+
+What counts, decided once here:
+
+- **Readiness row** of a unit: its phase and the required milestones of that phase accepted;
+  open milestones past due; monthly reports submitted on time over the last 12 due months
+  (`programs.completeness` rules); the final evaluation that speaks for it among those the user
+  may see — its latest district review or expert evaluation, else its latest self-assessment
+  (score, share of the scheme's maximum, result, kind); creation work meetings held in the last
+  four completed quarters (since it joined); injury records this year to date against the same
+  dates last year, and the rate per 100,000 residents; the highest title in force.
+- **This month's reporting**: last month, whose reports fall due on the programme's due day of
+  this month: reported and on time so far, over the units expected to report.
+- **Titles expiring**: titles in force that end within the first warning (90 days).
+- **Certification progress**: at the end of each month since the programme started, the value
+  each target measures (units or pilots holding the level or a higher one), against the target's
+  straight line from zero at the programme's start to its threshold at its deadline. Expired
+  titles count while they were in force; a revoked title is not counted at all (the portal does
+  not know since when it was revoked).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from injuries.models import InjuryRecord
+from injuries.statistics import Period, change, rate
+from programs.core.choices import TitleLevel
+from programs.evaluations.models import EvaluationKind
+from programs.evaluations.selectors import scheme_maximums
+from programs.models import (
+    Certification,
+    CreatingUnit,
+    Evaluation,
+    Program,
+    User,
+)
+from programs.overview.selectors.progress import units_with_progress
+from programs.reports.selectors import Cell, Rate, cell_rates, completeness, last_months
+from programs.titles.models import EXPIRY_WARNINGS, LEVEL_RANK, levels_at_least
+from programs.titles.selectors import TargetResult, target_numerator, targets_evaluate
+from workgroups.services import completed_quarters, meetings_held, record_start
+
+REPORT_MONTHS = 12  # the reporting columns look back this many due months
+MEETING_QUARTERS = 4  # the meetings column looks back this many completed quarters
+
+
+# --- The readiness table ------------------------------------------------------------------------
+
+
+def units_with_readiness(user: User, today: date | None = None) -> QuerySet[CreatingUnit]:
+    """The units the user may see, annotated with the progress columns (phase gate, overdue
+    milestones, title) and the final evaluation that speaks for the unit among those the user
+    may see (`EvaluationQuerySet.speaking_first`): `evaluation_id`, `evaluation_total`,
+    `evaluation_scheme`, `evaluation_result`, `evaluation_on`, `evaluation_kind` — one query.
+    `readiness_rows` adds `evaluation_maximum`."""
+    today = today or timezone.localdate()
+    latest = Evaluation.objects.visible_to(user).filter(unit=OuterRef("pk")).speaking_first()
+
+    def of_latest(column: str) -> Subquery:
+        return Subquery(latest.values(column)[:1])
+
+    return (
+        units_with_progress(
+            CreatingUnit.objects.visible_to(user).select_related("current_phase"), today
+        )
+        .annotate(
+            evaluation_id=of_latest("pk"),
+            evaluation_total=of_latest("total"),
+            evaluation_scheme=of_latest("round__scheme"),
+            evaluation_result=of_latest("result"),
+            evaluation_on=of_latest("finalised_at"),
+            evaluation_kind=of_latest("round__kind"),
+        )
+        .in_plan_order()
+    )
+
+
+@dataclass
+class InjuryTrend:
+    """A unit's injury records this year to date and on the same dates last year."""
+
+    now: int = 0
+    before: int = 0
+    population: int | None = None
+
+    @property
+    def change(self) -> float | None:
+        return change(self.now, self.before)
+
+    @property
+    def rate(self) -> float | None:
+        return rate(self.now, self.population)
+
+    @property
+    def rate_before(self) -> float | None:
+        return rate(self.before, self.population)
+
+
+@dataclass
+class ReadinessRow:
+    """One unit's line of the dashboard; `unit` carries the annotations of
+    `units_with_readiness`."""
+
+    unit: CreatingUnit
+    cells: list[Cell]
+    reported: Rate
+    on_time: Rate
+    meetings: Rate  # completed quarters with a creation work meeting, of those since it joined
+    injuries: InjuryTrend | None  # None when the user may not see the unit's injury records
+
+    @property
+    def title_label(self) -> str:
+        level = self.unit.title_level
+        return str(TitleLevel(level).label) if level else ""
+
+    @property
+    def gate_share(self) -> float | None:
+        """Required milestones of the current phase accepted, as a share (None without any)."""
+        total = self.unit.gate_total
+        return self.unit.gate_accepted / total if total else None
+
+    @property
+    def evaluation_result_label(self) -> str:
+        result = self.unit.evaluation_result
+        return str(Evaluation.Result(result).label) if result else ""
+
+    @property
+    def evaluation_kind_label(self) -> str:
+        kind = self.unit.evaluation_kind
+        return str(EvaluationKind(kind).label) if kind else ""
+
+    @property
+    def evaluation_percent(self) -> float | None:
+        """The latest evaluation's total as a share of its scheme's maximum, one decimal: the
+        schemes differ (150, 100 points), so rows compare by share."""
+        total, maximum = self.unit.evaluation_total, self.unit.evaluation_maximum
+        if total is None or not maximum:
+            return None
+        return float(round(Decimal(100) * total / maximum, 1))
+
+
+def injury_periods(today: date) -> tuple[Period, Period]:
+    """This year to date, and the same dates a year earlier."""
+    now = Period(today.replace(month=1, day=1), today)
+    return now, now.shifted(-1)
+
+
+def _injury_counts(
+    user: User, units: QuerySet[CreatingUnit], today: date
+) -> dict[int, tuple[int, int]]:
+    """Unit id → (records this year to date, records on the same dates last year).
+
+    One range from last year's first day to today, each period counted by a filter on the
+    injury date: the (injury_date, unit) index answers it alone, without reading the records.
+    """
+    now, before = injury_periods(today)
+    rows = (
+        InjuryRecord.objects.visible_to(user)
+        .filter(unit__in=units.values("pk"), injury_date__range=(before.start, now.end))
+        .order_by()
+        .values("unit_id")
+        .annotate(
+            now=Count("injury_date", filter=now.q), before=Count("injury_date", filter=before.q)
+        )
+        .values_list("unit_id", "now", "before")
+    )
+    return {unit_id: (count_now, count_before) for unit_id, count_now, count_before in rows}
+
+
+def readiness_rows(
+    user: User, units: QuerySet[CreatingUnit], today: date | None = None
+) -> tuple[list[ReadinessRow], list[date]]:
+    """Every unit of `units` (from `units_with_readiness`) as a dashboard row, and the months of
+    its reporting cells; four queries whatever the number of units."""
+    today = today or timezone.localdate()
+    months = last_months(REPORT_MONTHS, until=today)
+    grid = completeness(units, months, today=today)
+    quarters = completed_quarters(today, MEETING_QUARTERS)
+    held = meetings_held(units.values("pk"), quarters[0].start, quarters[-1].end)
+    # The units whose injury records the user may see (None: every unit), as the records'
+    # own scoping decides; the others show no injury figures rather than zeros.
+    injury_units = InjuryRecord.objects.unit_ids_visible_to(user)
+    injuries = _injury_counts(user, units, today) if injury_units != set() else {}
+    rows = []
+    for grid_row in grid.rows:
+        unit = grid_row.unit
+        reported, on_time = cell_rates(grid_row.cells)
+        due_quarters = [quarter for quarter in quarters if quarter.end >= record_start(unit)]
+        meetings = Rate(sum((unit.pk, q) in held for q in due_quarters), len(due_quarters))
+        trend = None
+        if injury_units is None or unit.pk in injury_units:
+            now, before = injuries.get(unit.pk, (0, 0))
+            trend = InjuryTrend(now, before, unit.population)
+        rows.append(ReadinessRow(unit, grid_row.cells, reported, on_time, meetings, trend))
+    maximums = scheme_maximums({row.unit.evaluation_scheme for row in rows} - {None})
+    for row in rows:
+        row.unit.evaluation_maximum = maximums.get(row.unit.evaluation_scheme)
+    return rows, grid.months
+
+
+# key → how a row sorts on it; empty values go last in both directions.
+SORT_KEYS: dict[str, Callable[[ReadinessRow], Any]] = {
+    "code": lambda row: row.unit.code,
+    "name": lambda row: row.unit.name,
+    "phase": lambda row: row.unit.current_phase.order if row.unit.current_phase else None,
+    "gate": lambda row: row.gate_share,
+    "overdue": lambda row: row.unit.overdue_count,
+    "on_time": lambda row: row.on_time.percent,
+    "evaluation": lambda row: row.evaluation_percent,
+    "meetings": lambda row: row.meetings.percent,
+    "injuries": lambda row: row.injuries.now if row.injuries else None,
+    "rate": lambda row: row.injuries.rate if row.injuries else None,
+    "title": lambda row: row.unit.title_rank or None,
+    "expiry": lambda row: row.unit.title_valid_until,
+}
+
+
+def rows_sorted(rows: list[ReadinessRow], sort: str) -> list[ReadinessRow]:
+    """The rows ordered by a `SORT_KEYS` key ("-key" for descending), empty values last; the
+    plan's order for an unknown key."""
+    key = SORT_KEYS.get(sort.lstrip("-"))
+    if key is None:
+        return rows
+    descending = sort.startswith("-")
+    present = [row for row in rows if key(row) is not None]
+    missing = [row for row in rows if key(row) is None]
+    return sorted(present, key=key, reverse=descending) + missing
+
+
+# --- Headline numbers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One number at the top of the dashboard (and the admin index), with a word of detail and
+    the page it comes from."""
+
+    key: str
+    label: str
+    value: str
+    detail: str
+    url: str
+
+
+@dataclass
+class TitleSummary:
+    held: int  # units holding a title in force
+    by_level: list[tuple[str, int]]  # (level label, units whose highest title is that level)
+    expiring: list[Certification]  # in force, ending within the first warning
+
+
+def title_summary(units: QuerySet[CreatingUnit], today: date) -> TitleSummary:
+    """Titles in force among `units`, by highest level, and those about to expire; one query."""
+    titles = list(
+        Certification.objects.held(today)
+        .filter(unit__in=units.values("pk"))
+        .select_related("unit")
+        .order_by("valid_until")
+    )
+    highest: dict[int, str] = {}
+    for title in titles:
+        if LEVEL_RANK[title.level] >= LEVEL_RANK.get(highest.get(title.unit_id, ""), 0):
+            highest[title.unit_id] = title.level
+    by_level = [
+        (str(label), sum(1 for level in highest.values() if level == value))
+        for value, label in TitleLevel.choices
+    ]
+    horizon = today + timedelta(days=max(EXPIRY_WARNINGS))
+    return TitleSummary(
+        held=len(highest),
+        by_level=by_level,
+        expiring=[title for title in titles if title.valid_until <= horizon],
+    )
+
+
+def _separator() -> str:
+    return pgettext("list separator", ", ")  # "、" in Chinese
+
+
+def _rate_detail(rate: Rate, board: Dashboard) -> str:
+    """ "35 of 38 units"; before the due day "12 of 38 units so far · due 12-05"."""
+    counts = {"n": rate.numerator, "d": rate.denominator}
+    if board.month_due is None or board.today > board.month_due:
+        return _("%(n)s of %(d)s units") % counts
+    return _("%(n)s of %(d)s units so far · due %(due)s") % {
+        **counts,
+        "due": f"{board.month_due:%m-%d}",
+    }
+
+
+def _percent(rate: Rate) -> str:
+    return "—" if rate.percent is None else f"{rate.percent}%"
+
+
+def _change_text(now: int, before: int) -> str:
+    difference = change(now, before)
+    if difference is None:
+        return _("last year: %(before)s") % {"before": before}
+    return _("%(change)+.1f%% on last year (%(before)s)") % {"change": difference, "before": before}
+
+
+# --- The whole page ------------------------------------------------------------------------------
+
+
+@dataclass
+class TargetSeries:
+    """A target's value at each month's end since the programme began, and its straight line."""
+
+    result: TargetResult
+    months: list[date]
+    values: list[float]
+    line: list[tuple[date, float]]  # (programme start, 0) → (deadline, threshold)
+
+    def as_chart(self) -> dict[str, Any]:
+        target = self.result.target
+        return {
+            "id": target.code,
+            "name": target.name,
+            "unit": "%" if self.result.denominator is not None else "",
+            "actual": [[f"{m:%Y-%m-%d}", v] for m, v in zip(self.months, self.values, strict=True)],
+            "line": [[f"{d:%Y-%m-%d}", v] for d, v in self.line],
+            "threshold": float(target.threshold),
+            "deadline": f"{target.deadline:%Y-%m-%d}",
+        }
+
+
+def _month_ends(first: date, last: date) -> list[date]:
+    ends, month = [], first.replace(day=1)
+    while month <= last:
+        following = (month + timedelta(days=32)).replace(day=1)
+        ends.append(min(following - timedelta(days=1), last))
+        month = following
+    return ends
+
+
+def certification_series(
+    program: Program, results: list[TargetResult], today: date
+) -> list[TargetSeries]:
+    """Each target's measured value at every month's end from the programme's start to today;
+    one query for the titles (the unit counts come with the targets' results)."""
+    titles = list(
+        Certification.objects.filter(
+            unit__program=program,
+            status__in=[Certification.Status.NAMED, Certification.Status.EXPIRED],
+            named_on__lte=today,
+            valid_until__isnull=False,  # an expired title recorded without its end is not drawn
+        ).values_list("unit_id", "unit__is_pilot", "level", "named_on", "valid_until")
+    )
+    months = _month_ends(program.start_date, today)
+    series = []
+    for result in results:
+        target = result.target
+        levels = set(levels_at_least(target.level))
+        relevant = [
+            (unit_id, is_pilot, named_on, valid_until)
+            for unit_id, is_pilot, level, named_on, valid_until in titles
+            if level in levels
+        ]
+        values = []
+        for month_end in months:
+            holding = {
+                (unit_id, is_pilot)
+                for unit_id, is_pilot, named_on, valid_until in relevant
+                if named_on <= month_end <= valid_until
+            }
+            numerator = target_numerator(target, holding)
+            if result.denominator is None:
+                values.append(float(numerator))
+            else:
+                share = 100 * numerator / result.denominator if result.denominator else 0
+                values.append(round(share, 1))
+        line = [(program.start_date, 0.0), (target.deadline, float(target.threshold))]
+        series.append(TargetSeries(result, months, values, line))
+    return series
+
+
+@dataclass
+class Dashboard:
+    today: date
+    program: Program | None
+    rows: list[ReadinessRow]
+    months: list[date]
+    targets: list[TargetSeries] = field(default_factory=list)
+    phases: list[dict] = field(default_factory=list)
+    titles: TitleSummary | None = None
+    month_reporting: Rate = field(default_factory=lambda: Rate(0, 0))
+    month_on_time: Rate = field(default_factory=lambda: Rate(0, 0))
+    injuries_now: int | None = None
+    injuries_before: int | None = None
+    unit_count: int = 0
+    month_due: date | None = None  # the day last month's reports fall due
+
+    @property
+    def month(self) -> date | None:
+        return self.months[-1] if self.months else None
+
+    def headlines(self) -> list[Headline]:
+        return _headlines(self)
+
+    def result_counts(self) -> list[tuple[str, str, int]]:
+        """(result, label, units) for each result of the latest evaluations, then "none"."""
+        counts = Counter(row.unit.evaluation_result or "none" for row in self.rows)
+        choices = [*Evaluation.Result.choices, ("none", _("Not evaluated"))]
+        return [(key, str(label), counts[key]) for key, label in choices]
+
+    def charts(self) -> dict[str, Any]:
+        """What the page's charts draw, as JSON-ready data with translated labels."""
+        return {
+            "phases": {
+                "categories": [row["name"] or _("No phase") for row in self.phases],
+                "data": [row["count"] for row in self.phases],
+                "orders": [row["order"] or 0 for row in self.phases],
+            },
+            "targets": [series.as_chart() for series in self.targets],
+            "results": [
+                {"key": key, "name": str(label), "value": count}
+                for key, label, count in self.result_counts()
+            ],
+            "labels": {
+                "actual": _("Actual"),
+                "line": _("Target line"),
+                "units": _("Units"),
+            },
+        }
+
+
+def dashboard_build(
+    user: User, units: QuerySet[CreatingUnit], today: date | None = None
+) -> Dashboard:
+    """The dashboard for `units` (already scoped to the user and filtered): the rows, the
+    programme's targets and their history, phases, titles, this month's reporting and the
+    injury totals."""
+    today = today or timezone.localdate()
+    rows, months = readiness_rows(user, units, today)
+    program = Program.objects.visible_to(user).order_by("-start_date").first()
+    board = Dashboard(today=today, program=program, rows=rows, months=months, unit_count=len(rows))
+    board.phases = units.phase_counts() if rows else []
+    board.titles = title_summary(units, today)
+    if program is not None and user.sees_all_units:
+        board.targets = certification_series(program, targets_evaluate(program, today), today)
+    last = [row.cells[-1] for row in rows if row.cells and row.cells[-1].expected]
+    board.month_due = last[0].due if last else None
+    board.month_reporting, board.month_on_time = cell_rates(last)
+    trends = [row.injuries for row in rows if row.injuries is not None]
+    if trends:
+        board.injuries_now = sum(trend.now for trend in trends)
+        board.injuries_before = sum(trend.before for trend in trends)
+    return board
+
+
+def _headlines(board: Dashboard) -> list[Headline]:
+    units = board.unit_count
+    titles = board.titles or TitleSummary(0, [], [])
+    month = f"{board.month:%Y-%m}" if board.month else "—"
+    headlines = [
+        Headline(
+            "units",
+            _("Creating units"),
+            str(units),
+            _separator().join(
+                f"{row['name'] or _('No phase')} {row['count']}" for row in board.phases
+            ),
+            reverse("programs:unit-list"),
+        ),
+        Headline(
+            "titled",
+            _("Holding a title"),
+            str(titles.held),
+            _separator().join(f"{label} {count}" for label, count in titles.by_level if count),
+            reverse("programs:progress") + "?sort=title",
+        ),
+        Headline(
+            "expiring",
+            _("Titles expiring"),
+            str(len(titles.expiring)),
+            _("within %(days)s days") % {"days": max(EXPIRY_WARNINGS)},
+            reverse("programs:progress") + "?sort=expiry",
+        ),
+        Headline(
+            "reporting",
+            _("Reported for %(month)s") % {"month": month},
+            _percent(board.month_reporting),
+            _rate_detail(board.month_reporting, board),
+            reverse("programs:report-grid"),
+        ),
+        Headline(
+            "on_time",
+            _("On time for %(month)s") % {"month": month},
+            _percent(board.month_on_time),
+            _rate_detail(board.month_on_time, board),
+            reverse("programs:report-grid"),
+        ),
+    ]
+    if board.injuries_now is not None:
+        headlines.append(
+            Headline(
+                "injuries",
+                _("Injuries this year"),
+                str(board.injuries_now),
+                _change_text(board.injuries_now, board.injuries_before or 0),
+                reverse("injuries:statistics"),
+            )
+        )
+    return headlines
+
+
+def headline_numbers(user: User, today: date | None = None) -> list[Headline]:
+    """The dashboard's headline numbers over every unit the user may see, without its rows (for
+    the admin index): the same rules, a handful of small queries."""
+    today = today or timezone.localdate()
+    units = CreatingUnit.objects.visible_to(user)
+    grid = completeness(units, last_months(1, until=today), today=today)
+    board = Dashboard(today=today, program=None, rows=[], months=grid.months)
+    board.unit_count = len(grid.rows)
+    board.phases = units.phase_counts() if grid.rows else []
+    board.titles = title_summary(units, today)
+    board.month_reporting, board.month_on_time = grid.reporting, grid.on_time
+    board.month_due = next((row.cells[0].due for row in grid.rows if row.cells), None)
+    if InjuryRecord.objects.unit_ids_visible_to(user) != set():
+        counts = _injury_counts(user, units, today).values()
+        board.injuries_now = sum(now for now, _before in counts)
+        board.injuries_before = sum(before for _now, before in counts)
+    return board.headlines()

@@ -1,0 +1,199 @@
+"""A unit's milestone: its evidence, uploads and transitions; downloads; the phase gate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView
+
+from programs.errors import MilestoneError, PhaseGateError
+from programs.models import CreatingUnit, EvidenceVersion, UnitMilestone
+from programs.progress.forms import EvidenceUploadForm
+from programs.progress.services import evidence_upload, unit_advance_phase, unit_gate
+from safecommunity.errors import DomainError
+from safecommunity.forms import ReasonForm
+
+
+def milestone_in_scope(
+    request: HttpRequest, code: str, pk: int, *, editable: bool = False
+) -> UnitMilestone:
+    """The unit's milestone named in the URL, if the user may see (or edit) it; else 404."""
+    rows = (
+        UnitMilestone.objects.editable_by(request.user)
+        if editable
+        else UnitMilestone.objects.visible_to(request.user)
+    )
+    return get_object_or_404(
+        rows.select_related(
+            "unit__program", "unit__current_phase", "milestone__phase", "status_changed_by"
+        ),
+        unit__code=code,
+        pk=pk,
+    )
+
+
+class UnitMilestoneDetailView(DetailView):
+    """One milestone of a unit: status, due date, evidence with its versions, and the log."""
+
+    template_name = "programs/milestone_detail.html"
+    context_object_name = "item"
+
+    def get_object(self, queryset: QuerySet | None = None) -> UnitMilestone:
+        return milestone_in_scope(self.request, self.kwargs["code"], self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        item: UnitMilestone = self.object
+        user = self.request.user
+        can_edit = UnitMilestone.objects.editable_by(user).filter(pk=item.pk).exists()
+        context.update(
+            unit=item.unit,
+            can_edit=can_edit,
+            can_review=user.reviews_units,
+            evidence=item.evidence.prefetch_related(
+                Prefetch("versions", queryset=EvidenceVersion.objects.select_related("uploaded_by"))
+            ),
+            events=item.events.select_related("by"),
+            today=timezone.localdate(),
+            upload_form=kwargs.get("upload_form") or EvidenceUploadForm(unit_milestone=item),
+            return_form=kwargs.get("return_form") or ReasonForm(),
+        )
+        return context
+
+
+class EvidenceUploadView(FormView):
+    """POST a file for a milestone; a refused file stores nothing and shows why at the field."""
+
+    form_class = EvidenceUploadForm
+    template_name = "programs/milestone_detail.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.item = milestone_in_scope(request, kwargs["code"], kwargs["pk"], editable=True)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return redirect(self.item.get_absolute_url())
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "unit_milestone": self.item}
+
+    def form_valid(self, form: EvidenceUploadForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            version = evidence_upload(
+                unit_milestone=self.item,
+                by=self.request.user,
+                upload=data["file"],
+                effective_date=data["effective_date"],
+                title=data["title"],
+                evidence=data["evidence"],
+                note=data["note"],
+                checked=form.checked_upload,
+            )
+        except DomainError as error:
+            form.add_error("file", str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("“%(title)s” version %(number)d uploaded.")
+            % {"title": version.evidence.title, "number": version.number},
+        )
+        return redirect(self.item.get_absolute_url() + "#evidence")
+
+    def form_invalid(self, form: EvidenceUploadForm) -> HttpResponse:
+        detail = UnitMilestoneDetailView(request=self.request, kwargs=self.kwargs, object=self.item)
+        context = detail.get_context_data(upload_form=form)
+        return detail.render_to_response(context)
+
+
+class UnitMilestoneTransitionView(View):
+    """POST start / submit / accept / return on a unit's milestone."""
+
+    ACTIONS = {"start", "submit", "accept", "return"}
+
+    def post(self, request: HttpRequest, code: str, pk: int, action: str) -> HttpResponse:
+        if action not in self.ACTIONS:
+            raise Http404
+        item = milestone_in_scope(request, code, pk, editable=True)
+        try:
+            if action == "return":
+                form = ReasonForm(request.POST)
+                if not form.is_valid():
+                    view = UnitMilestoneDetailView(
+                        request=request, kwargs={"code": code, "pk": pk}, object=item
+                    )
+                    return view.render_to_response(view.get_context_data(return_form=form))
+                item.return_(by=request.user, reason=form.cleaned_data["reason"])
+            else:
+                getattr(item, action)(by=request.user)
+        except MilestoneError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("“%(milestone)s” is now %(status)s.")
+                % {"milestone": item.milestone.name, "status": item.get_status_display()},
+            )
+        return redirect(item.get_absolute_url())
+
+
+class EvidenceDownloadView(View):
+    """Serve an evidence file to a user whose scope includes its unit (else 404)."""
+
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+        version = get_object_or_404(EvidenceVersion.objects.visible_to(request.user), pk=pk)
+        try:
+            handle = version.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=version.original_name,
+            content_type=version.content_type,
+        )
+
+
+class UnitAdvanceView(FormView):
+    """Show the gate and move the unit to its next phase (district staff may override)."""
+
+    template_name = "programs/unit_advance.html"
+    form_class = ReasonForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.unit = get_object_or_404(
+            CreatingUnit.objects.editable_by(request.user).select_related(
+                "program", "current_phase"
+            ),
+            code=kwargs["code"],
+        )
+        self.gate = unit_gate(self.unit)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "required": not self.gate.is_open}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "unit": self.unit, "gate": self.gate}
+
+    def form_valid(self, form: ReasonForm) -> HttpResponse:
+        try:
+            transition = unit_advance_phase(
+                unit=self.unit, by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except PhaseGateError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(unit)s moved to “%(phase)s”.")
+            % {"unit": self.unit.name, "phase": transition.to_phase.name},
+        )
+        return redirect(self.unit.get_absolute_url())

@@ -1,0 +1,136 @@
+"""Demo monthly reports: two years for every unit, in mixed states — mostly approved, some late,
+some returned with a reason, a few missing, and the current month's drafts — so the
+completeness grid looks real. Written with bulk_create; values follow the indicators' rules."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from programs.models import CreatingUnit, Indicator, MonthlyReport, ReportValue, User
+from programs.reports.models.monthly import month_start
+from programs.reports.selectors import due_date, expected_from, last_months
+
+Status = MonthlyReport.Status
+
+RETURN_REASONS = [
+    "培训人次与签到表不一致，请核对后重新提交。",
+    "隐患整改数量大于发现数量，请更正。",
+    "请补充本月工作小结和下月计划。",
+    "交通事故数据与交管部门通报不符，请核实。",
+]
+WORK_DONE = [
+    "召开创建工作推进会，部署本月重点工作；开展消防安全宣传进社区活动。",
+    "组织居民开展应急疏散演练，完成辖区隐患排查。",
+    "开展老年人防跌倒讲座，更新安全志愿者名册。",
+]
+
+
+def _values(rng: random.Random, size: float) -> dict[str, int]:
+    """One month of plausible figures for a unit of relative `size`."""
+    events = {k: rng.randint(0, 3) for k in ("publicity", "trainings", "drills")}
+    found = rng.randint(0, int(12 * size) + 1)
+    values = {
+        "creation-meetings": rng.choice((0, 0, 1, 1, 2)),
+        "committee-meetings": rng.choice((0, 0, 0, 1)),
+        "projects-active": rng.randint(1, 5),
+        "volunteers": int(rng.randint(40, 160) * size),
+        "publicity-events": events["publicity"],
+        "publicity-participants": events["publicity"] * rng.randint(30, 200),
+        "trainings": events["trainings"],
+        "trainees": events["trainings"] * rng.randint(15, 60),
+        "drills": events["drills"],
+        "drill-participants": events["drills"] * rng.randint(20, 120),
+        "hazard-inspections": rng.randint(1, 6),
+        "hazards-found": found,
+        "hazards-rectified": rng.randint(int(found * 0.6), found),
+    }
+    for category, rate in (
+        ("production", 0.3),
+        ("traffic", 1.2),
+        ("fire", 0.5),
+        ("gas", 0.1),
+        ("public-order", 0.8),
+    ):
+        accidents = sum(rng.random() < rate * size / 3 for _ in range(3))
+        values[f"accidents-{category}"] = accidents
+        values[f"deaths-{category}"] = sum(rng.random() < 0.05 for _ in range(accidents))
+        values[f"injuries-{category}"] = sum(rng.randint(0, 2) for _ in range(accidents))
+    return values
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    zone = ZoneInfo(settings.TIME_ZONE)
+    moment = datetime.combine(day, time(rng.randint(8, 20), rng.randint(0, 59)), tzinfo=zone)
+    return min(moment, timezone.now() - timedelta(hours=1))
+
+
+@transaction.atomic
+def reports_demo(district: User, *, months: int = 24) -> int:
+    """Two years of reports for every unit that has none yet; returns how many were written."""
+    rng = random.Random("monthly-reports")
+    today = timezone.localdate()
+    periods = [*last_months(months), month_start(today)]
+    indicators = list(Indicator.objects.active())
+    clerks = {user.unit_id: user for user in User.objects.filter(role=User.Role.CLERK)}
+    done = set(MonthlyReport.objects.values_list("unit_id", flat=True).distinct())
+    reports, figures = [], []
+    for unit in CreatingUnit.objects.select_related("program").order_by("code"):
+        if unit.pk in done:
+            continue
+        size = 0.5 + (unit.population or 30000) / 100_000
+        start = expected_from(unit)
+        diligence = rng.random()  # some units are usually late
+        for period in periods:
+            if period < start:
+                continue
+            due = due_date(period, unit.program.report_due_day)
+            current = period == month_start(today)
+            roll = rng.random()
+            if not current and roll < 0.04:
+                continue  # missing
+            report = MonthlyReport(
+                unit=unit,
+                period=period,
+                work_done=rng.choice(WORK_DONE),
+                next_plan="继续推进各工作组任务，开展季度创建工作会议。",
+            )
+            if current or (due >= today and roll < 0.5):
+                report.status = Status.DRAFT
+            else:
+                late = rng.random() < 0.1 + 0.3 * (diligence < 0.2)
+                day = (
+                    due + timedelta(days=rng.randint(1, 12))
+                    if late
+                    else due - timedelta(days=rng.randint(0, 4))
+                )
+                report.first_submitted_at = report.submitted_at = _at(min(day, today), rng)
+                report.submitted_by = clerks.get(unit.pk)
+                if roll > 0.93:
+                    report.status = Status.RETURNED
+                    report.return_reason = rng.choice(RETURN_REASONS)
+                    report.reviewed_at, report.reviewed_by = report.submitted_at, district
+                elif roll > 0.85 or period >= last_months(1, until=today)[0]:
+                    report.status = Status.SUBMITTED
+                else:
+                    report.status = Status.APPROVED
+                    report.approved_once = True
+                    report.reviewed_by = district
+                    report.reviewed_at = report.submitted_at + timedelta(days=rng.randint(1, 6))
+            reports.append(report)
+            figures.append(_values(rng, size))
+    MonthlyReport.objects.bulk_create(reports, batch_size=1000)
+    ReportValue.objects.bulk_create(
+        (
+            ReportValue(report=report, indicator=indicator, value=values.get(indicator.code))
+            for report, values in zip(reports, figures, strict=True)
+            for indicator in indicators
+        ),
+        batch_size=5000,
+    )
+    return len(reports)

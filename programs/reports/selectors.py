@@ -1,0 +1,373 @@
+"""Completeness and timeliness of the monthly reports (上报率, 及时率) over units × months.
+
+The rules, decided once here:
+
+- **Expected**: a unit is expected to report for a month when it had joined by the end of that
+  month (`joined_on` on or before the month's last day). A unit without `joined_on` counts from
+  its programme's start date.
+- **Reported** (已报): a report counts once it has been submitted at least once
+  (`first_submitted_at` is set), whatever its state now — a report returned for correction, or
+  reopened after approval, was still reported. A draft never submitted does not count.
+- **On time** (按时): the *first* submission came by the end of the programme's due day of the
+  following month, in the portal's time zone (Asia/Shanghai); a resubmission after a return
+  neither earns nor loses timeliness.
+- Both rates are (numerator, denominator, percent) over the expected units. A report from a unit
+  not expected that month is shown in the grid but never counted, so a rate cannot pass 100 %.
+
+`completeness()` reads everything with two queries — the units, then the reports of the range —
+whatever the number of units and months.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programs.models import CreatingUnit, MonthlyReport, User
+from programs.reports.models.monthly import month_start, next_month
+
+Status = MonthlyReport.Status
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """The first days of every month from `first`'s to `last`'s, both included."""
+    months, month = [], month_start(first)
+    while month <= month_start(last):
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def last_months(count: int, *, until: date | None = None) -> list[date]:
+    """The `count` months ending with the one before `until` (default today): the months whose
+    reports are due or overdue."""
+    end = month_start(until or timezone.localdate())
+    months = [end]
+    for _step in range(count):
+        months.insert(0, _previous_month(months[0]))
+    return months[:-1]
+
+
+def _previous_month(first_day: date) -> date:
+    return date(first_day.year - (first_day.month == 1), (first_day.month - 2) % 12 + 1, 1)
+
+
+def due_date(period: date, due_day: int) -> date:
+    """The due day of the month after `period`."""
+    return next_month(period).replace(day=due_day)
+
+
+def submitted_on_time(first_submitted_at: datetime | None, due: date) -> bool | None:
+    """Whether a first submission came by the end of the due day in the portal's time zone;
+    None when there has been no submission."""
+    if first_submitted_at is None:
+        return None
+    return timezone.localdate(first_submitted_at) <= due
+
+
+def expected_from(unit: CreatingUnit) -> date:
+    """The first month a unit is expected to report for: the month it joined."""
+    return month_start(unit.joined_on or unit.program.start_date)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A share with its parts shown, never above 100 %."""
+
+    numerator: int
+    denominator: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.numerator <= self.denominator:
+            raise ValueError(f"{self.numerator}/{self.denominator} is not a rate")
+
+    @property
+    def percent(self) -> int | None:
+        if not self.denominator:
+            return None
+        return round(100 * self.numerator / self.denominator)
+
+
+@dataclass
+class Cell:
+    """One unit's report for one month, as the grid shows it."""
+
+    month: date
+    expected: bool
+    due: date
+    report_id: int | None = None
+    status: str = ""  # empty when there is no report
+    first_submitted_at: datetime | None = None
+    url: str = ""  # set by the page, for the rows it shows
+    today: date | None = None  # the day lateness is judged on (None: the real today)
+
+    @property
+    def state(self) -> str:
+        return self.status or "none"
+
+    @property
+    def reported(self) -> bool:
+        return self.first_submitted_at is not None
+
+    @cached_property
+    def on_time(self) -> bool | None:
+        return submitted_on_time(self.first_submitted_at, self.due)
+
+    @cached_property
+    def late(self) -> bool:
+        """Submitted after the due day, or expected, still not submitted and past it."""
+        if self.reported:
+            return not self.on_time
+        return self.expected and (self.today or timezone.localdate()) > self.due
+
+    @property
+    def timeliness(self) -> str:
+        """ "on_time", "late" (submitted late, or not yet and overdue), "open" (expected, not
+        yet due) or "none" (not expected): what the dashboard's squares and heatmap colour."""
+        if not self.expected:
+            return "none"
+        if self.on_time:
+            return "on_time"
+        return "late" if self.late else "open"
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label) if self.status else ""
+
+
+def cell_rates(cells: Iterable[Cell]) -> tuple[Rate, Rate]:
+    """Reported and on time, over the cells whose unit was expected to report that month."""
+    expected = [cell for cell in cells if cell.expected]
+    return (
+        Rate(sum(cell.reported for cell in expected), len(expected)),
+        Rate(sum(bool(cell.on_time) for cell in expected), len(expected)),
+    )
+
+
+@dataclass
+class Row:
+    unit: CreatingUnit
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A month's rates across the units."""
+
+    month: date
+    reporting: Rate
+    on_time: Rate
+
+
+@dataclass
+class Completeness:
+    months: list[date]
+    rows: list[Row]
+    columns: list[Column] = field(default_factory=list)
+    reporting: Rate = Rate(0, 0)
+    on_time: Rate = Rate(0, 0)
+
+
+def completeness(
+    units: QuerySet[CreatingUnit], months: Iterable[date], *, today: date | None = None
+) -> Completeness:
+    """Every unit's report state for each month, and each month's reporting and on-time rates
+    over the units expected that month, lateness judged on `today`; two queries."""
+    months = sorted({month_start(month) for month in months})
+    unit_list = list(units.select_related("program"))
+    if not months:
+        return Completeness(months=[], rows=[Row(unit, []) for unit in unit_list])
+    reports = MonthlyReport.objects.filter(
+        unit__in=units.values("pk"), period__gte=months[0], period__lte=months[-1]
+    ).values_list("unit_id", "period", "pk", "status", "first_submitted_at")
+    by_key = {(unit_id, period): rest for unit_id, period, *rest in reports}
+    rows, totals = [], {month: [0, 0, 0] for month in months}  # expected, reported, on time
+    for unit in unit_list:
+        start, due_day, cells = expected_from(unit), unit.program.report_due_day, []
+        for month in months:
+            report_id, status, first_submitted_at = by_key.get((unit.pk, month), (None, "", None))
+            cell = Cell(
+                month=month,
+                expected=start <= month,
+                due=due_date(month, due_day),
+                report_id=report_id,
+                status=status,
+                first_submitted_at=first_submitted_at,
+                today=today,
+            )
+            cells.append(cell)
+            if cell.expected:
+                count = totals[month]
+                count[0] += 1
+                count[1] += cell.reported
+                count[2] += bool(cell.on_time)
+        rows.append(Row(unit, cells))
+    columns = [
+        Column(month, Rate(reported, expected), Rate(on_time, expected))
+        for month, (expected, reported, on_time) in totals.items()
+    ]
+    expected = sum(c.reporting.denominator for c in columns)
+    return Completeness(
+        months=months,
+        rows=rows,
+        columns=columns,
+        reporting=Rate(sum(c.reporting.numerator for c in columns), expected),
+        on_time=Rate(sum(c.on_time.numerator for c in columns), expected),
+    )
+
+
+MONTH_YEARS = range(2000, 2101)  # months outside these years are typing slips
+
+
+def parse_month(text: str | None) -> date | None:
+    """ "2025-03" → 2025-03-01; None for anything else, or for a year outside 2000–2100."""
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        return date(year, month, 1) if year in MONTH_YEARS else None
+    except (ValueError, OverflowError):
+        return None
+
+
+def report_url(code: str, month: date) -> str:
+    try:
+        return reverse("programs:report-detail", args=[code, f"{month:%Y-%m}"])
+    except NoReverseMatch:  # the report pages are built alongside
+        return f"/units/{code}/reports/{month:%Y-%m}/"
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+REMIND_MONTHS_BACK = 12  # how far back a never-submitted report is still chased
+REMIND_DAYS_BEFORE_DUE = 3
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One e-mail to send: to whom, the subject and the text."""
+
+    to: tuple[str, ...]
+    subject: str
+    body: str
+
+
+def report_reminders(today: date | None = None) -> list[Reminder]:
+    """The e-mails for the reports still owed: one to each unit's clerks when last month's report
+    is due within three days or overdue, or an earlier month's (within a year) was never
+    submitted; and a digest of last month to district staff (the units missing, the reporting
+    and on-time rates so far). Months before a unit was expected are left alone."""
+    today = today or timezone.localdate()
+    months = last_months(REMIND_MONTHS_BACK, until=today)
+    month = months[-1]
+    grid = completeness(CreatingUnit.objects.all(), months)
+    clerks: dict[int, list[str]] = {}
+    for unit_id, email in (
+        User.objects.filter(role=User.Role.CLERK, is_active=True, unit__isnull=False)
+        .exclude(email="")
+        .values_list("unit_id", "email")
+    ):
+        clerks.setdefault(unit_id, []).append(email)
+    reminders, missing = [], []
+    for row in grid.rows:
+        *earlier, cell = row.cells
+        older = [f"{c.month:%Y-%m}" for c in earlier if c.expected and not c.reported]
+        owed = cell.expected and not cell.reported
+        if owed:
+            missing.append((row.unit, cell))
+        days_left = (cell.due - today).days
+        remind_last = owed and days_left <= REMIND_DAYS_BEFORE_DUE
+        if not (remind_last or older) or not clerks.get(row.unit.pk):
+            continue
+        if not remind_last:
+            subject = _("Monthly reports not yet submitted: %(months)s") % {
+                "months": ", ".join(older)
+            }
+            body = _(
+                "%(unit)s has not yet submitted its monthly reports for %(months)s. Please submit "
+                "them in the portal."
+            ) % {"unit": row.unit.name, "months": ", ".join(older)}
+            reminders.append(Reminder(tuple(sorted(clerks[row.unit.pk])), subject, body))
+            continue
+        if days_left >= 0:
+            subject = _("Monthly report for %(month)s due on %(due)s") % {
+                "month": f"{month:%Y-%m}",
+                "due": f"{cell.due:%Y-%m-%d}",
+            }
+        else:
+            subject = _("Monthly report for %(month)s is overdue (due %(due)s)") % {
+                "month": f"{month:%Y-%m}",
+                "due": f"{cell.due:%Y-%m-%d}",
+            }
+        body = _(
+            "%(unit)s has not yet submitted its monthly report for %(month)s; it is due by the "
+            "end of %(due)s. Please submit it in the portal."
+        ) % {"unit": row.unit.name, "month": f"{month:%Y-%m}", "due": f"{cell.due:%Y-%m-%d}"}
+        if older:
+            body += "\n" + _("Also not submitted yet: %(months)s.") % {"months": ", ".join(older)}
+        reminders.append(Reminder(tuple(sorted(clerks[row.unit.pk])), subject, body))
+    staff = sorted(
+        User.objects.filter(role=User.Role.DISTRICT, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if staff and grid.columns:
+        column = grid.columns[-1]
+        lines = [
+            _("Monthly reports for %(month)s: %(n)s of %(d)s reported, %(t)s on time.")
+            % {
+                "month": f"{month:%Y-%m}",
+                "n": column.reporting.numerator,
+                "d": column.reporting.denominator,
+                "t": column.on_time.numerator,
+            },
+            _("On-time rate: %(rate)s")
+            % {"rate": f"{column.on_time.percent}%" if column.on_time.percent is not None else "—"},
+            "",
+            _("Not yet submitted:") if missing else _("Every expected unit has submitted."),
+        ]
+        lines += [f"  {unit.code} {unit.name}" for unit, _cell in missing]
+        reminders.append(
+            Reminder(
+                tuple(staff),
+                _("Monthly report digest for %(month)s") % {"month": f"{month:%Y-%m}"},
+                "\n".join(lines),
+            )
+        )
+    return reminders
+
+
+def unit_report_cells(
+    unit: CreatingUnit, months: list[date], *, today: date | None = None
+) -> list[Cell]:
+    """One unit's report state for each month (the unit's programme already loaded), lateness
+    judged on `today`; one query."""
+    if not months:
+        return []
+    found = {
+        period: rest
+        for period, *rest in MonthlyReport.objects.filter(
+            unit=unit, period__gte=months[0], period__lte=months[-1]
+        ).values_list("period", "pk", "status", "first_submitted_at")
+    }
+    start, due_day = expected_from(unit), unit.program.report_due_day
+    cells = []
+    for month in months:
+        report_id, status, first_submitted_at = found.get(month, (None, "", None))
+        cells.append(
+            Cell(
+                month=month,
+                expected=start <= month,
+                due=due_date(month, due_day),
+                report_id=report_id,
+                status=status,
+                first_submitted_at=first_submitted_at,
+                today=today,
+            )
+        )
+    return cells

@@ -1,0 +1,446 @@
+"""The monthly-report pages: a unit's list of months, the report form and its transitions; the
+district's completeness grid (units × months, with each month's reporting and on-time rates),
+the review queue, and every reported value as an xlsx file.
+
+Every page goes through `CreatingUnit.objects.visible_to` / `MonthlyReport.objects.visible_to`:
+a clerk sees only their own unit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from programs.errors import ReportConflict, ReportError
+from programs.models import CreatingUnit, MonthlyReport, ReportValue
+from programs.reports.filters import CompletenessFilter
+from programs.reports.forms import MonthlyReportForm
+from programs.reports.models.indicators import IndicatorSection
+from programs.reports.models.monthly import month_start, next_month
+from programs.reports.selectors import (
+    completeness,
+    due_date,
+    expected_from,
+    report_url,
+    submitted_on_time,
+)
+from programs.reports.services import (
+    ReportProblem,
+    report_open,
+    report_problems,
+    report_save,
+    report_submit,
+)
+from safecommunity.forms import ReasonForm
+from safecommunity.spreadsheets import xlsx_response
+
+PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def period_from_url(text: str) -> date:
+    """The first day of the month written `YYYY-MM` in the URL; 404 when malformed or future."""
+    if not PERIOD.match(text):
+        raise Http404
+    try:
+        period = datetime.strptime(text, "%Y-%m").date()
+    except ValueError as error:
+        raise Http404 from error
+    if period > month_start(timezone.localdate()):
+        raise Http404
+    return period
+
+
+def unit_in_scope(request: HttpRequest, code: str, *, editable: bool = False) -> CreatingUnit:
+    """The unit named in the URL, if the user may see (or change) it; else 404."""
+    units = (
+        CreatingUnit.objects.editable_by(request.user)
+        if editable
+        else CreatingUnit.objects.visible_to(request.user)
+    )
+    return get_object_or_404(units.select_related("program"), code=code)
+
+
+def report_in_scope(
+    request: HttpRequest, code: str, period: date, *, editable: bool = False
+) -> MonthlyReport:
+    """The unit's existing report of the month, if the user may see (or change) it; else 404."""
+    rows = (
+        MonthlyReport.objects.editable_by(request.user)
+        if editable
+        else MonthlyReport.objects.visible_to(request.user)
+    )
+    return get_object_or_404(
+        rows.select_related("unit__program", "submitted_by", "reviewed_by"),
+        unit__code=code,
+        period=period,
+    )
+
+
+@dataclass
+class MonthRow:
+    """One month of a unit's report history."""
+
+    period: date
+    due_date: date
+    report: MonthlyReport | None
+
+    @property
+    def overdue(self) -> bool:
+        submitted = self.report is not None and self.report.first_submitted_at is not None
+        return not submitted and timezone.localdate() > self.due_date
+
+
+class MonthlyReportListView(TemplateView):
+    """The unit's months since it joined, newest first, with each report's state."""
+
+    template_name = "programs/report_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        unit = unit_in_scope(self.request, self.kwargs["code"])
+        today = timezone.localdate()
+        first = month_start(unit.joined_on or unit.program.start_date or today)
+        reports = {report.period: report for report in unit.monthly_reports.all()}
+        months = []
+        period = first
+        while period <= month_start(today):
+            report = reports.get(period)
+            if report is not None:
+                report.unit = unit  # due_date reads the programme: no query per row
+            due = next_month(period).replace(day=unit.program.report_due_day)
+            months.append(MonthRow(period=period, due_date=due, report=report))
+            period = next_month(period)
+        months.reverse()
+        can_edit = CreatingUnit.objects.editable_by(self.request.user).filter(pk=unit.pk).exists()
+        return {
+            **super().get_context_data(**kwargs),
+            "unit": unit,
+            "months": months,
+            "can_edit": can_edit,
+        }
+
+
+@dataclass
+class IndicatorRow:
+    """One line of the report form: the value row, its form fields, and what to say about it."""
+
+    value: ReportValue
+    input: Any = None
+    comment: Any = None
+    problems: list[ReportProblem] = field(default_factory=list)
+    theirs: int | None = None
+    conflict: bool = False
+
+
+class MonthlyReportDetailView(TemplateView):
+    """The report of one month: opened (created) for editors, shown read-only otherwise; a POST
+    saves the values through `report_save`."""
+
+    template_name = "programs/report_detail.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.period = period_from_url(kwargs["period"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self, *, editable: bool) -> None:
+        code = self.kwargs["code"]
+        unit = (
+            CreatingUnit.objects.editable_by(self.request.user)
+            .select_related("program")
+            .filter(code=code)
+            .first()
+        )
+        self.can_edit = unit is not None
+        if unit is None and editable:
+            raise Http404
+        # A month's report comes into being when the unit's own clerk opens it (or anyone who
+        # may edit saves it), and only for months the unit is expected to report: a reviewer
+        # looking at a month must not leave drafts behind.
+        user = self.request.user
+        creates = self.request.method == "POST" or user.unit_id == getattr(unit, "pk", None)
+        if unit is not None and creates and self.period >= expected_from(unit):
+            report_open(unit=unit, period=self.period, by=user)
+        self.report = report_in_scope(self.request, code, self.period)
+        self.rows = list(self.report.values.select_related("indicator"))
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.load(editable=False)
+        problems: tuple[list, list] = ([], [])
+        if request.GET.get("check") and self.report.is_editable:
+            problems = report_problems(self.report)
+        return self.render_to_response(self.get_context_data(problems=problems))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.load(editable=True)
+        form = MonthlyReportForm(request.POST, report=self.report, rows=self.rows)
+        if not self.report.is_editable:
+            messages.error(request, _("The report can no longer be changed."))
+            return redirect(self.report.get_absolute_url())
+        if not form.is_valid():
+            messages.error(request, _("Nothing was saved: correct the values marked below."))
+            return self.render_to_response(self.get_context_data(form=form), status=200)
+        try:
+            report_save(
+                report=self.report,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                values=form.report_values(),
+                narrative=form.narrative(),
+            )
+        except ReportConflict as conflict:
+            # Show the editor's values with the saved ones beside them; saving again now
+            # (against the current version) is their decision.
+            self.report.refresh_from_db(fields=["version"])
+            data = request.POST.copy()
+            data["version"] = str(self.report.version)
+            form = MonthlyReportForm(data, report=self.report, rows=self.rows)
+            form.is_valid()
+            messages.error(request, str(conflict))
+            return self.render_to_response(
+                self.get_context_data(form=form, conflicts=conflict.conflicts), status=409
+            )
+        except ReportError as error:
+            messages.error(request, str(error))
+            return redirect(self.report.get_absolute_url())
+        if request.POST.get("then") == "submit":
+            # "Submit" sits in the same form: what is on the screen is saved first, so the
+            # clerk never submits figures other than the ones just seen.
+            return submit_and_redirect(request, self.report)
+        messages.success(request, _("The report is saved."))
+        return redirect(self.report.get_absolute_url())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        report = self.report
+        editing = self.can_edit and report.is_editable
+        form = kwargs.get("form")
+        if editing and form is None:
+            form = MonthlyReportForm(report=report, rows=self.rows)
+        found_errors, warnings = kwargs.get("problems", ([], []))
+        conflicts = kwargs.get("conflicts", {})
+        by_indicator: dict[int, list[ReportProblem]] = {}
+        for problem in [*found_errors, *warnings]:
+            by_indicator.setdefault(problem.indicator_id, []).append(problem)
+        sections = []
+        for section in IndicatorSection:
+            rows = []
+            for value in self.rows:
+                if value.indicator.section != section:
+                    continue
+                pk = value.indicator_id
+                rows.append(
+                    IndicatorRow(
+                        value=value,
+                        input=form[f"value_{pk}"] if form else None,
+                        comment=form[f"comment_{pk}"] if form else None,
+                        problems=by_indicator.get(pk, []),
+                        conflict=pk in conflicts,
+                        theirs=conflicts.get(pk, (None, None))[1],
+                    )
+                )
+            if rows:
+                sections.append((section.label, rows))
+        user = self.request.user
+        context.update(
+            unit=report.unit,
+            report=report,
+            sections=sections,
+            form=form,
+            editing=editing,
+            can_edit=self.can_edit,
+            can_review=self.can_edit and user.reviews_units,
+            problem_count=len(found_errors) + len(warnings),
+            changed_after_approval=sum(v.changed_after_approval for v in self.rows),
+            reason_form=ReasonForm(),
+        )
+        return context
+
+
+def submit_and_redirect(request: HttpRequest, report: MonthlyReport) -> HttpResponse:
+    """Submit the report; when rules or comments stand in the way, show them at their rows."""
+    try:
+        report_submit(report=report, by=request.user)
+    except ReportError as error:
+        messages.error(request, str(error))
+        if hasattr(error, "problems"):
+            return redirect(report.get_absolute_url() + "?check=1#indicators")
+        return redirect(report.get_absolute_url())
+    messages.success(
+        request,
+        _("The report of %(month)s is now “%(status)s”.")
+        % {"month": f"{report.period:%Y-%m}", "status": report.get_status_display()},
+    )
+    return redirect(report.get_absolute_url())
+
+
+class MonthlyReportTransitionView(View):
+    """POST submit / approve / return / reopen on a unit's monthly report."""
+
+    ACTIONS = {"submit", "approve", "return", "reopen"}
+
+    def post(self, request: HttpRequest, code: str, period: str, action: str) -> HttpResponse:
+        if action not in self.ACTIONS:
+            raise Http404
+        report = report_in_scope(request, code, period_from_url(period), editable=True)
+        reason = request.POST.get("reason", "")
+        if action == "submit":
+            return submit_and_redirect(request, report)
+        try:
+            if action == "approve":
+                report.approve(by=request.user)
+            elif action == "return":
+                report.return_(by=request.user, reason=reason)
+            else:
+                report.reopen(by=request.user, reason=reason)
+        except ReportError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("The report of %(month)s is now “%(status)s”.")
+                % {"month": f"{report.period:%Y-%m}", "status": report.get_status_display()},
+            )
+        return redirect(report.get_absolute_url())
+
+
+UNITS_PER_PAGE = 100
+
+
+def completeness_units(request) -> tuple[CompletenessFilter, QuerySet[CreatingUnit], list[date]]:
+    """The units the user may see, filtered as the request asks, and the months asked for."""
+    units = CreatingUnit.objects.visible_to(request.user).in_plan_order()
+    filterset = CompletenessFilter(request.GET, queryset=units, user=request.user)
+    return filterset, filterset.qs, filterset.months()
+
+
+class ReportGridView(TemplateView):
+    """Units × months, each cell coloured by the report's state and marked on time or late, with
+    each month's reporting and on-time rates (numerator / denominator) at the bottom."""
+
+    template_name = "programs/report_grid.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        filterset, units, months = completeness_units(self.request)
+        grid = completeness(units, months)
+        # The rates cover every filtered unit; the rows are shown a hundred at a time.
+        page = Paginator(grid.rows, UNITS_PER_PAGE).get_page(self.request.GET.get("page"))
+        for row in page.object_list:
+            for cell in row.cells:
+                cell.url = report_url(row.unit.code, cell.month)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter=filterset,
+            grid=grid,
+            rows=page.object_list,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            total=len(grid.rows),
+            querystring_without_page=query.urlencode(),
+            export_query=self.request.GET.urlencode(),
+            today=timezone.localdate(),
+        )
+        return context
+
+
+class ReportQueueView(ListView):
+    """Submitted reports waiting for review, oldest submission first."""
+
+    template_name = "programs/report_queue.html"
+    context_object_name = "reports"
+    paginate_by = 100
+
+    def get_queryset(self) -> QuerySet[MonthlyReport]:
+        return (
+            MonthlyReport.objects.visible_to(self.request.user)
+            .filter(status=MonthlyReport.Status.SUBMITTED)
+            .select_related("unit__program", "submitted_by")
+            .order_by("submitted_at", "pk")
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        for report in context["reports"]:
+            report.url = report_url(report.unit.code, report.period)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(total=context["paginator"].count, querystring_without_page=query.urlencode())
+        return context
+
+
+EXPORT_HEADERS = (
+    gettext_noop("Unit code"),
+    gettext_noop("Unit"),
+    gettext_noop("Month"),
+    gettext_noop("Status"),
+    gettext_noop("Submitted on time"),
+    gettext_noop("Indicator code"),
+    gettext_noop("Indicator"),
+    gettext_noop("Unit of measure"),
+    gettext_noop("Value"),
+    gettext_noop("Comment"),
+)
+
+
+def export_rows(request) -> list[tuple]:
+    """Every value of the filtered units' reports in the months asked for: one row per
+    unit × indicator × month, in plan order, month, then indicator order."""
+    _filterset, units, months = completeness_units(request)
+    if not months:
+        return []
+    values = (
+        ReportValue.objects.filter(
+            report__in=MonthlyReport.objects.visible_to(request.user).filter(
+                unit__in=units.values("pk"), period__gte=months[0], period__lte=months[-1]
+            )
+        )
+        .order_by("report__unit__code", "report__period", "indicator__order", "indicator__code")
+        .values_list(
+            "report__unit__code",
+            "report__unit__name",
+            "report__period",
+            "report__status",
+            "report__first_submitted_at",
+            "report__unit__program__report_due_day",
+            "indicator__code",
+            "indicator__name",
+            "indicator__unit_of_measure",
+            "value",
+            "comment",
+        )
+    )
+    labels = {value: str(label) for value, label in MonthlyReport.Status.choices}
+    flags = {None: "", True: _("yes"), False: _("no")}
+    timeliness: dict[tuple, str] = {}  # the same for every value of a report
+    rows = []
+    for code, name, period, status, first, due_day, *rest in values.iterator(chunk_size=5000):
+        key = (period, first, due_day)
+        if key not in timeliness:
+            timeliness[key] = flags[submitted_on_time(first, due_date(period, due_day))]
+        rows.append((code, name, f"{period:%Y-%m}", labels[status], timeliness[key], *rest))
+    return rows
+
+
+class ReportExportView(View):
+    """Every reported value, as filtered on the grid, in an xlsx workbook."""
+
+    def get(self, request) -> HttpResponse:
+        return xlsx_response(
+            f"monthly-reports-{timezone.localdate():%Y%m%d}.xlsx",
+            _("Monthly report values"),
+            [_(text) for text in EXPORT_HEADERS],
+            export_rows(request),
+        )

@@ -1,0 +1,66 @@
+"""Forms of titles: recording an application and moving it on."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import (
+    Certification,
+    CreatingUnit,
+)
+from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
+
+
+class CertificationForm(FixedFieldsValidationMixin, StyledFormMixin, forms.ModelForm):
+    """Record an application for a title (district staff)."""
+
+    fixed_fields = ("unit", "status")  # the one-open-application rule reads both
+
+    class Meta:
+        model = Certification
+        fields = ["level", "applied_on", "notes"]
+        widgets = {
+            "applied_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, unit: CreatingUnit, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.unit = unit
+
+
+class CertificationMoveForm(StyledFormMixin, forms.Form):
+    """Move a title application to its next status; naming needs a date (and may set validity)."""
+
+    status = forms.ChoiceField(label=_("New status"))
+    on = forms.DateField(
+        label=_("Date"),
+        required=False,
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("For naming: the date the title was conferred."),
+    )
+    certificate_number = forms.CharField(
+        label=_("Certificate number"), max_length=50, required=False
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Leave empty to use the programme's validity for this level."),
+    )
+
+    def __init__(self, *args, certification: Certification, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        moves = Certification.MOVES[certification.status]
+        self.fields["status"].choices = [
+            (s.value, s.label) for s in Certification.Status if s in moves
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Certification.Status.NAMED and not cleaned.get("on"):
+            self.add_error("on", _("Give the date on which the title was conferred."))
+        return cleaned

@@ -1,0 +1,290 @@
+"""Titles (称号): a unit's applications for, and holding of, the safe-community titles, and the
+district's targets counted in titles held."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Self
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from programs.core.choices import TitleLevel
+from programs.core.models import CreatingUnit, Program, ReferenceQuerySet
+from programs.titles import errors
+from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.scoping import ScopedQuerySet
+
+if TYPE_CHECKING:
+    from programs.core.models import User
+
+EXPIRY_WARNINGS = (90, 30)  # days before a title's expiry when the portal warns
+
+LEVEL_RANK = {TitleLevel.MUNICIPAL: 1, TitleLevel.NATIONAL: 2, TitleLevel.INTERNATIONAL: 3}
+
+
+def level_rank() -> Case:
+    """The title level as a number (municipal 1 … international 3), for SQL comparisons."""
+    return Case(
+        *(When(level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()),
+        default=Value(0),
+    )
+
+
+def levels_at_least(level: str) -> list[str]:
+    return [other for other, rank in LEVEL_RANK.items() if rank >= LEVEL_RANK[level]]
+
+
+class CertificationQuerySet(ScopedQuerySet):
+    unit_lookup = "unit"
+
+    def held(self, on: date | None = None) -> Self:
+        """Titles in force on a day: named and not past their validity."""
+        on = on or timezone.localdate()
+        return self.filter(status=Certification.Status.NAMED, named_on__lte=on, valid_until__gte=on)
+
+
+class TitleStatus(models.TextChoices):
+    """申请 → 初审 → 现场评定 → (整改) → 命名; and 到期 or 撤销 at the end."""
+
+    APPLIED = "applied", _("Applied")
+    REVIEW = "review", _("Document review")
+    ONSITE = "onsite", _("On-site evaluation")
+    RECTIFY = "rectify", _("Rectification")
+    NAMED = "named", _("Named")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Certification(ConstraintErrorsOnFields, models.Model):
+    """A unit's application for a title level and, once named, the title with its validity."""
+
+    Status = TitleStatus
+
+    MOVES = {
+        Status.APPLIED: {Status.REVIEW, Status.REVOKED},
+        Status.REVIEW: {Status.ONSITE, Status.REVOKED},
+        Status.ONSITE: {Status.RECTIFY, Status.NAMED, Status.REVOKED},
+        Status.RECTIFY: {Status.ONSITE, Status.NAMED, Status.REVOKED},
+        Status.NAMED: {Status.EXPIRED, Status.REVOKED},
+        Status.EXPIRED: set(),
+        Status.REVOKED: set(),
+    }
+
+    unit = models.ForeignKey(
+        CreatingUnit,
+        on_delete=models.CASCADE,
+        related_name="certifications",
+        verbose_name=_("creating unit"),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=TitleLevel.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.APPLIED
+    )
+    applied_on = models.DateField(_("applied on"))
+    named_on = models.DateField(_("named on"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = CertificationQuerySet.as_manager()
+    history = HistoricalRecords()
+    constraint_fields = {
+        "certification_one_open_per_level": "level",
+        "certification_named_has_dates": "named_on",
+        "certification_valid_after_named": "valid_until",
+        "certification_named_after_applied": "named_on",
+    }
+
+    class Meta:
+        verbose_name = _("title")
+        verbose_name_plural = _("titles")
+        ordering = ["unit", "-applied_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "level"],
+                condition=~Q(status__in=[TitleStatus.EXPIRED, TitleStatus.REVOKED]),
+                name="certification_one_open_per_level",
+                violation_error_message=_("The unit already holds or is applying for this title."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=TitleStatus.NAMED)
+                | Q(named_on__isnull=False, valid_until__isnull=False),
+                name="certification_named_has_dates",
+                violation_error_message=_("A named title needs the naming date and its validity."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(named_on__isnull=True)
+                | Q(valid_until__gt=F("named_on")),
+                name="certification_valid_after_named",
+                violation_error_message=_("The title must be valid beyond the day it was named."),
+            ),
+            models.CheckConstraint(
+                condition=Q(named_on__isnull=True) | Q(named_on__gte=F("applied_on")),
+                name="certification_named_after_applied",
+                violation_error_message=_("A title cannot be named before it was applied for."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=TitleLevel.values),
+                name="certification_level_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_level_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:unit-detail", args=[self.unit.code]) + f"#title-{self.pk}"
+
+    # --- state -----------------------------------------------------------------------------
+    def is_held(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return (
+            self.status == self.Status.NAMED
+            and self.named_on is not None
+            and self.named_on <= on <= self.valid_until
+        )
+
+    def days_to_expiry(self, on: date | None = None) -> int | None:
+        if self.status != self.Status.NAMED or self.valid_until is None:
+            return None
+        return (self.valid_until - (on or timezone.localdate())).days
+
+    def expiry_warning(self, on: date | None = None) -> int | None:
+        """90 or 30 when the title expires within that many days; None otherwise."""
+        days = self.days_to_expiry(on)
+        if days is None or days < 0:
+            return None
+        return min((limit for limit in EXPIRY_WARNINGS if days <= limit), default=None)
+
+    def is_past_validity(self, on: date | None = None) -> bool:
+        days = self.days_to_expiry(on)
+        return days is not None and days < 0
+
+    @property
+    def next_statuses(self) -> set[str]:
+        return self.MOVES[self.status]
+
+    # --- transitions -----------------------------------------------------------------------
+    def move(
+        self,
+        to: str,
+        *,
+        by: User,
+        on: date | None = None,
+        certificate_number: str = "",
+        valid_until: date | None = None,
+    ) -> None:
+        """Move the application along 申请 → 初审 → 现场评定 → (整改) → 命名, or end it."""
+        if not by.reviews_units:
+            raise errors.CertificationError(errors.ONLY_DISTRICT_TITLES)
+        with transaction.atomic():
+            current = type(self).objects.select_for_update().get(pk=self.pk)
+            if to not in self.MOVES[current.status]:
+                raise errors.CertificationError(
+                    errors.ILLEGAL_TITLE_MOVE,
+                    current=current.get_status_display(),
+                    target=self.Status(to).label,
+                )
+            fields = ["status"]
+            if to == self.Status.NAMED:
+                if on is None:
+                    raise errors.CertificationError(errors.NAMING_NEEDS_DATE)
+                self.named_on = on
+                self.valid_until = valid_until or self.default_valid_until(on)
+                self.certificate_number = certificate_number or self.certificate_number
+                fields += ["named_on", "valid_until", "certificate_number"]
+            self.status = to
+            self._history_user = by
+            try:
+                self.full_clean()
+            except ValidationError as error:
+                self.refresh_from_db()
+                raise errors.CertificationError(" ".join(error.messages)) from error
+            self.save(update_fields=fields)
+
+    def expire(self, on: date | None = None) -> bool:
+        """Mark a named title 到期 once its validity has ended; False when it no longer applies
+        (it was revoked, renewed or already expired in the meantime)."""
+        with transaction.atomic():
+            current = type(self).objects.select_for_update().get(pk=self.pk)
+            if not current.is_past_validity(on):
+                return False
+            self.status = self.Status.EXPIRED
+            self._change_reason = "validity ended"
+            self.save(update_fields=["status"])
+            return True
+
+    def default_valid_until(self, named_on: date) -> date:
+        years = self.unit.program.title_years(self.level)
+        try:
+            return named_on.replace(year=named_on.year + years)
+        except ValueError:  # 29 February
+            return named_on.replace(year=named_on.year + years, day=28)
+
+
+class TargetMeasure(models.TextChoices):
+    """What a target counts: a share of the pilots, a share of all units, or a number of units."""
+
+    PILOTS_TITLED = "pilots_titled", _("Share of pilot units holding the title")
+    UNITS_SHARE = "units_share", _("Share of all units holding the title")
+    UNITS_COUNT = "units_count", _("Number of units holding the title")
+
+
+class Target(ConstraintErrorsOnFields, models.Model):
+    """A district goal with a deadline, e.g. "at least 50 % of units hold the Beijing title"."""
+
+    Measure = TargetMeasure
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="targets", verbose_name=_("programme")
+    )
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
+    level = models.CharField(
+        _("title level"),
+        max_length=20,
+        choices=TitleLevel.choices,
+        help_text=_("Units holding this level or a higher one count towards the target."),
+    )
+    threshold = models.DecimalField(
+        _("threshold"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("A percentage for shares, a number of units for counts."),
+    )
+    deadline = models.DateField(_("deadline"))
+    description = models.TextField(_("description"), blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+    constraint_fields = {"target_code_unique": "code", "target_share_at_most_100": "threshold"}
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["program", "deadline", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "code"], name="target_code_unique"),
+            models.CheckConstraint(condition=Q(threshold__gte=0), name="target_threshold_positive"),
+            models.CheckConstraint(
+                condition=Q(measure=TargetMeasure.UNITS_COUNT) | Q(threshold__lte=100),
+                name="target_share_at_most_100",
+                violation_error_message=_("A share is a percentage and cannot exceed 100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:program-overview") + f"#target-{self.code}"
