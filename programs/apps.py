@@ -7,4 +7,4 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programme and creating units")
 
     def ready(self) -> None:
-        from programs import signals  # noqa: F401 - connects the receivers
+        from programs.progress import signals  # noqa: F401 - connects the receivers

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from programs import errors
+from programs.evaluations import errors
 from programs.evaluations.forms import DocumentChoice
 from programs.evaluations.services import evaluation_finalise, evaluation_grade, round_open
 from programs.models import (

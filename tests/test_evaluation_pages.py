@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from programs import errors
+from programs.evaluations import errors
 from programs.evaluations.services import evaluation_finalise, round_open
 from programs.models import Evaluation, EvaluationRound, ItemScore
 from tests.factories import EvaluationSchemeFactory, SchemeElementFactory, SchemeItemFactory

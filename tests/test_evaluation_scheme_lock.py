@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from import_export.formats.base_formats import XLSX
 
-from programs.errors import SCHEME_IN_USE_NO_ADD, SCHEME_IN_USE_SCORING_LOCKED
 from programs.evaluations.admin import SCORING_LOCKED
+from programs.evaluations.errors import SCHEME_IN_USE_NO_ADD, SCHEME_IN_USE_SCORING_LOCKED
 from programs.evaluations.resources import SchemeItemResource
 from programs.models import Evaluation, EvaluationScheme, SchemeElement, SchemeItem
 from tests.factories import (

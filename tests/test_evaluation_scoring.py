@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from programs import errors
+from programs.evaluations import errors
 from programs.evaluations.selectors import evaluation_score, item_points
 from programs.models import Evaluation, ItemScore, SchemeItem
 from tests.factories import (

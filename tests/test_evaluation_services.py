@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from programs import errors
+from programs.evaluations import errors
 from programs.evaluations.selectors import evaluation_latest
 from programs.evaluations.services import evaluation_finalise, evaluation_grade, round_open
 from programs.models import (

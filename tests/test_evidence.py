@@ -16,10 +16,11 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from programs import errors
 from programs.models import Evidence, EvidenceVersion, MilestoneEvent, UnitMilestone
+from programs.progress import errors
 from programs.progress.demo import demo_pdf
 from programs.progress.services import evidence_upload
+from safecommunity import files
 from safecommunity.files import UploadRefused, check_upload
 from tests.factories import MilestoneFactory, PhaseFactory
 
@@ -123,13 +124,16 @@ GOOD = [
     ("扫描件.PDF", demo_pdf("scan"), "PDF", "application/pdf"),
 ]
 REFUSED = [
-    ("setup.pdf", exe_bytes(), errors.FILE_TYPE_REFUSED),
-    ("notes.pdf", "这只是一段文字".encode(), errors.FILE_TYPE_REFUSED),
-    ("archive.docx", zip_bytes(), errors.FILE_TYPE_REFUSED),
-    ("台账.docx", xlsx_bytes(), errors.FILE_TYPE_MISMATCH),
-    ("方案.pdf", docx_bytes(), errors.FILE_TYPE_MISMATCH),
-    ("empty.pdf", b"", errors.FILE_EMPTY),
+    ("setup.pdf", exe_bytes(), files.FILE_TYPE_REFUSED),
+    ("notes.pdf", "这只是一段文字".encode(), files.FILE_TYPE_REFUSED),
+    ("archive.docx", zip_bytes(), files.FILE_TYPE_REFUSED),
+    ("台账.docx", xlsx_bytes(), files.FILE_TYPE_MISMATCH),
+    ("方案.pdf", docx_bytes(), files.FILE_TYPE_MISMATCH),
+    ("empty.pdf", b"", files.FILE_EMPTY),
 ]
+# Ids by file name: the contents hold time-stamped bytes, which differ between xdist workers.
+GOOD_IDS = [name for name, *_ in GOOD]
+REFUSED_IDS = [f"{name}-{n}" for n, (name, *_) in enumerate(REFUSED)]
 
 
 def upload(name: str, content: bytes, content_type: str = "application/pdf"):
@@ -163,7 +167,7 @@ def row(unit_a):
 # --- the content check ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "content", "label", "content_type"), GOOD)
+@pytest.mark.parametrize(("name", "content", "label", "content_type"), GOOD, ids=GOOD_IDS)
 def test_check_upload_accepts_a_real_file(name, content, label, content_type):
     checked = check_upload(upload(name, content, content_type="application/octet-stream"))
 
@@ -173,7 +177,7 @@ def test_check_upload_accepts_a_real_file(name, content, label, content_type):
     assert checked.sha256 == hashlib.sha256(content).hexdigest()
 
 
-@pytest.mark.parametrize(("name", "content", "message"), REFUSED)
+@pytest.mark.parametrize(("name", "content", "message"), REFUSED, ids=REFUSED_IDS)
 def test_check_upload_refuses_by_content(name, content, message):
     with pytest.raises(UploadRefused) as refused:
         check_upload(upload(name, content))
@@ -198,13 +202,13 @@ def test_file_over_the_configured_limit_is_refused(settings):
     with pytest.raises(UploadRefused) as refused:
         check_upload(upload("too-big.pdf", at_limit + b"\n"))
 
-    assert refused.value.message == errors.FILE_TOO_LARGE
+    assert refused.value.message == files.FILE_TOO_LARGE
 
 
 # --- storing ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "content", "label", "content_type"), GOOD)
+@pytest.mark.parametrize(("name", "content", "label", "content_type"), GOOD, ids=GOOD_IDS)
 def test_upload_stores_the_file_with_its_fingerprint(
     private_storage, row, clerk_a, name, content, label, content_type
 ):
@@ -233,7 +237,7 @@ def test_upload_stores_the_file_with_its_fingerprint(
     assert path.suffix == Path(name).suffix.lower()
 
 
-@pytest.mark.parametrize(("name", "content", "message"), REFUSED)
+@pytest.mark.parametrize(("name", "content", "message"), REFUSED, ids=REFUSED_IDS)
 def test_refused_upload_stores_nothing(private_storage, row, clerk_a, name, content, message):
     with pytest.raises(UploadRefused) as refused:
         evidence_upload(
@@ -265,7 +269,7 @@ def test_too_large_upload_stores_nothing(settings, private_storage, row, clerk_a
             title="创建工作方案",
         )
 
-    assert refused.value.message == errors.FILE_TOO_LARGE
+    assert refused.value.message == files.FILE_TOO_LARGE
     assert not Evidence.objects.exists()
     assert not EvidenceVersion.objects.exists()
     assert stored_files(private_storage) == []

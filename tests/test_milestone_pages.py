@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from programs import errors
 from programs.core.choices import TitleLevel
 from programs.models import (
     Certification,
@@ -27,7 +26,9 @@ from programs.models import (
     PhaseTransition,
     UnitMilestone,
 )
+from programs.progress import errors
 from programs.progress.demo import demo_pdf
+from safecommunity import files
 from tests.factories import MilestoneFactory, PhaseFactory
 
 Status = UnitMilestone.Status
@@ -200,12 +201,12 @@ def test_a_second_upload_adds_a_version_and_keeps_the_first(client, clerk_a, pla
         (
             "工作方案.pdf",
             b"MZ\x90\x00" + b"\x00" * 60,  # a Windows program named like a PDF
-            lambda: en(errors.FILE_TYPE_REFUSED, name="工作方案.pdf"),
+            lambda: en(files.FILE_TYPE_REFUSED, name="工作方案.pdf"),
         ),
         (
             "工作方案.pdf",
             PNG_HEAD,  # a picture named like a PDF
-            lambda: en(errors.FILE_TYPE_MISMATCH, name="工作方案.pdf", claimed="PDF", actual="PNG"),
+            lambda: en(files.FILE_TYPE_MISMATCH, name="工作方案.pdf", claimed="PDF", actual="PNG"),
         ),
     ],
     ids=["program-as-pdf", "png-as-pdf"],

@@ -10,8 +10,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from programs import errors
 from programs.models import Evidence, MilestoneEvent, PhaseTransition, UnitMilestone
+from programs.progress import errors
 from programs.progress.demo import demo_pdf
 from programs.progress.models.milestones import DueBand
 from programs.progress.services import evidence_upload, unit_advance_phase, unit_gate
@@ -625,16 +625,16 @@ def test_reaching_the_phase_makes_its_late_milestone_overdue(frozen, unit_a, pha
 @pytest.fixture
 def sync_calls(monkeypatch):
     """Record the signal's calls of `unit_milestones_sync` (and still make them)."""
-    import programs.signals
+    from programs.progress import signals
 
     calls = []
-    real = programs.signals.unit_milestones_sync
+    real = signals.unit_milestones_sync
 
     def recording(**kwargs):
         calls.append(kwargs)
         return real(**kwargs)
 
-    monkeypatch.setattr(programs.signals, "unit_milestones_sync", recording)
+    monkeypatch.setattr(signals, "unit_milestones_sync", recording)
     return calls
 
 

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from programs import errors
 from programs.models import Indicator, MonthlyReport, ReportValue, ValidationRule
+from programs.reports import errors
 from programs.reports.models.monthly import month_start
 from programs.reports.services import report_open, report_problems, report_save, report_submit
 from tests.factories import ActivityFactory

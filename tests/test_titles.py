@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from programs import errors
 from programs.core.choices import TitleLevel
 from programs.models import Certification
+from programs.titles import errors
 from tests.factories import CertificationFactory
 
 pytestmark = pytest.mark.django_db

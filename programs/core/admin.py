@@ -1,4 +1,4 @@
-"""The admin of the programme itself: departments, the programme, phases, milestones, units and users."""
+"""The admin of the programme itself: departments, programme, phases, milestones, units, users."""
 
 from __future__ import annotations
 
@@ -8,15 +8,8 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from programs.core.models import CreatingUnit, Department, Milestone, Phase, Program, User
 from programs.core.resources import CreatingUnitResource, DepartmentResource
-from programs.models import (
-    CreatingUnit,
-    Department,
-    Milestone,
-    Phase,
-    Program,
-    User,
-)
 from safecommunity.admin import (
     ScopedAdminMixin,
     ScopedHistoryAdmin,

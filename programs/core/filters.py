@@ -7,7 +7,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from programs.core.choices import UnitKind
-from programs.models import CreatingUnit, Phase
+from programs.core.models import CreatingUnit, Phase
 from safecommunity.forms import style_form
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from programs.models import (
-    CreatingUnit,
-)
+from programs.core.models import CreatingUnit
 from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
 
 CLERK_UNIT_FIELDS = [

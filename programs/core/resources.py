@@ -7,12 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from programs.core.choices import UnitKind
-from programs.models import (
-    CreatingUnit,
-    Department,
-    Phase,
-    Program,
-)
+from programs.core.models import CreatingUnit, Department, Phase, Program
 from safecommunity.spreadsheets import (
     ChoiceWidget,
     CodeWidget,

@@ -9,13 +9,7 @@ from django.db import transaction
 
 from programs.core import reference_data as ref
 from programs.core.choices import UnitKind
-from programs.models import (
-    CreatingUnit,
-    Department,
-    Milestone,
-    Phase,
-    Program,
-)
+from programs.core.models import CreatingUnit, Department, Milestone, Phase, Program
 from safecommunity.models import ensure_row
 
 

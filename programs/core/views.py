@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import UpdateView
 
 from programs.core.forms import unit_form_class
-from programs.models import CreatingUnit
+from programs.core.models import CreatingUnit
 
 
 class UnitScopeMixin:

@@ -13,18 +13,18 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from programs.evaluations.models import points_sum
-from programs.evaluations.resources import SchemeItemResource
-from programs.evaluations.selectors import CENT, scheme_maximums
-from programs.models import (
+from programs.core.models import User
+from programs.evaluations.models import (
     Evaluation,
     EvaluationRound,
     EvaluationScheme,
     ItemScore,
     SchemeElement,
     SchemeItem,
-    User,
+    points_sum,
 )
+from programs.evaluations.resources import SchemeItemResource
+from programs.evaluations.selectors import CENT, scheme_maximums
 from safecommunity.admin import (
     ReadOnlyAdminMixin,
     ScopedHistoryAdmin,

@@ -10,9 +10,16 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from programs.evaluations.models import EvaluationKind, EvaluationRound
+from programs.core.models import CreatingUnit, User
+from programs.evaluations.models import (
+    Evaluation,
+    EvaluationKind,
+    EvaluationRound,
+    EvaluationScheme,
+    Grade,
+    SchemeItem,
+)
 from programs.evaluations.services import evaluation_finalise, evaluation_grade, round_open
-from programs.models import CreatingUnit, Evaluation, EvaluationScheme, Grade, SchemeItem, User
 
 REVIEW_NAME = "区级复核（演示）"
 SELF_NAME = "自评（演示）"

@@ -9,16 +9,16 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from programs.evaluations.models import GRADED_FIELDS, EvaluationKind
-from programs.models import (
-    CreatingUnit,
+from programs.core.models import CreatingUnit, User
+from programs.evaluations.models import (
+    GRADED_FIELDS,
+    EvaluationKind,
     EvaluationScheme,
-    Evidence,
     Grade,
     ItemScore,
     SchemeItem,
-    User,
 )
+from programs.progress.models import Evidence
 from safecommunity.forms import StyledFormMixin
 
 

@@ -10,11 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from programs.models import (
-    EvaluationScheme,
-    SchemeElement,
-    SchemeItem,
-)
+from programs.evaluations.models import EvaluationScheme, SchemeElement, SchemeItem
 from safecommunity.spreadsheets import (
     MAY_NOT_ADD,
     LookupWidget,

@@ -22,28 +22,25 @@ from django.db.models.query import EmptyQuerySet
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from programs.core.models import CreatingUnit
 from programs.evaluations import errors
 from programs.evaluations.models import (
     GRADED_FIELDS,
-    EvaluationResult,
-    points_sum,
-)
-from programs.models import (
-    CreatingUnit,
     Evaluation,
+    EvaluationResult,
     EvaluationScheme,
-    Evidence,
-    EvidenceVersion,
     Grade,
     ItemScore,
     SchemeElement,
     SchemeItem,
+    points_sum,
 )
+from programs.progress.models import Evidence, EvidenceVersion
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from programs.models import User
+    from programs.core.models import User
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")

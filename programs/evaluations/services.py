@@ -11,28 +11,26 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from programs.core.models import CreatingUnit
 from programs.evaluations import errors
 from programs.evaluations import reference_data as ref
 from programs.evaluations.models import (
     GRADED_FIELDS,
-    EvaluationKind,
-    SchemeElement,
-)
-from programs.evaluations.selectors import evaluation_current_score
-from programs.models import (
-    CreatingUnit,
     Evaluation,
+    EvaluationKind,
     EvaluationRound,
     EvaluationScheme,
-    Evidence,
     Grade,
     ItemScore,
+    SchemeElement,
     SchemeItem,
 )
+from programs.evaluations.selectors import evaluation_current_score
+from programs.progress.models import Evidence
 from safecommunity.models import ensure_row
 
 if TYPE_CHECKING:
-    from programs.models import User
+    from programs.core.models import User
 
 
 def round_open(

@@ -16,9 +16,9 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from programs.errors import EvaluationError
+from programs.evaluations.errors import EvaluationError
 from programs.evaluations.forms import EvaluationGradesForm, RoundOpenForm
-from programs.evaluations.models import EvaluationResult
+from programs.evaluations.models import Evaluation, EvaluationResult, EvaluationRound
 from programs.evaluations.selectors import (
     evaluation_documents,
     evaluation_reason,
@@ -27,7 +27,6 @@ from programs.evaluations.selectors import (
     scheme_items,
 )
 from programs.evaluations.services import evaluation_finalise, evaluation_grade, round_open
-from programs.models import Evaluation, EvaluationRound
 
 
 def evaluation_in_scope(request: HttpRequest, pk: int) -> Evaluation:

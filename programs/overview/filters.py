@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.core.choices import TitleLevel
 from programs.core.filters import NullsLastOrderingFilter, UnitFilter
+from programs.evaluations.models import Evaluation
 from programs.evaluations.selectors import evaluations_visible_to
-from programs.models import Evaluation
 
 
 class ProgressFilter(UnitFilter):

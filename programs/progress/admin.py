@@ -1,4 +1,4 @@
-"""The admin of a unit's progress: milestone rows and their events, phase moves, evidence (read-only: the portal records them)."""
+"""The admin of a unit's progress: milestone rows and events, phase moves, evidence (read-only)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import (
+from programs.progress.models import (
     Evidence,
     EvidenceVersion,
     MilestoneEvent,

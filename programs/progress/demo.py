@@ -10,15 +10,13 @@ from datetime import date, datetime, time, timedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from programs.models import (
-    CreatingUnit,
+from programs.core.models import CreatingUnit, Phase, User
+from programs.progress.models import (
     Evidence,
     EvidenceVersion,
     MilestoneEvent,
-    Phase,
     PhaseTransition,
     UnitMilestone,
-    User,
 )
 
 Status = UnitMilestone.Status

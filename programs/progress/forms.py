@@ -8,11 +8,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.errors import EVIDENCE_TITLE_TAKEN
-from programs.models import (
-    Evidence,
-    UnitMilestone,
-)
+from programs.progress.errors import EVIDENCE_TITLE_TAKEN
+from programs.progress.models import Evidence, UnitMilestone
 from safecommunity.files import ACCEPTED_EXTENSIONS, UploadRefused, check_upload
 from safecommunity.forms import StyledFormMixin
 

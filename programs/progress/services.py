@@ -13,17 +13,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from programs.models import (
-    CreatingUnit,
-    Evidence,
-    EvidenceVersion,
-    Milestone,
-    Phase,
-    PhaseTransition,
-    UnitMilestone,
-    User,
-)
+from programs.core.models import CreatingUnit, Milestone, Phase, User
 from programs.progress import errors
+from programs.progress.models import Evidence, EvidenceVersion, PhaseTransition, UnitMilestone
 from safecommunity.files import CheckedUpload, check_upload
 
 

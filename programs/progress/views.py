@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from programs.errors import MilestoneError, PhaseGateError
-from programs.models import CreatingUnit, EvidenceVersion, UnitMilestone
+from programs.core.models import CreatingUnit
+from programs.progress.errors import MilestoneError, PhaseGateError
 from programs.progress.forms import EvidenceUploadForm
+from programs.progress.models import EvidenceVersion, UnitMilestone
 from programs.progress.services import evidence_upload, unit_advance_phase, unit_gate
 from safecommunity.errors import DomainError
 from safecommunity.forms import ReasonForm

@@ -5,10 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import (
-    Indicator,
-    ValidationRule,
-)
+from programs.reports.models import Indicator, ValidationRule
 from programs.reports.resources import IndicatorResource
 from safecommunity.admin import (
     ScopedHistoryAdmin,

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from programs.models import CreatingUnit, Indicator, MonthlyReport, ReportValue, User
+from programs.core.models import CreatingUnit, User
+from programs.reports.models import Indicator, MonthlyReport, ReportValue
 from programs.reports.models.monthly import month_start
 from programs.reports.selectors import due_date, expected_from, last_months
 

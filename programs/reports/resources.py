@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import (
-    Indicator,
-)
+from programs.reports.models import Indicator
 from safecommunity.spreadsheets import (
     SpreadsheetResource,
 )

@@ -30,7 +30,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programs.models import CreatingUnit, MonthlyReport, User
+from programs.core.models import CreatingUnit, User
+from programs.reports.models import MonthlyReport
 from programs.reports.models.monthly import month_start, next_month
 
 Status = MonthlyReport.Status

@@ -17,15 +17,16 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from programs.models import CreatingUnit, Indicator, MonthlyReport, ReportValue, ValidationRule
+from programs.core.models import CreatingUnit
 from programs.reports import errors
 from programs.reports import reference_data as ref
+from programs.reports.models import Indicator, MonthlyReport, ReportValue, ValidationRule
 from programs.reports.models.indicators import IndicatorSource
 from programs.reports.models.monthly import MAX_VALUE, month_start
 from safecommunity.models import ensure_row
 
 if TYPE_CHECKING:
-    from programs.models import User
+    from programs.core.models import User
 
 # --- Validation rules ---------------------------------------------------------------------------
 

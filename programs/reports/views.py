@@ -23,10 +23,11 @@ from django.utils.translation import gettext_noop
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from programs.errors import ReportConflict, ReportError
-from programs.models import CreatingUnit, MonthlyReport, ReportValue
+from programs.core.models import CreatingUnit
+from programs.reports.errors import ReportConflict, ReportError
 from programs.reports.filters import CompletenessFilter
 from programs.reports.forms import MonthlyReportForm
+from programs.reports.models import MonthlyReport, ReportValue
 from programs.reports.models.indicators import IndicatorSection
 from programs.reports.models.monthly import month_start, next_month
 from programs.reports.selectors import (

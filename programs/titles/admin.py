@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from programs.models import (
-    Certification,
-    Target,
-)
+from programs.titles.models import Certification, Target
 from safecommunity.admin import (
     ScopedHistoryAdmin,
     ScopedTabularInline,

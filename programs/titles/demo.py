@@ -6,11 +6,8 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from programs.models import (
-    Certification,
-    CreatingUnit,
-    User,
-)
+from programs.core.models import CreatingUnit, User
+from programs.titles.models import Certification
 
 # (unit code, level, final status, applied on, named on)
 TITLES = [

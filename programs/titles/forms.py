@@ -6,10 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import (
-    Certification,
-    CreatingUnit,
-)
+from programs.core.models import CreatingUnit
+from programs.titles.models import Certification
 from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
 
 

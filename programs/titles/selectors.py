@@ -11,13 +11,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import (
-    Certification,
-    CreatingUnit,
-    Program,
-    Target,
-)
-from programs.titles.models import levels_at_least
+from programs.core.models import CreatingUnit, Program
+from programs.titles.models import Certification, Target, levels_at_least
 
 
 class TargetState(models.TextChoices):

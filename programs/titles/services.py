@@ -8,12 +8,9 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from programs.models import (
-    Certification,
-    Program,
-    Target,
-)
+from programs.core.models import Program
 from programs.titles import reference_data as ref
+from programs.titles.models import Certification, Target
 from safecommunity.models import ensure_row
 
 

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView
 
-from programs.errors import CertificationError
-from programs.models import Certification, CreatingUnit
+from programs.core.models import CreatingUnit
+from programs.titles.errors import CertificationError
 from programs.titles.forms import CertificationForm, CertificationMoveForm
+from programs.titles.models import Certification
 
 
 def reviewable(queryset: QuerySet, user) -> QuerySet:

@@ -20,6 +20,8 @@ from django.utils import timezone
 from injuries.choices import Outcome
 from injuries.models import InjuryRecord
 from injuries.statistics import Period
+from programs.core.models import CreatingUnit, Phase, User
+from programs.evaluations.models import Evaluation, SchemeElement
 from programs.evaluations.selectors import (
     WEAK_ITEM_SHARE,
     Score,
@@ -28,22 +30,14 @@ from programs.evaluations.selectors import (
     evaluation_reason,
     evaluations_visible_to,
 )
-from programs.models import (
-    Certification,
-    CreatingUnit,
-    Evaluation,
-    Phase,
-    PhaseTransition,
-    SchemeElement,
-    User,
-)
-from programs.overview.selectors.dashboard import (
+from programs.overview.selectors.progress import units_with_progress
+from programs.overview.selectors.readiness import (
     MEETING_QUARTERS,
     REPORT_MONTHS,
     InjuryTrend,
     injury_periods,
 )
-from programs.overview.selectors.progress import units_with_progress
+from programs.progress.models import PhaseTransition
 from programs.reports.selectors import (
     Cell,
     Rate,
@@ -52,6 +46,7 @@ from programs.reports.selectors import (
     report_url,
     unit_report_cells,
 )
+from programs.titles.models import Certification
 from workgroups.models import Activity, ActivityKind
 from workgroups.services import QuarterMeetings, unit_meeting_record
 

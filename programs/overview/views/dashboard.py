@@ -13,13 +13,8 @@ from django.views.generic import TemplateView
 
 from programs.evaluations.selectors import evaluations_visible_to
 from programs.overview.filters import DashboardFilter
-from programs.overview.selectors.dashboard import (
-    Dashboard,
-    ReadinessRow,
-    dashboard_build,
-    rows_sorted,
-    units_with_readiness,
-)
+from programs.overview.selectors.dashboard import Dashboard, dashboard_build
+from programs.overview.selectors.readiness import ReadinessRow, rows_sorted, units_with_readiness
 from programs.overview.views.progress import progress_cells
 from programs.titles.models import EXPIRY_WARNINGS
 from safecommunity.spreadsheets import xlsx_response

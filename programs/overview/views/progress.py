@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from programs.core.choices import TitleLevel
-from programs.models import CreatingUnit, Program
+from programs.core.models import CreatingUnit, Program
 from programs.overview.filters import ProgressFilter
 from programs.overview.selectors.progress import units_with_progress
 from programs.titles.selectors import targets_evaluate

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.views.generic import DetailView
 
-from programs.models import CreatingUnit
+from programs.core.models import CreatingUnit
 from programs.overview.selectors.summary import summary_units, unit_summary
 
 

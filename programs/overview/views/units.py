@@ -10,17 +10,11 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
 from programs.core.filters import UnitFilter
+from programs.core.models import CreatingUnit, Department, Program, User
 from programs.core.views import UnitScopeMixin
+from programs.evaluations.models import EvaluationRound
 from programs.evaluations.selectors import evaluations_visible_to, unit_readiness
-from programs.models import (
-    CreatingUnit,
-    Department,
-    DueBand,
-    EvaluationRound,
-    Program,
-    UnitMilestone,
-    User,
-)
+from programs.progress.models import DueBand, UnitMilestone
 from programs.progress.services import unit_gate
 from programs.reports.selectors import last_months, report_url, unit_report_cells
 from safecommunity.history import change_log

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from programs.models import CreatingUnit, Milestone
+from programs.core.models import CreatingUnit, Milestone
 from programs.progress.services import unit_milestones_sync
 
 # Saving only these fields cannot change which milestones a unit has or when they are due.

@@ -1,0 +1,59 @@
+"""The file formats the portal reads and writes: xlsx, and CSV in UTF-8 or GB18030."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import tablib
+from django.utils.translation import gettext
+from import_export.formats import base_formats
+
+# --- Formats ---
+
+
+class UnreadableFile(ValueError):
+    """A file the format cannot read, with a message the person who uploaded it can act on."""
+
+
+def decode_text(data: bytes, encodings: Iterable[str], preferred: str | None = None) -> str:
+    """Decode with the first encoding that fits; UTF-8 is strict, so it goes first."""
+    candidates = [preferred, *encodings] if preferred else list(encodings)
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise UnreadableFile(
+        gettext("The file is neither UTF-8 nor GB18030 text; save it again as CSV or xlsx.")
+    )
+
+
+class SpreadsheetCSV(base_formats.CSV):
+    """CSV as offices save it: UTF-8 (with or without BOM) or GB18030 (Chinese Excel's default).
+
+    import-export decodes text formats with one fixed encoding before the format sees them
+    (the admin's `from_encoding`, UTF-8), so a GB18030 file fails to open. This format declares
+    itself binary: the admin then hands over the raw bytes, and `create_dataset` tries each
+    encoding in turn. Exports are UTF-8 with a BOM, which Excel needs to show Chinese.
+    """
+
+    ENCODINGS = ("utf-8-sig", "gb18030")
+
+    def is_binary(self) -> bool:
+        return True
+
+    def get_read_mode(self) -> str:
+        return "rb"
+
+    def create_dataset(self, in_stream: bytes | str, **kwargs: Any) -> tablib.Dataset:
+        if isinstance(in_stream, bytes):
+            in_stream = decode_text(in_stream, self.ENCODINGS, preferred=self.encoding)
+        return base_formats.TablibFormat.create_dataset(self, in_stream, **kwargs)
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
+        return super().export_data(dataset, **kwargs).encode("utf-8-sig")
+
+
+#: The formats offered by every import/export admin: Excel first, then CSV.
+SPREADSHEET_FORMATS = [base_formats.XLSX, SpreadsheetCSV]
