@@ -60,7 +60,7 @@ from programs.models import (
 from programs.models.evaluations import EvaluationKind
 from programs.models.titles import EXPIRY_WARNINGS, LEVEL_RANK, levels_at_least
 from programs.services import TargetResult, target_numerator, targets_evaluate
-from workgroups.services import completed_quarters, meetings_held, record_start
+from workgroups.selectors import completed_quarters, meetings_held, record_start
 
 REPORT_MONTHS = 12  # the reporting columns look back this many due months
 MEETING_QUARTERS = 4  # the meetings column looks back this many completed quarters

@@ -47,7 +47,7 @@ from programs.models import (
     User,
 )
 from workgroups.models import Activity, ActivityKind
-from workgroups.services import QuarterMeetings, unit_meeting_record
+from workgroups.selectors import QuarterMeetings, unit_meeting_record
 
 OPEN_TITLE_STATUSES = (
     Certification.Status.APPLIED,

@@ -18,17 +18,9 @@ from simple_history.utils import bulk_create_with_history
 
 from programs.demo_progress import demo_pdf
 from programs.models import CreatingUnit, Evidence, EvidenceVersion, User
-from workgroups.models import (
-    Activity,
-    ActivityKind,
-    Intervention,
-    ProjectStatus,
-    PromotionProject,
-    SafetyArea,
-    TargetGroup,
-    WorkGroup,
-)
-from workgroups.services import Quarter, quarters_between, record_start
+from workgroups.choices import ActivityKind, Intervention, SafetyArea, TargetGroup
+from workgroups.models import Activity, ProjectStatus, PromotionProject, WorkGroup
+from workgroups.selectors import Quarter, quarters_between, record_start
 
 Kind = ActivityKind
 CN_NUMBERS = "一二三四"

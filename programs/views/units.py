@@ -27,7 +27,7 @@ from programs.models import (
 from programs.services import unit_gate
 from safecommunity.history import change_log
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
-from workgroups.services import unit_activity_summary, unit_missing_templates
+from workgroups.selectors import unit_activity_summary, unit_missing_templates
 
 
 class HomeView(RedirectView):

@@ -1,55 +1,35 @@
-"""The app's models; `organisation` holds them all for now."""
+"""The app's models, one module per area: the unit's organisation (templates, work groups,
+members) and what the unit does (activities, promotion projects).
 
-from .organisation import (
-    ACTIVITY_HAS_ATTACHMENTS,
-    ACTIVITY_IN_FUTURE,
-    ALREADY_ACTIVE,
-    ALREADY_DROPPED,
-    GROUP_NAME_TAKEN,
-    RECTIFIED_WITHOUT_FOUND,
+The code lists the models use are re-exported here for callers that import them with the
+models (other apps, `tests/factories.py`)."""
+
+from workgroups.choices import ActivityKind, Intervention, SafetyArea, TargetGroup
+
+from .activities import (
     Activity,
-    ActivityKind,
-    ActivityQuerySet,
-    CodeListValidator,
-    GroupStatus,
-    Intervention,
-    Member,
-    MemberBody,
-    MemberQuerySet,
     ProjectStatus,
     PromotionProject,
-    PromotionProjectQuerySet,
-    SafetyArea,
-    TargetGroup,
+)
+from .organisation import (
+    GroupStatus,
+    Member,
+    MemberBody,
     WorkGroup,
-    WorkGroupError,
-    WorkGroupQuerySet,
     WorkGroupTemplate,
 )
 
 __all__ = [
-    "ACTIVITY_HAS_ATTACHMENTS",
-    "ACTIVITY_IN_FUTURE",
-    "ALREADY_ACTIVE",
-    "ALREADY_DROPPED",
-    "GROUP_NAME_TAKEN",
-    "RECTIFIED_WITHOUT_FOUND",
     "Activity",
     "ActivityKind",
-    "ActivityQuerySet",
-    "CodeListValidator",
     "GroupStatus",
     "Intervention",
     "Member",
     "MemberBody",
-    "MemberQuerySet",
     "ProjectStatus",
     "PromotionProject",
-    "PromotionProjectQuerySet",
     "SafetyArea",
     "TargetGroup",
     "WorkGroup",
-    "WorkGroupError",
-    "WorkGroupQuerySet",
     "WorkGroupTemplate",
 ]

@@ -27,17 +27,16 @@ from tests.factories import (
     UserFactory,
     WorkGroupFactory,
 )
+from workgroups.choices import ActivityKind
 from workgroups.demo import activities_demo
+from workgroups.errors import ACTIVITY_HAS_ATTACHMENTS, ACTIVITY_IN_FUTURE
 from workgroups.models import (
-    ACTIVITY_HAS_ATTACHMENTS,
-    ACTIVITY_IN_FUTURE,
     Activity,
-    ActivityKind,
     ProjectStatus,
     PromotionProject,
     WorkGroup,
 )
-from workgroups.services import (
+from workgroups.selectors import (
     MeetingState,
     Quarter,
     quarters_between,
