@@ -242,7 +242,7 @@ def build_activities(rng: random.Random) -> None:
     activities per quarter, from the quarter the unit joined in."""
     from programs.models import CreatingUnit
     from workgroups.models import Activity
-    from workgroups.services import quarters_between, record_start
+    from workgroups.selectors import quarters_between, record_start
 
     today = timezone.localdate()
     rows = []

@@ -38,7 +38,7 @@ from tests.factories import (
 )
 from tests.test_queries import build_progress
 from workgroups.models import Activity, ActivityKind
-from workgroups.services import Quarter
+from workgroups.selectors import Quarter
 
 DASHBOARD = reverse("programs:dashboard")
 EXPORT = reverse("programs:dashboard-export")

@@ -44,7 +44,7 @@ def english(client):
 
 
 def en(message, **params) -> str:
-    """A message of `programs.errors` as an English-speaking user reads it."""
+    """A domain error's message as an English-speaking user reads it."""
     with translation.override("en"):
         return str(message) % params if params else str(message)
 

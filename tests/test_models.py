@@ -28,7 +28,8 @@ from tests.factories import (
     WorkGroupFactory,
     WorkGroupTemplateFactory,
 )
-from workgroups.models import Member, WorkGroup, WorkGroupError
+from workgroups.errors import WorkGroupError
+from workgroups.models import Member, WorkGroup
 
 pytestmark = pytest.mark.django_db
 

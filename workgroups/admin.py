@@ -25,16 +25,9 @@ from safecommunity.admin import (
     count_column,
 )
 from safecommunity.forms import FixedFieldsValidationMixin
+from workgroups.choices import Intervention, TargetGroup
 from workgroups.forms import code_list_field
-from workgroups.models import (
-    Activity,
-    Intervention,
-    Member,
-    PromotionProject,
-    TargetGroup,
-    WorkGroup,
-    WorkGroupTemplate,
-)
+from workgroups.models import Activity, Member, PromotionProject, WorkGroup, WorkGroupTemplate
 from workgroups.resources import MemberResource, WorkGroupTemplateResource
 
 

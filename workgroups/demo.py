@@ -16,19 +16,12 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from programs.models import CreatingUnit, Evidence, EvidenceVersion, User
+from programs.core.models import CreatingUnit, User
 from programs.progress.demo import demo_pdf
-from workgroups.models import (
-    Activity,
-    ActivityKind,
-    Intervention,
-    ProjectStatus,
-    PromotionProject,
-    SafetyArea,
-    TargetGroup,
-    WorkGroup,
-)
-from workgroups.services import Quarter, quarters_between, record_start
+from programs.progress.models import Evidence, EvidenceVersion
+from workgroups.choices import ActivityKind, Intervention, SafetyArea, TargetGroup
+from workgroups.models import Activity, ProjectStatus, PromotionProject, WorkGroup
+from workgroups.selectors import Quarter, quarters_between, record_start
 
 Kind = ActivityKind
 CN_NUMBERS = "一二三四"

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from safecommunity.forms import style_form
-from workgroups.models import Activity, ActivityKind
-
-MONTH_INVALID = _("Give a month as YYYY-MM, e.g. 2026-03.")
+from workgroups.choices import ActivityKind
+from workgroups.errors import MONTH_INVALID
+from workgroups.models import Activity
 
 
 class MonthField(forms.CharField):

@@ -14,18 +14,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import CreatingUnit
+from programs.core.models import CreatingUnit
 from safecommunity.files import ACCEPTED_EXTENSIONS, UploadRefused, check_upload
 from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
-from workgroups.models import (
-    Activity,
-    Intervention,
-    Member,
-    PromotionProject,
-    TargetGroup,
-    WorkGroup,
-    WorkGroupTemplate,
-)
+from workgroups.choices import Intervention, TargetGroup
+from workgroups.models import Activity, Member, PromotionProject, WorkGroup, WorkGroupTemplate
 
 DATE_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from programs.models import CreatingUnit
+from programs.core.models import CreatingUnit
 from safecommunity.spreadsheets import (
     ChoiceWidget,
     CodeWidget,

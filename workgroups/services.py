@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
 
-from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.db import transaction
 
-from programs.models import CreatingUnit
-from workgroups.models import (
-    GROUP_NAME_TAKEN,
-    Activity,
-    ActivityKind,
-    PromotionProject,
-    WorkGroup,
-    WorkGroupError,
-    WorkGroupTemplate,
-)
+from programs.core.models import CreatingUnit
+from workgroups.errors import GROUP_NAME_TAKEN, WorkGroupError
+from workgroups.models import WorkGroup, WorkGroupTemplate
 
 
 @transaction.atomic
@@ -43,7 +30,7 @@ def unit_add_groups_from_templates(
         group = existing.get(template.pk)
         if group is None:
             if template.name in names:
-                raise WorkGroupError(GROUP_NAME_TAKEN % {"name": template.name})
+                raise WorkGroupError(GROUP_NAME_TAKEN, name=template.name)
             group = WorkGroup(
                 unit=unit,
                 template=template,
@@ -60,174 +47,3 @@ def unit_add_groups_from_templates(
             group.restore()
         added.append(group)
     return added
-
-
-def unit_missing_templates(unit: CreatingUnit):
-    """Offered templates the unit has no active group for (dropped ones can be restored)."""
-    held = WorkGroup.objects.filter(unit=unit, template__isnull=False).active()
-    return WorkGroupTemplate.objects.filter(is_active=True).exclude(pk__in=held.values("template"))
-
-
-# --- The activity log: quarters, the meeting record, the unit page's figures -----------------
-
-
-@dataclass(frozen=True, order=True)
-class Quarter:
-    """A calendar quarter: the plan asks for a creation work meeting in each one."""
-
-    year: int
-    number: int  # 1–4
-
-    @classmethod
-    def of(cls, day: date) -> Quarter:
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @property
-    def start(self) -> date:
-        return date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def end(self) -> date:
-        return self.next().start - timedelta(days=1)
-
-    def next(self) -> Quarter:
-        return Quarter(self.year + self.number // 4, self.number % 4 + 1)
-
-    def previous(self) -> Quarter:
-        return Quarter.of(self.start - timedelta(days=1))
-
-    def __str__(self) -> str:
-        return str(_("%(year)d Q%(number)d") % {"year": self.year, "number": self.number})
-
-
-def quarters_between(first: date, last: date) -> list[Quarter]:
-    """The quarters from the one holding `first` to the one holding `last`, oldest first."""
-    quarters: list[Quarter] = []
-    quarter = Quarter.of(first)
-    while first <= last and quarter.start <= last:
-        quarters.append(quarter)
-        quarter = quarter.next()
-    return quarters
-
-
-def completed_quarters(today: date, count: int) -> list[Quarter]:
-    """The `count` quarters that ended before the one holding `today`, oldest first."""
-    quarters = [Quarter.of(today).previous()]
-    while len(quarters) < count:
-        quarters.insert(0, quarters[0].previous())
-    return quarters
-
-
-def meetings_held(units, first_day: date, last_day: date) -> dict[tuple[int, Quarter], int]:
-    """(unit id, quarter) → the creation work meetings `units` (a queryset or ids) held between
-    the two days; one grouped query however many units."""
-    rows = (
-        Activity.objects.filter(
-            unit__in=units,
-            kind=ActivityKind.CREATION_MEETING,
-            date__gte=first_day,
-            date__lte=last_day,
-        )
-        .annotate(year=ExtractYear("date"), number=ExtractQuarter("date"))
-        .order_by()
-        .values("unit", "year", "number")
-        .annotate(meetings=Count("pk"))
-    )
-    return {(row["unit"], Quarter(row["year"], row["number"])): row["meetings"] for row in rows}
-
-
-class MeetingState(models.TextChoices):
-    HELD = "held", _("Held")
-    MISSING = "missing", _("Missing")
-    OPEN = "open", _("Not yet")  # the current quarter, until it ends
-
-
-@dataclass(frozen=True)
-class QuarterMeetings:
-    """How many creation work meetings a unit held in one quarter."""
-
-    quarter: Quarter
-    meetings: int
-    state: MeetingState
-
-    @property
-    def state_label(self) -> str:
-        return self.state.label
-
-
-def record_start(unit: CreatingUnit) -> date:
-    """Where a unit's record begins: the day it joined, else the programme's start."""
-    return unit.joined_on or unit.program.start_date
-
-
-def unit_meeting_record(unit: CreatingUnit, *, today: date | None = None) -> list[QuarterMeetings]:
-    """Creation work meetings in each quarter, from the quarter the unit joined in (or the
-    programme started in) to the current one, oldest first; counted in one grouped query.
-
-    A past quarter without a meeting is missing; the current quarter is open until it ends.
-    """
-    today = today or timezone.localdate()
-    quarters = quarters_between(record_start(unit), today)
-    if not quarters:
-        return []
-    held = meetings_held([unit.pk], quarters[0].start, today)
-    current = Quarter.of(today)
-    record = []
-    for quarter in quarters:
-        meetings = held.get((unit.pk, quarter), 0)
-        if meetings:
-            state = MeetingState.HELD
-        elif quarter == current:
-            state = MeetingState.OPEN
-        else:
-            state = MeetingState.MISSING
-        record.append(QuarterMeetings(quarter, meetings, state))
-    return record
-
-
-@dataclass(frozen=True)
-class ActivitySummary:
-    """The unit page's figures of the activity log and the promotion projects."""
-
-    this_month: int
-    this_year: int
-    projects_active: int
-    last_missing: Quarter | None  # the latest past quarter without a creation work meeting
-
-
-def _count_of(rows: models.QuerySet) -> Coalesce:
-    counted = rows.filter(unit=OuterRef("pk")).order_by().values("unit")
-    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
-
-
-def unit_activity_summary(unit: CreatingUnit, *, today: date | None = None) -> ActivitySummary:
-    """Activities this month and this year, projects under way, and the last past quarter
-    lacking a creation work meeting — all in one query (a subquery each)."""
-    today = today or timezone.localdate()
-    past = [q for q in quarters_between(record_start(unit), today) if q.end < today]
-    meetings = Activity.objects.filter(
-        unit=OuterRef("pk"), kind=ActivityKind.CREATION_MEETING
-    ).order_by()
-    held = {
-        f"held_{n}": Exists(meetings.filter(date__range=(q.start, q.end)))
-        for n, q in enumerate(past)
-    }
-    activities = Activity.objects.filter(date__lte=today)
-    row = (
-        CreatingUnit.objects.filter(pk=unit.pk)
-        .annotate(
-            this_month=_count_of(activities.filter(date__gte=today.replace(day=1))),
-            this_year=_count_of(activities.filter(date__gte=today.replace(month=1, day=1))),
-            projects_active=_count_of(PromotionProject.objects.active_on(today)),
-            **held,
-        )
-        .values("this_month", "this_year", "projects_active", *held)
-        .get()
-    )
-    missing = [q for n, q in enumerate(past) if not row[f"held_{n}"]]
-    return ActivitySummary(
-        this_month=row["this_month"],
-        this_year=row["this_year"],
-        projects_active=row["projects_active"],
-        last_missing=missing[-1] if missing else None,
-    )

@@ -4,7 +4,8 @@ import django.db.models.deletion
 import safecommunity.models
 import safecommunity.validators
 import simple_history.models
-import workgroups.models
+import workgroups.choices
+import workgroups.models.activities
 from django.conf import settings
 from django.db import migrations, models
 
@@ -51,9 +52,9 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, validators=[safecommunity.validators.validate_not_blank], verbose_name='name')),
                 ('safety_area', models.CharField(choices=[('production', 'Production safety'), ('public_order', 'Public order'), ('traffic', 'Traffic'), ('fire', 'Fire'), ('workplace', 'Workplace'), ('home', 'Home'), ('elderly', 'Elderly people'), ('children', 'Children'), ('disabled', 'Disabled people'), ('school', 'Schools'), ('food_drug', 'Food and drugs'), ('public_places', 'Public places'), ('sports', 'Sports'), ('water', 'Water'), ('disaster', 'Disaster prevention and environment')], max_length=20, verbose_name='safety area')),
-                ('target_groups', models.JSONField(blank=True, default=list, validators=[workgroups.models.CodeListValidator(workgroups.models.TargetGroup)], verbose_name='target groups')),
+                ('target_groups', models.JSONField(blank=True, default=list, validators=[workgroups.models.activities.CodeListValidator(workgroups.choices.TargetGroup)], verbose_name='target groups')),
                 ('objective', models.TextField(verbose_name='objective')),
-                ('interventions', models.JSONField(blank=True, default=list, validators=[workgroups.models.CodeListValidator(workgroups.models.Intervention)], verbose_name='interventions')),
+                ('interventions', models.JSONField(blank=True, default=list, validators=[workgroups.models.activities.CodeListValidator(workgroups.choices.Intervention)], verbose_name='interventions')),
                 ('start', models.DateField(verbose_name='start')),
                 ('end', models.DateField(blank=True, null=True, verbose_name='end')),
                 ('status', models.CharField(choices=[('planned', 'Planned'), ('active', 'Under way'), ('completed', 'Completed'), ('suspended', 'Suspended')], default='planned', max_length=10, verbose_name='status')),
@@ -103,9 +104,9 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, validators=[safecommunity.validators.validate_not_blank], verbose_name='name')),
                 ('safety_area', models.CharField(choices=[('production', 'Production safety'), ('public_order', 'Public order'), ('traffic', 'Traffic'), ('fire', 'Fire'), ('workplace', 'Workplace'), ('home', 'Home'), ('elderly', 'Elderly people'), ('children', 'Children'), ('disabled', 'Disabled people'), ('school', 'Schools'), ('food_drug', 'Food and drugs'), ('public_places', 'Public places'), ('sports', 'Sports'), ('water', 'Water'), ('disaster', 'Disaster prevention and environment')], max_length=20, verbose_name='safety area')),
-                ('target_groups', models.JSONField(blank=True, default=list, validators=[workgroups.models.CodeListValidator(workgroups.models.TargetGroup)], verbose_name='target groups')),
+                ('target_groups', models.JSONField(blank=True, default=list, validators=[workgroups.models.activities.CodeListValidator(workgroups.choices.TargetGroup)], verbose_name='target groups')),
                 ('objective', models.TextField(verbose_name='objective')),
-                ('interventions', models.JSONField(blank=True, default=list, validators=[workgroups.models.CodeListValidator(workgroups.models.Intervention)], verbose_name='interventions')),
+                ('interventions', models.JSONField(blank=True, default=list, validators=[workgroups.models.activities.CodeListValidator(workgroups.choices.Intervention)], verbose_name='interventions')),
                 ('start', models.DateField(verbose_name='start')),
                 ('end', models.DateField(blank=True, null=True, verbose_name='end')),
                 ('status', models.CharField(choices=[('planned', 'Planned'), ('active', 'Under way'), ('completed', 'Completed'), ('suspended', 'Suspended')], default='planned', max_length=10, verbose_name='status')),

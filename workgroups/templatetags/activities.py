@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from workgroups.models import ActivityKind, Intervention, ProjectStatus, TargetGroup
+from workgroups.choices import ActivityKind, Intervention, TargetGroup
+from workgroups.models import ProjectStatus
 
 register = template.Library()
 

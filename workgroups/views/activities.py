@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -18,13 +18,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DeleteView, FormView, ListView, UpdateView
 
-from programs.models import Evidence, EvidenceVersion
 from programs.progress.services import activity_attachment_upload
 from safecommunity.errors import DomainError
+from workgroups.choices import ActivityKind
+from workgroups.errors import ACTIVITY_HAS_ATTACHMENTS
 from workgroups.filters import ActivityFilter
 from workgroups.forms import ActivityForm, AttachmentForm, ProjectForm
-from workgroups.models import ACTIVITY_HAS_ATTACHMENTS, Activity, ActivityKind, PromotionProject
-from workgroups.services import unit_meeting_record
+from workgroups.models import Activity, PromotionProject
+from workgroups.selectors import (
+    activity_attachments,
+    unit_activities,
+    unit_meeting_record,
+    unit_projects,
+)
 
 from .base import EditableRowMixin, EditableUnitMixin, VisibleUnitMixin
 
@@ -44,13 +50,7 @@ class ActivityListView(VisibleUnitMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self) -> QuerySet[Activity]:
-        files = Evidence.objects.order_by("created_at", "pk").prefetch_related("versions")
-        rows = (
-            Activity.objects.visible_to(self.request.user)
-            .filter(unit=self.unit)
-            .select_related("group")
-            .prefetch_related(Prefetch("attachments", queryset=files))
-        )
+        rows = unit_activities(unit=self.unit, user=self.request.user)
         self.filterset = ActivityFilter(self.request.GET, queryset=rows)
         return self.filterset.qs
 
@@ -104,12 +104,9 @@ class ActivityUpdateView(EditableRowMixin, UpdateView):
         return super().get_queryset().select_related("group")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        versions = EvidenceVersion.objects.select_related("uploaded_by")
         return {
             **super().get_context_data(**kwargs),
-            "attachments": self.object.attachments.order_by("created_at", "pk").prefetch_related(
-                Prefetch("versions", queryset=versions)
-            ),
+            "attachments": activity_attachments(self.object),
             "attach_form": kwargs.get("attach_form") or AttachmentForm(),
         }
 
@@ -200,11 +197,7 @@ class ProjectListView(VisibleUnitMixin, ListView):
     context_object_name = "projects"
 
     def get_queryset(self) -> QuerySet[PromotionProject]:
-        return (
-            PromotionProject.objects.visible_to(self.request.user)
-            .filter(unit=self.unit)
-            .select_related("group")
-        )
+        return unit_projects(unit=self.unit, user=self.request.user)
 
 
 class ProjectSavedMixin:

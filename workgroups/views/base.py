@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from programs.models import CreatingUnit
+from programs.core.models import CreatingUnit
 
 
 class EditableUnitMixin:

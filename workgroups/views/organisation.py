@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DeleteView, FormView, TemplateView, UpdateView
 
+from workgroups.errors import WorkGroupError
 from workgroups.forms import AddGroupsFromTemplatesForm, MemberForm, WorkGroupForm
-from workgroups.models import Member, WorkGroup, WorkGroupError
-from workgroups.services import unit_add_groups_from_templates, unit_missing_templates
+from workgroups.models import Member, WorkGroup
+from workgroups.selectors import unit_missing_templates
+from workgroups.services import unit_add_groups_from_templates
 
 from .base import EditableRowMixin, EditableUnitMixin
 

@@ -25,7 +25,7 @@ from programs.evaluations.models import Evaluation, EvaluationKind
 from programs.evaluations.selectors import scheme_maximums
 from programs.overview.selectors.progress import units_with_progress
 from programs.reports.selectors import Cell, Rate, cell_rates, completeness, last_months
-from workgroups.services import completed_quarters, meetings_held, record_start
+from workgroups.selectors import completed_quarters, meetings_held, record_start
 
 REPORT_MONTHS = 12  # the reporting columns look back this many due months
 MEETING_QUARTERS = 4  # the meetings column looks back this many completed quarters

@@ -48,7 +48,7 @@ from programs.reports.selectors import (
 )
 from programs.titles.models import Certification
 from workgroups.models import Activity, ActivityKind
-from workgroups.services import QuarterMeetings, unit_meeting_record
+from workgroups.selectors import QuarterMeetings, unit_meeting_record
 
 OPEN_TITLE_STATUSES = (
     Certification.Status.APPLIED,

@@ -19,7 +19,7 @@ from programs.progress.services import unit_gate
 from programs.reports.selectors import last_months, report_url, unit_report_cells
 from safecommunity.history import change_log
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
-from workgroups.services import unit_activity_summary, unit_missing_templates
+from workgroups.selectors import unit_activity_summary, unit_missing_templates
 
 
 class HomeView(RedirectView):

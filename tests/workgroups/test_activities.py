@@ -17,27 +17,26 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from programs import errors
 from programs.models import Evidence, EvidenceVersion, User
 from programs.progress.demo import demo_pdf
 from programs.progress.services import activity_attachment_upload
+from safecommunity import files
 from tests.factories import (
     ActivityFactory,
     PromotionProjectFactory,
     UserFactory,
     WorkGroupFactory,
 )
+from workgroups.choices import ActivityKind
 from workgroups.demo import activities_demo
+from workgroups.errors import ACTIVITY_HAS_ATTACHMENTS, ACTIVITY_IN_FUTURE
 from workgroups.models import (
-    ACTIVITY_HAS_ATTACHMENTS,
-    ACTIVITY_IN_FUTURE,
     Activity,
-    ActivityKind,
     ProjectStatus,
     PromotionProject,
     WorkGroup,
 )
-from workgroups.services import (
+from workgroups.selectors import (
     MeetingState,
     Quarter,
     quarters_between,
@@ -460,7 +459,7 @@ def test_a_disguised_file_is_refused_at_the_field_and_nothing_is_stored(
 
     assert response.status_code == 200
     errors_at_file = response.context["attach_form"].errors["file"]
-    assert errors_at_file == [str(errors.FILE_TYPE_REFUSED % {"name": "签到表.pdf"})]
+    assert errors_at_file == [str(files.FILE_TYPE_REFUSED % {"name": "签到表.pdf"})]
     assert response.context["form"].errors == {}  # the activity's own form is left alone
     assert not Evidence.objects.exists()
     assert not EvidenceVersion.objects.exists()
