@@ -2,7 +2,7 @@
 
 `InjuryRecordResource` is the one description of an injury spreadsheet. The admin exports with
 it; the import page and `manage.py import_injuries` read every cell through its fields and
-widgets (`injuries.imports`), in batches instead of import-export's row-by-row loop, which is
+widgets (`injuries.services`), in batches instead of import-export's row-by-row loop, which is
 too slow for a hospital's year of cards.
 
 Headers are the card's names (性别, 年龄, 伤害发生时间 …) or the English field names (sex, age,

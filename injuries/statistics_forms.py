@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from injuries.choices import Domain, Source
 from injuries.models import InjuryRecord
-from injuries.statistics import Filters, Period, default_baseline_year
+from injuries.selectors import Filters, Period, default_baseline_year
 from programs.models import CreatingUnit
 from safecommunity.forms import StyledFormMixin
 

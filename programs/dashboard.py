@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from injuries.models import InjuryRecord
-from injuries.statistics import Period, change, rate
+from injuries.selectors import Period, change, rate
 from programs.choices import TitleLevel
 from programs.completeness import Cell, Rate, cell_rates, completeness, last_months
 from programs.evaluations import scheme_maximums

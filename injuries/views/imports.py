@@ -23,8 +23,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from injuries import imports as import_service
-from injuries.imports import (
+from injuries.models import ImportBatch
+from injuries.resources import template_workbook
+from injuries.services import imports as import_service
+from injuries.services.imports import (
     BatchError,
     ImportRefused,
     batch_commit,
@@ -33,8 +35,6 @@ from injuries.imports import (
     check_size,
     report_summary,
 )
-from injuries.models import ImportBatch
-from injuries.resources import template_workbook
 from injuries.views.base import InjuriesPageMixin, may_import
 from safecommunity.forms import StyledFormMixin
 

@@ -12,8 +12,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from injuries.imports import ImportRefused, file_sha256, injuries_import, report_summary
 from injuries.models import ImportBatch
+from injuries.services.imports import (
+    ImportRefused,
+    file_sha256,
+    injuries_import,
+    report_summary,
+)
 from programs.models import User
 
 

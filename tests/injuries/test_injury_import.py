@@ -1,4 +1,4 @@
-"""The injury spreadsheet import as a service (`injuries.imports`): the card's code lists, files
+"""The injury spreadsheet import as a service (`injuries.services`): the card's code lists, files
 in every format and encoding, preview and commit all or nothing, errors with row and column,
 re-imports, withdrawals, refused files and who may import what."""
 
@@ -15,16 +15,7 @@ import pytest
 from django.utils import translation
 
 from injuries import choices as card
-from injuries import imports
 from injuries.choices import CODE_LISTS
-from injuries.imports import (
-    BatchError,
-    ImportRefused,
-    batch_commit,
-    batch_preview,
-    batch_withdraw,
-    injuries_import,
-)
 from injuries.models import ImportBatch, ImportBatchChange, InjuryRecord
 from injuries.resources import (
     NO_UNIT,
@@ -33,6 +24,15 @@ from injuries.resources import (
     NOT_YOUR_UNIT,
     InjuryRecordResource,
     template_workbook,
+)
+from injuries.services import imports
+from injuries.services.imports import (
+    BatchError,
+    ImportRefused,
+    batch_commit,
+    batch_preview,
+    batch_withdraw,
+    injuries_import,
 )
 from safecommunity.spreadsheets import NOT_WHOLE_NUMBER
 from tests.factories import InjuryRecordFactory

@@ -35,7 +35,7 @@ from injuries.choices import (
     Source,
 )
 from injuries.models import InjuryRecord
-from injuries.statistics import (
+from injuries.selectors import (
     DIMENSIONS,
     Filters,
     Period,
