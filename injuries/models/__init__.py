@@ -1,6 +1,7 @@
-"""Injury surveillance's models: the records and the import batches that bring them in from
-hospitals and departments."""
+"""Injury surveillance's models: the records (`records`) and the import batches that bring them
+in from hospitals and departments (`batches`)."""
 
+from injuries.models.batches import ImportBatch, ImportBatchChange, ImportBatchQuerySet
 from injuries.models.records import (
     CARD_FIELDS,
     DERIVED_FIELDS,
@@ -8,9 +9,6 @@ from injuries.models.records import (
     ICD10_VALIDATOR,
     MAX_AGE,
     RECORD_NUMBER_VALIDATOR,
-    ImportBatch,
-    ImportBatchChange,
-    ImportBatchQuerySet,
     InjuryRecord,
     InjuryRecordQuerySet,
     derived_values,

@@ -1,10 +1,12 @@
 """Injury surveillance's writes: the spreadsheet import and the use cases of an import batch
-(preview, commit, withdraw), in `imports`."""
+(preview, commit, withdraw). `imports` holds them and names every message an import gives; it
+reads a file with `files`, each row with `rows` and checks and writes a chunk with `chunks`."""
 
 from injuries.services.imports import (
     ImportReport,
     Problem,
     batch_commit,
+    batch_discard_waiting,
     batch_preview,
     batch_withdraw,
     check_size,
@@ -17,6 +19,7 @@ __all__ = [
     "ImportReport",
     "Problem",
     "batch_commit",
+    "batch_discard_waiting",
     "batch_preview",
     "batch_withdraw",
     "check_size",

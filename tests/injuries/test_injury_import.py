@@ -16,24 +16,17 @@ from django.utils import translation
 
 from injuries import choices as card
 from injuries.choices import CODE_LISTS
-from injuries.models import ImportBatch, ImportBatchChange, InjuryRecord
-from injuries.resources import (
+from injuries.errors import (
     NO_UNIT,
     NOT_A_CODE,
     NOT_A_DATETIME,
     NOT_YOUR_UNIT,
-    InjuryRecordResource,
-    template_workbook,
-)
-from injuries.services import imports
-from injuries.services.imports import (
     BatchError,
     ImportRefused,
-    batch_commit,
-    batch_preview,
-    batch_withdraw,
-    injuries_import,
 )
+from injuries.models import ImportBatch, ImportBatchChange, InjuryRecord
+from injuries.resources import InjuryRecordResource, template_workbook
+from injuries.services import batch_commit, batch_preview, batch_withdraw, imports, injuries_import
 from safecommunity.spreadsheets import NOT_WHOLE_NUMBER
 from tests.factories import InjuryRecordFactory
 from tests.injury_files import (

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from injuries.choices import CODE_LISTS
+from injuries.errors import NOT_YOUR_UNIT
 from injuries.models import ImportBatch, InjuryRecord
-from injuries.resources import NOT_YOUR_UNIT
 from injuries.services import batch_commit, batch_preview, imports
 from injuries.views.imports import UPLOAD_DIR, XLSX_TYPE
 from tests.factories import InjuryRecordFactory

@@ -34,6 +34,7 @@ from injuries.choices import (
     Sex,
     Source,
 )
+from injuries.errors import DATES_REVERSED
 from injuries.models import InjuryRecord
 from injuries.selectors import (
     DIMENSIONS,
@@ -43,7 +44,6 @@ from injuries.selectors import (
     records_for,
     shift_years,
 )
-from injuries.statistics_forms import DATES_REVERSED
 from tests.factories import InjuryRecordFactory, UnitFactory
 
 STATISTICS = reverse("injuries:statistics")

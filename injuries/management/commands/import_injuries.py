@@ -12,13 +12,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from injuries.errors import ImportRefused
 from injuries.models import ImportBatch
-from injuries.services.imports import (
-    ImportRefused,
-    file_sha256,
-    injuries_import,
-    report_summary,
-)
+from injuries.services import file_sha256, injuries_import, report_summary
 from programs.models import User
 
 
