@@ -68,7 +68,8 @@ def years_ago(day: date, years: int) -> date:
 
 def build_units(rng: random.Random, n_units: int, years: int) -> None:
     """Grow to `n_units`, spread the units over the phases and settle their milestones."""
-    from programs.models import CreatingUnit, Phase, Program, UnitMilestone
+    from programs.core.models import CreatingUnit, Phase, Program
+    from programs.models import UnitMilestone
     from programs.progress.services import unit_milestones_sync
 
     today = timezone.localdate()
@@ -119,7 +120,8 @@ def build_titles(rng: random.Random) -> None:
     """Titles by phase: units applying for certification hold open applications; units in the
     last phase hold the municipal title (some expiring soon, some lapsed and renewed), some the
     national one, a few the international one."""
-    from programs.models import Certification, CreatingUnit
+    from programs.core.models import CreatingUnit
+    from programs.models import Certification
 
     today = timezone.localdate()
     years = {"municipal": 3, "national": 5, "international": 5}
@@ -180,7 +182,8 @@ def build_titles(rng: random.Random) -> None:
 def build_reports(rng: random.Random, years: int) -> None:
     """A report per unit and month since the unit joined: each unit has its own reliability;
     the last two months are still under review; this month has some drafts."""
-    from programs.models import CreatingUnit, MonthlyReport
+    from programs.core.models import CreatingUnit
+    from programs.models import MonthlyReport
     from programs.reports.selectors import due_date, expected_from, last_months
 
     today = timezone.localdate()
@@ -240,7 +243,7 @@ ACTIVITY_KINDS = (
 def build_activities(rng: random.Random) -> None:
     """A creation work meeting in most quarters (never in the future) and a few other
     activities per quarter, from the quarter the unit joined in."""
-    from programs.models import CreatingUnit
+    from programs.core.models import CreatingUnit
     from workgroups.models import Activity
     from workgroups.selectors import quarters_between, record_start
 
@@ -285,16 +288,9 @@ def build_evaluations(rng: random.Random, years: int) -> None:
     """A national on-site round in October of each year with every unit's final evaluation
     (grades drawn from a quality that grows over the years), and this year's self-assessment
     round, still being scored, for a tenth of the units."""
+    from programs.core.models import CreatingUnit, User
     from programs.evaluations.selectors import evaluation_score
-    from programs.models import (
-        CreatingUnit,
-        Evaluation,
-        EvaluationRound,
-        EvaluationScheme,
-        ItemScore,
-        SchemeItem,
-        User,
-    )
+    from programs.models import Evaluation, EvaluationRound, EvaluationScheme, ItemScore, SchemeItem
 
     today = timezone.localdate()
     scheme = EvaluationScheme.objects.get(code=SCHEME)
@@ -384,7 +380,7 @@ def build_evaluations(rng: random.Random, years: int) -> None:
 
 
 def build(n_units: int, years: int, records: int) -> None:
-    from programs.models import User
+    from programs.core.models import User
 
     rng = random.Random(2026)
     User.objects.create(username="bench-district", role="district", last_name="王", first_name="芳")
@@ -408,9 +404,9 @@ def build(n_units: int, years: int, records: int) -> None:
 
 def sizes() -> dict[str, int]:
     from injuries.models import InjuryRecord
+    from programs.core.models import CreatingUnit
     from programs.models import (
         Certification,
-        CreatingUnit,
         Evaluation,
         EvaluationRound,
         ItemScore,
@@ -436,7 +432,7 @@ def sizes() -> dict[str, int]:
 def is_built(n_units: int, years: int, records: int) -> bool:
     """Whether a kept database holds this very benchmark's data."""
     from injuries.models import InjuryRecord
-    from programs.models import CreatingUnit, Program, User
+    from programs.core.models import CreatingUnit, Program, User
 
     program = Program.objects.first()
     return (
@@ -471,7 +467,7 @@ def pages(unit_code: str, phase_filter: str) -> list[tuple[str, str, str]]:
 
 
 def run(args: argparse.Namespace) -> None:
-    from programs.models import CreatingUnit, Phase, User
+    from programs.core.models import CreatingUnit, Phase, User
 
     clients = {}
     for who, username in (("district", "bench-district"), ("admin", "bench-admin")):
@@ -539,7 +535,7 @@ def main() -> None:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=args.keepdb)
     try:
-        from programs.models import CreatingUnit
+        from programs.core.models import CreatingUnit
         from programs.setup import reference_data_load
 
         if not (args.keepdb and is_built(args.units, args.years, args.records)):

@@ -174,7 +174,7 @@ def plain_resource():
 
 
 def time_import(path: Path, user) -> tuple[float, object]:
-    from injuries.imports import batch_commit, batch_preview
+    from injuries.services import batch_commit, batch_preview
 
     t0 = time.perf_counter()
     batch, preview = batch_preview(path=path, file_name=path.name, user=user)
@@ -187,7 +187,7 @@ def time_import(path: Path, user) -> tuple[float, object]:
 
 def peak_memory(path: Path, user) -> float:
     """Peak traced memory (MB) of checking the file, in an untimed pass."""
-    from injuries.imports import injuries_import
+    from injuries.services import injuries_import
 
     tracemalloc.start()
     injuries_import(path=path, user=user)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from injuries.choices import Cause, Domain, Outcome, Source
 from injuries.models import InjuryRecord
-from programs.models import CreatingUnit
+from programs.core.models import CreatingUnit
 from safecommunity.forms import style_form
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

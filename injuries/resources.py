@@ -2,7 +2,7 @@
 
 `InjuryRecordResource` is the one description of an injury spreadsheet. The admin exports with
 it; the import page and `manage.py import_injuries` read every cell through its fields and
-widgets (`injuries.imports`), in batches instead of import-export's row-by-row loop, which is
+widgets (`injuries.services`), in batches instead of import-export's row-by-row loop, which is
 too slow for a hospital's year of cards.
 
 Headers are the card's names (性别, 年龄, 伤害发生时间 …) or the English field names (sex, age,
@@ -24,8 +24,9 @@ from django.utils.translation import pgettext_lazy
 from import_export import fields
 
 from injuries import choices
+from injuries.errors import NO_UNIT, NOT_A_CODE, NOT_A_DATETIME, NOT_YOUR_UNIT
 from injuries.models import CARD_FIELDS, InjuryRecord
-from programs.models import CreatingUnit
+from programs.core.models import CreatingUnit
 from safecommunity.spreadsheets import (
     ChoiceWidget,
     LookupWidget,
@@ -37,11 +38,6 @@ from safecommunity.spreadsheets import (
     _normalise,
     refuse,
 )
-
-NOT_A_DATETIME = _("“%(value)s” is not a date and time; write it as 2024-03-31 14:30.")
-NOT_A_CODE = _("“%(value)s” is not a code of this list: %(choices)s.")
-NO_UNIT = _("There is no creating unit with code or name “%(value)s”.")
-NOT_YOUR_UNIT = _("You may import records of your own unit only, not of “%(value)s”.")
 
 #: Headers that would bring personal identifiers in; a file with any of them is refused whole.
 IDENTIFIER_HEADERS = frozenset(

@@ -12,54 +12,32 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from injuries import imports as import_service
-from injuries.imports import (
-    BatchError,
-    ImportRefused,
-    batch_commit,
-    batch_preview,
-    batch_withdraw,
-    check_size,
-    report_summary,
-)
+from injuries.errors import NOTHING_IMPORTED, BatchError, ImportRefused
+from injuries.forms import ImportUploadForm
 from injuries.models import ImportBatch
 from injuries.resources import template_workbook
+from injuries.services import (
+    batch_commit,
+    batch_discard_waiting,
+    batch_preview,
+    batch_withdraw,
+    report_summary,
+)
+from injuries.services import imports as import_service
 from injuries.views.base import InjuriesPageMixin, may_import
-from safecommunity.forms import StyledFormMixin
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_DIR = "injury-imports"
 RECENT_BATCHES = 20
-
-
-class ImportUploadForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Spreadsheet"),
-        help_text=gettext_lazy(
-            "Excel (.xlsx) or CSV (UTF-8 or GB18030). Headers as on the report card, or as in "
-            "the template; codes as numbers or as their labels."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        try:
-            check_size(upload.size)
-        except ImportRefused as refusal:
-            raise forms.ValidationError(str(refusal)) from None
-        return upload
 
 
 def _stored_path(suffix: str) -> Path:
@@ -109,23 +87,12 @@ class ImportUploadView(ImportPageMixin, FormView):
             path.unlink(missing_ok=True)
             form.add_error("file", str(refusal))
             return self.form_invalid(form)
-        _discard_waiting(self.request.user, keep=batch)
+        batch_discard_waiting(user=self.request.user, keep=batch)
         if report.ok:
             messages.info(self.request, report_summary(report))
         else:
             messages.error(self.request, report_summary(report))
         return redirect(batch)
-
-
-def _discard_waiting(user: Any, *, keep: ImportBatch) -> None:
-    """A newly checked file gives up the user's earlier files checked but never imported."""
-    waiting = ImportBatch.objects.filter(
-        uploaded_by=user, status=ImportBatch.Status.PREVIEWED
-    ).exclude(pk=keep.pk)
-    for batch in waiting:
-        if batch.stored_file:
-            Path(batch.stored_file).unlink(missing_ok=True)
-    waiting.delete()
 
 
 class BatchDetailView(InjuriesPageMixin, DetailView):
@@ -185,8 +152,7 @@ class BatchCommitView(View):
         else:
             messages.error(
                 request,
-                _("Nothing was imported: the records changed since the check. %(summary)s")
-                % {"summary": report_summary(report)},
+                NOTHING_IMPORTED % {"summary": report_summary(report)},
             )
         return redirect(batch)
 

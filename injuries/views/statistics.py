@@ -22,9 +22,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from injuries.statistics import Cell, Kind, Statistics, Table, injury_statistics, records_for
-from injuries.statistics_forms import NOT_COMPARED, StatisticsFilterForm
-from programs.models import CreatingUnit
+from injuries.forms import NOT_COMPARED, StatisticsFilterForm
+from injuries.selectors import Cell, Kind, Statistics, Table, injury_statistics, records_for
+from programs.core.models import CreatingUnit
 from safecommunity.spreadsheets import inert_row
 
 from .base import InjuriesPageMixin

@@ -12,9 +12,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from injuries.imports import ImportRefused, file_sha256, injuries_import, report_summary
+from injuries.errors import ImportRefused
 from injuries.models import ImportBatch
-from programs.models import User
+from injuries.services import file_sha256, injuries_import, report_summary
+from programs.core.models import User
 
 
 class Command(BaseCommand):

@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from injuries.models import InjuryRecord
-from injuries.statistics import change
+from injuries.selectors import change
 from programs.core.choices import TitleLevel
 from programs.core.models import CreatingUnit, Program, User
 from programs.evaluations.models import Evaluation

@@ -18,7 +18,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from injuries.models import InjuryRecord
-from injuries.statistics import Period, change, rate
+from injuries.selectors import Period, change, rate
 from programs.core.choices import TitleLevel
 from programs.core.models import CreatingUnit, User
 from programs.evaluations.models import Evaluation, EvaluationKind

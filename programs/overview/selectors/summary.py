@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from injuries.choices import Outcome
 from injuries.models import InjuryRecord
-from injuries.statistics import Period
+from injuries.selectors import Period
 from programs.core.models import CreatingUnit, Phase, User
 from programs.evaluations.models import Evaluation, SchemeElement
 from programs.evaluations.selectors import (

@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from injuries import choices as card
 from injuries.checks import CHECKS
-from injuries.forms import CONFIRM_WARNINGS
+from injuries.errors import CONFIRM_WARNINGS
 from injuries.models import ImportBatch, InjuryRecord
 from tests.factories import InjuryRecordFactory
 

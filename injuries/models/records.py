@@ -1,5 +1,5 @@
-"""Injury surveillance: one record per injured person, as the national report card has it, and
-the import batches that bring records in from hospitals and departments.
+"""Injury records: one record per injured person, as the national report card has it, who may
+read and write them, and the fields derived from a card for the statistics.
 
 No personal identifiers are stored: no name, ID number, phone or address. A record is known by
 its source, the reporting organisation and that organisation's own record number.
@@ -11,7 +11,6 @@ import datetime
 import re
 from typing import TYPE_CHECKING, Any, Self
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
@@ -42,24 +41,27 @@ from injuries.choices import (
     Sex,
     Source,
 )
+from injuries.errors import (
+    CARD_ALREADY_REPORTED,
+    ICD10_FORMAT,
+    INJURY_DATE_IN_FUTURE,
+    RECORD_NUMBER_SPACES,
+    VISIT_DATE_IN_FUTURE,
+)
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from programs.models import User
+    from programs.core.models import User
 
 MAX_AGE = 120
 
 
 ICD10_RE = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$")
-ICD10_VALIDATOR = RegexValidator(
-    ICD10_RE, _("Write an ICD-10 code such as S72.0 or W19: a letter, two digits, decimals.")
-)
-RECORD_NUMBER_VALIDATOR = RegexValidator(
-    r"^\S(.*\S)?$", _("A record number cannot start or end with spaces.")
-)
+ICD10_VALIDATOR = RegexValidator(ICD10_RE, ICD10_FORMAT)
+RECORD_NUMBER_VALIDATOR = RegexValidator(r"^\S(.*\S)?$", RECORD_NUMBER_SPACES)
 
 
 OPTIONAL_CODES = {"registration", "education", "occupation", "alcohol"}
@@ -247,9 +249,7 @@ class InjuryRecord(ConstraintErrorsOnFields, models.Model):
             models.UniqueConstraint(
                 fields=["source", "reporting_org", "record_number"],
                 name="injury_record_unique_per_source",
-                violation_error_message=_(
-                    "This organisation has already reported a card with this number."
-                ),
+                violation_error_message=CARD_ALREADY_REPORTED,
             ),
             models.CheckConstraint(
                 condition=~Q(reporting_org="") & ~Q(record_number=""),
@@ -296,9 +296,9 @@ class InjuryRecord(ConstraintErrorsOnFields, models.Model):
         today = timezone.localdate()
         errors = {}
         if self.injury_date and self.injury_date > today:
-            errors["injury_date"] = _("The injury date is in the future.")
+            errors["injury_date"] = INJURY_DATE_IN_FUTURE
         if self.visit_date and self.visit_date > today:
-            errors["visit_date"] = _("The visit date is in the future.")
+            errors["visit_date"] = VISIT_DATE_IN_FUTURE
         if errors:
             raise ValidationError(errors)
 
@@ -374,139 +374,3 @@ def derived_values(values: dict[str, Any]) -> dict[str, Any]:
             cause=values["cause"], place=values["place"], activity=values["activity"], age=age
         ),
     }
-
-
-class ImportBatchQuerySet(ScopedQuerySet):
-    """A batch spans units: district staff see every batch, others the batches they uploaded."""
-
-    def visible_to(self, user: User | AnonymousUser) -> Self:
-        if not user.is_authenticated:
-            return self.none()
-        if user.edits_all_units:
-            return self.all()
-        return self.filter(uploaded_by=user)
-
-    def editable_by(self, user: User | AnonymousUser) -> Self:
-        """Only district staff withdraw a batch."""
-        if user.is_authenticated and user.edits_all_units:
-            return self.all()
-        return self.none()
-
-    def may_create(self, user: User | AnonymousUser, instance: models.Model | None) -> bool:
-        """Whoever may enter injury records of some unit may import them."""
-        return InjuryRecord.objects.unit_ids_editable_by(user) != set()
-
-
-class ImportBatch(models.Model):
-    """One spreadsheet of injury records as it was uploaded, checked and brought in: the file's
-    name and fingerprint, who brought it in and when, and what it changed."""
-
-    class Status(models.TextChoices):
-        PREVIEWED = "previewed", _("checked, not imported")
-        IMPORTED = "imported", _("imported")
-        WITHDRAWN = "withdrawn", _("withdrawn")
-
-    file_name = models.CharField(_("file name"), max_length=255)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="injury_batches",
-        verbose_name=_("uploaded by"),
-        help_text=_("Empty for a scheduled transfer run from the command line."),
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
-    )
-    rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    rows_added = models.PositiveIntegerField(_("added"), default=0)
-    rows_updated = models.PositiveIntegerField(_("updated"), default=0)
-    rows_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
-    rows_warned = models.PositiveIntegerField(_("with warnings"), default=0)
-    rows_in_error = models.PositiveIntegerField(_("in error"), default=0)
-    problems = models.JSONField(
-        _("problems"),
-        default=list,
-        blank=True,
-        help_text=_("The first errors and warnings found: row, column and message."),
-    )
-    ignored_columns = models.JSONField(_("columns not read"), default=list, blank=True)
-    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("withdrawn by"),
-    )
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    stored_file = models.CharField(
-        _("stored file"),
-        max_length=255,
-        blank=True,
-        editable=False,
-        help_text=_("Kept between the check and the import, then deleted."),
-    )
-
-    objects = ImportBatchQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("injury import")
-        verbose_name_plural = _("injury imports")
-        ordering = ["-uploaded_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["previewed", "imported", "withdrawn"]),
-                name="injury_batch_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(withdrawn_at__isnull=True) | Q(status="withdrawn"),
-                name="injury_batch_withdrawn_has_status",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({timezone.localtime(self.uploaded_at):%Y-%m-%d %H:%M})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("injuries:batch-detail", args=[self.pk])
-
-    @property
-    def is_imported(self) -> bool:
-        return self.status == self.Status.IMPORTED
-
-
-class ImportBatchChange(models.Model):
-    """A record an import changed, with the values it had before, so that withdrawing the
-    batch can put them back."""
-
-    batch = models.ForeignKey(
-        ImportBatch, on_delete=models.CASCADE, related_name="changes", verbose_name=_("batch")
-    )
-    record = models.ForeignKey(
-        InjuryRecord, on_delete=models.CASCADE, related_name="+", verbose_name=_("record")
-    )
-    previous_batch = models.ForeignKey(
-        ImportBatch,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("previous batch"),
-    )
-    previous = models.JSONField(_("previous values"))
-
-    class Meta:
-        verbose_name = _("record changed by an import")
-        verbose_name_plural = _("records changed by an import")
-        constraints = [
-            models.UniqueConstraint(fields=["batch", "record"], name="injury_change_once_per_batch")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.batch_id}: {self.record_id}"

@@ -11,9 +11,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from injuries import imports
+from injuries.errors import NOT_YOUR_UNIT
 from injuries.models import ImportBatch, InjuryRecord
-from injuries.resources import NOT_YOUR_UNIT
+from injuries.services import imports
 from tests.factories import InjuryRecordFactory
 from tests.injury_files import card_row, cards, write_csv, write_xlsx
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.urls import get_resolver, reverse
 
-from injuries.imports import batch_commit, batch_preview
 from injuries.models import ImportBatch, InjuryRecord
+from injuries.services import batch_commit, batch_preview
 from tests.factories import InjuryRecordFactory
 from tests.injury_files import cards, write_xlsx
 from tests.test_access import LOGIN, matrix_cases

@@ -12,11 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from injuries import imports
 from injuries.choices import CODE_LISTS
-from injuries.imports import batch_commit, batch_preview
+from injuries.errors import NOT_YOUR_UNIT
 from injuries.models import ImportBatch, InjuryRecord
-from injuries.resources import NOT_YOUR_UNIT
+from injuries.services import batch_commit, batch_preview, imports
 from injuries.views.imports import UPLOAD_DIR, XLSX_TYPE
 from tests.factories import InjuryRecordFactory
 from tests.injury_files import HEADERS, card_row, cards, write_csv, write_xlsx

@@ -1,4 +1,4 @@
-"""The injury spreadsheet import as a service (`injuries.imports`): the card's code lists, files
+"""The injury spreadsheet import as a service (`injuries.services`): the card's code lists, files
 in every format and encoding, preview and commit all or nothing, errors with row and column,
 re-imports, withdrawals, refused files and who may import what."""
 
@@ -15,25 +15,18 @@ import pytest
 from django.utils import translation
 
 from injuries import choices as card
-from injuries import imports
 from injuries.choices import CODE_LISTS
-from injuries.imports import (
-    BatchError,
-    ImportRefused,
-    batch_commit,
-    batch_preview,
-    batch_withdraw,
-    injuries_import,
-)
-from injuries.models import ImportBatch, ImportBatchChange, InjuryRecord
-from injuries.resources import (
+from injuries.errors import (
     NO_UNIT,
     NOT_A_CODE,
     NOT_A_DATETIME,
     NOT_YOUR_UNIT,
-    InjuryRecordResource,
-    template_workbook,
+    BatchError,
+    ImportRefused,
 )
+from injuries.models import ImportBatch, ImportBatchChange, InjuryRecord
+from injuries.resources import InjuryRecordResource, template_workbook
+from injuries.services import batch_commit, batch_preview, batch_withdraw, imports, injuries_import
 from safecommunity.spreadsheets import NOT_WHOLE_NUMBER
 from tests.factories import InjuryRecordFactory
 from tests.injury_files import (

@@ -34,8 +34,9 @@ from injuries.choices import (
     Sex,
     Source,
 )
+from injuries.errors import DATES_REVERSED
 from injuries.models import InjuryRecord
-from injuries.statistics import (
+from injuries.selectors import (
     DIMENSIONS,
     Filters,
     Period,
@@ -43,7 +44,6 @@ from injuries.statistics import (
     records_for,
     shift_years,
 )
-from injuries.statistics_forms import DATES_REVERSED
 from tests.factories import InjuryRecordFactory, UnitFactory
 
 STATISTICS = reverse("injuries:statistics")

@@ -1,0 +1,87 @@
+"""Refusals of injury surveillance: the exceptions the import raises and every message a user
+sees when a card, a cell, a file, a batch or a statistics filter is refused (tests import them).
+
+A file refused whole raises `ImportRefused`, a batch that cannot make the move asked of it
+`BatchError`; a cell a spreadsheet widget cannot read raises import-export's `ValueError`
+(`safecommunity.spreadsheets.refuse`), and forms and models show theirs at the field.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from safecommunity.errors import DomainError
+
+
+class ImportRefused(DomainError):
+    """The whole file is refused (too big, unreadable, identifiers …); nothing was read in."""
+
+
+class BatchError(DomainError):
+    """A batch cannot make the move asked of it; the message says why."""
+
+
+# --- A card (the model's hard rules) ---
+
+ICD10_FORMAT = _("Write an ICD-10 code such as S72.0 or W19: a letter, two digits, decimals.")
+RECORD_NUMBER_SPACES = _("A record number cannot start or end with spaces.")
+CARD_ALREADY_REPORTED = _("This organisation has already reported a card with this number.")
+INJURY_DATE_IN_FUTURE = _("The injury date is in the future.")
+VISIT_DATE_IN_FUTURE = _("The visit date is in the future.")
+
+# --- The card form ---
+
+CONFIRM_WARNINGS = _(
+    "Some values are unusual (marked below). Check them, tick “I have checked these values” "
+    "and save again."
+)
+UNIT_NOT_ALLOWED = _("You may not enter records for this unit.")
+
+# --- A file refused whole ---
+
+REFUSED_IDENTIFIERS = _(
+    "The file has columns with personal identifiers (%(columns)s). Injury records must not "
+    "name the injured person: delete these columns and upload the file again."
+)
+REFUSED_TOO_BIG = _("The file is larger than %(limit)s MB; split it into smaller files.")
+REFUSED_TOO_MANY_ROWS = _("The file has more than %(limit)s rows; split it into smaller files.")
+REFUSED_MISSING_COLUMNS = _(
+    "The file lacks the columns %(columns)s. Download the template to see every column."
+)
+REFUSED_NO_HEADER = _("The first row of the file must hold the column headers.")
+REFUSED_OLD_EXCEL = _(
+    "This is an old Excel file (.xls); save it as .xlsx or as CSV and upload it again."
+)
+REFUSED_UNREADABLE = _("The file cannot be read as an Excel workbook (.xlsx) or as CSV text.")
+REFUSED_ENCODING = _("The file is neither UTF-8 nor GB18030 text; save it again as CSV or xlsx.")
+
+# --- A cell a spreadsheet column cannot read ---
+
+NOT_A_DATETIME = _("“%(value)s” is not a date and time; write it as 2024-03-31 14:30.")
+NOT_A_CODE = _("“%(value)s” is not a code of this list: %(choices)s.")
+NO_UNIT = _("There is no creating unit with code or name “%(value)s”.")
+NOT_YOUR_UNIT = _("You may import records of your own unit only, not of “%(value)s”.")
+
+# --- A row of a file in error ---
+
+REQUIRED_VALUE = _("This value is required.")
+TOO_LONG = _("At most %(limit)s characters.")
+AGE_OUT_OF_RANGE = _("The age must be between 0 and %(limit)s.")
+BAD_ICD10 = _("“%(value)s” is not an ICD-10 code such as S72.0 or W19.")
+IN_THE_FUTURE = _("This date is in the future.")
+REPEATED_ROW = _("This card repeats row %(row)s of the file.")
+OTHER_UNITS_CARD = _("This card is already recorded under a unit you may not change.")
+
+# --- A batch: importing and withdrawing it ---
+
+BATCH_NOT_WAITING = _("This file has already been imported or given up.")
+BATCH_HAS_ERRORS = _("Correct the rows in error and upload the file again.")
+BATCH_FILE_GONE = _("The uploaded file is no longer kept; upload it again.")
+BATCH_NOT_IMPORTED = _("Only an imported file can be withdrawn.")
+BATCH_CHANGED_LATER = _(
+    "A later import (%(files)s) changed records of this one; withdraw that import first."
+)
+NOTHING_IMPORTED = _("Nothing was imported: the records changed since the check. %(summary)s")
+
+# --- The statistics filters ---
+
+DATES_REVERSED = _("The end date is before the start date.")
+DATE_OUT_OF_RANGE = _("Choose a date from %(first)s to the end of this year.")

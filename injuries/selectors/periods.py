@@ -1,0 +1,90 @@
+"""The periods injury statistics count over and compare: a range of injury dates, the same
+dates a year earlier and in a baseline year, and the filters a statistics page is asked for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from programs.core.models import CreatingUnit
+
+
+def shift_years(day: date, years: int) -> date:
+    """The same day `years` later (earlier when negative); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A range of injury dates, both ends included."""
+
+    start: date
+    end: date
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+
+    def shifted(self, years: int) -> Period:
+        return Period(shift_years(self.start, years), shift_years(self.end, years))
+
+    @property
+    def q(self) -> Q:
+        return Q(injury_date__gte=self.start, injury_date__lte=self.end)
+
+    @property
+    def within_a_year(self) -> bool:
+        """Shorter than a year, so that it does not overlap the same dates of other years."""
+        return self.end < shift_years(self.start, 1)
+
+    def months(self) -> list[tuple[int, int]]:
+        """The (year, month) pairs the period touches, in order."""
+        months = []
+        year, month = self.start.year, self.start.month
+        while (year, month) <= (self.end.year, self.end.month):
+            months.append((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return months
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the statistics are asked for: a period, the units (none: every unit in scope), a
+    source and a domain ("" for all), and the baseline year to compare with.
+
+    A period shorter than a year is compared with the same dates a year earlier ("previous
+    year") and in the baseline year; a longer one would overlap them, so it is not compared.
+    """
+
+    period: Period
+    baseline_year: int
+    units: tuple[CreatingUnit, ...] = ()
+    source: str = ""
+    domain: str = ""
+
+    @property
+    def compares(self) -> bool:
+        return self.period.within_a_year
+
+    @property
+    def previous(self) -> Period | None:
+        return self.period.shifted(-1) if self.compares else None
+
+    @property
+    def baseline(self) -> Period | None:
+        if not self.compares:
+            return None
+        return self.period.shifted(self.baseline_year - self.period.start.year)
+
+    def periods(self) -> dict[str, Period]:
+        """The periods counted, by key: "current", "previous", "baseline" (when compared)."""
+        periods = {"current": self.period}
+        if self.compares:
+            periods.update(previous=self.previous, baseline=self.baseline)
+        return periods

@@ -1,0 +1,299 @@
+"""The tables of the statistics page, as the page shows them and the export writes them: the
+counts by code with shares and changes, the monthly trend, sex × age group and the rates per
+100,000 residents, each with the data of its chart. Labels are translated when a table is
+built: build them in the user's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from injuries.choices import AGE_GROUP_CHOICES, Sex
+from injuries.models import InjuryRecord
+
+if TYPE_CHECKING:
+    from injuries.selectors.periods import Filters
+    from programs.core.models import CreatingUnit
+
+PER = 100_000
+"""Rates are per this many residents."""
+
+
+class Kind:
+    """How a column's numbers read: a label, a count, a percentage, a change, a rate."""
+
+    LABEL = "label"
+    COUNT = "count"
+    PERCENT = "percent"
+    CHANGE = "change"
+    RATE = "rate"
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    kind: str = Kind.COUNT
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any
+    kind: str
+
+
+@dataclass
+class Table:
+    """One table of the page and one sheet of the export: the same columns, the same numbers.
+
+    `chart` is the data of the chart drawn beside it (`kind`, `categories`, `series`)."""
+
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]]
+    total: list[Any] | None = None
+    note: str = ""
+    chart: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def chart_height(self) -> int:
+        """Pixels for the chart: a horizontal bar per category, otherwise a fixed height."""
+        kind = self.chart.get("kind")
+        if kind in {"hbar", "pyramid"}:
+            return 60 + 22 * len(self.chart["categories"])
+        return 280 if kind == "pie" else 320
+
+    @property
+    def body(self) -> list[list[Cell]]:
+        return [self._cells(row) for row in self.rows]
+
+    @property
+    def footer(self) -> list[Cell]:
+        return self._cells(self.total) if self.total else []
+
+    @property
+    def parts(self) -> list[tuple[str, list[list[Cell]]]]:
+        """("tbody", rows) and ("tfoot", [total]): the HTML table's sections."""
+        return [("tbody", self.body), *([("tfoot", [self.footer])] if self.total else [])]
+
+    def _cells(self, row: list[Any]) -> list[Cell]:
+        return [Cell(value, column.kind) for value, column in zip(row, self.columns, strict=True)]
+
+
+def share(part: int, whole: int) -> float | None:
+    """`part` as a percentage of `whole`, one decimal; None when `whole` is zero."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+def change(now: int, before: int | None) -> float | None:
+    """The change from `before` to `now` in percent, one decimal; None when `before` is zero."""
+    return round(100 * (now - before) / before, 1) if before else None
+
+
+def rate(count: int, population: int | None) -> float | None:
+    """Records per 100,000 residents, one decimal; None without a population."""
+    return round(PER * count / population, 1) if population else None
+
+
+def _comparison_columns(filters: Filters) -> list[Column]:
+    if not filters.compares:
+        return []
+    return [
+        Column(_("Previous year")),
+        Column(_("Change (%)"), Kind.CHANGE),
+        Column(_("Baseline %(year)s") % {"year": filters.baseline_year}),
+        Column(_("Change (%)"), Kind.CHANGE),
+    ]
+
+
+def _compared(now: int, previous: int | None, baseline: int | None, filters: Filters) -> list:
+    if not filters.compares:
+        return []
+    return [previous, change(now, previous), baseline, change(now, baseline)]
+
+
+#: How each dimension is drawn: long code lists as horizontal bars, short ones as pies.
+CHART_KINDS = {
+    "intent": "pie",
+    "severity": "pie",
+    "outcome": "pie",
+    "sex": "pie",
+    "age_band": "pie",
+    "age_group": "bar",
+}
+
+
+def dimension_table(
+    name: str, codes: list[tuple[Any, str]], counted: dict[str, dict[str, Any]], filters: Filters
+) -> Table:
+    """Per code: records, share of the period's records, and (for a period shorter than a year)
+    the previous year's and the baseline year's records with the change against each."""
+    current = counted["current"]
+    previous, baseline = counted.get("previous"), counted.get("baseline")
+    rows = []
+    for code, label in codes:
+        n = current[name][code]
+        rows.append(
+            [
+                label,
+                n,
+                share(n, current["total"]),
+                *_compared(
+                    n,
+                    previous and previous[name][code],
+                    baseline and baseline[name][code],
+                    filters,
+                ),
+            ]
+        )
+    total = current["total"]
+    title = capfirst(InjuryRecord._meta.get_field(name).verbose_name)
+    return Table(
+        key=name,
+        title=title,
+        columns=[
+            Column(title, Kind.LABEL),
+            Column(_("Records")),
+            Column(_("Share (%)"), Kind.PERCENT),
+            *_comparison_columns(filters),
+        ],
+        rows=rows,
+        total=[
+            _("Total"),
+            total,
+            share(total, total),
+            *_compared(
+                total,
+                previous and previous["total"],
+                baseline and baseline["total"],
+                filters,
+            ),
+        ],
+        chart={
+            "kind": CHART_KINDS.get(name, "hbar"),
+            "categories": [row[0] for row in rows],
+            "series": [{"name": _("Records"), "data": [row[1] for row in rows]}],
+        },
+    )
+
+
+def trend_table(monthly: dict[str, dict[tuple[int, int], int]], filters: Filters) -> Table:
+    """Records per month of the period, beside the same month a year earlier."""
+    current, previous = monthly["current"], monthly.get("previous", {})
+    rows = []
+    for year, month in filters.period.months():
+        n = current.get((year, month), 0)
+        row: list[Any] = [f"{year}-{month:02d}", n]
+        if filters.compares:
+            before = previous.get((year - 1, month), 0)
+            row += [before, change(n, before)]
+        rows.append(row)
+    columns = [Column(_("Month"), Kind.LABEL), Column(_("Records"))]
+    total: list[Any] = [_("Total"), sum(row[1] for row in rows)]
+    series = [{"name": str(filters.period), "data": [row[1] for row in rows]}]
+    if filters.compares:
+        columns += [Column(_("Previous year")), Column(_("Change (%)"), Kind.CHANGE)]
+        before_total = sum(row[2] for row in rows)
+        total += [before_total, change(total[1], before_total)]
+        series.append({"name": str(filters.previous), "data": [row[2] for row in rows]})
+    return Table(
+        key="trend",
+        title=_("Records by month"),
+        columns=columns,
+        rows=rows,
+        total=total,
+        chart={"kind": "line", "categories": [row[0] for row in rows], "series": series},
+    )
+
+
+def sex_age_table(counts: dict[tuple[int, int, int, int], int]) -> Table:
+    """Records per five-year age group and sex in the period (the population pyramid)."""
+    by_sex_age: dict[tuple[int, int], int] = {}
+    for (_unit, _year, sex, group), n in counts.items():
+        by_sex_age[sex, group] = by_sex_age.get((sex, group), 0) + n
+    sexes = [(code, str(label)) for code, label in Sex.choices]
+    rows = []
+    for group, label in AGE_GROUP_CHOICES:
+        by_sex = [by_sex_age.get((sex, group), 0) for sex, _label in sexes]
+        rows.append([label, *by_sex, sum(by_sex)])
+    total = [_("Total"), *(sum(row[i] for row in rows) for i in range(1, len(sexes) + 2))]
+    return Table(
+        key="sex_age",
+        title=_("Sex and age group"),
+        columns=[
+            Column(capfirst(InjuryRecord._meta.get_field("age_group").verbose_name), Kind.LABEL),
+            *(Column(capfirst(label)) for _code, label in sexes),
+            Column(_("Total")),
+        ],
+        rows=rows,
+        total=total,
+        chart={
+            "kind": "pyramid",
+            "categories": [row[0] for row in rows],
+            "series": [
+                {"name": capfirst(label), "data": [row[1 + i] for row in rows]}
+                for i, (code, label) in enumerate(sexes)
+                if code != Sex.UNSTATED
+            ],
+        },
+    )
+
+
+def rates_table(
+    units: list[CreatingUnit], counts: dict[tuple[int, int, int, int], int], filters: Filters
+) -> Table:
+    """Per unit and year of the period: records and records per 100,000 residents, from the
+    unit's population; the district row divides the records of the units with a population by
+    the sum of their populations."""
+    by_unit_year: dict[tuple[int, int], int] = {}
+    for (unit_id, year, _sex, _group), n in counts.items():
+        by_unit_year[unit_id, year] = by_unit_year.get((unit_id, year), 0) + n
+    years = sorted({year for year, _month in filters.period.months()})
+    rows = []
+    for unit in units:
+        row: list[Any] = [unit.code, unit.name, unit.population]
+        for year in years:
+            n = by_unit_year.get((unit.pk, year), 0)
+            row += [n, rate(n, unit.population)]
+        rows.append(row)
+    with_population = [unit for unit in units if unit.population]
+    population = sum(unit.population for unit in with_population)
+    total: list[Any] = ["", _("District"), population or None]
+    for year in years:
+        counted = sum(by_unit_year.get((unit.pk, year), 0) for unit in with_population)
+        total += [
+            sum(by_unit_year.get((unit.pk, year), 0) for unit in units),
+            rate(counted, population),
+        ]
+    columns = [
+        Column(_("Code"), Kind.LABEL),
+        Column(_("Unit"), Kind.LABEL),
+        Column(_("Population")),
+    ]
+    for year in years:
+        columns += [
+            Column(_("Records %(year)s") % {"year": year}),
+            Column(_("Rate per 100,000 %(year)s") % {"year": year}, Kind.RATE),
+        ]
+    return Table(
+        key="rates",
+        title=_("Rates per 100,000 residents"),
+        columns=columns,
+        rows=rows,
+        total=total,
+        note=_(
+            "Records in the period per 100,000 residents of the unit; units without a "
+            "population show “—” and are left out of the district's rate."
+        ),
+        chart={
+            "kind": "bar",
+            "categories": [unit.name for unit in units],
+            "series": [
+                {"name": str(year), "data": [row[4 + 2 * i] for row in rows]}
+                for i, year in enumerate(years)
+            ],
+        },
+    )

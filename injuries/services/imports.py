@@ -1,0 +1,330 @@
+"""Bringing injury records in from hospitals' and departments' spreadsheets.
+
+One function does it, for the import page and for `manage.py import_injuries` alike:
+`injuries_import(path=…, user=…, batch=…, commit=…)` reads the file as a stream (`files`), a
+chunk of rows at a time, reads every cell through the fields of `InjuryRecordResource` and
+checks each row (`rows`), finds the records the file already holds (one query per chunk) and,
+when committing, writes the chunk with `bulk_create` / `bulk_update` (`chunks`). Memory stays
+flat however long the file; the checks are the model's rules, written out for a chunk of rows
+instead of `full_clean()` per row. The batch's use cases (preview, commit, withdraw) are here
+too, and every message an import can give is named on this module as in `injuries.errors`.
+
+- A preview (`commit=False`) writes nothing and counts rows to add, update and leave unchanged,
+  and rows in error, each error with its row number, column and message.
+- A commit is one transaction: if any row is in error (the data may have changed since the
+  preview), nothing is written.
+- A record is known by (source, reporting organisation, card number); importing the same file
+  twice adds nothing, and a changed row updates its record, keeping the values it had in an
+  `ImportBatchChange` so that the batch can be withdrawn (`batch_withdraw`).
+- A file with a column of personal identifiers (name, ID number, phone, address) is refused
+  whole, before any row is read, and is not kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+# Besides the refusals raised here, every message an import gives is named on this module (see
+# `__all__`), so that the import page, the command and their tests find them in one place.
+from injuries.errors import (
+    AGE_OUT_OF_RANGE,
+    BAD_ICD10,
+    BATCH_CHANGED_LATER,
+    BATCH_FILE_GONE,
+    BATCH_HAS_ERRORS,
+    BATCH_NOT_IMPORTED,
+    BATCH_NOT_WAITING,
+    IN_THE_FUTURE,
+    OTHER_UNITS_CARD,
+    REFUSED_ENCODING,
+    REFUSED_IDENTIFIERS,
+    REFUSED_MISSING_COLUMNS,
+    REFUSED_NO_HEADER,
+    REFUSED_OLD_EXCEL,
+    REFUSED_TOO_BIG,
+    REFUSED_TOO_MANY_ROWS,
+    REFUSED_UNREADABLE,
+    REPEATED_ROW,
+    REQUIRED_VALUE,
+    TOO_LONG,
+    BatchError,
+    ImportRefused,
+)
+from injuries.models import DERIVED_FIELDS, ImportBatch, ImportBatchChange, InjuryRecord
+from injuries.resources import InjuryRecordResource
+from injuries.services.chunks import ChunkImporter, model_fields, value_from_json
+from injuries.services.files import SpreadsheetRows, check_size, file_sha256
+from injuries.services.rows import Columns, Problem
+
+if TYPE_CHECKING:
+    from programs.core.models import User
+
+#: Rows read, checked and written at a time: memory stays flat however long the file.
+CHUNK_ROWS = 2000
+#: How many errors and warnings a preview keeps to show; all of them are counted.
+PROBLEMS_KEPT = 500
+
+
+@dataclass
+class ImportReport:
+    """What an import found or did."""
+
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows_in_error: int = 0
+    rows_warned: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.rows_in_error == 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def note(self, problem: Problem) -> None:
+        if len(self.problems) < PROBLEMS_KEPT:
+            self.problems.append(problem)
+
+
+# --- The import ---------------------------------------------------------------------------------
+
+
+def injuries_import(
+    *,
+    path: Path,
+    user: User | None,
+    batch: ImportBatch | None = None,
+    commit: bool = False,
+) -> ImportReport:
+    """Check (and with `commit=True` import) the injury records of the file at `path`.
+
+    `user` decides the units rows may go to and the records they may change (None: a script
+    with every right). Committing needs `batch`, the `ImportBatch` the records are written
+    under; its counts are updated. Raises `ImportRefused` for a file refused whole.
+    """
+    if commit and batch is None:
+        raise ValueError("A commit writes records under a batch.")
+    check_size(path.stat().st_size)
+    report = ImportReport()
+    with transaction.atomic():
+        with SpreadsheetRows(path) as rows:
+            resource = InjuryRecordResource(user=user)
+            columns = Columns.of(rows.header, resource)
+            known = set(columns.positions.values())
+            report.ignored_columns = [h for n, h in enumerate(rows.header) if n not in known and h]
+            importer = ChunkImporter(columns, user, batch if commit else None, report)
+            limit = settings.INJURY_IMPORT_MAX_ROWS
+            while chunk := list(islice(rows, CHUNK_ROWS)):
+                report.rows += len(chunk)
+                if report.rows > limit:
+                    raise ImportRefused(REFUSED_TOO_MANY_ROWS, limit=limit)
+                importer.take(chunk)
+        if commit:
+            if report.ok:
+                _record_batch(batch, report, imported=True)
+                report.committed = True
+            else:
+                transaction.set_rollback(True)
+    return report
+
+
+def _record_batch(batch: ImportBatch, report: ImportReport, *, imported: bool) -> None:
+    batch.rows_total = report.rows
+    batch.rows_added = report.added
+    batch.rows_updated = report.updated
+    batch.rows_unchanged = report.unchanged
+    batch.rows_warned = report.rows_warned
+    batch.rows_in_error = report.rows_in_error
+    batch.problems = [p.as_dict() for p in report.problems]
+    batch.ignored_columns = report.ignored_columns
+    fields = [
+        "rows_total",
+        "rows_added",
+        "rows_updated",
+        "rows_unchanged",
+        "rows_warned",
+        "rows_in_error",
+        "problems",
+        "ignored_columns",
+    ]
+    if imported:
+        batch.status = ImportBatch.Status.IMPORTED
+        batch.imported_at = timezone.now()
+        fields += ["status", "imported_at"]
+    batch.save(update_fields=fields)
+
+
+# --- Use cases of a batch -----------------------------------------------------------------------
+
+
+def batch_preview(*, path: Path, file_name: str, user: User) -> tuple[ImportBatch, ImportReport]:
+    """Check an uploaded file and record it as a batch waiting to be imported.
+
+    The file stays at `path` (under the private media root) until it is imported or given up;
+    a file with errors cannot be imported, so it is deleted at once. Refused files
+    (`ImportRefused`) leave no batch behind.
+    """
+    sha256 = file_sha256(path)
+    report = injuries_import(path=path, user=user)
+    batch = ImportBatch.objects.create(
+        file_name=file_name[:255],
+        sha256=sha256,
+        size=path.stat().st_size,
+        uploaded_by=user,
+        stored_file=str(path) if report.ok else "",
+    )
+    _record_batch(batch, report, imported=False)
+    if not report.ok:
+        path.unlink(missing_ok=True)
+    return batch, report
+
+
+def batch_commit(*, batch: ImportBatch, user: User) -> ImportReport:
+    """Import a checked file: all its rows or, if any row is now in error, none."""
+    with transaction.atomic():
+        # Two clicks on "import" must not import the file twice: the second waits, then sees
+        # the batch imported.
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.PREVIEWED:
+            raise BatchError(BATCH_NOT_WAITING)
+        if batch.rows_in_error:
+            raise BatchError(BATCH_HAS_ERRORS)
+        path = Path(batch.stored_file)
+        if not batch.stored_file or not path.exists():
+            raise BatchError(BATCH_FILE_GONE)
+        report = injuries_import(path=path, user=user, batch=batch, commit=True)
+        if not report.ok:
+            _record_batch(batch, report, imported=False)
+    # Imported, or now in error and so never importable: either way the file is not kept.
+    path.unlink(missing_ok=True)
+    ImportBatch.objects.filter(pk=batch.pk).update(stored_file="")
+    return report
+
+
+def batch_withdraw(*, batch: ImportBatch, by: User) -> int:
+    """Take a whole import back: delete the records it added and put back the values of those
+    it changed. Returns how many records were deleted.
+
+    Refused while a later import that is still in force changed the same records: withdrawing
+    this one first would undo that one's work unseen.
+    """
+    with transaction.atomic():
+        # Withdrawing twice at once must not restore twice.
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.IMPORTED:
+            raise BatchError(BATCH_NOT_IMPORTED)
+        later = ImportBatch.objects.filter(
+            status=ImportBatch.Status.IMPORTED,
+            changes__previous_batch=batch,
+        ).distinct()
+        if later.exists():
+            files = "、".join(str(b) for b in later[:3])
+            raise BatchError(BATCH_CHANGED_LATER, files=files)
+        restored, fields = [], set()
+        changes = batch.changes.select_related("record")
+        for change in changes.iterator(chunk_size=CHUNK_ROWS):
+            record = change.record
+            for name, value in change.previous.items():
+                setattr(record, name, value_from_json(name, value))
+            fields.update(change.previous)
+            record.batch_id = change.previous_batch_id
+            record.derive()
+            restored.append(record)
+        if restored:
+            InjuryRecord.objects.bulk_update(
+                restored, [*model_fields(fields), *DERIVED_FIELDS, "batch"], batch_size=500
+            )
+        added = InjuryRecord.objects.filter(batch=batch)
+        ImportBatchChange.objects.filter(record__in=added).delete()
+        # One DELETE: the per-row history simple-history would write on delete() is not
+        # wanted here, the batch itself records who withdrew what and when.
+        deleted = added._raw_delete(added.db)
+        batch.status = ImportBatch.Status.WITHDRAWN
+        batch.withdrawn_by = by
+        batch.withdrawn_at = timezone.now()
+        batch.save(update_fields=["status", "withdrawn_by", "withdrawn_at"])
+    return deleted
+
+
+def report_summary(report: ImportReport) -> str:
+    """One sentence on what an import found, for messages and the command's output."""
+    return ngettext(
+        "%(rows)d row: %(added)d to add, %(updated)d to update, %(unchanged)d unchanged, "
+        "%(errors)d in error.",
+        "%(rows)d rows: %(added)d to add, %(updated)d to update, %(unchanged)d unchanged, "
+        "%(errors)d in error.",
+        report.rows,
+    ) % {
+        "rows": report.rows,
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "errors": report.rows_in_error,
+    }
+
+
+def batch_discard_waiting(*, user: User, keep: ImportBatch) -> None:
+    """A newly checked file gives up the user's earlier files checked but never imported."""
+    waiting = ImportBatch.objects.filter(
+        uploaded_by=user, status=ImportBatch.Status.PREVIEWED
+    ).exclude(pk=keep.pk)
+    for batch in waiting:
+        if batch.stored_file:
+            Path(batch.stored_file).unlink(missing_ok=True)
+    waiting.delete()
+
+
+__all__ = [
+    "AGE_OUT_OF_RANGE",
+    "BAD_ICD10",
+    "BATCH_CHANGED_LATER",
+    "BATCH_FILE_GONE",
+    "BATCH_HAS_ERRORS",
+    "BATCH_NOT_IMPORTED",
+    "BATCH_NOT_WAITING",
+    "CHUNK_ROWS",
+    "IN_THE_FUTURE",
+    "OTHER_UNITS_CARD",
+    "PROBLEMS_KEPT",
+    "REFUSED_ENCODING",
+    "REFUSED_IDENTIFIERS",
+    "REFUSED_MISSING_COLUMNS",
+    "REFUSED_NO_HEADER",
+    "REFUSED_OLD_EXCEL",
+    "REFUSED_TOO_BIG",
+    "REFUSED_TOO_MANY_ROWS",
+    "REFUSED_UNREADABLE",
+    "REPEATED_ROW",
+    "REQUIRED_VALUE",
+    "TOO_LONG",
+    "BatchError",
+    "ImportRefused",
+    "ImportReport",
+    "Problem",
+    "batch_commit",
+    "batch_discard_waiting",
+    "batch_preview",
+    "batch_withdraw",
+    "check_size",
+    "file_sha256",
+    "injuries_import",
+    "report_summary",
+]
