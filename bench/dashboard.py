@@ -182,9 +182,8 @@ def build_titles(rng: random.Random) -> None:
 def build_reports(rng: random.Random, years: int) -> None:
     """A report per unit and month since the unit joined: each unit has its own reliability;
     the last two months are still under review; this month has some drafts."""
-    from programs.core.models import CreatingUnit
-    from programs.models import MonthlyReport
-    from programs.reports.selectors import due_date, expected_from, last_months
+    from programs.models import CreatingUnit, MonthlyReport
+    from programs.reports.selectors.completeness import due_date, expected_from, last_months
 
     today = timezone.localdate()
     months = last_months(12 * years)

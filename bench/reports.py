@@ -38,7 +38,7 @@ VALUES_PER_REPORT = 14
 
 def build(months: int, value_months: int) -> None:
     from programs.models import CreatingUnit, Indicator, MonthlyReport, Program, ReportValue
-    from programs.reports.selectors import due_date, last_months
+    from programs.reports.selectors.completeness import due_date, last_months
 
     program = Program.objects.get()
     Program.objects.filter(pk=program.pk).update(start_date=date(2000, 1, 1))
@@ -107,7 +107,7 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=False)
     try:
         from programs.models import User
-        from programs.reports.selectors import last_months
+        from programs.reports.selectors.completeness import last_months
         from programs.setup import reference_data_load
 
         reference_data_load()

@@ -8,9 +8,11 @@ the admin ask `may_create(user, instance)` before adding a row.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404, HttpRequest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -60,19 +62,57 @@ class ScopedQuerySet(models.QuerySet):
             return user.is_administrator
         if self.unit_lookup == "pk":
             return user.edits_all_units
-        *path, unit_field = self.unit_lookup.split("__")
-        owner = instance
-        for name in path:
-            owner = getattr(owner, name, None)  # None when the relation is not set
-            if owner is None:
-                return user.edits_all_units
-        unit_id = getattr(owner, f"{unit_field}_id", None)
+        unit_id = unit_id_of(instance, self.unit_lookup)
         if unit_id is None:
             return user.edits_all_units
-        units = owner._meta.get_field(unit_field).related_model._default_manager
-        return units.editable_by(user).filter(pk=unit_id).exists()
+        return user.edits_unit(unit_id)
+
+    def allows_edit(self, user: User | AnonymousUser, obj: models.Model) -> bool:
+        """Whether the saved row `obj` is in `editable_by(user)`: read from the row itself
+        where the rule is the plain one of this class, asked of the database where a model
+        narrows it (an evaluation is locked once final, a round is the district's …)."""
+        if not user.is_authenticated:
+            return False
+        if type(self).editable_by is not ScopedQuerySet.editable_by:
+            return self.editable_by(user).filter(pk=obj.pk).exists()
+        if self.unit_lookup is None:
+            return user.is_administrator
+        if self.unit_lookup == "pk":
+            return user.edits_unit(obj.pk)
+        return user.edits_unit(unit_id_of(obj, self.unit_lookup))
 
     def _own_unit(self, user: User) -> Self:
         if user.unit_id is None:
             return self.none()
         return self.filter(**{self.unit_lookup: user.unit_id})
+
+
+def unit_id_of(obj: models.Model, unit_lookup: str) -> int | None:
+    """The unit id of `obj` along `unit_lookup` ("unit", "evidence__unit" …); None when a
+    relation on the way is not set."""
+    *path, unit_field = unit_lookup.split("__")
+    owner = obj
+    for name in path:
+        owner = getattr(owner, name, None)  # None when the relation is not set
+        if owner is None:
+            return None
+    return getattr(owner, f"{unit_field}_id", None)
+
+
+def scoped_object(
+    request: HttpRequest,
+    model: type[models.Model] | models.QuerySet,
+    *,
+    editable: bool = False,
+    **lookup: Any,
+) -> Any:
+    """The row matching `lookup` among those the signed-in user may see — or change, with
+    `editable` — else 404. `model` may be a queryset, to bring related rows along
+    (`MonthlyReport.objects.select_related("unit")`). A lookup value of the wrong type (a
+    20-digit id, a word for a number) is no row either: 404, never a 500."""
+    rows = model if isinstance(model, models.QuerySet) else model._default_manager.all()
+    rows = rows.editable_by(request.user) if editable else rows.visible_to(request.user)
+    try:
+        return rows.get(**lookup)
+    except (rows.model.DoesNotExist, ValueError, TypeError, ValidationError, OverflowError):
+        raise Http404 from None

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from injuries import choices as card
@@ -18,12 +19,15 @@ from programs.models import (
     Evaluation,
     EvaluationRound,
     EvaluationScheme,
+    Event,
     Milestone,
+    MonthlyReport,
     Phase,
     Program,
     SchemeElement,
     SchemeItem,
     Target,
+    UnitMilestone,
     User,
 )
 from workgroups.models import (
@@ -266,3 +270,73 @@ class EvaluationFactory(factory.django.DjangoModelFactory):
 
     round = factory.SubFactory(EvaluationRoundFactory)
     unit = factory.SubFactory(UnitFactory)
+
+    class Params:
+        final = factory.Trait(
+            status=Evaluation.Status.FINAL,
+            total=Decimal("120"),
+            result=Evaluation.Result.PASS,
+            finalised_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A row of the event log about `record` (a move by default), as `transition` writes it."""
+
+    class Meta:
+        model = Event
+
+    class Params:
+        record = None
+
+    content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.record))
+    object_id = factory.LazyAttribute(lambda o: o.record.pk)
+    unit_id = factory.LazyAttribute(
+        lambda o: o.record.pk if isinstance(o.record, CreatingUnit) else o.record.unit_id
+    )
+    kind = Event.Kind.MOVE
+    action = "start"
+    at = factory.LazyFunction(timezone.now)
+
+
+class MonthlyReportFactory(factory.django.DjangoModelFactory):
+    """A unit's report of May 2026 in `status` (a draft by default); a report that was ever
+    submitted carries its submission time, a returned one its reason."""
+
+    class Meta:
+        model = MonthlyReport
+
+    unit = factory.SubFactory(UnitFactory)
+    period = date(2026, 5, 1)
+    status = MonthlyReport.Status.DRAFT
+    submitted_at = factory.LazyAttribute(
+        lambda o: None if o.status == MonthlyReport.Status.DRAFT else timezone.now()
+    )
+    first_submitted_at = factory.SelfAttribute("submitted_at")
+    return_reason = factory.LazyAttribute(
+        lambda o: "请补充数据。" if o.status == MonthlyReport.Status.RETURNED else ""
+    )
+
+
+class UnitMilestoneFactory(factory.django.DjangoModelFactory):
+    """A unit's row for a milestone of its programme (the signals make the row; this finds it
+    and puts it in `status`); needs no evidence unless the milestone says so."""
+
+    class Meta:
+        model = UnitMilestone
+        django_get_or_create = ("unit", "milestone")
+        skip_postgeneration_save = True
+
+    unit = factory.SubFactory(UnitFactory)
+    milestone = factory.SubFactory(
+        MilestoneFactory,
+        phase__program=factory.SelfAttribute("...unit.program"),
+        evidence_required=False,
+    )
+
+    @factory.post_generation
+    def status(self, create, extracted, **kwargs):
+        if create and extracted:
+            reason = "请补充材料。" if extracted == UnitMilestone.Status.RETURNED else ""
+            UnitMilestone.objects.filter(pk=self.pk).update(status=extracted, return_reason=reason)
+            self.refresh_from_db()

@@ -20,10 +20,10 @@ from programs.models import (
     CreatingUnit,
     Evaluation,
     EvaluationRound,
+    Event,
     Evidence,
     EvidenceVersion,
     MonthlyReport,
-    PhaseTransition,
     UnitMilestone,
 )
 from programs.progress.demo import demo_pdf
@@ -203,7 +203,7 @@ class UnitA:
             tuple(
                 CreatingUnit.objects.filter(pk=self.unit.pk).values_list("current_phase", flat=True)
             ),
-            PhaseTransition.objects.filter(unit=self.unit).count(),
+            Event.objects.filter(unit=self.unit).count(),
             tuple(
                 UnitMilestone.objects.filter(unit=self.unit)
                 .order_by("pk")

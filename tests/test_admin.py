@@ -15,13 +15,12 @@ from programs.models import (
     CreatingUnit,
     Evidence,
     EvidenceVersion,
-    MilestoneEvent,
-    PhaseTransition,
     UnitMilestone,
     User,
 )
 from tests.factories import (
     DepartmentFactory,
+    EventFactory,
     MemberFactory,
     MilestoneFactory,
     PhaseFactory,
@@ -46,15 +45,16 @@ def some_of_everything(unit_a, unit_b, district_user):
     DepartmentFactory(code="emergency")
     now = timezone.now()
     progress, _new = UnitMilestone.objects.get_or_create(unit=unit_a, milestone=milestone)
-    MilestoneEvent.objects.create(
-        unit_milestone=progress,
-        from_status="not_started",
-        to_status="in_progress",
-        by=district_user,
+    EventFactory(
+        record=progress,
+        action="start",
+        from_state="not_started",
+        to_state="in_progress",
+        actor=district_user,
         at=now,
     )
-    PhaseTransition.objects.create(
-        unit=unit_a, to_phase=milestone.phase, moved_at=now, moved_by=district_user
+    EventFactory(
+        record=unit_a, action="advance", to_state=str(milestone.phase.pk), actor=district_user
     )
     evidence = Evidence.objects.create(unit=unit_a, unit_milestone=progress, title="工作计划")
     EvidenceVersion.objects.create(
@@ -114,8 +114,7 @@ def test_every_model_of_the_portal_is_registered():
         "programs.CreatingUnit",
         "programs.User",
         "programs.UnitMilestone",
-        "programs.MilestoneEvent",
-        "programs.PhaseTransition",
+        "programs.Event",
         "programs.Evidence",
         "programs.Certification",
         "workgroups.WorkGroupTemplate",

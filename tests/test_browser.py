@@ -10,10 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from programs.models import (
+    Event,
     EvidenceVersion,
     Indicator,
     MonthlyReport,
-    PhaseTransition,
     UnitMilestone,
     User,
     ValidationRule,
@@ -151,9 +151,13 @@ def test_clerk_uploads_and_submits_district_accepts_and_the_unit_moves_on(
     expect(page.get_by_role("alert")).to_contain_text("已进入“实施阶段”阶段")
     unit.refresh_from_db()
     assert unit.current_phase == next_phase
-    move = PhaseTransition.objects.get(unit=unit)
-    assert (move.from_phase, move.to_phase, move.moved_by) == (start, next_phase, clerk)
-    assert not move.overridden
+    move = Event.objects.of(unit).get()
+    assert (move.from_state, move.to_state, move.actor) == (
+        str(start.pk),
+        str(next_phase.pk),
+        clerk,
+    )
+    assert not move.data["overridden"]
 
 
 def test_clerk_reports_the_month_district_returns_it_then_approves_the_resubmission(

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from programs.core.choices import UnitKind
 from programs.models import CreatingUnit, Indicator, MonthlyReport, ReportValue, User
 from programs.reports.demo import reports_demo
-from programs.reports.selectors import Rate, completeness, last_months, months_between
+from programs.reports.selectors.completeness import Rate, completeness, last_months, months_between
 from programs.setup import reference_data_load
 from tests.factories import ProgramFactory, UnitFactory, UserFactory
 

@@ -24,7 +24,7 @@ from programs.models import (
 )
 from programs.overview.selectors.dashboard import certification_series, headline_numbers
 from programs.overview.selectors.readiness import injury_periods
-from programs.reports.selectors import due_date, last_months
+from programs.reports.selectors.completeness import due_date, last_months
 from programs.titles.selectors import targets_evaluate
 from tests.factories import (
     ActivityFactory,

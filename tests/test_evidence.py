@@ -16,8 +16,10 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from programs.models import Evidence, EvidenceVersion, MilestoneEvent, UnitMilestone
+from programs.core.transitions import transition
+from programs.models import Event, Evidence, EvidenceVersion, UnitMilestone
 from programs.progress import errors
+from programs.progress import services as progress_services
 from programs.progress.demo import demo_pdf
 from programs.progress.services import evidence_upload
 from safecommunity import files
@@ -254,7 +256,7 @@ def test_refused_upload_stores_nothing(private_storage, row, clerk_a, name, cont
     assert stored_files(private_storage) == []
     row.refresh_from_db()
     assert row.status == UnitMilestone.Status.NOT_STARTED
-    assert not MilestoneEvent.objects.exists()
+    assert not Event.objects.exists()
 
 
 def test_too_large_upload_stores_nothing(settings, private_storage, row, clerk_a):
@@ -358,16 +360,16 @@ def test_first_upload_starts_a_milestone_not_yet_started(private_storage, row, c
     row.refresh_from_db()
     assert row.status == UnitMilestone.Status.IN_PROGRESS
     assert row.status_changed_by == clerk_a
-    event = MilestoneEvent.objects.get(unit_milestone=row)
-    assert (event.from_status, event.to_status) == (
+    event = Event.objects.of(row).get()
+    assert (event.from_state, event.to_state) == (
         UnitMilestone.Status.NOT_STARTED,
         UnitMilestone.Status.IN_PROGRESS,
     )
-    assert (event.by, event.at) == (clerk_a, NOW)
+    assert (event.actor, event.at) == (clerk_a, NOW)
 
 
 def test_upload_to_a_milestone_in_progress_leaves_its_status(private_storage, row, clerk_a):
-    row.start(by=clerk_a)
+    transition(row, "start", by=clerk_a)
 
     evidence_upload(
         unit_milestone=row,
@@ -379,7 +381,7 @@ def test_upload_to_a_milestone_in_progress_leaves_its_status(private_storage, ro
 
     row.refresh_from_db()
     assert row.status == UnitMilestone.Status.IN_PROGRESS
-    assert MilestoneEvent.objects.filter(unit_milestone=row).count() == 1
+    assert Event.objects.of(row).count() == 1
 
 
 # --- when evidence may change -----------------------------------------------------------------
@@ -407,7 +409,7 @@ def test_upload_to_a_submitted_or_accepted_milestone_is_refused(
     assert stored_files(private_storage) == []
     row.refresh_from_db()
     assert row.status == status
-    assert not MilestoneEvent.objects.exists()
+    assert not Event.objects.exists()
 
 
 def test_new_version_of_submitted_evidence_is_refused_and_keeps_the_first(
@@ -421,7 +423,7 @@ def test_new_version_of_submitted_evidence_is_refused_and_keeps_the_first(
         title="创建工作方案",
     )
     row.refresh_from_db()
-    row.submit(by=clerk_a)
+    transition(row, "submit", by=clerk_a)
 
     with pytest.raises(errors.EvidenceError) as refused:
         evidence_upload(
@@ -473,10 +475,10 @@ def test_failure_while_starting_the_milestone_leaves_no_file_and_no_rows(
     folder = settings.PRIVATE_MEDIA_ROOT / "evidence" / row.unit.code
     before = set(stored_files(folder))  # other tests of this run may have files there
 
-    def broken_start(self, *, by):
+    def broken_transition(*args, **kwargs):
         raise RuntimeError("the milestone could not be started")
 
-    monkeypatch.setattr(UnitMilestone, "start", broken_start)
+    monkeypatch.setattr(progress_services, "transition", broken_transition)
 
     with pytest.raises(RuntimeError, match="could not be started"):
         evidence_upload(
@@ -492,4 +494,4 @@ def test_failure_while_starting_the_milestone_leaves_no_file_and_no_rows(
     assert not EvidenceVersion.objects.exists()
     row.refresh_from_db()
     assert row.status == UnitMilestone.Status.NOT_STARTED
-    assert not MilestoneEvent.objects.exists()
+    assert not Event.objects.exists()

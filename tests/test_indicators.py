@@ -17,7 +17,7 @@ from programs.models import Indicator, ValidationRule
 from programs.reports import reference_data as ref
 from programs.reports.models.indicators import IndicatorSource
 from programs.reports.resources import IndicatorResource
-from programs.reports.services import (
+from programs.reports.selectors.rules import (
     indicator_values_from_activities,
     month_last_day,
     rules_evaluate,

@@ -19,11 +19,10 @@ from programs.core.choices import TitleLevel
 from programs.models import (
     Certification,
     CreatingUnit,
+    Event,
     Evidence,
     EvidenceVersion,
-    MilestoneEvent,
     Phase,
-    PhaseTransition,
     UnitMilestone,
 )
 from programs.progress import errors
@@ -311,8 +310,8 @@ def test_clerk_submits_with_evidence_and_district_accepts(client, clerk_a, distr
     assert response.status_code == 302
     plan.plan.refresh_from_db()
     assert (plan.plan.status, plan.plan.status_changed_by) == (Status.ACCEPTED, district_user)
-    moves = MilestoneEvent.objects.filter(unit_milestone=plan.plan).order_by("at", "pk")
-    assert [(e.from_status, e.to_status, e.by) for e in moves] == [
+    moves = Event.objects.of(plan.plan).order_by("at", "pk")
+    assert [(e.from_state, e.to_state, e.actor) for e in moves] == [
         (Status.NOT_STARTED, Status.IN_PROGRESS, clerk_a),
         (Status.IN_PROGRESS, Status.SUBMITTED, clerk_a),
         (Status.SUBMITTED, Status.ACCEPTED, district_user),
@@ -339,7 +338,7 @@ def test_clerk_cannot_accept_the_own_milestone(english, clerk_a, plan):
     assert messages_of(response) == [en(errors.ONLY_DISTRICT_REVIEWS)]
     plan.publicity.refresh_from_db()
     assert plan.publicity.status == Status.SUBMITTED
-    assert not MilestoneEvent.objects.exists()
+    assert not Event.objects.exists()
 
 
 def test_district_returns_with_a_reason(client, district_user, plan):
@@ -355,8 +354,8 @@ def test_district_returns_with_a_reason(client, district_user, plan):
     plan.publicity.refresh_from_db()
     assert plan.publicity.status == Status.RETURNED
     assert plan.publicity.return_reason == "缺少现场照片，请补充。"
-    event = MilestoneEvent.objects.get()
-    assert (event.to_status, event.by, event.note) == (
+    event = Event.objects.get()
+    assert (event.to_state, event.actor, event.reason) == (
         Status.RETURNED,
         district_user,
         "缺少现场照片，请补充。",
@@ -375,7 +374,7 @@ def test_return_without_a_reason_shows_the_error_at_the_reason(english, district
     assert response.context["return_form"].errors["reason"] == ["This field is required."]
     plan.publicity.refresh_from_db()
     assert plan.publicity.status == Status.SUBMITTED
-    assert not MilestoneEvent.objects.exists()
+    assert not Event.objects.exists()
 
 
 def test_accepting_a_milestone_that_is_not_submitted_is_refused(english, district_user, plan):
@@ -431,7 +430,7 @@ def test_clerk_cannot_move_the_unit_while_the_gate_is_closed(english, clerk_a, p
     ]
     unit = CreatingUnit.objects.get(pk=plan.plan.unit_id)
     assert unit.current_phase == plan.phase_1
-    assert not PhaseTransition.objects.exists()
+    assert not Event.objects.filter(action="advance").exists()
 
 
 def test_clerk_moves_the_unit_once_the_gate_is_open(client, clerk_a, plan):
@@ -443,9 +442,13 @@ def test_clerk_moves_the_unit_once_the_gate_is_open(client, clerk_a, plan):
     assert response.status_code == 302
     unit = CreatingUnit.objects.get(pk=plan.plan.unit_id)
     assert unit.current_phase == plan.phase_2
-    move = PhaseTransition.objects.get()
-    assert (move.from_phase, move.to_phase, move.moved_by) == (plan.phase_1, plan.phase_2, clerk_a)
-    assert (move.overridden, move.reason) == (False, "")
+    move = Event.objects.get(action="advance")
+    assert (move.from_state, move.to_state, move.actor) == (
+        str(plan.phase_1.pk),
+        str(plan.phase_2.pk),
+        clerk_a,
+    )
+    assert (move.data["overridden"], move.reason) == (False, "")
 
 
 def test_district_moves_the_unit_past_a_closed_gate_with_a_reason(client, district_user, plan):
@@ -457,8 +460,8 @@ def test_district_moves_the_unit_past_a_closed_gate_with_a_reason(client, distri
     assert response["Location"] == reverse("programs:unit-detail", args=["A01"])
     unit = CreatingUnit.objects.get(pk=plan.plan.unit_id)
     assert unit.current_phase == plan.phase_2
-    move = PhaseTransition.objects.get()
-    assert (move.overridden, move.reason, move.moved_by) == (
+    move = Event.objects.get(action="advance")
+    assert (move.data["overridden"], move.reason, move.actor) == (
         True,
         "领导小组会议决定先行推进",
         district_user,
@@ -473,7 +476,7 @@ def test_district_needs_a_reason_to_pass_a_closed_gate(english, district_user, p
     assert response.status_code == 200
     assert response.context["form"].errors["reason"] == ["This field is required."]
     assert CreatingUnit.objects.get(pk=plan.plan.unit_id).current_phase == plan.phase_1
-    assert not PhaseTransition.objects.exists()
+    assert not Event.objects.filter(action="advance").exists()
 
 
 # --- titles -----------------------------------------------------------------------------------

@@ -10,11 +10,13 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from programs.models import Evidence, MilestoneEvent, PhaseTransition, UnitMilestone
+from programs.core.transitions import transition
+from programs.models import Event, Evidence, UnitMilestone
 from programs.progress import errors
 from programs.progress.demo import demo_pdf
 from programs.progress.models.milestones import DueBand
-from programs.progress.services import evidence_upload, unit_advance_phase, unit_gate
+from programs.progress.selectors import unit_gate
+from programs.progress.services import evidence_upload
 from tests.factories import MilestoneFactory, PhaseFactory, ProgramFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,13 +78,13 @@ def put(row: UnitMilestone, status: str) -> UnitMilestone:
 def perform(row: UnitMilestone, action: str, *, clerk, district, reason: str = REASON) -> None:
     """Clerks start and submit; district staff accept and return."""
     if action == "start":
-        row.start(by=clerk)
+        transition(row, "start", by=clerk)
     elif action == "submit":
-        row.submit(by=clerk)
+        transition(row, "submit", by=clerk)
     elif action == "accept":
-        row.accept(by=district)
+        transition(row, "accept", by=district)
     else:
-        row.return_(by=district, reason=reason)
+        transition(row, "return", by=district, reason=reason)
 
 
 # --- one row per unit × milestone, kept in step by the signals ---------------------------------
@@ -213,11 +215,11 @@ def test_legal_move_records_status_who_and_when(
     assert row.status == after
     assert row.status_changed_at == NOW
     assert row.status_changed_by == actor
-    event = MilestoneEvent.objects.get(unit_milestone=row)
-    assert (event.from_status, event.to_status) == (before, after)
-    assert event.by == actor
+    event = Event.objects.of(row).get()
+    assert (event.from_state, event.to_state) == (before, after)
+    assert event.actor == actor
     assert event.at == NOW
-    assert event.note == (REASON if action == "return" else "")
+    assert event.reason == (REASON if action == "return" else "")
 
 
 @pytest.mark.parametrize(("before", "action"), ILLEGAL)
@@ -231,7 +233,7 @@ def test_illegal_move_is_refused_and_changes_nothing(row, clerk_a, district_user
     row.refresh_from_db()
     assert row.status == before
     assert row.status_changed_at is None
-    assert not MilestoneEvent.objects.filter(unit_milestone=row).exists()
+    assert not Event.objects.of(row).exists()
 
 
 @pytest.mark.parametrize("reason", ["", "   \n"])
@@ -239,13 +241,13 @@ def test_return_without_reason_is_refused(row, district_user, reason):
     put(row, Status.SUBMITTED)
 
     with pytest.raises(errors.MilestoneError) as refused:
-        row.return_(by=district_user, reason=reason)
+        transition(row, "return", by=district_user, reason=reason)
 
     assert refused.value.message == errors.RETURN_NEEDS_REASON
     row.refresh_from_db()
     assert row.status == Status.SUBMITTED
     assert row.return_reason == ""
-    assert not row.events.exists()
+    assert not Event.objects.of(row).exists()
 
 
 @pytest.mark.parametrize("persona", ["clerk_a", "provider", "evaluator"])
@@ -260,18 +262,18 @@ def test_only_district_staff_accept_or_return(request, row, persona, action):
     assert refused.value.message == errors.ONLY_DISTRICT_REVIEWS
     row.refresh_from_db()
     assert row.status == Status.SUBMITTED
-    assert not row.events.exists()
+    assert not Event.objects.of(row).exists()
 
 
 def test_return_keeps_the_reason_trimmed(row, district_user):
     put(row, Status.SUBMITTED)
 
-    row.return_(by=district_user, reason=f"  {REASON}\n")
+    transition(row, "return", by=district_user, reason=f"  {REASON}\n")
 
     row.refresh_from_db()
     assert row.status == Status.RETURNED
     assert row.return_reason == REASON
-    assert row.events.get().note == REASON
+    assert Event.objects.of(row).get().reason == REASON
 
 
 def test_full_round_writes_one_event_per_move(frozen, row, clerk_a, district_user):
@@ -281,8 +283,8 @@ def test_full_round_writes_one_event_per_move(frozen, row, clerk_a, district_use
 
     row.refresh_from_db()
     assert row.status == Status.ACCEPTED
-    events = list(row.events.order_by("at"))
-    assert [(e.from_status, e.to_status) for e in events] == [
+    events = list(Event.objects.of(row).order_by("at"))
+    assert [(e.from_state, e.to_state) for e in events] == [
         (Status.NOT_STARTED, Status.IN_PROGRESS),
         (Status.IN_PROGRESS, Status.SUBMITTED),
         (Status.SUBMITTED, Status.RETURNED),
@@ -290,7 +292,7 @@ def test_full_round_writes_one_event_per_move(frozen, row, clerk_a, district_use
         (Status.IN_PROGRESS, Status.SUBMITTED),
         (Status.SUBMITTED, Status.ACCEPTED),
     ]
-    assert [e.by for e in events] == [
+    assert [e.actor for e in events] == [
         clerk_a,
         clerk_a,
         district_user,
@@ -304,15 +306,15 @@ def test_full_round_writes_one_event_per_move(frozen, row, clerk_a, district_use
 def test_a_stale_page_cannot_return_what_was_just_accepted(row, district_user):
     put(row, Status.SUBMITTED)
     stale = row_of(row.unit, row.milestone)
-    row.accept(by=district_user)
+    transition(row, "accept", by=district_user)
 
     with pytest.raises(errors.MilestoneError) as refused:
-        stale.return_(by=district_user, reason=REASON)
+        transition(stale, "return", by=district_user, reason=REASON)
 
     assert refused.value.message == errors.ILLEGAL_MILESTONE_MOVE
     row.refresh_from_db()
     assert row.status == Status.ACCEPTED
-    assert row.events.count() == 1
+    assert Event.objects.of(row).count() == 1
 
 
 def test_submit_without_evidence_is_refused_when_evidence_is_required(
@@ -322,7 +324,7 @@ def test_submit_without_evidence_is_refused_when_evidence_is_required(
     Evidence.objects.create(unit=unit_a, unit_milestone=row, title="工作方案")  # no file yet
 
     with pytest.raises(errors.MilestoneError) as refused:
-        row.submit(by=clerk_a)
+        transition(row, "submit", by=clerk_a)
 
     assert refused.value.message == errors.EVIDENCE_MISSING
     row.refresh_from_db()
@@ -336,7 +338,7 @@ def test_submit_without_evidence_is_refused_when_evidence_is_required(
         title="创建工作方案",
     )
     row.refresh_from_db()
-    row.submit(by=clerk_a)
+    transition(row, "submit", by=clerk_a)
 
     row.refresh_from_db()
     assert row.status == Status.SUBMITTED
@@ -441,8 +443,8 @@ def test_gate_opens_when_every_required_milestone_is_accepted(
     unit_a, phases, gate_rows, clerk_a, district_user
 ):
     for row in gate_rows["required"]:
-        row.submit(by=clerk_a)
-        row.accept(by=district_user)
+        transition(row, "submit", by=clerk_a)
+        transition(row, "accept", by=district_user)
     # The optional milestone of this phase and the required one of the next stay untouched.
 
     gate = unit_gate(unit_a)
@@ -475,37 +477,38 @@ def test_clerk_cannot_advance_while_a_required_milestone_is_open(unit_a, phases,
     put(gate["required"][1], Status.SUBMITTED)
 
     with pytest.raises(errors.PhaseGateError) as refused:
-        unit_advance_phase(unit=unit_a, by=clerk_a, reason="急需推进")
+        transition(unit_a, "advance", by=clerk_a, reason="急需推进")
 
     assert refused.value.message == errors.GATE_CLOSED
     assert refused.value.params["count"] == 1
     unit_a.refresh_from_db()
     assert unit_a.current_phase == phases[0]
-    assert not PhaseTransition.objects.exists()
+    assert not Event.objects.filter(action="advance").exists()
 
 
 @pytest.mark.parametrize("reason", ["", "  "])
 def test_district_override_without_reason_is_refused(unit_a, phases, gate, district_user, reason):
     with pytest.raises(errors.PhaseGateError) as refused:
-        unit_advance_phase(unit=unit_a, by=district_user, reason=reason)
+        transition(unit_a, "advance", by=district_user, reason=reason)
 
     assert refused.value.message == errors.OVERRIDE_NEEDS_REASON
     unit_a.refresh_from_db()
     assert unit_a.current_phase == phases[0]
-    assert not PhaseTransition.objects.exists()
+    assert not Event.objects.filter(action="advance").exists()
 
 
 def test_district_override_with_reason_moves_the_unit(frozen, unit_a, phases, gate, district_user):
-    unit_advance_phase(unit=unit_a, by=district_user, reason=" 区里统一安排提前进入实施 ")
+    transition(unit_a, "advance", by=district_user, reason=" 区里统一安排提前进入实施 ")
 
     unit_a.refresh_from_db()
     assert unit_a.current_phase == phases[1]
-    move = PhaseTransition.objects.get(unit=unit_a)
-    assert (move.from_phase, move.to_phase) == (phases[0], phases[1])
-    assert move.overridden is True
+    move = Event.objects.of(unit_a).get()
+    assert (move.from_state, move.to_state) == (str(phases[0].pk), str(phases[1].pk))
+    assert (move.data["from_phase"], move.data["to_phase"]) == (phases[0].name, phases[1].name)
+    assert move.data["overridden"] is True
     assert move.reason == "区里统一安排提前进入实施"
-    assert move.moved_by == district_user
-    assert move.moved_at == NOW
+    assert move.actor == district_user
+    assert move.at == NOW
     assert unit_a.history.first().history_user == district_user
 
 
@@ -513,19 +516,20 @@ def test_clerk_advances_when_every_required_milestone_is_accepted(
     frozen, unit_a, phases, gate, clerk_a, district_user
 ):
     for row in gate["required"]:
-        row.submit(by=clerk_a)
-        row.accept(by=district_user)
+        transition(row, "submit", by=clerk_a)
+        transition(row, "accept", by=district_user)
     # The optional milestone of this phase and the required one of the next stay untouched.
 
-    unit_advance_phase(unit=unit_a, by=clerk_a)
+    transition(unit_a, "advance", by=clerk_a)
 
     unit_a.refresh_from_db()
     assert unit_a.current_phase == phases[1]
-    move = PhaseTransition.objects.get(unit=unit_a)
-    assert (move.from_phase, move.to_phase) == (phases[0], phases[1])
-    assert move.overridden is False
+    move = Event.objects.of(unit_a).get()
+    assert (move.from_state, move.to_state) == (str(phases[0].pk), str(phases[1].pk))
+    assert (move.data["from_phase"], move.data["to_phase"]) == (phases[0].name, phases[1].name)
+    assert move.data["overridden"] is False
     assert move.reason == ""
-    assert move.moved_by == clerk_a
+    assert move.actor == clerk_a
     gate["optional"].refresh_from_db()
     assert gate["optional"].status == Status.NOT_STARTED
 
@@ -534,23 +538,23 @@ def test_district_move_through_an_open_gate_is_not_an_override(unit_a, phases, g
     for row in gate["required"]:
         put(row, Status.ACCEPTED)
 
-    unit_advance_phase(unit=unit_a, by=district_user)
+    transition(unit_a, "advance", by=district_user)
 
-    assert PhaseTransition.objects.get(unit=unit_a).overridden is False
+    assert Event.objects.of(unit_a).get().data["overridden"] is False
 
 
 def test_required_milestone_of_the_next_phase_then_closes_its_gate(unit_a, phases, gate, clerk_a):
     for row in gate["required"]:
         put(row, Status.ACCEPTED)
-    unit_advance_phase(unit=unit_a, by=clerk_a)
+    transition(unit_a, "advance", by=clerk_a)
 
     with pytest.raises(errors.PhaseGateError) as refused:
-        unit_advance_phase(unit=unit_a, by=clerk_a)
+        transition(unit_a, "advance", by=clerk_a)
 
     assert refused.value.message == errors.GATE_CLOSED
     unit_a.refresh_from_db()
     assert unit_a.current_phase == phases[1]
-    assert PhaseTransition.objects.filter(unit=unit_a).count() == 1
+    assert Event.objects.of(unit_a).count() == 1
 
 
 def test_last_phase_cannot_be_left(unit_a, phases, district_user):
@@ -558,12 +562,12 @@ def test_last_phase_cannot_be_left(unit_a, phases, district_user):
     unit_a.save()
 
     with pytest.raises(errors.PhaseGateError) as refused:
-        unit_advance_phase(unit=unit_a, by=district_user, reason="再往前走")
+        transition(unit_a, "advance", by=district_user, reason="再往前走")
 
     assert refused.value.message == errors.LAST_PHASE
     unit_a.refresh_from_db()
     assert unit_a.current_phase == phases[-1]
-    assert not PhaseTransition.objects.exists()
+    assert not Event.objects.filter(action="advance").exists()
 
 
 # --- a milestone is due only once the unit has reached its phase -------------------------------
@@ -613,7 +617,7 @@ def test_reaching_the_phase_makes_its_late_milestone_overdue(frozen, unit_a, pha
     late = row_of(unit_a, milestone_due(phases[1], -5))
     assert not UnitMilestone.objects.overdue().exists()
 
-    unit_advance_phase(unit=unit_a, by=clerk_a)  # phase 1 has no required milestone
+    transition(unit_a, "advance", by=clerk_a)  # phase 1 has no required milestone
 
     assert list(UnitMilestone.objects.overdue()) == [late]
     assert row_of(unit_a, late.milestone).due_band() == DueBand.OVERDUE
@@ -645,7 +649,7 @@ def test_moving_a_unit_to_another_phase_does_not_resync_its_milestones(
     sync_calls.clear()
 
     set_phase(unit_a, phases[1])
-    unit_advance_phase(unit=unit_a, by=clerk_a)
+    transition(unit_a, "advance", by=clerk_a)
 
     assert sync_calls == []
     unit_a.refresh_from_db()

@@ -11,6 +11,7 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -19,9 +20,9 @@ from programs.core.choices import TitleLevel, UnitKind
 from programs.models import (
     Certification,
     CreatingUnit,
+    Event,
     Evidence,
     EvidenceVersion,
-    MilestoneEvent,
     Target,
     UnitMilestone,
     User,
@@ -323,14 +324,18 @@ def build_milestone_record(
         ]
     )
     now = timezone.now()
-    MilestoneEvent.objects.bulk_create(
-        MilestoneEvent(
-            unit_milestone=item,
-            from_status=before,
-            to_status=after,
-            by=clerks[n % len(clerks)],
+    milestone_type = ContentType.objects.get_for_model(UnitMilestone)
+    Event.objects.bulk_create(
+        Event(
+            content_type=milestone_type,
+            object_id=item.pk,
+            unit_id=item.unit_id,
+            action="start",
+            from_state=before,
+            to_state=after,
+            actor=clerks[n % len(clerks)],
             at=now - timedelta(hours=event_count - n),
-            note="请补充签字页" if after == UnitMilestone.Status.RETURNED else "",
+            reason="请补充签字页" if after == UnitMilestone.Status.RETURNED else "",
         )
         for n, (before, after) in zip(range(event_count), moves, strict=False)
     )
@@ -357,7 +362,7 @@ def test_milestone_page_queries_do_not_grow_with_evidence_and_moves(
     documents = list(response.context["evidence"])
     assert len(documents) == evidence_count
     assert all(len(doc.versions.all()) == versions_each for doc in documents)
-    assert len(response.context["events"]) == event_count
+    assert len(response.context["history"]) == event_count
     assert response.content.decode().count("/download/") == evidence_count * versions_each
 
 

@@ -14,10 +14,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from programs.core.transitions import transition
 from programs.models import Indicator, MonthlyReport, ReportValue, ValidationRule
 from programs.reports import errors
 from programs.reports.models.monthly import month_start
-from programs.reports.services import report_open, report_problems, report_save, report_submit
+from programs.reports.selectors.rules import report_problems
+from programs.reports.services import report_open, report_save
 from tests.factories import ActivityFactory
 from workgroups.models import ActivityKind
 
@@ -74,7 +76,7 @@ def value_of(report, ind) -> ReportValue:
 
 
 def submitted(report, by) -> MonthlyReport:
-    report_submit(report=report, by=by)
+    transition(report, "submit", by=by)
     report.refresh_from_db()
     return report
 
@@ -247,7 +249,7 @@ def test_an_error_rule_blocks_submission_with_its_message(unit_a, clerk_a, hazar
     save(report, clerk_a, {found: (2, ""), fixed: (3, "")})
 
     with pytest.raises(errors.ReportError) as caught:
-        report_submit(report=report, by=clerk_a)
+        transition(report, "submit", by=clerk_a)
 
     found_errors, warnings = caught.value.problems
     message = ValidationRule.objects.get().message
@@ -264,7 +266,7 @@ def test_a_broken_warning_rule_needs_a_comment_before_submission(unit_a, clerk_a
     save(report, clerk_a, {deaths: (1, "")})
 
     with pytest.raises(errors.ReportError):
-        report_submit(report=report, by=clerk_a)
+        transition(report, "submit", by=clerk_a)
     found_errors, warnings = report_problems(report)
     assert found_errors == [] and [w.indicator_id for w in warnings] == [deaths.pk]
 
@@ -300,7 +302,7 @@ def test_submit_approve_records_who_and_when(report, clerk_a, district_user):
     assert (report.status, report.submitted_by) == (Status.SUBMITTED, clerk_a)
     assert report.first_submitted_at is not None
 
-    report.approve(by=district_user)
+    transition(report, "approve", by=district_user)
     report.refresh_from_db()
     assert (report.status, report.reviewed_by, report.approved_once) == (
         Status.APPROVED,
@@ -316,8 +318,8 @@ def test_return_needs_a_reason_and_opens_the_report_for_editing_again(
     first = report.first_submitted_at
 
     with pytest.raises(errors.ReportError, match=str(errors.REPORT_RETURN_NEEDS_REASON)):
-        report.return_(by=district_user, reason="  ")
-    report.return_(by=district_user, reason="数字有误")
+        transition(report, "return", by=district_user, reason="  ")
+    transition(report, "return", by=district_user, reason="数字有误")
     report.refresh_from_db()
     assert (report.status, report.return_reason, report.is_editable) == (
         Status.RETURNED,
@@ -335,11 +337,11 @@ def test_reopen_needs_a_reason_and_counts_values_changed_after_approval(
     found, fixed = hazards
     report = report_open(unit=unit_a, period=LAST_MONTH, by=clerk_a)
     save(report, clerk_a, {found: (3, ""), fixed: (2, "")})
-    submitted(report, clerk_a).approve(by=district_user)
+    transition(submitted(report, clerk_a), "approve", by=district_user)
 
     with pytest.raises(errors.ReportError, match=str(errors.REPORT_REOPEN_NEEDS_REASON)):
-        report.reopen(by=district_user, reason="")
-    report.reopen(by=district_user, reason="区里复核发现漏报")
+        transition(report, "reopen", by=district_user, reason="")
+    transition(report, "reopen", by=district_user, reason="区里复核发现漏报")
     report.refresh_from_db()
     assert report.status == Status.DRAFT
     save(report, clerk_a, {found: (4, ""), fixed: (2, "已核对")})
@@ -384,13 +386,13 @@ def test_illegal_moves_are_refused_and_change_nothing(request, report, state, ac
 
     with pytest.raises(errors.ReportError):
         if action == "submit":
-            report_submit(report=report, by=user)
+            transition(report, "submit", by=user)
         elif action == "approve":
-            report.approve(by=user)
+            transition(report, "approve", by=user)
         elif action == "return":
-            report.return_(by=user, reason="理由")
+            transition(report, "return", by=user, reason="理由")
         else:
-            report.reopen(by=user, reason="理由")
+            transition(report, "reopen", by=user, reason="理由")
 
     report.refresh_from_db()
     assert report.status == state

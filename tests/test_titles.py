@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from programs.core.choices import TitleLevel
+from programs.core.transitions import transition
 from programs.models import Certification
 from programs.titles import errors
 from tests.factories import CertificationFactory
@@ -41,10 +42,12 @@ def test_application_goes_through_rectification_to_naming(unit_a, district_user)
     title = application(unit_a)
 
     for step in (Status.REVIEW, Status.ONSITE, Status.RECTIFY, Status.ONSITE):
-        title.move(step, by=district_user)
+        transition(title, step, by=district_user)
         title.refresh_from_db()
         assert title.status == step
-    title.move(Status.NAMED, by=district_user, on=NAMED_ON, certificate_number="京安社2026-017")
+    transition(
+        title, Status.NAMED, by=district_user, on=NAMED_ON, certificate_number="京安社2026-017"
+    )
 
     title.refresh_from_db()
     assert title.status == Status.NAMED
@@ -56,9 +59,9 @@ def test_application_goes_through_rectification_to_naming(unit_a, district_user)
 def test_every_move_is_kept_in_the_history_with_its_user(unit_a, district_user):
     title = application(unit_a)
 
-    title.move(Status.REVIEW, by=district_user)
-    title.move(Status.ONSITE, by=district_user)
-    title.move(Status.NAMED, by=district_user, on=NAMED_ON)
+    transition(title, Status.REVIEW, by=district_user)
+    transition(title, Status.ONSITE, by=district_user)
+    transition(title, Status.NAMED, by=district_user, on=NAMED_ON)
 
     moves = list(title.history.order_by("history_id"))
     assert [h.status for h in moves] == [Status.APPLIED, Status.REVIEW, Status.ONSITE, Status.NAMED]
@@ -88,7 +91,7 @@ def test_illegal_move_is_refused_and_changes_nothing(unit_a, district_user, befo
     history = title.history.count()
 
     with pytest.raises(errors.CertificationError) as refused:
-        title.move(to, by=district_user, on=NAMED_ON)
+        transition(title, to, by=district_user, on=NAMED_ON)
 
     assert refused.value.message == errors.ILLEGAL_TITLE_MOVE
     title.refresh_from_db()
@@ -100,7 +103,7 @@ def test_illegal_move_is_refused_and_changes_nothing(unit_a, district_user, befo
 def test_any_live_title_can_be_revoked(unit_a, district_user, before):
     title = application(unit_a, status=before)
 
-    title.move(Status.REVOKED, by=district_user)
+    transition(title, Status.REVOKED, by=district_user)
 
     title.refresh_from_db()
     assert title.status == Status.REVOKED
@@ -111,7 +114,7 @@ def test_naming_without_a_date_is_refused(unit_a, district_user, before):
     title = application(unit_a, status=before)
 
     with pytest.raises(errors.CertificationError) as refused:
-        title.move(Status.NAMED, by=district_user)
+        transition(title, Status.NAMED, by=district_user)
 
     assert refused.value.message == errors.NAMING_NEEDS_DATE
     title.refresh_from_db()
@@ -125,7 +128,7 @@ def test_only_district_staff_move_a_title(request, unit_a, persona):
     title = application(unit_a, status=Status.ONSITE)
 
     with pytest.raises(errors.CertificationError) as refused:
-        title.move(Status.NAMED, by=request.getfixturevalue(persona), on=NAMED_ON)
+        transition(title, Status.NAMED, by=request.getfixturevalue(persona), on=NAMED_ON)
 
     assert refused.value.message == errors.ONLY_DISTRICT_TITLES
     title.refresh_from_db()
@@ -147,7 +150,7 @@ def test_only_district_staff_move_a_title(request, unit_a, persona):
 def test_default_validity_by_level(unit_a, district_user, level, valid_until):
     title = application(unit_a, status=Status.ONSITE, level=level)
 
-    title.move(Status.NAMED, by=district_user, on=NAMED_ON)
+    transition(title, Status.NAMED, by=district_user, on=NAMED_ON)
 
     title.refresh_from_db()
     assert title.valid_until == valid_until
@@ -163,7 +166,7 @@ def test_validity_is_configured_per_level_on_the_programme(unit_a, district_user
     program.save()
     title = application(unit_a, status=Status.ONSITE, level=level)
 
-    title.move(Status.NAMED, by=district_user, on=NAMED_ON)
+    transition(title, Status.NAMED, by=district_user, on=NAMED_ON)
 
     title.refresh_from_db()
     assert title.valid_until == date(2026 + years, 4, 20)
@@ -172,7 +175,7 @@ def test_validity_is_configured_per_level_on_the_programme(unit_a, district_user
 def test_validity_given_on_naming_wins_over_the_default(unit_a, district_user):
     title = application(unit_a, status=Status.RECTIFY)
 
-    title.move(Status.NAMED, by=district_user, on=NAMED_ON, valid_until=date(2028, 12, 31))
+    transition(title, Status.NAMED, by=district_user, on=NAMED_ON, valid_until=date(2028, 12, 31))
 
     title.refresh_from_db()
     assert title.valid_until == date(2028, 12, 31)
@@ -183,7 +186,7 @@ def test_title_named_on_29_february_ends_on_28_february(unit_a, district_user):
         unit=unit_a, status=Status.ONSITE, applied_on=date(2027, 6, 1), named_on=None
     )
 
-    title.move(Status.NAMED, by=district_user, on=date(2028, 2, 29))
+    transition(title, Status.NAMED, by=district_user, on=date(2028, 2, 29))
 
     title.refresh_from_db()
     assert title.valid_until == date(2031, 2, 28)
@@ -282,7 +285,7 @@ def test_named_title_blocks_a_new_application_at_its_level(unit_a):
 @pytest.mark.parametrize("ended", [Status.EXPIRED, Status.REVOKED])
 def test_new_application_after_an_ended_title_is_allowed(unit_a, district_user, ended):
     old = application(unit_a, status=Status.NAMED)
-    old.move(ended, by=district_user)
+    transition(old, ended, by=district_user)
 
     again = Certification(unit=unit_a, level=TitleLevel.MUNICIPAL, applied_on=date(2029, 1, 5))
     again.full_clean()
@@ -340,10 +343,10 @@ def lapsed_title(unit) -> Certification:
     return CertificationFactory(unit=unit, applied_on=date(2022, 9, 1), named_on=date(2022, 12, 1))
 
 
-def test_expire_marks_a_lapsed_named_title_expired(unit_a):
+def test_the_system_expires_a_lapsed_named_title(unit_a):
     title = lapsed_title(unit_a)
 
-    assert title.expire(date(2025, 12, 2)) is True
+    transition(title, Status.EXPIRED, by=None, on=date(2025, 12, 2))
 
     title.refresh_from_db()
     assert title.status == Status.EXPIRED
@@ -362,12 +365,13 @@ def test_expire_marks_a_lapsed_named_title_expired(unit_a):
     ],
     ids=["revoked", "already-expired", "renewed", "last-valid-day", "still-valid"],
 )
-def test_expire_leaves_a_title_that_is_not_lapsed(unit_a, meanwhile, on, after):
+def test_the_system_leaves_a_title_that_is_not_lapsed(unit_a, meanwhile, on, after):
     title = lapsed_title(unit_a)
     Certification.objects.filter(pk=title.pk).update(**meanwhile)
     history = title.history.count()
 
-    assert title.expire(on) is False
+    with pytest.raises(errors.CertificationError):
+        transition(title, Status.EXPIRED, by=None, on=on)
 
     title.refresh_from_db()
     assert title.status == after
@@ -390,7 +394,9 @@ def test_naming_with_dates_the_constraints_refuse_is_a_certification_error(
     (rule,) = [c for c in Certification._meta.constraints if c.name == constraint]
 
     with pytest.raises(errors.CertificationError) as refused:
-        title.move(Status.NAMED, by=district_user, certificate_number="京安社2026-001", **dates)
+        transition(
+            title, Status.NAMED, by=district_user, certificate_number="京安社2026-001", **dates
+        )
 
     assert str(refused.value) == str(rule.violation_error_message)
     assert (title.status, title.named_on, title.valid_until) == (Status.ONSITE, None, None)

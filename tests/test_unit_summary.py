@@ -23,13 +23,13 @@ from programs.models import (
     Evaluation,
     EvaluationRound,
     MonthlyReport,
-    PhaseTransition,
 )
-from programs.reports.selectors import last_months
+from programs.reports.selectors.completeness import last_months
 from tests.factories import (
     ActivityFactory,
     CertificationFactory,
     EvaluationSchemeFactory,
+    EventFactory,
     InjuryRecordFactory,
     MilestoneFactory,
     PhaseFactory,
@@ -112,12 +112,13 @@ def unit_history(unit, by, size: int = 1, elements: int = 3) -> None:
     unit.joined_on = date(2024, 3, 1)
     unit.save()
     unit.unit_milestones.filter(milestone__order=1).update(status="accepted")
-    PhaseTransition.objects.create(
-        unit=unit,
-        from_phase=phases[0],
-        to_phase=phases[1],
-        moved_at=datetime(2025, 9, 1, 9, tzinfo=SHANGHAI),
-        moved_by=by,
+    EventFactory(
+        record=unit,
+        action="advance",
+        from_state=str(phases[0].pk),
+        to_state=str(phases[1].pk),
+        at=datetime(2025, 9, 1, 9, tzinfo=SHANGHAI),
+        actor=by,
     )
     CertificationFactory(
         unit=unit,

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from programs.core.models import CreatingUnit, Department, Milestone, Phase, Program, User
+from programs.core.models import CreatingUnit, Department, Event, Milestone, Phase, Program, User
 from programs.core.resources import CreatingUnitResource, DepartmentResource
 from safecommunity.admin import (
+    ReadOnlyAdminMixin,
     ScopedAdminMixin,
     ScopedHistoryAdmin,
     ScopedImportExportAdmin,
+    ScopedReadOnlyAdmin,
     ScopedTabularInline,
     count_column,
 )
@@ -177,3 +180,38 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     @admin.display(description=_("full name"))
     def display_name(self, obj: User) -> str:
         return obj.get_full_name()
+
+
+# --- The event log: read-only, rows are never changed or deleted ---
+
+
+@admin.register(Event)
+class EventAdmin(ScopedReadOnlyAdmin):
+    list_display = [
+        "at",
+        "unit",
+        "content_type",
+        "object_id",
+        "action",
+        "from_state",
+        "to_state",
+        "actor",
+    ]
+    list_filter = ["kind", "action", "content_type"]
+    search_fields = ["unit__code", "unit__name", "reason", "actor__username"]
+    list_select_related = ["unit", "content_type", "actor"]
+    date_hierarchy = "at"
+
+
+class EventInline(ReadOnlyAdminMixin, GenericTabularInline):
+    """A record's moves from the event log, newest first."""
+
+    model = Event
+    ct_field = "content_type"
+    ct_fk_field = "object_id"
+    fields = ["at", "action", "from_state", "to_state", "actor", "reason"]
+    extra = 0
+    show_change_link = False
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).visible_to(request.user).select_related("actor")

@@ -1,14 +1,24 @@
-"""Pages of the programme's units themselves: a unit's profile, edited."""
+"""Pages of the programme's units themselves (a unit's profile, edited), and the one view every
+transition URL is served by."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.db import models
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import UpdateView
 
 from programs.core.forms import unit_form_class
 from programs.core.models import CreatingUnit
+from programs.core.transitions import Move, transition, workflow_of
+from safecommunity.errors import DomainError
+from safecommunity.forms import ReasonForm
 
 
 class UnitScopeMixin:
@@ -37,3 +47,66 @@ class UnitUpdateView(UnitScopeMixin, UpdateView):
         response = super().form_valid(form)
         messages.success(self.request, _("The unit's profile was saved."))
         return response
+
+
+class TransitionView(View):
+    """POST one move of a record's table of moves (`programs.core.transitions`) — the one view
+    behind every transition URL.
+
+    A subclass says how to find the record in the user's scope (`get_object`, with
+    `scoped_object(…, editable=True)`: 404 outside it) and may add the move's parameters
+    (`move_params`), its own messages, or a page to show again when the reason is missing
+    (`reason_invalid`). A refusal by the rules comes back as a message and changes nothing.
+    """
+
+    http_method_names = ["post"]
+    move_kwarg = "action"
+
+    def get_object(self) -> models.Model:
+        raise NotImplementedError
+
+    def get_move_name(self, obj: models.Model) -> str:
+        return self.kwargs[self.move_kwarg]
+
+    def move_params(self, obj: models.Model, move: Move) -> dict[str, Any] | HttpResponse:
+        """Parameters of the move from the POST (a title's naming date …), or a response
+        showing what is wrong with them."""
+        return {}
+
+    def success_url(self, obj: models.Model) -> str:
+        return obj.get_absolute_url()
+
+    def done_message(self, obj: models.Model, move: Move) -> str:
+        return _("“%(object)s” is now “%(state)s”.") % {
+            "object": obj,
+            "state": workflow_of(obj).label_of(obj),
+        }
+
+    def reason_invalid(self, obj: models.Model, move: Move, form: ReasonForm) -> HttpResponse:
+        messages.error(self.request, str(move.reason_missing))
+        return redirect(self.success_url(obj))
+
+    def refused(self, obj: models.Model, error: DomainError) -> HttpResponse:
+        messages.error(self.request, str(error))
+        return redirect(self.success_url(obj))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.get_object()
+        move = workflow_of(obj).by_name.get(self.get_move_name(obj))
+        if move is None:
+            raise Http404
+        reason = ""
+        if move.reason:
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                return self.reason_invalid(obj, move, form)
+            reason = form.cleaned_data["reason"]
+        params = self.move_params(obj, move)
+        if isinstance(params, HttpResponse):
+            return params
+        try:
+            transition(obj, move.name, by=request.user, reason=reason, **params)
+        except DomainError as error:
+            return self.refused(obj, error)
+        messages.success(request, self.done_message(obj, move))
+        return redirect(self.success_url(obj))

@@ -8,10 +8,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from programs.core.models import CreatingUnit
+from programs.core.transitions import transition
 from programs.evaluations import errors
 from programs.evaluations import reference_data as ref
 from programs.evaluations.models import (
@@ -25,7 +25,6 @@ from programs.evaluations.models import (
     SchemeElement,
     SchemeItem,
 )
-from programs.evaluations.selectors import evaluation_current_score
 from programs.progress.models import Evidence
 from safecommunity.models import ensure_row
 
@@ -219,34 +218,9 @@ def _links_write(links: Mapping[int, set[int]]) -> None:
 
 
 def evaluation_finalise(*, evaluation: Evaluation, by: User) -> Evaluation:
-    """Compute the total, the result and its reason, and lock the evaluation.
-
-    Refused while any item is not fully graded. The row is locked first: a grade saved in
-    between the check and the finalisation would otherwise change a locked result, and two
-    people finalising at once would both record it.
-    """
-    with transaction.atomic():
-        current = _locked_for(evaluation, by)
-        score = evaluation_current_score(current)
-        if score.ungraded:
-            raise errors.EvaluationError(errors.EVALUATION_UNGRADED, count=score.ungraded)
-        evaluation.status = Evaluation.Status.FINAL
-        evaluation.total = score.total
-        evaluation.result = score.result
-        evaluation.result_reason = score.reason[:300]
-        evaluation.finalised_at = timezone.now()
-        evaluation.finalised_by = by
-        evaluation._history_user = by
-        evaluation.save(
-            update_fields=[
-                "status",
-                "total",
-                "result",
-                "result_reason",
-                "finalised_at",
-                "finalised_by",
-            ]
-        )
+    """Compute the total, the result and its reason, and lock the evaluation (the move
+    `finalise` of its table; refused while any item is not fully graded)."""
+    transition(evaluation, "finalise", by=by)
     return evaluation
 
 

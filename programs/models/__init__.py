@@ -1,6 +1,6 @@
 """Django finds the programme's models here; each domain package defines its own."""
 
-from programs.core.models import CreatingUnit, Department, Milestone, Phase, Program, User
+from programs.core.models import CreatingUnit, Department, Event, Milestone, Phase, Program, User
 from programs.evaluations.models import (
     Evaluation,
     EvaluationRound,
@@ -14,8 +14,6 @@ from programs.progress.models import (
     DueBand,
     Evidence,
     EvidenceVersion,
-    MilestoneEvent,
-    PhaseTransition,
     UnitMilestone,
 )
 from programs.reports.models import Indicator, MonthlyReport, ReportValue, ValidationRule
@@ -29,16 +27,15 @@ __all__ = [
     "Evaluation",
     "EvaluationRound",
     "EvaluationScheme",
+    "Event",
     "Evidence",
     "EvidenceVersion",
     "Grade",
     "Indicator",
     "ItemScore",
     "Milestone",
-    "MilestoneEvent",
     "MonthlyReport",
     "Phase",
-    "PhaseTransition",
     "Program",
     "ReportValue",
     "SchemeElement",

@@ -8,13 +8,8 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from programs.progress.models import (
-    Evidence,
-    EvidenceVersion,
-    MilestoneEvent,
-    PhaseTransition,
-    UnitMilestone,
-)
+from programs.core.admin import EventInline
+from programs.progress.models import Evidence, EvidenceVersion, UnitMilestone
 from safecommunity.admin import (
     ReadOnlyAdminMixin,
     ScopedReadOnlyAdmin,
@@ -22,50 +17,17 @@ from safecommunity.admin import (
     count_column,
 )
 
-# --- Progress, evidence and titles ---
-
-
-class MilestoneEventInline(ReadOnlyAdminMixin, ScopedTabularInline):
-    model = MilestoneEvent
-    fields = ["at", "from_status", "to_status", "by", "note"]
-    show_change_link = False
-
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        return super().get_queryset(request).select_related("by")
-
 
 @admin.register(UnitMilestone)
 class UnitMilestoneAdmin(ScopedReadOnlyAdmin):
     """Read-only: rows come from the programme's milestones (`unit_milestones_sync`), and a
-    status moves only through the portal, which records each move as a milestone event."""
+    status moves only through the portal, which records each move in the event log."""
 
     list_display = ["unit", "milestone", "status", "due_date", "status_changed_at"]
     list_filter = ["status", "milestone__phase"]
     search_fields = ["unit__name", "unit__code", "milestone__name"]
     list_select_related = ["unit", "milestone"]
-    inlines = [MilestoneEventInline]
-
-
-@admin.register(MilestoneEvent)
-class MilestoneEventAdmin(ScopedReadOnlyAdmin):
-    list_display = ["unit_milestone", "from_status", "to_status", "by", "at"]
-    list_filter = ["to_status"]
-    search_fields = [
-        "unit_milestone__unit__name",
-        "unit_milestone__unit__code",
-        "unit_milestone__milestone__name",
-    ]
-    list_select_related = ["unit_milestone__unit", "unit_milestone__milestone", "by"]
-    date_hierarchy = "at"
-
-
-@admin.register(PhaseTransition)
-class PhaseTransitionAdmin(ScopedReadOnlyAdmin):
-    list_display = ["unit", "from_phase", "to_phase", "moved_at", "moved_by", "overridden"]
-    list_filter = ["overridden", "to_phase"]
-    search_fields = ["unit__name", "unit__code", "reason"]
-    list_select_related = ["unit", "from_phase", "to_phase", "moved_by"]
-    date_hierarchy = "moved_at"
+    inlines = [EventInline]
 
 
 class EvidenceVersionInline(ReadOnlyAdminMixin, ScopedTabularInline):

@@ -7,19 +7,22 @@ import hashlib
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from programs.core.models import CreatingUnit, Phase, User
-from programs.progress.models import (
-    Evidence,
-    EvidenceVersion,
-    MilestoneEvent,
-    PhaseTransition,
-    UnitMilestone,
-)
+from programs.core.models import CreatingUnit, Event, Phase, User
+from programs.progress.models import Evidence, EvidenceVersion, UnitMilestone
 
 Status = UnitMilestone.Status
+# The move that reaches each status, as the event log names it.
+MOVE_TO = {
+    Status.IN_PROGRESS: "start",
+    Status.SUBMITTED: "submit",
+    Status.ACCEPTED: "accept",
+    Status.RETURNED: "return",
+}
+
 RETURN_REASONS = [
     "材料缺少会议签到表和现场照片，请补充后重新提交。",
     "工作方案未明确各工作组职责分工，请修改。",
@@ -66,15 +69,16 @@ def unit_progress(
     unit: CreatingUnit, *, clerk: User, district: User, phases: dict[int, Phase]
 ) -> None:
     """Work the unit's milestones up to its current phase; skip a unit that already has history."""
+    milestone_type = ContentType.objects.get_for_model(UnitMilestone)
     if (
-        MilestoneEvent.objects.filter(unit_milestone__unit=unit).exists()
+        Event.objects.filter(unit=unit, content_type=milestone_type).exists()
         or unit.current_phase is None
     ):
         return
     rng = random.Random(f"progress-{unit.code}")
     current = unit.current_phase.order
     today = timezone.localdate()
-    events: list[MilestoneEvent] = []
+    events: list[Event] = []
     items = UnitMilestone.objects.filter(unit=unit).select_related("milestone__phase")
     for item in items:
         order = item.milestone.phase.order
@@ -125,33 +129,44 @@ def unit_progress(
             )
         for from_status, to_status, by, day, note in steps:
             events.append(
-                MilestoneEvent(
-                    unit_milestone=item,
-                    from_status=from_status,
-                    to_status=to_status,
-                    by=by,
+                Event(
                     at=_moment(min(day, today), rng),
-                    note=note,
+                    actor=by,
+                    unit=unit,
+                    content_type=milestone_type,
+                    object_id=item.pk,
+                    action=MOVE_TO[to_status],
+                    from_state=from_status,
+                    to_state=to_status,
+                    reason=note,
                 )
             )
         last = events[-1]
-        item.status, item.status_changed_at, item.status_changed_by = target, last.at, last.by
-        item.return_reason = last.note if target == Status.RETURNED else ""
+        item.status, item.status_changed_at, item.status_changed_by = target, last.at, last.actor
+        item.return_reason = last.reason if target == Status.RETURNED else ""
         item.save(
             update_fields=["status", "status_changed_at", "status_changed_by", "return_reason"]
         )
-    MilestoneEvent.objects.bulk_create(events)
     joined = unit.joined_on or today
-    PhaseTransition.objects.bulk_create(
-        PhaseTransition(
+    events += [
+        Event(
+            at=_moment(min(joined + timedelta(days=150 * (order - 1)), today), rng),
+            actor=district,
             unit=unit,
-            from_phase=phases[order - 1],
-            to_phase=phases[order],
-            moved_by=district,
-            moved_at=_moment(min(joined + timedelta(days=150 * (order - 1)), today), rng),
+            content_type=ContentType.objects.get_for_model(CreatingUnit),
+            object_id=unit.pk,
+            action="advance",
+            from_state=str(phases[order - 1].pk),
+            to_state=str(phases[order].pk),
+            data={
+                "overridden": False,
+                "from_phase": phases[order - 1].name,
+                "to_phase": phases[order].name,
+            },
         )
         for order in range(2, current + 1)
-    )
+    ]
+    Event.objects.bulk_create(sorted(events, key=lambda event: event.at))
 
 
 def _evidence(item: UnitMilestone, clerk: User, day: date, rng: random.Random) -> None:

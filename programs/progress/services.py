@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
 from typing import Any
@@ -11,11 +10,11 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
-from programs.core.models import CreatingUnit, Milestone, Phase, User
+from programs.core.models import CreatingUnit, Milestone, User
+from programs.core.transitions import transition
 from programs.progress import errors
-from programs.progress.models import Evidence, EvidenceVersion, PhaseTransition, UnitMilestone
+from programs.progress.models import Evidence, EvidenceVersion, UnitMilestone
 from safecommunity.files import CheckedUpload, check_upload
 
 
@@ -61,87 +60,6 @@ def unit_milestones_sync(
     return len(to_create) + len(to_update)
 
 
-@dataclass(frozen=True)
-class Gate:
-    """Whether a unit may leave its current phase, and what still stands in the way."""
-
-    phase: Phase | None
-    next_phase: Phase | None
-    required: list[UnitMilestone]  # the current phase's milestones the gate waits for
-
-    @property
-    def open_required(self) -> list[UnitMilestone]:
-        return [i for i in self.required if i.status != UnitMilestone.Status.ACCEPTED]
-
-    @property
-    def accepted_count(self) -> int:
-        return len(self.required) - len(self.open_required)
-
-    @property
-    def is_open(self) -> bool:
-        return self.next_phase is not None and not self.open_required
-
-
-def unit_gate(
-    unit: CreatingUnit,
-    *,
-    phases: list[Phase] | None = None,
-    items: Iterable[UnitMilestone] | None = None,
-) -> Gate:
-    """The gate of the unit's current phase. Pages that already hold the unit's phases and
-    milestones pass them in; otherwise they are read here."""
-    if phases is None:
-        phases = list(unit.program.phases.order_by("order"))
-    current = unit.current_phase
-    later = [p for p in phases if current is None or p.order > current.order]
-    required: list[UnitMilestone] = []
-    if current is not None:
-        if items is None:
-            items = UnitMilestone.objects.filter(
-                unit=unit, milestone__phase=current
-            ).select_related("milestone", "unit")
-        required = [
-            i for i in items if i.milestone.phase_id == current.pk and i.milestone.required_for_gate
-        ]
-    return Gate(phase=current, next_phase=later[0] if later else None, required=required)
-
-
-def unit_advance_phase(*, unit: CreatingUnit, by: User, reason: str = "") -> PhaseTransition:
-    """Move the unit to its next phase when every required milestone of this one is accepted;
-    district staff may move it anyway, with the reason kept on record."""
-    with transaction.atomic():
-        # Two people pressing "advance" at once must not move the unit twice.
-        unit = (
-            CreatingUnit.objects.select_for_update(of=("self",))
-            .select_related("program", "current_phase")
-            .get(pk=unit.pk)
-        )
-        gate = unit_gate(unit)
-        if gate.next_phase is None:
-            raise errors.PhaseGateError(errors.LAST_PHASE)
-        overridden = bool(gate.open_required)
-        if overridden:
-            if not by.reviews_units:
-                raise errors.PhaseGateError(
-                    errors.GATE_CLOSED, phase=gate.phase.name, count=len(gate.open_required)
-                )
-            if not reason.strip():
-                raise errors.PhaseGateError(errors.OVERRIDE_NEEDS_REASON)
-        transition = PhaseTransition.objects.create(
-            unit=unit,
-            from_phase=gate.phase,
-            to_phase=gate.next_phase,
-            moved_at=timezone.now(),
-            moved_by=by,
-            overridden=overridden,
-            reason=reason.strip(),
-        )
-        unit.current_phase = gate.next_phase
-        unit._history_user = by
-        unit.save(update_fields=["current_phase"])
-    return transition
-
-
 # --- Evidence ---------------------------------------------------------------------------------
 
 
@@ -180,7 +98,7 @@ def evidence_upload(
     def after(version: EvidenceVersion) -> None:
         locked = UnitMilestone.objects.get(pk=unit_milestone.pk)
         if locked.status == UnitMilestone.Status.NOT_STARTED:
-            unit_milestone.start(by=by)
+            transition(unit_milestone, "start", by=by)
 
     return _store_version(attach, after, by, upload, checked, effective_date, note)
 

@@ -2,42 +2,46 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
+from programs.core.access import move_actions, permissions_for
 from programs.core.models import CreatingUnit
-from programs.progress.errors import MilestoneError, PhaseGateError
+from programs.core.selectors import history_of
+from programs.core.transitions import Move, transition
+from programs.core.views import TransitionView
+from programs.progress.errors import PhaseGateError
 from programs.progress.forms import EvidenceUploadForm
 from programs.progress.models import EvidenceVersion, UnitMilestone
-from programs.progress.services import evidence_upload, unit_advance_phase, unit_gate
+from programs.progress.selectors import unit_gate
+from programs.progress.services import evidence_upload
 from safecommunity.errors import DomainError
 from safecommunity.forms import ReasonForm
+from safecommunity.scoping import scoped_object
 
 
 def milestone_in_scope(
     request: HttpRequest, code: str, pk: int, *, editable: bool = False
 ) -> UnitMilestone:
     """The unit's milestone named in the URL, if the user may see (or edit) it; else 404."""
-    rows = (
-        UnitMilestone.objects.editable_by(request.user)
-        if editable
-        else UnitMilestone.objects.visible_to(request.user)
+    rows = UnitMilestone.objects.select_related(
+        "unit__program", "unit__current_phase", "milestone__phase", "status_changed_by"
     )
-    return get_object_or_404(
-        rows.select_related(
-            "unit__program", "unit__current_phase", "milestone__phase", "status_changed_by"
-        ),
-        unit__code=code,
-        pk=pk,
-    )
+    return scoped_object(request, rows, editable=editable, unit__code=code, pk=pk)
+
+
+def milestone_move_url(item: UnitMilestone, move: Move) -> str:
+    return reverse("programs:milestone-transition", args=[item.unit.code, item.pk, move.name])
 
 
 class UnitMilestoneDetailView(DetailView):
@@ -53,15 +57,14 @@ class UnitMilestoneDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         item: UnitMilestone = self.object
         user = self.request.user
-        can_edit = UnitMilestone.objects.editable_by(user).filter(pk=item.pk).exists()
         context.update(
             unit=item.unit,
-            can_edit=can_edit,
-            can_review=user.reviews_units,
+            can_edit=permissions_for(user, item).can_edit,
+            moves=move_actions(user, item, partial(milestone_move_url, item)),
             evidence=item.evidence.prefetch_related(
                 Prefetch("versions", queryset=EvidenceVersion.objects.select_related("uploaded_by"))
             ),
-            events=item.events.select_related("by"),
+            history=history_of(item),
             today=timezone.localdate(),
             upload_form=kwargs.get("upload_form") or EvidenceUploadForm(unit_milestone=item),
             return_form=kwargs.get("return_form") or ReasonForm(),
@@ -114,35 +117,23 @@ class EvidenceUploadView(FormView):
         return detail.render_to_response(context)
 
 
-class UnitMilestoneTransitionView(View):
+class UnitMilestoneTransitionView(TransitionView):
     """POST start / submit / accept / return on a unit's milestone."""
 
-    ACTIONS = {"start", "submit", "accept", "return"}
+    def get_object(self) -> UnitMilestone:
+        return milestone_in_scope(
+            self.request, self.kwargs["code"], self.kwargs["pk"], editable=True
+        )
 
-    def post(self, request: HttpRequest, code: str, pk: int, action: str) -> HttpResponse:
-        if action not in self.ACTIONS:
-            raise Http404
-        item = milestone_in_scope(request, code, pk, editable=True)
-        try:
-            if action == "return":
-                form = ReasonForm(request.POST)
-                if not form.is_valid():
-                    view = UnitMilestoneDetailView(
-                        request=request, kwargs={"code": code, "pk": pk}, object=item
-                    )
-                    return view.render_to_response(view.get_context_data(return_form=form))
-                item.return_(by=request.user, reason=form.cleaned_data["reason"])
-            else:
-                getattr(item, action)(by=request.user)
-        except MilestoneError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("“%(milestone)s” is now %(status)s.")
-                % {"milestone": item.milestone.name, "status": item.get_status_display()},
-            )
-        return redirect(item.get_absolute_url())
+    def done_message(self, item: UnitMilestone, move: Move) -> str:
+        return _("“%(milestone)s” is now %(status)s.") % {
+            "milestone": item.milestone.name,
+            "status": item.get_status_display(),
+        }
+
+    def reason_invalid(self, item: UnitMilestone, move: Move, form: ReasonForm) -> HttpResponse:
+        view = UnitMilestoneDetailView(request=self.request, kwargs=self.kwargs, object=item)
+        return view.render_to_response(view.get_context_data(return_form=form))
 
 
 class EvidenceDownloadView(View):
@@ -169,10 +160,10 @@ class UnitAdvanceView(FormView):
     form_class = ReasonForm
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.unit = get_object_or_404(
-            CreatingUnit.objects.editable_by(request.user).select_related(
-                "program", "current_phase"
-            ),
+        self.unit = scoped_object(
+            request,
+            CreatingUnit.objects.select_related("program", "current_phase"),
+            editable=True,
             code=kwargs["code"],
         )
         self.gate = unit_gate(self.unit)
@@ -186,8 +177,8 @@ class UnitAdvanceView(FormView):
 
     def form_valid(self, form: ReasonForm) -> HttpResponse:
         try:
-            transition = unit_advance_phase(
-                unit=self.unit, by=self.request.user, reason=form.cleaned_data["reason"]
+            event = transition(
+                self.unit, "advance", by=self.request.user, reason=form.cleaned_data["reason"]
             )
         except PhaseGateError as error:
             form.add_error(None, str(error))
@@ -195,6 +186,6 @@ class UnitAdvanceView(FormView):
         messages.success(
             self.request,
             _("%(unit)s moved to “%(phase)s”.")
-            % {"unit": self.unit.name, "phase": transition.to_phase.name},
+            % {"unit": self.unit.name, "phase": event.data["to_phase"]},
         )
         return redirect(self.unit.get_absolute_url())

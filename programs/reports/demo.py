@@ -15,7 +15,7 @@ from django.utils import timezone
 from programs.core.models import CreatingUnit, User
 from programs.reports.models import Indicator, MonthlyReport, ReportValue
 from programs.reports.models.monthly import month_start
-from programs.reports.selectors import due_date, expected_from, last_months
+from programs.reports.selectors.completeness import due_date, expected_from, last_months
 
 Status = MonthlyReport.Status
 

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from programs.core.filters import UnitFilter
-from programs.reports.selectors import last_months, months_between, parse_month
+from programs.reports.selectors.completeness import last_months, months_between, parse_month
 
 
 class CompletenessFilter(UnitFilter):

@@ -4,182 +4,28 @@ submit)."""
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from programs.core.models import CreatingUnit
 from programs.reports import errors
 from programs.reports import reference_data as ref
 from programs.reports.models import Indicator, MonthlyReport, ReportValue, ValidationRule
-from programs.reports.models.indicators import IndicatorSource
 from programs.reports.models.monthly import MAX_VALUE, month_start
+from programs.reports.selectors.rules import indicator_values_from_activities
 from safecommunity.models import ensure_row
-
-if TYPE_CHECKING:
-    from programs.core.models import User
-
-# --- Validation rules ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RuleOutcome:
-    """A rule a report's values break, with the two values compared."""
-
-    rule: ValidationRule
-    left_value: Decimal
-    right_value: Decimal
-
-    @property
-    def severity(self) -> str:
-        return self.rule.severity
-
-    @property
-    def is_error(self) -> bool:
-        """An error blocks submission; a warning lets it through with a comment."""
-        return self.rule.is_error
-
-    @property
-    def message(self) -> str:
-        """The rule's message in the language active when it is read (not when evaluated)."""
-        return self.rule.message
-
-
-def rules_evaluate(
-    rules: Iterable[ValidationRule], values: dict[str, Decimal | int | None]
-) -> list[RuleOutcome]:
-    """The rules that `values` (indicator code → value) break, in the order given.
-
-    Pure: it reads each rule's indicators but runs no query when they are loaded (pass
-    `ValidationRule.objects.in_force()`). The caller chooses which rules apply.
-
-    Missing values: a rule whose left or right indicator has no value (the code is absent or
-    its value is None) is skipped — DHIS2's "skip if any value missing" strategy. An empty
-    field is not a zero: a unit that has not entered its traffic deaths has not reported
-    that there were none, and a rule should not speak for it. Zero is a value and is checked.
-    """
-    broken = []
-    for rule in rules:
-        left = values.get(rule.left.code)
-        if rule.right_indicator_id is not None:
-            right = values.get(rule.right_indicator.code)
-        else:
-            right = rule.right_constant
-        if left is None or right is None:
-            continue
-        left, right = Decimal(left), Decimal(right)
-        if not rule.holds(left, right):
-            broken.append(RuleOutcome(rule=rule, left_value=left, right_value=right))
-    return broken
-
-
-# --- Values from the activity log and the injury records ----------------------------------------
-
-
-def _activity_aggregates() -> dict[str, Count | Sum]:
-    """Each activity-log source as an aggregate over one unit's activities of one month."""
-    from workgroups.models import ActivityKind
-
-    def participants(kind: str) -> Coalesce:
-        return Coalesce(Sum("participants", filter=Q(kind=kind)), 0)
-
-    aggregates = {
-        IndicatorSource.count_of(kind).value: Count("pk", filter=Q(kind=kind))
-        for kind in ActivityKind.values
-    }
-    aggregates |= {
-        IndicatorSource.PUBLICITY_PARTICIPANTS.value: participants(ActivityKind.PUBLICITY),
-        IndicatorSource.TRAINING_PARTICIPANTS.value: participants(ActivityKind.TRAINING),
-        IndicatorSource.DRILL_PARTICIPANTS.value: participants(ActivityKind.DRILL),
-        # Inspections record hazards; any activity that records some counts.
-        IndicatorSource.HAZARDS_FOUND.value: Coalesce(Sum("hazards_found"), 0),
-        IndicatorSource.HAZARDS_RECTIFIED.value: Coalesce(Sum("hazards_rectified"), 0),
-    }
-    return aggregates
-
-
-def _injury_aggregates() -> dict[str, Count]:
-    """Each injury-record source as a conditional count over one unit's records of one month:
-    people, not accidents. Injured is every outcome but death."""
-    from injuries.choices import Cause, Domain, Intent, Outcome
-
-    died = Q(outcome=Outcome.DIED)
-    groups = {
-        "traffic": Q(cause__in=Cause.traffic()),
-        "work": Q(domain=Domain.WORK),
-        "fire": Q(domain=Domain.FIRE),
-        "assault": Q(intent=Intent.ASSAULT),
-    }
-    aggregates = {}
-    for group, records in groups.items():
-        injured = IndicatorSource(f"injury_{group}_injured")
-        deaths = IndicatorSource(f"injury_{group}_deaths")
-        aggregates[injured.value] = Count("pk", filter=records & ~died)
-        aggregates[deaths.value] = Count("pk", filter=records & died)
-    return aggregates
-
-
-def month_last_day(month_first_day: date) -> date:
-    days = calendar.monthrange(month_first_day.year, month_first_day.month)[1]
-    return month_first_day.replace(day=days)
-
-
-def indicator_values_from_activities(
-    unit: CreatingUnit,
-    month_first_day: date,
-    *,
-    indicators: Iterable[Indicator] | None = None,
-) -> dict[str, int]:
-    """The values (indicator code → number) the activity log and the injury records give
-    `unit` for the month starting on `month_first_day`, for each indicator with an automatic
-    source.
-
-    At most three queries, each run only when an indicator needs it: one aggregate over the
-    month's activities; one aggregate over the month's injury records (by injury date: the
-    people injured and dead in traffic crashes, at work, by fire and burns, and by assault,
-    each a conditional count); and one count of the projects under way on the month's last
-    day. A report that already holds its indicators passes them in; otherwise the active
-    automatic indicators are read first (one more query).
-    """
-    from injuries.models import InjuryRecord
-    from workgroups.models import Activity, PromotionProject
-
-    if indicators is None:
-        indicators = Indicator.objects.automatic()
-    sources = {i.code: i.source for i in indicators if i.source != IndicatorSource.NONE}
-    if not sources:
-        return {}
-    month_first_day = month_first_day.replace(day=1)
-    last_day = month_last_day(month_first_day)
-
-    found: dict[str, int] = {}
-    # Date ranges (not year/month lookups) so the (unit, date) indexes serve the queries.
-    month = (month_first_day, last_day)
-    for rows, aggregates in (
-        (Activity.objects.filter(unit=unit, date__range=month), _activity_aggregates()),
-        (InjuryRecord.objects.filter(unit=unit, injury_date__range=month), _injury_aggregates()),
-    ):
-        wanted = {source: aggregates[source] for source in sources.values() if source in aggregates}
-        if wanted:
-            found |= rows.aggregate(**wanted)
-    if IndicatorSource.PROJECTS_ACTIVE in sources.values():
-        projects = PromotionProject.objects.filter(unit=unit).active_on(last_day)
-        found[IndicatorSource.PROJECTS_ACTIVE] = projects.count()
-    return {code: int(found[source]) for code, source in sources.items()}
-
 
 # --- The report's use cases ---------------------------------------------------------------------
 
 NARRATIVE_FIELDS = ("work_done", "problems", "next_plan")
+
+if TYPE_CHECKING:
+    from programs.core.models import User
 
 
 def report_open(*, unit: CreatingUnit, period: date, by: User) -> MonthlyReport:
@@ -278,57 +124,6 @@ def report_save(
         current.save(update_fields=[*NARRATIVE_FIELDS, "version"])
     for field in (*NARRATIVE_FIELDS, "version"):
         setattr(report, field, getattr(current, field))
-    return report
-
-
-@dataclass(frozen=True)
-class ReportProblem:
-    """Something to fix (an error) or explain (a warning) before submitting, at one indicator."""
-
-    indicator_id: int
-    message: str
-    is_error: bool
-
-
-def report_problems(report: MonthlyReport) -> tuple[list[ReportProblem], list[ReportProblem]]:
-    """The report's errors (broken error rules) and the warnings still lacking a comment: broken
-    warning rules, and values that differ from the activity log. Two queries."""
-    rows = list(report.values.select_related("indicator"))
-    by_code = {row.indicator.code: row for row in rows}
-    found_errors, warnings = [], []
-    outcomes = rules_evaluate(
-        ValidationRule.objects.in_force(), {code: row.value for code, row in by_code.items()}
-    )
-    for outcome in outcomes:
-        row = by_code[outcome.rule.left.code]
-        if outcome.is_error:
-            found_errors.append(ReportProblem(row.indicator_id, outcome.message, is_error=True))
-        elif not row.comment.strip():
-            message = str(errors.WARNING_NEEDS_COMMENT) % {"message": outcome.message}
-            warnings.append(ReportProblem(row.indicator_id, message, is_error=False))
-    for row in rows:
-        if row.differs_from_log and not row.comment.strip():
-            message = str(errors.CHANGED_VALUE_NEEDS_COMMENT) % {"prefilled": row.prefilled}
-            warnings.append(ReportProblem(row.indicator_id, message, is_error=False))
-    return found_errors, warnings
-
-
-def report_submit(*, report: MonthlyReport, by: User) -> MonthlyReport:
-    """Submit the report when no error remains and every warning is explained.
-
-    Raises `ReportError` (REPORT_HAS_ERRORS, with `.problems` = (errors, warnings)) otherwise.
-    The row is locked first, so no save slips in between the check and the submission.
-    """
-    with transaction.atomic():
-        MonthlyReport.objects.select_for_update().get(pk=report.pk)
-        found_errors, warnings = report_problems(report)
-        if found_errors or warnings:
-            error = errors.ReportError(
-                errors.REPORT_HAS_ERRORS, count=len(found_errors) + len(warnings)
-            )
-            error.problems = (found_errors, warnings)
-            raise error
-        report.mark_submitted(by=by)
     return report
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -17,34 +18,35 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from programs.core.access import move_actions
 from programs.core.models import CreatingUnit
+from programs.core.selectors import history_of
+from programs.core.transitions import Move, transition
+from programs.core.views import TransitionView
 from programs.reports.errors import ReportConflict, ReportError
 from programs.reports.filters import CompletenessFilter
 from programs.reports.forms import MonthlyReportForm
 from programs.reports.models import MonthlyReport, ReportValue
 from programs.reports.models.indicators import IndicatorSection
 from programs.reports.models.monthly import month_start, next_month
-from programs.reports.selectors import (
+from programs.reports.selectors.completeness import (
     completeness,
     due_date,
     expected_from,
     report_url,
     submitted_on_time,
 )
-from programs.reports.services import (
-    ReportProblem,
-    report_open,
-    report_problems,
-    report_save,
-    report_submit,
-)
+from programs.reports.selectors.rules import ReportProblem, report_problems
+from programs.reports.services import report_open, report_save
 from safecommunity.forms import ReasonForm
+from safecommunity.scoping import scoped_object
 from safecommunity.spreadsheets import xlsx_response
 
 PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
@@ -77,15 +79,13 @@ def report_in_scope(
     request: HttpRequest, code: str, period: date, *, editable: bool = False
 ) -> MonthlyReport:
     """The unit's existing report of the month, if the user may see (or change) it; else 404."""
-    rows = (
-        MonthlyReport.objects.editable_by(request.user)
-        if editable
-        else MonthlyReport.objects.visible_to(request.user)
-    )
-    return get_object_or_404(
-        rows.select_related("unit__program", "submitted_by", "reviewed_by"),
-        unit__code=code,
-        period=period,
+    rows = MonthlyReport.objects.select_related("unit__program", "submitted_by", "reviewed_by")
+    return scoped_object(request, rows, editable=editable, unit__code=code, period=period)
+
+
+def report_move_url(report: MonthlyReport, move: Move) -> str:
+    return reverse(
+        "programs:report-transition", args=[report.unit.code, f"{report.period:%Y-%m}", move.name]
     )
 
 
@@ -256,11 +256,12 @@ class MonthlyReportDetailView(TemplateView):
         context.update(
             unit=report.unit,
             report=report,
+            moves=move_actions(user, report, partial(report_move_url, report)),
+            history=history_of(report),
             sections=sections,
             form=form,
             editing=editing,
             can_edit=self.can_edit,
-            can_review=self.can_edit and user.reviews_units,
             problem_count=len(found_errors) + len(warnings),
             changed_after_approval=sum(v.changed_after_approval for v in self.rows),
             reason_form=ReasonForm(),
@@ -271,48 +272,37 @@ class MonthlyReportDetailView(TemplateView):
 def submit_and_redirect(request: HttpRequest, report: MonthlyReport) -> HttpResponse:
     """Submit the report; when rules or comments stand in the way, show them at their rows."""
     try:
-        report_submit(report=report, by=request.user)
+        transition(report, "submit", by=request.user)
     except ReportError as error:
         messages.error(request, str(error))
         if hasattr(error, "problems"):
             return redirect(report.get_absolute_url() + "?check=1#indicators")
         return redirect(report.get_absolute_url())
-    messages.success(
-        request,
-        _("The report of %(month)s is now “%(status)s”.")
-        % {"month": f"{report.period:%Y-%m}", "status": report.get_status_display()},
-    )
+    messages.success(request, report_moved(report))
     return redirect(report.get_absolute_url())
 
 
-class MonthlyReportTransitionView(View):
+def report_moved(report: MonthlyReport) -> str:
+    return _("The report of %(month)s is now “%(status)s”.") % {
+        "month": f"{report.period:%Y-%m}",
+        "status": report.get_status_display(),
+    }
+
+
+class MonthlyReportTransitionView(TransitionView):
     """POST submit / approve / return / reopen on a unit's monthly report."""
 
-    ACTIONS = {"submit", "approve", "return", "reopen"}
+    def get_object(self) -> MonthlyReport:
+        period = period_from_url(self.kwargs["period"])
+        return report_in_scope(self.request, self.kwargs["code"], period, editable=True)
 
-    def post(self, request: HttpRequest, code: str, period: str, action: str) -> HttpResponse:
-        if action not in self.ACTIONS:
-            raise Http404
-        report = report_in_scope(request, code, period_from_url(period), editable=True)
-        reason = request.POST.get("reason", "")
-        if action == "submit":
-            return submit_and_redirect(request, report)
-        try:
-            if action == "approve":
-                report.approve(by=request.user)
-            elif action == "return":
-                report.return_(by=request.user, reason=reason)
-            else:
-                report.reopen(by=request.user, reason=reason)
-        except ReportError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("The report of %(month)s is now “%(status)s”.")
-                % {"month": f"{report.period:%Y-%m}", "status": report.get_status_display()},
-            )
-        return redirect(report.get_absolute_url())
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if kwargs["action"] == "submit":  # with its rule check shown at the rows
+            return submit_and_redirect(request, self.get_object())
+        return super().post(request, *args, **kwargs)
+
+    def done_message(self, report: MonthlyReport, move: Move) -> str:
+        return report_moved(report)
 
 
 UNITS_PER_PAGE = 100

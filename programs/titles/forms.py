@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.core.models import CreatingUnit
+from programs.core.transitions import workflow_of
 from programs.titles.models import Certification
 from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
 
@@ -52,9 +53,10 @@ class CertificationMoveForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, certification: Certification, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        moves = Certification.MOVES[certification.status]
         self.fields["status"].choices = [
-            (s.value, s.label) for s in Certification.Status if s in moves
+            (move.name, move.label)
+            for move in workflow_of(certification).moves
+            if move.starts_from(certification.status)
         ]
 
     def clean(self):

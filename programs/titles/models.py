@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from programs.core.choices import TitleLevel
 from programs.core.models import CreatingUnit, Program, ReferenceQuerySet
+from programs.core.transitions import Move, Step, Workflow, register
 from programs.titles import errors
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
@@ -66,16 +67,6 @@ class Certification(ConstraintErrorsOnFields, models.Model):
     """A unit's application for a title level and, once named, the title with its validity."""
 
     Status = TitleStatus
-
-    MOVES = {
-        Status.APPLIED: {Status.REVIEW, Status.REVOKED},
-        Status.REVIEW: {Status.ONSITE, Status.REVOKED},
-        Status.ONSITE: {Status.RECTIFY, Status.NAMED, Status.REVOKED},
-        Status.RECTIFY: {Status.ONSITE, Status.NAMED, Status.REVOKED},
-        Status.NAMED: {Status.EXPIRED, Status.REVOKED},
-        Status.EXPIRED: set(),
-        Status.REVOKED: set(),
-    }
 
     unit = models.ForeignKey(
         CreatingUnit,
@@ -168,66 +159,93 @@ class Certification(ConstraintErrorsOnFields, models.Model):
         days = self.days_to_expiry(on)
         return days is not None and days < 0
 
-    @property
-    def next_statuses(self) -> set[str]:
-        return self.MOVES[self.status]
-
-    # --- transitions -----------------------------------------------------------------------
-    def move(
-        self,
-        to: str,
-        *,
-        by: User,
-        on: date | None = None,
-        certificate_number: str = "",
-        valid_until: date | None = None,
-    ) -> None:
-        """Move the application along 申请 → 初审 → 现场评定 → (整改) → 命名, or end it."""
-        if not by.reviews_units:
-            raise errors.CertificationError(errors.ONLY_DISTRICT_TITLES)
-        with transaction.atomic():
-            current = type(self).objects.select_for_update().get(pk=self.pk)
-            if to not in self.MOVES[current.status]:
-                raise errors.CertificationError(
-                    errors.ILLEGAL_TITLE_MOVE,
-                    current=current.get_status_display(),
-                    target=self.Status(to).label,
-                )
-            fields = ["status"]
-            if to == self.Status.NAMED:
-                if on is None:
-                    raise errors.CertificationError(errors.NAMING_NEEDS_DATE)
-                self.named_on = on
-                self.valid_until = valid_until or self.default_valid_until(on)
-                self.certificate_number = certificate_number or self.certificate_number
-                fields += ["named_on", "valid_until", "certificate_number"]
-            self.status = to
-            self._history_user = by
-            try:
-                self.full_clean()
-            except ValidationError as error:
-                self.refresh_from_db()
-                raise errors.CertificationError(" ".join(error.messages)) from error
-            self.save(update_fields=fields)
-
-    def expire(self, on: date | None = None) -> bool:
-        """Mark a named title 到期 once its validity has ended; False when it no longer applies
-        (it was revoked, renewed or already expired in the meantime)."""
-        with transaction.atomic():
-            current = type(self).objects.select_for_update().get(pk=self.pk)
-            if not current.is_past_validity(on):
-                return False
-            self.status = self.Status.EXPIRED
-            self._change_reason = "validity ended"
-            self.save(update_fields=["status"])
-            return True
-
     def default_valid_until(self, named_on: date) -> date:
         years = self.unit.program.title_years(self.level)
         try:
             return named_on.replace(year=named_on.year + years)
         except ValueError:  # 29 February
             return named_on.replace(year=named_on.year + years, day=28)
+
+
+def _reviews(user: User, title: Certification) -> bool:
+    return user.reviews_units
+
+
+def _lapsed(step: Step) -> None:
+    """The system expires a title only once its validity has ended (not one renewed since)."""
+    if step.by is None and not step.current.is_past_validity(step.params.get("on")):
+        raise errors.CertificationError(
+            errors.ILLEGAL_TITLE_MOVE,
+            current=step.current.get_status_display(),
+            target=TitleStatus.EXPIRED.label,
+        )
+
+
+def _expired(step: Step) -> list[str]:
+    if step.by is None:
+        step.obj._change_reason = "validity ended"  # the change history says why
+    return _validated(step)
+
+
+def _named(step: Step) -> list[str]:
+    """The naming date, the validity (the programme's term unless given) and the certificate."""
+    title, on = step.obj, step.params.get("on")
+    if on is None:
+        raise errors.CertificationError(errors.NAMING_NEEDS_DATE)
+    title.named_on = on
+    title.valid_until = step.params.get("valid_until") or title.default_valid_until(on)
+    title.certificate_number = step.params.get("certificate_number") or title.certificate_number
+    return ["named_on", "valid_until", "certificate_number", *_validated(step)]
+
+
+def _validated(step: Step) -> list[str]:
+    """The title's rules (dates in order …) hold after the move, or nothing changes."""
+    try:
+        step.obj.full_clean()
+    except ValidationError as error:
+        step.obj.refresh_from_db()
+        raise errors.CertificationError(" ".join(error.messages)) from error
+    return []
+
+
+def _title_move(to: TitleStatus, sources: set[TitleStatus], **options) -> Move:
+    """A move of a title is named by the status it reaches (the form offers the next statuses)."""
+    return Move(
+        to.value,
+        sources=sources,
+        target=to,
+        label=to.label,
+        past=to.label,
+        allowed=_reviews,
+        refused=errors.ONLY_DISTRICT_TITLES,
+        effect=options.pop("effect", _validated),
+        **options,
+    )
+
+
+Status = TitleStatus
+register(
+    Certification,
+    Workflow(
+        field="status",
+        error=errors.CertificationError,
+        illegal=errors.ILLEGAL_TITLE_MOVE,
+        moves=[
+            _title_move(Status.REVIEW, {Status.APPLIED}),
+            _title_move(Status.ONSITE, {Status.REVIEW, Status.RECTIFY}),
+            _title_move(Status.RECTIFY, {Status.ONSITE}),
+            _title_move(Status.NAMED, {Status.ONSITE, Status.RECTIFY}, effect=_named),
+            _title_move(
+                Status.EXPIRED, {Status.NAMED}, check=_lapsed, effect=_expired, system=True
+            ),
+            _title_move(
+                Status.REVOKED,
+                {Status.APPLIED, Status.REVIEW, Status.ONSITE, Status.RECTIFY, Status.NAMED},
+            ),
+        ],
+    ),
+)
+del Status
 
 
 class TargetMeasure(models.TextChoices):

@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.core.models import Program
+from programs.core.transitions import transition
 from programs.titles import reference_data as ref
+from programs.titles.errors import CertificationError
 from programs.titles.models import Certification, Target
 from safecommunity.models import ensure_row
 
@@ -32,9 +34,17 @@ def targets_load(*, program: Program, created: Counter) -> Counter:
 
 
 def certifications_expire(today: date | None = None) -> list[Certification]:
-    """Mark 到期 every named title whose validity ended before `today`; run daily (cron)."""
+    """Mark 到期 every named title whose validity ended before `today`, as the system; run
+    daily. A title renewed or revoked in the meantime is left alone."""
     today = today or timezone.localdate()
     lapsed = Certification.objects.filter(
         status=Certification.Status.NAMED, valid_until__lt=today
     ).select_related("unit")
-    return [title for title in lapsed if title.expire(today)]
+    expired = []
+    for title in lapsed:
+        try:
+            transition(title, Certification.Status.EXPIRED, by=None, on=today)
+        except CertificationError:
+            continue  # no longer past its validity, or no longer named: nothing to expire
+        expired.append(title)
+    return expired

@@ -9,13 +9,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import CreateView
 
 from programs.core.models import CreatingUnit
-from programs.titles.errors import CertificationError
+from programs.core.transitions import Move
+from programs.core.views import TransitionView
 from programs.titles.forms import CertificationForm, CertificationMoveForm
 from programs.titles.models import Certification
+from safecommunity.scoping import scoped_object
 
 
 def reviewable(queryset: QuerySet, user) -> QuerySet:
@@ -51,39 +52,39 @@ class CertificationCreateView(CreateView):
         return response
 
 
-class CertificationMoveView(View):
+class CertificationMoveView(TransitionView):
     """POST the next status of a title application (naming sets the date and validity)."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        certification = get_object_or_404(
-            reviewable(Certification.objects, request.user).select_related("unit__program"), pk=pk
+    def get_object(self) -> Certification:
+        rows = reviewable(Certification.objects, self.request.user)
+        return scoped_object(
+            self.request, rows.select_related("unit__program"), pk=self.kwargs["pk"]
         )
-        form = CertificationMoveForm(request.POST, certification=certification)
-        if not form.is_valid():
-            for field, problems in form.errors.items():
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        certification = self.get_object()
+        self.form = CertificationMoveForm(request.POST, certification=certification)
+        if not self.form.is_valid():  # not one of the next statuses, or a date missing
+            for field, problems in self.form.errors.items():
                 for problem in problems:
-                    messages.error(
-                        request,
-                        f"{form.fields[field].label}: {problem}"
-                        if field in form.fields
-                        else problem,
-                    )
+                    label = self.form.fields[field].label if field in self.form.fields else None
+                    messages.error(request, f"{label}: {problem}" if label else problem)
             return redirect(certification.get_absolute_url())
-        data = form.cleaned_data
-        try:
-            certification.move(
-                data["status"],
-                by=request.user,
-                on=data["on"],
-                certificate_number=data["certificate_number"],
-                valid_until=data["valid_until"],
-            )
-        except CertificationError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("%(title)s: now “%(status)s”.")
-                % {"title": certification, "status": certification.get_status_display()},
-            )
-        return redirect(certification.get_absolute_url())
+        return super().post(request, *args, **kwargs)
+
+    def get_move_name(self, certification: Certification) -> str:
+        return self.form.cleaned_data["status"]
+
+    def move_params(self, certification: Certification, move: Move) -> dict[str, Any]:
+        data = self.form.cleaned_data
+        return {
+            "on": data["on"],
+            "certificate_number": data["certificate_number"],
+            "valid_until": data["valid_until"],
+        }
+
+    def done_message(self, certification: Certification, move: Move) -> str:
+        return _("%(title)s: now “%(status)s”.") % {
+            "title": certification,
+            "status": certification.get_status_display(),
+        }

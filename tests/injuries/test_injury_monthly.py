@@ -19,7 +19,8 @@ from injuries.choices import Activity, BodyPart, Cause, Intent, Nature, Outcome,
 from programs.models import Indicator, ReportValue
 from programs.reports import reference_data as ref
 from programs.reports.models.indicators import IndicatorSource
-from programs.reports.services import indicator_values_from_activities, report_open
+from programs.reports.selectors.rules import indicator_values_from_activities
+from programs.reports.services import report_open
 from programs.setup import reference_data_load
 from tests.factories import ActivityFactory, InjuryRecordFactory
 from workgroups.models import ActivityKind

@@ -154,6 +154,13 @@ class User(ConstraintErrorsOnFields, AbstractUser):
     def edits_own_unit(self) -> bool:
         return self.role == self.Role.CLERK
 
+    def edits_unit(self, unit_id: int | None) -> bool:
+        """Whether this user may change the rows of the unit `unit_id`: the rule of
+        `ScopedQuerySet.editable_by`, for one unit and without a query."""
+        if self.edits_all_units:
+            return True
+        return self.edits_own_unit and unit_id is not None and unit_id == self.unit_id
+
     def clean(self) -> None:
         super().clean()
         errors = {}

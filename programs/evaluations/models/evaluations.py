@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from programs.core.transitions import Move, Step, Workflow, register
+from programs.evaluations import errors
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
 
@@ -250,6 +252,51 @@ class Evaluation(ConstraintErrorsOnFields, models.Model):
     @property
     def is_final(self) -> bool:
         return self.status == self.Status.FINAL
+
+
+def _grades(user: User, evaluation: Evaluation) -> bool:
+    """Who may grade and finalise: the rule of `EvaluationQuerySet.editable_by`."""
+    return Evaluation.objects.editable_by(user).filter(pk=evaluation.pk).exists()
+
+
+def _scored(step: Step) -> list[str]:
+    """The total, the result and its reason, computed from the grades as they are now (the row
+    is locked: a grade saved in between cannot change a locked result); refused while any item
+    is not fully graded."""
+    from programs.evaluations.selectors import evaluation_current_score
+
+    evaluation = step.obj
+    score = evaluation_current_score(step.current)
+    if score.ungraded:
+        raise errors.EvaluationError(errors.EVALUATION_UNGRADED, count=score.ungraded)
+    evaluation.total, evaluation.result = score.total, score.result
+    evaluation.result_reason = score.reason[:300]
+    evaluation.finalised_at, evaluation.finalised_by = step.at, step.by
+    step.data.update(total=str(score.total), result=score.result)
+    return ["total", "result", "result_reason", "finalised_at", "finalised_by"]
+
+
+register(
+    Evaluation,
+    Workflow(
+        field="status",
+        error=errors.EvaluationError,
+        illegal=errors.EVALUATION_LOCKED,
+        moves=[
+            Move(
+                "finalise",
+                sources={Evaluation.Status.DRAFT},
+                target=Evaluation.Status.FINAL,
+                label=_("Finalise"),
+                past=_("finalised"),
+                allowed=_grades,
+                refused=errors.EVALUATION_NOT_ALLOWED,
+                effect=_scored,
+                style="success",
+            ),
+        ],
+    ),
+)
 
 
 class ItemScoreQuerySet(ScopedQuerySet):

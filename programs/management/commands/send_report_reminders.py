@@ -6,7 +6,7 @@ from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from programs.reports.selectors import report_reminders
+from programs.reports.selectors.completeness import report_reminders
 
 
 class Command(BaseCommand):

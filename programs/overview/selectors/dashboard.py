@@ -46,7 +46,7 @@ from programs.core.choices import TitleLevel
 from programs.core.models import CreatingUnit, Program, User
 from programs.evaluations.models import Evaluation
 from programs.overview.selectors.readiness import ReadinessRow, injury_counts, readiness_rows
-from programs.reports.selectors import Rate, cell_rates, completeness, last_months
+from programs.reports.selectors.completeness import Rate, cell_rates, completeness, last_months
 from programs.titles.models import EXPIRY_WARNINGS, LEVEL_RANK, Certification, levels_at_least
 from programs.titles.selectors import TargetResult, target_numerator, targets_evaluate
 

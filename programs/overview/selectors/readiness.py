@@ -24,7 +24,13 @@ from programs.core.models import CreatingUnit, User
 from programs.evaluations.models import Evaluation, EvaluationKind
 from programs.evaluations.selectors import scheme_maximums
 from programs.overview.selectors.progress import units_with_progress
-from programs.reports.selectors import Cell, Rate, cell_rates, completeness, last_months
+from programs.reports.selectors.completeness import (
+    Cell,
+    Rate,
+    cell_rates,
+    completeness,
+    last_months,
+)
 from workgroups.selectors import completed_quarters, meetings_held, record_start
 
 REPORT_MONTHS = 12  # the reporting columns look back this many due months

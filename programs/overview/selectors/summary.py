@@ -20,7 +20,7 @@ from django.utils import timezone
 from injuries.choices import Outcome
 from injuries.models import InjuryRecord
 from injuries.selectors import Period
-from programs.core.models import CreatingUnit, Phase, User
+from programs.core.models import CreatingUnit, Event, Phase, User
 from programs.evaluations.models import Evaluation, SchemeElement
 from programs.evaluations.selectors import (
     WEAK_ITEM_SHARE,
@@ -37,8 +37,7 @@ from programs.overview.selectors.readiness import (
     InjuryTrend,
     injury_periods,
 )
-from programs.progress.models import PhaseTransition
-from programs.reports.selectors import (
+from programs.reports.selectors.completeness import (
     Cell,
     Rate,
     cell_rates,
@@ -194,9 +193,10 @@ def unit_phase_steps(unit: CreatingUnit) -> list[PhaseStep]:
     two queries."""
     phases = list(unit.program.phases.order_by("order"))
     entered: dict[int, date] = {}
-    moves = PhaseTransition.objects.filter(unit=unit).order_by("moved_at", "pk")
-    for phase_id, moved_at in moves.values_list("to_phase_id", "moved_at"):
-        entered[phase_id] = timezone.localdate(moved_at)
+    moves = Event.objects.of(unit).filter(kind=Event.Kind.MOVE, action="advance").order_by("pk")
+    for phase_id, moved_at in moves.values_list("to_state", "at"):
+        if phase_id.isdigit():
+            entered[int(phase_id)] = timezone.localdate(moved_at)
     current = unit.current_phase
     steps = []
     for phase in phases:

@@ -9,14 +9,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
+from programs.core.access import permissions_for
 from programs.core.filters import UnitFilter
 from programs.core.models import CreatingUnit, Department, Program, User
+from programs.core.selectors import history_of
+from programs.core.transitions import allowed_moves
 from programs.core.views import UnitScopeMixin
 from programs.evaluations.models import EvaluationRound
 from programs.evaluations.selectors import evaluations_visible_to, unit_readiness
 from programs.progress.models import DueBand, UnitMilestone
-from programs.progress.services import unit_gate
-from programs.reports.selectors import last_months, report_url, unit_report_cells
+from programs.progress.selectors import unit_gate
+from programs.reports.selectors.completeness import last_months, report_url, unit_report_cells
 from safecommunity.history import change_log
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
 from workgroups.selectors import unit_activity_summary, unit_missing_templates
@@ -87,11 +90,10 @@ class UnitDetailView(UnitScopeMixin, DetailView):
             )
             .order_by("status", "sort_order", "name")
         )
-        context.update(progress_context(unit, self.request.user))
+        can_edit = permissions_for(self.request.user, unit).can_edit
+        context.update(progress_context(unit, self.request.user, can_edit=can_edit))
         context.update(
-            can_edit=CreatingUnit.objects.editable_by(self.request.user)
-            .filter(pk=unit.pk)
-            .exists(),
+            can_edit=can_edit,
             bodies=[
                 (label, body, [m for m in members if m.body == body])
                 for body, label in Member.Body.choices
@@ -166,7 +168,7 @@ class ProgramOverviewView(TemplateView):
         return context
 
 
-def progress_context(unit: CreatingUnit, user: User) -> dict[str, Any]:
+def progress_context(unit: CreatingUnit, user: User, *, can_edit: bool) -> dict[str, Any]:
     """The unit's phase timeline, the clerk's to-do list, the gate, phase moves and titles."""
     today = timezone.localdate()
     items = list(
@@ -183,14 +185,17 @@ def progress_context(unit: CreatingUnit, user: User) -> dict[str, Any]:
     attention = {DueBand.OVERDUE, DueBand.DUE_SOON}
     todo = [i for i in items if i.band in attention or i.status == UnitMilestone.Status.RETURNED]
     todo.sort(key=lambda i: (i.status != UnitMilestone.Status.RETURNED, i.due_date or today))
+    titles = list(unit.certifications.order_by("-applied_on"))
+    for title in titles:
+        title.moves = allowed_moves(title, user) if can_edit else []
     return {
         "timeline": [
             (phase, [i for i in items if i.milestone.phase_id == phase.pk]) for phase in phases
         ],
         "todo": todo,
         "gate": gate,
-        "transitions": unit.phase_transitions.select_related("from_phase", "to_phase", "moved_by"),
-        "certifications": unit.certifications.order_by("-applied_on"),
+        "phase_moves": history_of(unit),
+        "certifications": titles,
         "can_review": user.reviews_units,
         "today": today,
     }

@@ -6,13 +6,14 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.core.models import CreatingUnit, Milestone, Phase
+from programs.core.models import CreatingUnit, Milestone
+from programs.core.transitions import Move, Step, Workflow, register
 from programs.progress import errors
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
@@ -87,13 +88,6 @@ class UnitMilestone(ConstraintErrorsOnFields, models.Model):
     Status = MilestoneStatus
 
     OPEN = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED})
-    # What each transition is called in messages ("cannot be submitted").
-    ACTIONS = {
-        "start": _("started"),
-        "submit": _("submitted"),
-        "accept": _("accepted"),
-        "return": _("returned"),
-    }
 
     unit = models.ForeignKey(
         CreatingUnit,
@@ -174,155 +168,88 @@ class UnitMilestone(ConstraintErrorsOnFields, models.Model):
         current = self.unit.current_phase
         return current is None or self.milestone.phase.order <= current.order
 
-    # --- transitions: each checks the state, records who and when, and saves ----------------
-    def start(self, *, by: User) -> None:
-        self._move(
-            "start",
-            to=self.Status.IN_PROGRESS,
-            allowed={self.Status.NOT_STARTED, self.Status.RETURNED},
-            by=by,
-        )
-
-    def submit(self, *, by: User) -> None:
-        if (
-            self.milestone.evidence_required
-            and not self.evidence.filter(versions__isnull=False).exists()
-        ):
-            raise errors.MilestoneError(errors.EVIDENCE_MISSING)
-        self._move("submit", to=self.Status.SUBMITTED, allowed=self.OPEN, by=by)
-
-    def accept(self, *, by: User) -> None:
-        self._require_reviewer(by)
-        self._move("accept", to=self.Status.ACCEPTED, allowed={self.Status.SUBMITTED}, by=by)
-
-    def return_(self, *, by: User, reason: str) -> None:
-        self._require_reviewer(by)
-        if not reason.strip():
-            raise errors.MilestoneError(errors.RETURN_NEEDS_REASON)
-        self._move(
-            "return",
-            to=self.Status.RETURNED,
-            allowed={self.Status.SUBMITTED},
-            by=by,
-            note=reason.strip(),
-        )
-
-    def _require_reviewer(self, user: User) -> None:
-        if not user.reviews_units:
-            raise errors.MilestoneError(errors.ONLY_DISTRICT_REVIEWS)
-
-    def _move(self, action: str, *, to: str, allowed: set, by: User, note: str = "") -> None:
-        # Two reviewers (or a clerk and a reviewer) may act on the same milestone at once: lock
-        # the row and check the state as it is now, not as it was when the page was loaded.
-        with transaction.atomic():
-            current = type(self).objects.select_for_update().get(pk=self.pk)
-            if current.status not in allowed:
-                raise errors.MilestoneError(
-                    errors.ILLEGAL_MILESTONE_MOVE,
-                    current=current.get_status_display(),
-                    action=self.ACTIONS[action],
-                )
-            now = timezone.now()
-            self.status = to
-            self.status_changed_at = now
-            self.status_changed_by = by
-            if to == self.Status.RETURNED:
-                self.return_reason = note
-            self.save(
-                update_fields=["status", "status_changed_at", "status_changed_by", "return_reason"]
-            )
-            MilestoneEvent.objects.create(
-                unit_milestone=self,
-                from_status=current.status,
-                to_status=to,
-                by=by,
-                at=now,
-                note=note,
-            )
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
 
 
-class MilestoneEventQuerySet(ScopedQuerySet):
-    unit_lookup = "unit_milestone__unit"
+def _edits_unit(user: User, item: UnitMilestone) -> bool:
+    return user.edits_unit(item.unit_id)
 
 
-class MilestoneEvent(models.Model):
-    """One transition of a unit's milestone: from, to, who, when and the note given."""
-
-    unit_milestone = models.ForeignKey(
-        UnitMilestone,
-        on_delete=models.CASCADE,
-        related_name="events",
-        verbose_name=_("unit milestone"),
-    )
-    from_status = models.CharField(_("from"), max_length=20, choices=UnitMilestone.Status.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=UnitMilestone.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("at"))
-    note = models.TextField(_("note"), blank=True)
-
-    objects = MilestoneEventQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("milestone event")
-        verbose_name_plural = _("milestone events")
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+def _reviews(user: User, item: UnitMilestone) -> bool:
+    return user.reviews_units
 
 
-class PhaseTransitionQuerySet(ScopedQuerySet):
-    unit_lookup = "unit"
+def _evidence_present(step: Step) -> None:
+    item = step.current
+    if (
+        item.milestone.evidence_required
+        and not item.evidence.filter(versions__isnull=False).exists()
+    ):
+        raise errors.MilestoneError(errors.EVIDENCE_MISSING)
 
 
-class PhaseTransition(models.Model):
-    """A unit's move from one phase to the next, with who moved it and, past the gate, why."""
+def _decided(step: Step) -> list[str]:
+    """Who moved the milestone last, and when; a return keeps its reason for the unit."""
+    item = step.obj
+    item.status_changed_at, item.status_changed_by = step.at, step.by
+    if item.status == MilestoneStatus.RETURNED:
+        item.return_reason = step.reason
+    return ["status_changed_at", "status_changed_by", "return_reason"]
 
-    unit = models.ForeignKey(
-        CreatingUnit,
-        on_delete=models.CASCADE,
-        related_name="phase_transitions",
-        verbose_name=_("creating unit"),
-    )
-    from_phase = models.ForeignKey(
-        Phase,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("from"),
-    )
-    to_phase = models.ForeignKey(
-        Phase, on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
-    )
-    moved_at = models.DateTimeField(_("moved at"))
-    moved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("moved by"),
-    )
-    overridden = models.BooleanField(
-        _("gate overridden"),
-        default=False,
-        help_text=_("Moved although required milestones were open."),
-    )
-    reason = models.TextField(_("reason"), blank=True)
 
-    objects = PhaseTransitionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("phase move")
-        verbose_name_plural = _("phase moves")
-        ordering = ["-moved_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(overridden=False) | ~Q(reason=""),
-                name="phasetransition_override_has_reason",
+register(
+    UnitMilestone,
+    Workflow(
+        field="status",
+        error=errors.MilestoneError,
+        illegal=errors.ILLEGAL_MILESTONE_MOVE,
+        moves=[
+            Move(
+                "start",
+                sources={MilestoneStatus.NOT_STARTED, MilestoneStatus.RETURNED},
+                target=MilestoneStatus.IN_PROGRESS,
+                label=_("Start work"),
+                past=_("started"),
+                allowed=_edits_unit,
+                effect=_decided,
             ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit}: {self.from_phase or '—'} → {self.to_phase}"
+            Move(
+                "submit",
+                sources=UnitMilestone.OPEN,
+                target=MilestoneStatus.SUBMITTED,
+                label=_("Submit for acceptance"),
+                past=_("submitted"),
+                allowed=_edits_unit,
+                check=_evidence_present,
+                effect=_decided,
+                style="primary",
+            ),
+            Move(
+                "accept",
+                sources={MilestoneStatus.SUBMITTED},
+                target=MilestoneStatus.ACCEPTED,
+                label=_("Accept"),
+                past=_("accepted"),
+                allowed=_reviews,
+                refused=errors.ONLY_DISTRICT_REVIEWS,
+                effect=_decided,
+                style="success",
+            ),
+            Move(
+                "return",
+                sources={MilestoneStatus.SUBMITTED},
+                target=MilestoneStatus.RETURNED,
+                label=_("Return"),
+                past=_("returned"),
+                allowed=_reviews,
+                refused=errors.ONLY_DISTRICT_REVIEWS,
+                reason=True,
+                reason_missing=errors.RETURN_NEEDS_REASON,
+                effect=_decided,
+                style="outline-danger",
+            ),
+        ],
+    ),
+)

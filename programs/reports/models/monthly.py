@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Self
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.core.models import CreatingUnit
+from programs.core.transitions import Move, Step, Workflow, register
 from programs.reports import errors
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
@@ -59,12 +60,6 @@ class MonthlyReport(ConstraintErrorsOnFields, models.Model):
 
     Status = ReportStatus
     EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
-    ACTIONS = {
-        "submit": _("submitted"),
-        "approve": _("approved"),
-        "return": _("returned"),
-        "reopen": _("reopened"),
-    }
 
     unit = models.ForeignKey(
         CreatingUnit,
@@ -159,6 +154,10 @@ class MonthlyReport(ConstraintErrorsOnFields, models.Model):
         return self.status in self.EDITABLE
 
     @property
+    def is_returned(self) -> bool:
+        return self.status == ReportStatus.RETURNED
+
+    @property
     def due_date(self) -> date:
         """The program's due day of the following month (e.g. the 5th)."""
         return next_month(self.period).replace(day=self.unit.program.report_due_day)
@@ -170,69 +169,114 @@ class MonthlyReport(ConstraintErrorsOnFields, models.Model):
             return None
         return timezone.localdate(self.first_submitted_at) <= self.due_date
 
-    # --- transitions: each checks the state under a row lock, records who and when ----------
-    def mark_submitted(self, *, by: User) -> None:
-        """Record the submission; the rules are checked by `report_submit`, which calls this."""
-        self._move("submit", to=ReportStatus.SUBMITTED, allowed=self.EDITABLE, by=by)
 
-    def approve(self, *, by: User) -> None:
-        self._require_reviewer(by)
-        self._move("approve", to=ReportStatus.APPROVED, allowed={ReportStatus.SUBMITTED}, by=by)
+def _edits_unit(user: User, report: MonthlyReport) -> bool:
+    return user.edits_unit(report.unit_id)
 
-    def return_(self, *, by: User, reason: str) -> None:
-        self._require_reviewer(by)
-        if not reason.strip():
-            raise errors.ReportError(errors.REPORT_RETURN_NEEDS_REASON)
-        self._move(
-            "return", to=ReportStatus.RETURNED, allowed={ReportStatus.SUBMITTED}, by=by, note=reason
+
+def _reviews(user: User, report: MonthlyReport) -> bool:
+    return user.reviews_units
+
+
+def _rules_kept(step: Step) -> None:
+    """No error remains and every warning is explained (checked under the row lock, so no save
+    slips in between); the error carries `.problems` = (errors, warnings) for the page."""
+    from programs.reports.selectors.rules import report_problems
+
+    found_errors, warnings = report_problems(step.obj)
+    if found_errors or warnings:
+        error = errors.ReportError(
+            errors.REPORT_HAS_ERRORS, count=len(found_errors) + len(warnings)
         )
+        error.problems = (found_errors, warnings)
+        raise error
 
-    def reopen(self, *, by: User, reason: str) -> None:
-        """District staff open an approved report again; its later changes are counted."""
-        self._require_reviewer(by)
-        if not reason.strip():
-            raise errors.ReportError(errors.REPORT_REOPEN_NEEDS_REASON)
-        self._move(
-            "reopen", to=ReportStatus.DRAFT, allowed={ReportStatus.APPROVED}, by=by, note=reason
-        )
 
-    def _require_reviewer(self, user: User) -> None:
-        if not user.reviews_units:
-            raise errors.ReportError(errors.ONLY_DISTRICT_REVIEWS_REPORTS)
+def _submitted(step: Step) -> list[str]:
+    report = step.obj
+    report.submitted_at, report.submitted_by = step.at, step.by
+    report.first_submitted_at = step.current.first_submitted_at or step.at
+    report.version = step.current.version + 1
+    return ["submitted_at", "submitted_by", "first_submitted_at", "version"]
 
-    def _move(self, action: str, *, to: str, allowed: set, by: User, note: str = "") -> None:
-        # A clerk submitting while a reviewer acts, or two reviewers at once: lock the row and
-        # decide on the state as it is now, not as the page showed it.
-        with transaction.atomic():
-            current = type(self).objects.select_for_update().get(pk=self.pk)
-            if current.status not in allowed:
-                raise errors.ReportError(
-                    errors.ILLEGAL_REPORT_MOVE,
-                    current=current.get_status_display(),
-                    action=self.ACTIONS[action],
-                )
-            now = timezone.now()
-            fields = ["status", "version"]
-            if to == ReportStatus.SUBMITTED:
-                self.submitted_at, self.submitted_by = now, by
-                self.first_submitted_at = current.first_submitted_at or now
-                fields += ["submitted_at", "submitted_by", "first_submitted_at"]
-            else:
-                self.reviewed_at, self.reviewed_by = now, by
-                fields += ["reviewed_at", "reviewed_by"]
-            if to == ReportStatus.APPROVED:
-                self.approved_once = True
-                fields.append("approved_once")
-            if to == ReportStatus.RETURNED:
-                self.return_reason = note.strip()
-                fields.append("return_reason")
-            if action == "reopen":
-                self.reopen_reason = note.strip()
-                fields.append("reopen_reason")
-            self.status = to
-            self.version = current.version + 1
-            self._history_user = by
-            self.save(update_fields=fields)
+
+def _reviewed(step: Step) -> list[str]:
+    """Who decided and when; an approval is remembered (later changes are counted), a return
+    or a reopening keeps its reason."""
+    report = step.obj
+    report.reviewed_at, report.reviewed_by = step.at, step.by
+    report.version = step.current.version + 1
+    fields = ["reviewed_at", "reviewed_by", "version"]
+    if report.status == ReportStatus.APPROVED:
+        report.approved_once = True
+        fields.append("approved_once")
+    elif report.status == ReportStatus.RETURNED:
+        report.return_reason = step.reason
+        fields.append("return_reason")
+    else:
+        report.reopen_reason = step.reason
+        fields.append("reopen_reason")
+    return fields
+
+
+register(
+    MonthlyReport,
+    Workflow(
+        field="status",
+        error=errors.ReportError,
+        illegal=errors.ILLEGAL_REPORT_MOVE,
+        moves=[
+            Move(
+                "submit",
+                sources=MonthlyReport.EDITABLE,
+                target=ReportStatus.SUBMITTED,
+                label=_("Submit"),
+                past=_("submitted"),
+                allowed=_edits_unit,
+                check=_rules_kept,
+                effect=_submitted,
+                style="primary",
+            ),
+            Move(
+                "approve",
+                sources={ReportStatus.SUBMITTED},
+                target=ReportStatus.APPROVED,
+                label=_("Approve"),
+                past=_("approved"),
+                allowed=_reviews,
+                refused=errors.ONLY_DISTRICT_REVIEWS_REPORTS,
+                effect=_reviewed,
+                style="success",
+            ),
+            Move(
+                "return",
+                sources={ReportStatus.SUBMITTED},
+                target=ReportStatus.RETURNED,
+                label=_("Return"),
+                past=_("returned"),
+                allowed=_reviews,
+                refused=errors.ONLY_DISTRICT_REVIEWS_REPORTS,
+                reason=True,
+                reason_missing=errors.REPORT_RETURN_NEEDS_REASON,
+                effect=_reviewed,
+                style="outline-danger",
+            ),
+            Move(
+                "reopen",
+                sources={ReportStatus.APPROVED},
+                target=ReportStatus.DRAFT,
+                label=_("Reopen"),
+                past=_("reopened"),
+                allowed=_reviews,
+                refused=errors.ONLY_DISTRICT_REVIEWS_REPORTS,
+                reason=True,
+                reason_missing=errors.REPORT_REOPEN_NEEDS_REASON,
+                effect=_reviewed,
+                style="outline-warning",
+            ),
+        ],
+    ),
+)
 
 
 class ReportValue(ConstraintErrorsOnFields, models.Model):
