@@ -80,10 +80,10 @@ def demo_data_load() -> list[DemoAccount]:
     _demo_schedule()
     templates = list(WorkGroupTemplate.objects.filter(is_active=True))
     phases = {phase.order: phase for phase in Phase.objects.all()}
-    for unit in CreatingUnit.objects.select_related("program"):
-        _dress_unit(unit, templates, phases)
     accounts = {account.username: _ensure_account(account) for account in DEMO_ACCOUNTS}
     district = accounts["district"]
+    for unit in CreatingUnit.objects.select_related("program"):
+        _dress_unit(unit, templates, phases, by=district)
     clerks = {user.unit_id: user for user in User.objects.filter(role=User.Role.CLERK)}
     for unit in CreatingUnit.objects.select_related("program", "current_phase"):
         clerk = clerks.get(unit.pk) or _ensure_unit_clerk(unit)
@@ -129,7 +129,7 @@ def _ensure_unit_clerk(unit: CreatingUnit) -> User:
     return _ensure_account(account)
 
 
-def _dress_unit(unit: CreatingUnit, templates, phases: dict[int, Phase]) -> None:
+def _dress_unit(unit: CreatingUnit, templates, phases: dict[int, Phase], *, by: User) -> None:
     if unit.members.exists():
         return
     rng = random.Random(unit.code)
@@ -203,7 +203,7 @@ def _dress_unit(unit: CreatingUnit, templates, phases: dict[int, Phase]) -> None
         ],
         Member,
     )
-    groups = unit_add_groups_from_templates(unit=unit, templates=templates)
+    groups = unit_add_groups_from_templates(unit=unit, templates=templates, by=by)
     bulk_create_with_history(
         [
             Member(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from safecommunity.scoping import scoped_object
 
 
 def locked_out(
@@ -15,3 +20,22 @@ def locked_out(
     """What django-axes answers after too many wrong passwords: a page that says how long."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+class ScopedObjectMixin:
+    """A generic view's `get_object` through `scoped_object`: the row named in the URL among
+    those the user may see — or change, with `editable = True` — else 404 (a malformed or
+    out-of-range id too). `get_queryset` only says which rows come along (`select_related`)."""
+
+    editable = False
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
+    def get_object(self, queryset: QuerySet | None = None) -> Any:
+        rows = self.get_queryset() if queryset is None else queryset
+        slug = self.kwargs.get(self.slug_url_kwarg)
+        if slug is not None:
+            lookup = {self.slug_field: slug}
+        else:
+            lookup = {"pk": self.kwargs.get(self.pk_url_kwarg)}
+        return scoped_object(self.request, rows, editable=self.editable, **lookup)

@@ -45,7 +45,7 @@ PERSONAS = ("anonymous", "district_user", "clerk_a", "clerk_b", "provider", "eva
 # Which object of unit A the URL names: None, "unit" (its code), "group", "dropped" (a dropped
 # group), "member", "milestone" (code and pk of a unit milestone), "start" (the same with the
 # "start" action), "version" (an evidence file), "title" (a title application), "activity",
-# "project".
+# "project", "project-start" (the project with its "start" move).
 # fmt: off
 MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     # url name                          method  object       anon   dist clk_a clk_b prov  eval
@@ -92,6 +92,7 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("workgroups:project-list",         "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
     ("workgroups:project-add",          "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
     ("workgroups:project-edit",         "get",  "project",   (LOGIN, 200, 200,  404,  404,  404)),
+    ("workgroups:project-transition",   "post", "project-start", (LOGIN, 302, 302, 404, 404, 404)),
     ("programs:round-list",             "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:round-create",           "get",  None,        (LOGIN, 200, 404,  404,  404,  404)),
     ("programs:round-detail",           "get",  "round",     (LOGIN, 200, 200,  404,  404,  404)),
@@ -150,6 +151,7 @@ EDIT_POSTS: list[tuple[str, str, dict[str, Any]]] = [
     ("workgroups:activity-attach", "activity", {"title": "入侵照片", "file": pdf_upload}),
     ("workgroups:project-add", "unit", PROJECT_POST),
     ("workgroups:project-edit", "project", PROJECT_POST),
+    ("workgroups:project-transition", "project-start", {}),
     ("programs:report-detail", "report", {"version": "0", "work_done": "入侵者"}),
     ("programs:report-transition", "submit", {}),
 ]
@@ -182,6 +184,7 @@ class UnitA:
             "title": [self.title.pk],
             "activity": [self.activity.pk],
             "project": [self.project.pk],
+            "project-start": [self.project.pk, "start"],
             "report": [self.unit.code, f"{self.report.period:%Y-%m}"],
             "submit": [self.unit.code, f"{self.report.period:%Y-%m}", "submit"],
             "round": [self.evaluation.round_id],

@@ -4,7 +4,6 @@ report reminders."""
 from __future__ import annotations
 
 import itertools
-import time
 from datetime import date, datetime, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -408,16 +407,13 @@ def test_no_reminder_before_the_window_opens(reminder_world):
 # --- demo ---------------------------------------------------------------------------------------
 
 
-def test_the_demo_writes_two_years_of_reports_in_mixed_states_quickly(district_user):
+def test_the_demo_writes_two_years_of_reports_in_mixed_states(district_user):
     reference_data_load()
     CreatingUnit.objects.filter(code=CreatingUnit.objects.order_by("code")[0].code).update(
         joined_on=timezone.localdate() - timedelta(days=200)
     )
-    started = time.perf_counter()
-
     written = reports_demo(district_user)
 
-    assert time.perf_counter() - started < 5
     assert written == MonthlyReport.objects.count() > 24 * 30
     states = set(MonthlyReport.objects.values_list("status", flat=True))
     assert states == set(Status.values)

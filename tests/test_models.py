@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from programs.core.choices import TitleLevel, UnitKind
+from programs.core.transitions import transition
 from programs.models import CreatingUnit, Milestone, Phase, Target, User
 from safecommunity.history import ACTIONS, change_log
 from tests.factories import (
@@ -226,39 +227,39 @@ def test_dropped_group_must_carry_a_drop_date():
     refused_by_database(lambda: WorkGroupFactory.create(status=WorkGroup.Status.DROPPED))
 
 
-def test_dropping_a_group_records_status_and_time():
+def test_dropping_a_group_records_status_and_time(district_user):
     group = WorkGroupFactory()
-    group.drop()
+    transition(group, "drop", by=district_user)
     group.refresh_from_db()
     assert group.status == WorkGroup.Status.DROPPED
     assert group.dropped_at is not None
     assert not group.is_active
 
 
-def test_dropping_a_dropped_group_raises_and_keeps_its_drop_time():
+def test_dropping_a_dropped_group_raises_and_keeps_its_drop_time(district_user):
     group = WorkGroupFactory()
-    group.drop()
+    transition(group, "drop", by=district_user)
     group.refresh_from_db()
     dropped_at = group.dropped_at
     with pytest.raises(WorkGroupError):
-        group.drop()
+        transition(group, "drop", by=district_user)
     group.refresh_from_db()
     assert group.dropped_at == dropped_at
 
 
-def test_restoring_a_dropped_group_makes_it_active_again():
+def test_restoring_a_dropped_group_makes_it_active_again(district_user):
     group = WorkGroupFactory()
-    group.drop()
-    group.restore()
+    transition(group, "drop", by=district_user)
+    transition(group, "restore", by=district_user)
     group.refresh_from_db()
     assert group.status == WorkGroup.Status.ACTIVE
     assert group.dropped_at is None
 
 
-def test_restoring_an_active_group_raises():
+def test_restoring_an_active_group_raises(district_user):
     group = WorkGroupFactory()
     with pytest.raises(WorkGroupError):
-        group.restore()
+        transition(group, "restore", by=district_user)
     group.refresh_from_db()
     assert group.is_active
 

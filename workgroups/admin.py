@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from programs.core.transitions import transition
 from safecommunity.admin import (
     ScopedHistoryAdmin,
     ScopedImportExportAdmin,
@@ -85,17 +86,17 @@ class WorkGroupAdmin(ScopedHistoryAdmin):
         description=_("Drop the selected groups (kept on record)"), permissions=["change"]
     )
     def drop_groups(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        self._apply(request, queryset.filter(status=WorkGroup.Status.ACTIVE), WorkGroup.drop)
+        self._apply(request, queryset.filter(status=WorkGroup.Status.ACTIVE), "drop")
 
     @admin.action(description=_("Restore the selected groups"), permissions=["change"])
     def restore_groups(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        self._apply(request, queryset.filter(status=WorkGroup.Status.DROPPED), WorkGroup.restore)
+        self._apply(request, queryset.filter(status=WorkGroup.Status.DROPPED), "restore")
 
-    def _apply(self, request: HttpRequest, queryset: models.QuerySet, change: Any) -> None:
-        """The history records the request's user (simple-history's middleware) as who did it."""
+    def _apply(self, request: HttpRequest, queryset: models.QuerySet, move: str) -> None:
+        """The same move as the unit page's, by the request's user, for each selected group."""
         changed = 0
         for group in queryset:
-            change(group)
+            transition(group, move, by=request.user)
             changed += 1
         self.message_user(
             request,
@@ -205,6 +206,7 @@ class PromotionProjectAdmin(ScopedHistoryAdmin):
     date_hierarchy = "start"
     ordering = ["unit__code", "-start", "name"]
     readonly_on_change = ("unit",)
+    readonly_fields = ["status"]  # moves through the project's buttons, recorded in the log
     fields = [
         "unit",
         "name",

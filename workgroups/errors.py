@@ -18,6 +18,14 @@ GROUP_NAME_TAKEN = _(
 ALREADY_DROPPED = _("This group has already been dropped.")
 ALREADY_ACTIVE = _("This group is active.")
 
+
+class ProjectError(DomainError):
+    """An illegal move of a promotion project."""
+
+
+PROJECT_ILLEGAL_MOVE = _("A project that is “%(current)s” cannot be %(action)s.")
+PROJECT_REOPEN_NEEDS_REASON = _("Say why the completed project is under way again.")
+
 ACTIVITY_IN_FUTURE = _("Record an activity once it has taken place; this date is in the future.")
 RECTIFIED_WITHOUT_FOUND = _("Give the number of hazards found as well (0 if none).")
 ACTIVITY_HAS_ATTACHMENTS = _(

@@ -206,7 +206,6 @@ class ProjectForm(UnitRowForm):
             "interventions",
             "start",
             "end",
-            "status",
             "effect",
         ]
         widgets = {

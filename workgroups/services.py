@@ -6,14 +6,15 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from programs.core.models import CreatingUnit
+from programs.core.models import CreatingUnit, User
+from programs.core.transitions import transition
 from workgroups.errors import GROUP_NAME_TAKEN, WorkGroupError
 from workgroups.models import WorkGroup, WorkGroupTemplate
 
 
 @transaction.atomic
 def unit_add_groups_from_templates(
-    *, unit: CreatingUnit, templates: Iterable[WorkGroupTemplate]
+    *, unit: CreatingUnit, templates: Iterable[WorkGroupTemplate], by: User | None
 ) -> list[WorkGroup]:
     """Give the unit a group for each template; a dropped group of that template comes back.
 
@@ -44,6 +45,6 @@ def unit_add_groups_from_templates(
         elif group.is_active:
             continue
         else:
-            group.restore()
+            transition(group, "restore", by=by)
         added.append(group)
     return added

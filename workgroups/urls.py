@@ -30,4 +30,9 @@ urlpatterns = [
     path("units/<str:code>/projects/", views.ProjectListView.as_view(), name="project-list"),
     path("units/<str:code>/projects/add/", views.ProjectCreateView.as_view(), name="project-add"),
     path("projects/<int:pk>/edit/", views.ProjectUpdateView.as_view(), name="project-edit"),
+    path(
+        "projects/<int:pk>/<slug:action>/",
+        views.ProjectTransitionView.as_view(),
+        name="project-transition",
+    ),
 ]

@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from injuries.errors import BATCH_NOT_IMPORTED, BATCH_NOT_WAITING, BatchError
 from injuries.models.records import InjuryRecord
+from programs.core.transitions import Move, Step, Workflow, register
 from safecommunity.scoping import ScopedQuerySet
 
 if TYPE_CHECKING:
@@ -127,6 +129,85 @@ class ImportBatch(models.Model):
     @property
     def is_imported(self) -> bool:
         return self.status == self.Status.IMPORTED
+
+    @property
+    def status_style(self) -> str:
+        """The badge colour: imported green, withdrawn grey, waiting yellow, in error red."""
+        if self.is_waiting and self.rows_in_error:
+            return "danger"
+        return {
+            self.Status.IMPORTED: "success",
+            self.Status.WITHDRAWN: "secondary",
+        }.get(self.status, "warning")
+
+    @property
+    def is_waiting(self) -> bool:
+        """Checked, not imported yet (nor given up)."""
+        return self.status == self.Status.PREVIEWED
+
+
+def _uploaded_it(user: User, batch: ImportBatch) -> bool:
+    """A checked file is imported by the person who uploaded it."""
+    return batch.uploaded_by_id is not None and batch.uploaded_by_id == user.pk
+
+
+def _withdraws(user: User, batch: ImportBatch) -> bool:
+    """District staff take an import back (the rule of `ImportBatchQuerySet.editable_by`)."""
+    return user.edits_all_units
+
+
+def _importable(step: Step) -> None:
+    from injuries.services.imports import batch_importable
+
+    batch_importable(step.current)
+
+
+def _imported(step: Step) -> list[str]:
+    from injuries.services.imports import batch_import_rows
+
+    return batch_import_rows(step)
+
+
+def _withdrawn(step: Step) -> list[str]:
+    from injuries.services.imports import batch_undo_rows
+
+    return batch_undo_rows(step)
+
+
+register(
+    ImportBatch,
+    Workflow(
+        field="status",
+        error=BatchError,
+        illegal=BATCH_NOT_WAITING,
+        unit_of=lambda batch: None,  # a file may hold records of many units
+        moves=[
+            Move(
+                "commit",
+                sources={ImportBatch.Status.PREVIEWED},
+                target=ImportBatch.Status.IMPORTED,
+                label=_("Import"),
+                past=_("imported"),
+                allowed=_uploaded_it,
+                check=_importable,
+                effect=_imported,
+                system=True,  # a scheduled transfer run from the command line
+                style="primary",
+            ),
+            Move(
+                "withdraw",
+                sources={ImportBatch.Status.IMPORTED},
+                target=ImportBatch.Status.WITHDRAWN,
+                label=_("Withdraw"),
+                past=_("withdrawn"),
+                allowed=_withdraws,
+                illegal=BATCH_NOT_IMPORTED,
+                effect=_withdrawn,
+                style="outline-danger",
+            ),
+        ],
+    ),
+)
 
 
 class ImportBatchChange(models.Model):

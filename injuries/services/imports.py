@@ -43,6 +43,7 @@ from injuries.errors import (
     BATCH_NOT_IMPORTED,
     BATCH_NOT_WAITING,
     IN_THE_FUTURE,
+    NOTHING_IMPORTED,
     OTHER_UNITS_CARD,
     REFUSED_ENCODING,
     REFUSED_IDENTIFIERS,
@@ -63,6 +64,7 @@ from injuries.resources import InjuryRecordResource
 from injuries.services.chunks import ChunkImporter, model_fields, value_from_json
 from injuries.services.files import SpreadsheetRows, check_size, file_sha256
 from injuries.services.rows import Columns, Problem
+from programs.core.transitions import Step, transition
 
 if TYPE_CHECKING:
     from programs.core.models import User
@@ -166,9 +168,8 @@ def _record_batch(batch: ImportBatch, report: ImportReport, *, imported: bool) -
         "ignored_columns",
     ]
     if imported:
-        batch.status = ImportBatch.Status.IMPORTED
         batch.imported_at = timezone.now()
-        fields += ["status", "imported_at"]
+        fields.append("imported_at")
     batch.save(update_fields=fields)
 
 
@@ -198,70 +199,89 @@ def batch_preview(*, path: Path, file_name: str, user: User) -> tuple[ImportBatc
 
 
 def batch_commit(*, batch: ImportBatch, user: User) -> ImportReport:
-    """Import a checked file: all its rows or, if any row is now in error, none."""
-    with transaction.atomic():
-        # Two clicks on "import" must not import the file twice: the second waits, then sees
-        # the batch imported.
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.PREVIEWED:
-            raise BatchError(BATCH_NOT_WAITING)
-        if batch.rows_in_error:
-            raise BatchError(BATCH_HAS_ERRORS)
-        path = Path(batch.stored_file)
-        if not batch.stored_file or not path.exists():
-            raise BatchError(BATCH_FILE_GONE)
-        report = injuries_import(path=path, user=user, batch=batch, commit=True)
-        if not report.ok:
-            _record_batch(batch, report, imported=False)
+    """Import a checked file — the batch's move `commit` —: all its rows or, if any row is now
+    in error, none (the batch then records the errors found and can never be imported)."""
+    try:
+        transition(batch, "commit", by=user)
+    except BatchNowInError as refused:
+        report = refused.report
+        _record_batch(batch, report, imported=False)
+    else:
+        report = batch.commit_report
     # Imported, or now in error and so never importable: either way the file is not kept.
-    path.unlink(missing_ok=True)
+    if batch.stored_file:
+        Path(batch.stored_file).unlink(missing_ok=True)
     ImportBatch.objects.filter(pk=batch.pk).update(stored_file="")
     return report
 
 
-def batch_withdraw(*, batch: ImportBatch, by: User) -> int:
-    """Take a whole import back: delete the records it added and put back the values of those
-    it changed. Returns how many records were deleted.
+class BatchNowInError(BatchError):
+    """The rows of a checked file are in error now (the data changed since): nothing imported."""
 
-    Refused while a later import that is still in force changed the same records: withdrawing
-    this one first would undo that one's work unseen.
-    """
-    with transaction.atomic():
-        # Withdrawing twice at once must not restore twice.
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.IMPORTED:
-            raise BatchError(BATCH_NOT_IMPORTED)
-        later = ImportBatch.objects.filter(
-            status=ImportBatch.Status.IMPORTED,
-            changes__previous_batch=batch,
-        ).distinct()
-        if later.exists():
-            files = "、".join(str(b) for b in later[:3])
-            raise BatchError(BATCH_CHANGED_LATER, files=files)
-        restored, fields = [], set()
-        changes = batch.changes.select_related("record")
-        for change in changes.iterator(chunk_size=CHUNK_ROWS):
-            record = change.record
-            for name, value in change.previous.items():
-                setattr(record, name, value_from_json(name, value))
-            fields.update(change.previous)
-            record.batch_id = change.previous_batch_id
-            record.derive()
-            restored.append(record)
-        if restored:
-            InjuryRecord.objects.bulk_update(
-                restored, [*model_fields(fields), *DERIVED_FIELDS, "batch"], batch_size=500
-            )
-        added = InjuryRecord.objects.filter(batch=batch)
-        ImportBatchChange.objects.filter(record__in=added).delete()
-        # One DELETE: the per-row history simple-history would write on delete() is not
-        # wanted here, the batch itself records who withdrew what and when.
-        deleted = added._raw_delete(added.db)
-        batch.status = ImportBatch.Status.WITHDRAWN
-        batch.withdrawn_by = by
-        batch.withdrawn_at = timezone.now()
-        batch.save(update_fields=["status", "withdrawn_by", "withdrawn_at"])
-    return deleted
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(NOTHING_IMPORTED, summary=report_summary(report))
+        self.report = report
+
+
+def batch_importable(batch: ImportBatch) -> None:
+    """A checked file may be imported: no row was in error, and the file is still kept."""
+    if batch.rows_in_error:
+        raise BatchError(BATCH_HAS_ERRORS)
+    if not batch.stored_file or not Path(batch.stored_file).exists():
+        raise BatchError(BATCH_FILE_GONE)
+
+
+def batch_import_rows(step: Step) -> list[str]:
+    """The effect of `commit`: import the file's rows under the batch (under the batch's row
+    lock: two clicks on "import" cannot import the file twice)."""
+    batch = step.obj
+    report = injuries_import(path=Path(batch.stored_file), user=step.by, batch=batch, commit=True)
+    if not report.ok:
+        raise BatchNowInError(report)
+    step.data.update(added=report.added, updated=report.updated, unchanged=report.unchanged)
+    batch.commit_report = report
+    return ["imported_at"]
+
+
+def batch_withdraw(*, batch: ImportBatch, by: User) -> int:
+    """Take a whole import back — the batch's move `withdraw` —: delete the records it added
+    and put back the values of those it changed. Returns how many records were deleted."""
+    return transition(batch, "withdraw", by=by).data["deleted"]
+
+
+def batch_undo_rows(step: Step) -> list[str]:
+    """The effect of `withdraw`, refused while a later import that is still in force changed
+    the same records: withdrawing this one first would undo that one's work unseen."""
+    batch = step.obj
+    later = ImportBatch.objects.filter(
+        status=ImportBatch.Status.IMPORTED,
+        changes__previous_batch=batch,
+    ).distinct()
+    if later.exists():
+        files = "、".join(str(b) for b in later[:3])
+        raise BatchError(BATCH_CHANGED_LATER, files=files)
+    restored, fields = [], set()
+    changes = batch.changes.select_related("record")
+    for change in changes.iterator(chunk_size=CHUNK_ROWS):
+        record = change.record
+        for name, value in change.previous.items():
+            setattr(record, name, value_from_json(name, value))
+        fields.update(change.previous)
+        record.batch_id = change.previous_batch_id
+        record.derive()
+        restored.append(record)
+    if restored:
+        InjuryRecord.objects.bulk_update(
+            restored, [*model_fields(fields), *DERIVED_FIELDS, "batch"], batch_size=500
+        )
+    added = InjuryRecord.objects.filter(batch=batch)
+    ImportBatchChange.objects.filter(record__in=added).delete()
+    # One DELETE: the per-row history simple-history would write on delete() is not wanted
+    # here; the batch and its event record who withdrew what and when.
+    deleted = added._raw_delete(added.db)
+    batch.withdrawn_by, batch.withdrawn_at = step.by, step.at
+    step.data.update(deleted=deleted, restored=len(restored))
+    return ["withdrawn_by", "withdrawn_at"]
 
 
 def report_summary(report: ImportReport) -> str:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
@@ -34,6 +34,10 @@ from injuries.services import (
 )
 from injuries.services import imports as import_service
 from injuries.views.base import InjuriesPageMixin, may_import
+from programs.core.access import permissions_for
+from programs.core.selectors import history_of
+from safecommunity.scoping import scoped_object
+from safecommunity.views import ScopedObjectMixin
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_DIR = "injury-imports"
@@ -95,16 +99,14 @@ class ImportUploadView(ImportPageMixin, FormView):
         return redirect(batch)
 
 
-class BatchDetailView(InjuriesPageMixin, DetailView):
+class BatchDetailView(InjuriesPageMixin, ScopedObjectMixin, DetailView):
     """What a file holds (before the import) or what it changed (after)."""
 
     template_name = "injuries/batch_detail.html"
     context_object_name = "batch"
 
     def get_queryset(self) -> QuerySet[ImportBatch]:
-        return ImportBatch.objects.visible_to(self.request.user).select_related(
-            "uploaded_by", "withdrawn_by"
-        )
+        return ImportBatch.objects.select_related("uploaded_by", "withdrawn_by")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         batch = self.object
@@ -116,15 +118,9 @@ class BatchDetailView(InjuriesPageMixin, DetailView):
             "warnings": [p for p in problems if not p.get("error")],
             # The service keeps the first PROBLEMS_KEPT errors and warnings; say so if it cut.
             "problems_cut": len(problems) >= import_service.PROBLEMS_KEPT,
-            "may_commit": (
-                batch.status == ImportBatch.Status.PREVIEWED
-                and not batch.rows_in_error
-                and batch.uploaded_by_id == user.pk
-            ),
-            "may_withdraw": (
-                batch.is_imported
-                and ImportBatch.objects.editable_by(user).filter(pk=batch.pk).exists()
-            ),
+            "may_commit": permissions_for(user, batch).may("commit") and not batch.rows_in_error,
+            "may_withdraw": permissions_for(user, batch).may("withdraw"),
+            "history": history_of(batch),
             "upload_form": ImportUploadForm() if may_import(user) else None,
         }
 
@@ -135,9 +131,7 @@ class BatchCommitView(View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponseRedirect:
-        batch = get_object_or_404(
-            ImportBatch.objects.visible_to(request.user).filter(uploaded_by=request.user), pk=pk
-        )
+        batch = scoped_object(request, ImportBatch.objects.filter(uploaded_by=request.user), pk=pk)
         try:
             report = batch_commit(batch=batch, user=request.user)
         except BatchError as error:
@@ -163,7 +157,7 @@ class BatchWithdrawView(View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponseRedirect:
-        batch = get_object_or_404(ImportBatch.objects.editable_by(request.user), pk=pk)
+        batch = scoped_object(request, ImportBatch, editable=True, pk=pk)
         try:
             deleted = batch_withdraw(batch=batch, by=request.user)
         except BatchError as error:

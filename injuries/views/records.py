@@ -21,8 +21,10 @@ from django.views.generic import CreateView, DeleteView, DetailView, ListView, U
 
 from injuries.filters import InjuryRecordFilter
 from injuries.forms import SECTIONS, InjuryRecordForm
-from injuries.models import ImportBatch, InjuryRecord
+from injuries.models import InjuryRecord
+from programs.core.access import permissions_for
 from safecommunity.history import change_log
+from safecommunity.views import ScopedObjectMixin
 
 from .base import InjuriesPageMixin, may_enter_records
 
@@ -85,7 +87,7 @@ class RecordListView(InjuriesPageMixin, ListView):
         return context
 
 
-class RecordDetailView(InjuriesPageMixin, DetailView):
+class RecordDetailView(InjuriesPageMixin, ScopedObjectMixin, DetailView):
     """One card, section by section, with the groups it is counted in, the import that wrote
     it and who changed what."""
 
@@ -93,7 +95,7 @@ class RecordDetailView(InjuriesPageMixin, DetailView):
     context_object_name = "record"
 
     def get_queryset(self) -> QuerySet[InjuryRecord]:
-        return InjuryRecord.objects.visible_to(self.request.user).select_related("unit", "batch")
+        return InjuryRecord.objects.select_related("unit", "batch")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -103,9 +105,8 @@ class RecordDetailView(InjuriesPageMixin, DetailView):
         context.update(
             sections=[(heading, card_rows(record, names)) for heading, names in SECTIONS],
             derived=card_rows(record, DERIVED),
-            can_edit=InjuryRecord.objects.editable_by(user).filter(pk=record.pk).exists(),
-            batch_visible=batch is not None
-            and ImportBatch.objects.visible_to(user).filter(pk=batch.pk).exists(),
+            can_edit=permissions_for(user, record).can_edit,
+            batch_visible=batch is not None and permissions_for(user, batch).can_view,
             changes=change_log([InjuryRecord.history.filter(id=record.pk)]),
         )
         return context
@@ -144,21 +145,25 @@ class RecordCreateView(RecordFormMixin, CreateView):
         return initial
 
 
-class RecordUpdateView(RecordFormMixin, UpdateView):
+class RecordUpdateView(RecordFormMixin, ScopedObjectMixin, UpdateView):
     """Correct a card the user may edit."""
 
+    editable = True
+
     def get_queryset(self) -> QuerySet[InjuryRecord]:
-        return InjuryRecord.objects.editable_by(self.request.user).select_related("unit")
+        return InjuryRecord.objects.select_related("unit")
 
 
-class RecordDeleteView(InjuriesPageMixin, DeleteView):
+class RecordDeleteView(InjuriesPageMixin, ScopedObjectMixin, DeleteView):
     """Ask, then delete a record; its change history keeps what it held."""
+
+    editable = True
 
     template_name = "injuries/record_confirm_delete.html"
     context_object_name = "record"
 
     def get_queryset(self) -> QuerySet[InjuryRecord]:
-        return InjuryRecord.objects.editable_by(self.request.user).select_related("unit")
+        return InjuryRecord.objects.select_related("unit")
 
     def form_valid(self, form: Any) -> HttpResponse:
         label = str(self.object)

@@ -55,7 +55,7 @@ def event_history(events: Iterable[Event]) -> list[HistoryEntry]:
         from_label = to_label = ""
         if event.kind == EventKind.MOVE and workflow is not None:
             move = workflow.by_name.get(event.action)
-            action = move.label if move else event.action
+            action = move.label if move else _("Status changed")
             if workflow.state_of is None:
                 labels = _state_labels(model, workflow.field)
                 from_label = labels.get(event.from_state, event.from_state)

@@ -77,7 +77,8 @@ class Move:
     - `sources`: the states it may start from; `target`: the state it ends in (None when the
       effect decides, as for a unit's next phase);
     - `allowed(user, obj)`: who may make it — a predicate on the actor and the record;
-      `refused` is the message when the actor may not (else the workflow's `illegal` message);
+      `refused` is the message when the actor may not (else the workflow's `illegal` message),
+      `illegal` the message from a wrong state when the move has its own ("already dropped");
     - `reason`: whether a reason is required, and `reason_missing` the message when it is not
       given;
     - `check(step)`: a precondition under the lock; raises a `DomainError` to refuse;
@@ -97,6 +98,7 @@ class Move:
     reason: bool = False
     reason_missing: Promise | str = ""
     refused: Promise | str = ""
+    illegal: Promise | str = ""
     check: Callable[[Step], None] | None = None
     effect: Callable[[Step], Iterable[str]] | None = None
     system: bool = False
@@ -203,7 +205,7 @@ def transition(
         before = workflow.state(current)
         if not move.starts_from(before):
             raise workflow.error(
-                workflow.illegal,
+                move.illegal or workflow.illegal,
                 current=workflow.label_of(current),
                 action=move.past,
                 target=move.label,

@@ -19,16 +19,17 @@ from programs.core.models import CreatingUnit
 from programs.core.transitions import Move, transition, workflow_of
 from safecommunity.errors import DomainError
 from safecommunity.forms import ReasonForm
+from safecommunity.views import ScopedObjectMixin
 
 
-class UnitScopeMixin:
+class UnitScopeMixin(ScopedObjectMixin):
     """Find the unit named in the URL among those the user may see (else 404)."""
 
     slug_field = "code"
     slug_url_kwarg = "code"
 
     def get_queryset(self) -> QuerySet[CreatingUnit]:
-        return CreatingUnit.objects.visible_to(self.request.user)
+        return CreatingUnit.objects.all()
 
 
 class UnitUpdateView(UnitScopeMixin, UpdateView):
@@ -36,9 +37,7 @@ class UnitUpdateView(UnitScopeMixin, UpdateView):
 
     template_name = "programs/unit_form.html"
     context_object_name = "unit"
-
-    def get_queryset(self) -> QuerySet[CreatingUnit]:
-        return CreatingUnit.objects.editable_by(self.request.user)
+    editable = True
 
     def get_form_class(self):
         return unit_form_class(self.request.user)

@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from programs.core.access import permissions_for
 from programs.evaluations.errors import EvaluationError
 from programs.evaluations.forms import EvaluationGradesForm, RoundOpenForm
 from programs.evaluations.models import Evaluation, EvaluationResult, EvaluationRound
@@ -27,16 +28,16 @@ from programs.evaluations.selectors import (
     scheme_items,
 )
 from programs.evaluations.services import evaluation_finalise, evaluation_grade, round_open
+from safecommunity.scoping import scoped_object
+from safecommunity.views import ScopedObjectMixin
 
 
 def evaluation_in_scope(request: HttpRequest, pk: int) -> Evaluation:
     """The evaluation named in the URL, if the user may see it; else 404."""
-    return get_object_or_404(
-        Evaluation.objects.visible_to(request.user).select_related(
-            "round__scheme", "unit", "finalised_by", "started_from__round"
-        ),
-        pk=pk,
+    rows = Evaluation.objects.select_related(
+        "round__scheme", "unit", "finalised_by", "started_from__round"
     )
+    return scoped_object(request, rows, pk=pk)
 
 
 class EvaluationRoundListView(ListView):
@@ -110,14 +111,14 @@ class EvaluationRoundCreateView(FormView):
         return redirect("programs:round-detail", pk=evaluation_round.pk)
 
 
-class EvaluationRoundDetailView(DetailView):
+class EvaluationRoundDetailView(ScopedObjectMixin, DetailView):
     """A round and the evaluations of it the user may see, with their results."""
 
     template_name = "programs/round_detail.html"
     context_object_name = "evaluation_round"
 
     def get_queryset(self) -> QuerySet[EvaluationRound]:
-        return EvaluationRound.objects.visible_to(self.request.user).select_related("scheme")
+        return EvaluationRound.objects.select_related("scheme")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         evaluations = list(
@@ -166,10 +167,7 @@ class EvaluationDetailView(View):
     def render(
         self, evaluation: Evaluation, *, form: EvaluationGradesForm | None = None
     ) -> HttpResponse:
-        can_edit = (
-            not evaluation.is_final
-            and Evaluation.objects.editable_by(self.request.user).filter(pk=evaluation.pk).exists()
-        )
+        can_edit = permissions_for(self.request.user, evaluation).can_edit
         if form is None:
             form = grades_form(evaluation, documents=can_edit)
         items, scores = form.items, form.scores

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -140,7 +140,7 @@ class EvidenceDownloadView(View):
     """Serve an evidence file to a user whose scope includes its unit (else 404)."""
 
     def get(self, request: HttpRequest, pk: int) -> FileResponse:
-        version = get_object_or_404(EvidenceVersion.objects.visible_to(request.user), pk=pk)
+        version = scoped_object(request, EvidenceVersion, pk=pk)
         try:
             handle = version.file.open("rb")
         except FileNotFoundError as error:

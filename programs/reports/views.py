@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_noop
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from programs.core.access import move_actions
+from programs.core.access import move_actions, permissions_for
 from programs.core.models import CreatingUnit
 from programs.core.selectors import history_of
 from programs.core.transitions import Move, transition
@@ -67,12 +67,8 @@ def period_from_url(text: str) -> date:
 
 def unit_in_scope(request: HttpRequest, code: str, *, editable: bool = False) -> CreatingUnit:
     """The unit named in the URL, if the user may see (or change) it; else 404."""
-    units = (
-        CreatingUnit.objects.editable_by(request.user)
-        if editable
-        else CreatingUnit.objects.visible_to(request.user)
-    )
-    return get_object_or_404(units.select_related("program"), code=code)
+    units = CreatingUnit.objects.select_related("program")
+    return scoped_object(request, units, editable=editable, code=code)
 
 
 def report_in_scope(
@@ -123,7 +119,7 @@ class MonthlyReportListView(TemplateView):
             months.append(MonthRow(period=period, due_date=due, report=report))
             period = next_month(period)
         months.reverse()
-        can_edit = CreatingUnit.objects.editable_by(self.request.user).filter(pk=unit.pk).exists()
+        can_edit = permissions_for(self.request.user, unit).can_edit
         return {
             **super().get_context_data(**kwargs),
             "unit": unit,

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView
 
@@ -30,9 +30,8 @@ class CertificationCreateView(CreateView):
     template_name = "programs/certification_form.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.unit = get_object_or_404(
-            reviewable(CreatingUnit.objects, request.user), code=kwargs["code"]
-        )
+        units = reviewable(CreatingUnit.objects, request.user)
+        self.unit = scoped_object(request, units, editable=True, code=kwargs["code"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("programs", "0008_event_log"), ("workgroups", "0002_activities_projects")]
-AFTER = [("programs", "0009_event_log_from_history")]
+AFTER = [("programs", "0009_event_log_from_history"), ("workgroups", "0003_event_log_from_history")]
 AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
@@ -90,3 +90,58 @@ def test_milestone_events_phase_moves_and_status_changes_are_copied(old_apps):
     ]
     assert all(e.actor_id == user.pk and e.unit_id == unit.pk for e in events)
     assert events[1].data == {"overridden": True, "from_phase": "启动", "to_phase": "实施"}
+    assert not apps.get_model("programs", "Event").objects.filter(action="edit").exists()
+
+
+def test_work_group_and_project_status_changes_are_copied(old_apps):
+    get = old_apps.get_model
+    program = get("programs", "Program").objects.create(
+        code="p", name="创建工作", start_date=date(2025, 3, 1)
+    )
+    unit = get("programs", "CreatingUnit").objects.create(
+        program=program, code="A01", name="甲镇", kind="town"
+    )
+    user = get("programs", "User").objects.create(username="clerk", role="clerk", unit=unit)
+    groups = get("workgroups", "HistoricalWorkGroup")
+    for n, status in enumerate(["active", "dropped", "active"]):
+        groups.objects.create(
+            id=7,
+            unit_id=unit.pk,
+            name="交通安全组",
+            status=status,
+            sort_order=1,
+            dropped_at=AT if status == "dropped" else None,
+            history_date=datetime(2026, 3, 3 + n, tzinfo=UTC),
+            history_type="~",
+            history_user=user,
+        )
+    projects = get("workgroups", "HistoricalPromotionProject")
+    for n, status in enumerate(["planned", "active", "completed", "planned"]):
+        projects.objects.create(
+            id=9,
+            unit_id=unit.pk,
+            name="防跌倒",
+            safety_area="elderly",
+            objective="降低跌倒",
+            start=date(2026, 1, 1),
+            status=status,
+            target_groups=[],
+            interventions=[],
+            history_date=datetime(2026, 4, 3 + n, tzinfo=UTC),
+            history_type="~",
+            history_user=user,
+        )
+
+    apps = migrate(AFTER)
+
+    events = apps.get_model("programs", "Event").objects.order_by("pk")
+    assert [
+        (e.content_type.model, e.object_id, e.action, e.from_state, e.to_state) for e in events
+    ] == [
+        ("workgroup", 7, "drop", "active", "dropped"),
+        ("workgroup", 7, "restore", "dropped", "active"),
+        ("promotionproject", 9, "start", "planned", "active"),
+        ("promotionproject", 9, "complete", "active", "completed"),
+        ("promotionproject", 9, "edit", "completed", "planned"),
+    ]
+    assert all(e.actor_id == user.pk and e.unit_id == unit.pk for e in events)

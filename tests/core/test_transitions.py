@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.db import models
+from django.utils import timezone
 
 from programs.core.models import Event
 from programs.core.transitions import WORKFLOWS, allowed_moves, record_event, transition
@@ -25,9 +26,12 @@ from tests.factories import (
     EvaluationFactory,
     EvaluationRoundFactory,
     MonthlyReportFactory,
+    PromotionProjectFactory,
     SchemeItemFactory,
     UnitMilestoneFactory,
+    WorkGroupFactory,
 )
+from workgroups.models import ProjectStatus, PromotionProject, WorkGroup
 
 PERSONAS = ["district_user", "clerk_a", "clerk_b", "provider", "evaluator"]
 REASON = "材料不全，请补充后再提交。"
@@ -82,6 +86,24 @@ def evaluation_in(request, state: str) -> Evaluation:
     return evaluation
 
 
+def group_in(request, state: str) -> WorkGroup:
+    dropped = state == WorkGroup.Status.DROPPED
+    return WorkGroupFactory(
+        unit=request.getfixturevalue("unit_a"),
+        status=state,
+        dropped_at=request.getfixturevalue("now") if dropped else None,
+    )
+
+
+def project_in(request, state: str) -> PromotionProject:
+    return PromotionProjectFactory(unit=request.getfixturevalue("unit_a"), status=state)
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
+
+
 MS = UnitMilestone.Status
 RS = MonthlyReport.Status
 TS = Certification.Status
@@ -109,6 +131,20 @@ CASES = {
         title_in,
         {move: DISTRICT for move in ("review", "onsite", "rectify", "named", "expired", "revoked")},
         {"named": {"on": date(2026, 3, 1)}},
+    ),
+    "work group": Case(
+        WorkGroup,
+        list(WorkGroup.Status),
+        group_in,
+        {"drop": EDITORS, "restore": EDITORS},
+        {},
+    ),
+    "project": Case(
+        PromotionProject,
+        list(ProjectStatus),
+        project_in,
+        {move: EDITORS for move in ("start", "complete", "suspend", "resume", "reopen")},
+        {"reopen": {"reason": REASON}},
     ),
     "evaluation": Case(
         Evaluation,

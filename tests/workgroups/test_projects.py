@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from programs.core.models import Event
 from tests.factories import PromotionProjectFactory, WorkGroupFactory
+from workgroups import errors
 from workgroups.models import ProjectStatus, PromotionProject
 
 
@@ -31,7 +33,6 @@ def project_data(**overrides) -> dict:
         "interventions": ["education", "facilities"],
         "start": "2026-03-01",
         "end": "2026-12-31",
-        "status": "active",
         "effect": "",
     }
     return {**data, **overrides}
@@ -51,7 +52,8 @@ def test_clerk_adds_a_project_with_its_target_groups_and_interventions(clerk, un
     assert response["Location"] == (
         reverse("workgroups:project-list", args=[unit_a.code]) + f"#project-{project.pk}"
     )
-    assert (project.unit, project.group, project.status) == (unit_a, group, "active")
+    assert (project.unit, project.group) == (unit_a, group)
+    assert project.status == ProjectStatus.PLANNED  # it moves by its buttons, not the form
     assert project.target_groups == ["elderly", "disabled"]
     assert project.interventions == ["education", "facilities"]
     assert (project.start, project.end) == (date(2026, 3, 1), date(2026, 12, 31))
@@ -71,6 +73,7 @@ def test_the_edit_page_ticks_the_stored_codes_and_saves_changes(clerk, unit_a):
     response = clerk.post(
         project.get_absolute_url(),
         project_data(name=project.name, target_groups=["children"], status="completed"),
+        # a status in the form is not a field any more: the project's moves change it
     )
 
     assert page.context["form"]["target_groups"].value() == ["elderly", "children"]
@@ -79,7 +82,7 @@ def test_the_edit_page_ticks_the_stored_codes_and_saves_changes(clerk, unit_a):
     )
     assert response.status_code == 302
     project.refresh_from_db()
-    assert (project.target_groups, project.status) == (["children"], ProjectStatus.COMPLETED)
+    assert (project.target_groups, project.status) == (["children"], ProjectStatus.PLANNED)
     assert project.history.count() == 2
 
 
@@ -111,7 +114,6 @@ def test_a_second_project_with_the_same_name_is_refused_at_name(clerk, unit_a, u
         ("target_groups", ["pets"]),
         ("interventions", ["prayer"]),
         ("safety_area", "space"),
-        ("status", "abandoned"),
         ("objective", ""),
         ("start", "2026-02-30"),
         ("name", "  "),
@@ -254,3 +256,73 @@ def test_admin_saves_the_ticked_codes(client, admin_user, unit_a):
     project.refresh_from_db()
     assert project.target_groups == ["elderly", "disabled"]
     assert project.interventions == ["services", "facilities"]
+
+
+# --- the project's moves: planned → under way → completed; under way ⇄ suspended -------------
+
+
+def move_url(project, move: str) -> str:
+    return reverse("workgroups:project-transition", args=[project.pk, move])
+
+
+def test_a_project_moves_through_its_buttons_and_each_move_is_logged(clerk, clerk_a, unit_a):
+    project = PromotionProjectFactory(unit=unit_a, status=ProjectStatus.PLANNED)
+
+    for move in ("start", "suspend", "resume", "complete"):
+        assert clerk.post(move_url(project, move)).status_code == 302
+    reopened = clerk.post(move_url(project, "reopen"), {"reason": "效果评估后需继续干预"})
+
+    assert reopened.status_code == 302
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.ACTIVE
+    events = Event.objects.of(project).order_by("pk")
+    assert [(e.action, e.to_state, e.actor) for e in events] == [
+        ("start", ProjectStatus.ACTIVE, clerk_a),
+        ("suspend", ProjectStatus.SUSPENDED, clerk_a),
+        ("resume", ProjectStatus.ACTIVE, clerk_a),
+        ("complete", ProjectStatus.COMPLETED, clerk_a),
+        ("reopen", ProjectStatus.ACTIVE, clerk_a),
+    ]
+    assert events.last().reason == "效果评估后需继续干预"
+
+
+def test_reopening_a_completed_project_needs_a_reason(clerk, unit_a):
+    project = PromotionProjectFactory(unit=unit_a, status=ProjectStatus.COMPLETED)
+
+    response = clerk.post(move_url(project, "reopen"), {"reason": " "}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        str(errors.PROJECT_REOPEN_NEEDS_REASON)
+    ]
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.COMPLETED
+    assert not Event.objects.of(project).exists()
+
+
+def test_a_move_from_the_wrong_state_is_refused_with_a_message(clerk, unit_a):
+    project = PromotionProjectFactory(unit=unit_a, status=ProjectStatus.PLANNED)
+
+    response = clerk.post(move_url(project, "complete"), follow=True)
+
+    assert len(response.context["messages"]) == 1
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.PLANNED
+
+
+def test_another_units_project_cannot_be_moved(clerk, unit_b):
+    project = PromotionProjectFactory(unit=unit_b, status=ProjectStatus.PLANNED)
+
+    assert clerk.post(move_url(project, "start")).status_code == 404
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.PLANNED
+
+
+def test_the_list_offers_only_the_moves_of_each_projects_state(clerk, unit_a):
+    planned = PromotionProjectFactory(unit=unit_a, status=ProjectStatus.PLANNED)
+    active = PromotionProjectFactory(unit=unit_a, status=ProjectStatus.ACTIVE)
+
+    page = clerk.get(reverse("workgroups:project-list", args=[unit_a.code]))
+
+    offered = {p.pk: [a.move.name for a in p.actions] for p in page.context["projects"]}
+    assert offered == {planned.pk: ["start"], active.pk: ["complete", "suspend"]}
+    assert move_url(active, "suspend") in page.content.decode()

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from programs.core.transitions import transition
 from tests.factories import MemberFactory, WorkGroupFactory, WorkGroupTemplateFactory
 from workgroups.models import Member, WorkGroup
 
@@ -229,16 +230,16 @@ def test_dropping_keeps_the_group_and_its_members(clerk, unit_a, group_with_memb
     assert page.context["active_groups"] == []
 
 
-def test_a_dropped_group_has_no_drop_page(clerk, group_with_members):
-    group_with_members.drop()
+def test_a_dropped_group_has_no_drop_page(clerk_a, clerk, group_with_members):
+    transition(group_with_members, "drop", by=clerk_a)
 
     assert (
         clerk.get(reverse("workgroups:group-drop", args=[group_with_members.pk])).status_code == 404
     )
 
 
-def test_dropping_twice_says_so_and_keeps_the_first_date(clerk, group_with_members):
-    group_with_members.drop()
+def test_dropping_twice_says_so_and_keeps_the_first_date(clerk_a, clerk, group_with_members):
+    transition(group_with_members, "drop", by=clerk_a)
     dropped_at = group_with_members.dropped_at
 
     response = clerk.post(
@@ -250,8 +251,8 @@ def test_dropping_twice_says_so_and_keeps_the_first_date(clerk, group_with_membe
     assert group_with_members.dropped_at == dropped_at
 
 
-def test_restoring_brings_the_group_back(clerk, group_with_members):
-    group_with_members.drop()
+def test_restoring_brings_the_group_back(clerk_a, clerk, group_with_members):
+    transition(group_with_members, "drop", by=clerk_a)
 
     response = clerk.post(reverse("workgroups:group-restore", args=[group_with_members.pk]))
 
@@ -264,8 +265,8 @@ def test_restoring_brings_the_group_back(clerk, group_with_members):
     assert group_with_members.members.count() == 2
 
 
-def test_restore_is_post_only(clerk, group_with_members):
-    group_with_members.drop()
+def test_restore_is_post_only(clerk_a, clerk, group_with_members):
+    transition(group_with_members, "drop", by=clerk_a)
 
     response = clerk.get(reverse("workgroups:group-restore", args=[group_with_members.pk]))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -13,13 +15,23 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from programs.core.models import CreatingUnit
+from programs.core.transitions import Move, Workflow, register
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_not_blank
 from workgroups.choices import ActivityKind, Intervention, SafetyArea, TargetGroup
-from workgroups.errors import ACTIVITY_IN_FUTURE, RECTIFIED_WITHOUT_FOUND
+from workgroups.errors import (
+    ACTIVITY_IN_FUTURE,
+    PROJECT_ILLEGAL_MOVE,
+    PROJECT_REOPEN_NEEDS_REASON,
+    RECTIFIED_WITHOUT_FOUND,
+    ProjectError,
+)
 
 from .organisation import WorkGroup
+
+if TYPE_CHECKING:
+    from programs.core.models import User
 
 
 class ActivityQuerySet(ScopedQuerySet):
@@ -217,3 +229,72 @@ class PromotionProject(ConstraintErrorsOnFields, models.Model):
         super().clean()
         if self.group_id and self.unit_id and self.group.unit_id != self.unit_id:
             raise ValidationError({"group": _("The group belongs to another unit.")})
+
+
+def _edits_unit(user: User, project: PromotionProject) -> bool:
+    return user.edits_unit(project.unit_id)
+
+
+def _project_move(name, sources, target, label, past, **options) -> Move:
+    return Move(
+        name,
+        sources=sources,
+        target=target,
+        label=label,
+        past=past,
+        allowed=_edits_unit,
+        **options,
+    )
+
+
+register(
+    PromotionProject,
+    Workflow(
+        field="status",
+        error=ProjectError,
+        illegal=PROJECT_ILLEGAL_MOVE,
+        moves=[
+            _project_move(
+                "start",
+                {ProjectStatus.PLANNED},
+                ProjectStatus.ACTIVE,
+                _("Start"),
+                _("started"),
+                style="primary",
+            ),
+            _project_move(
+                "complete",
+                {ProjectStatus.ACTIVE},
+                ProjectStatus.COMPLETED,
+                _("Complete"),
+                _("completed"),
+                style="success",
+            ),
+            _project_move(
+                "suspend",
+                {ProjectStatus.ACTIVE},
+                ProjectStatus.SUSPENDED,
+                _("Suspend"),
+                _("suspended"),
+                style="outline-warning",
+            ),
+            _project_move(
+                "resume",
+                {ProjectStatus.SUSPENDED},
+                ProjectStatus.ACTIVE,
+                _("Resume"),
+                _("resumed"),
+            ),
+            _project_move(
+                "reopen",
+                {ProjectStatus.COMPLETED},
+                ProjectStatus.ACTIVE,
+                _("Reopen"),
+                _("reopened"),
+                reason=True,
+                reason_missing=PROJECT_REOPEN_NEEDS_REASON,
+                style="outline-secondary",
+            ),
+        ],
+    ),
+)

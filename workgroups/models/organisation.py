@@ -3,19 +3,24 @@ work groups (dropped ones are kept) and the people on its committee, office and 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.core.models import CreatingUnit, ReferenceQuerySet
+from programs.core.transitions import Move, Step, Workflow, register
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_not_blank, validate_phone
 from workgroups.errors import ALREADY_ACTIVE, ALREADY_DROPPED, WorkGroupError
+
+if TYPE_CHECKING:
+    from programs.core.models import User
 
 
 class WorkGroupTemplate(ConstraintErrorsOnFields, models.Model):
@@ -137,25 +142,49 @@ class WorkGroup(ConstraintErrorsOnFields, models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
-    def drop(self) -> None:
-        """Stop the group; it and its members stay on record and can be restored."""
-        self._set_status(
-            GroupStatus.DROPPED, refused_from=GroupStatus.DROPPED, error=ALREADY_DROPPED
-        )
 
-    def restore(self) -> None:
-        self._set_status(GroupStatus.ACTIVE, refused_from=GroupStatus.ACTIVE, error=ALREADY_ACTIVE)
+def _edits_unit(user: User, row: Any) -> bool:
+    return user.edits_unit(row.unit_id)
 
-    def _set_status(self, status: str, *, refused_from: str, error) -> None:
-        # Two people may press "drop" at once: check the state as it is in the database now.
-        # Who did it is recorded by the history (the request's user).
-        with transaction.atomic():
-            current = WorkGroup.objects.select_for_update().only("status").get(pk=self.pk)
-            if current.status == refused_from:
-                raise WorkGroupError(error)
-            self.status = status
-            self.dropped_at = timezone.now() if status == GroupStatus.DROPPED else None
-            self.save(update_fields=["status", "dropped_at"])
+
+def _dropped(step: Step) -> list[str]:
+    """A dropped group keeps when it was dropped; a restored one forgets it."""
+    step.obj.dropped_at = step.at if step.obj.status == GroupStatus.DROPPED else None
+    return ["dropped_at"]
+
+
+register(
+    WorkGroup,
+    Workflow(
+        field="status",
+        error=WorkGroupError,
+        illegal=ALREADY_DROPPED,
+        moves=[
+            Move(
+                "drop",
+                sources={GroupStatus.ACTIVE},
+                target=GroupStatus.DROPPED,
+                label=_("Drop"),
+                past=_("dropped"),
+                allowed=_edits_unit,
+                illegal=ALREADY_DROPPED,
+                effect=_dropped,
+                style="outline-danger",
+            ),
+            Move(
+                "restore",
+                sources={GroupStatus.DROPPED},
+                target=GroupStatus.ACTIVE,
+                label=_("Restore"),
+                past=_("restored"),
+                allowed=_edits_unit,
+                illegal=ALREADY_ACTIVE,
+                effect=_dropped,
+                style="outline-secondary",
+            ),
+        ],
+    ),
+)
 
 
 class MemberQuerySet(ScopedQuerySet):

@@ -8,6 +8,7 @@ from .activities import (
     ActivityUpdateView,
     ProjectCreateView,
     ProjectListView,
+    ProjectTransitionView,
     ProjectUpdateView,
 )
 from .organisation import (
@@ -32,6 +33,7 @@ __all__ = [
     "MemberUpdateView",
     "ProjectCreateView",
     "ProjectListView",
+    "ProjectTransitionView",
     "ProjectUpdateView",
     "WorkGroupAddView",
     "WorkGroupCreateCustomView",

@@ -7,19 +7,25 @@ it; adding, editing, deleting and attaching find the unit or row through `editab
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DeleteView, FormView, ListView, UpdateView
 
+from programs.core.access import move_actions
+from programs.core.selectors import history_of
+from programs.core.transitions import Move
+from programs.core.views import TransitionView
 from programs.progress.services import activity_attachment_upload
 from safecommunity.errors import DomainError
+from safecommunity.scoping import scoped_object
 from workgroups.choices import ActivityKind
 from workgroups.errors import ACTIVITY_HAS_ATTACHMENTS
 from workgroups.filters import ActivityFilter
@@ -127,10 +133,8 @@ class ActivityAttachView(FormView):
     form_class = AttachmentForm
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.activity = get_object_or_404(
-            Activity.objects.editable_by(request.user).select_related("unit", "group"),
-            pk=kwargs["pk"],
-        )
+        rows = Activity.objects.select_related("unit", "group")
+        self.activity = scoped_object(request, rows, editable=True, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -199,6 +203,36 @@ class ProjectListView(VisibleUnitMixin, ListView):
     def get_queryset(self) -> QuerySet[PromotionProject]:
         return unit_projects(unit=self.unit, user=self.request.user)
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        for project in context["projects"]:
+            project.unit = self.unit  # the move URLs need no query per card
+            url_for = partial(project_move_url, project)
+            project.actions = list(move_actions(self.request.user, project, url_for).values())
+        return context
+
+
+def project_move_url(project: PromotionProject, move: Move) -> str:
+    return reverse("workgroups:project-transition", args=[project.pk, move.name])
+
+
+class ProjectTransitionView(TransitionView):
+    """POST start / complete / suspend / resume / reopen (with a reason) on a project."""
+
+    def get_object(self) -> PromotionProject:
+        rows = PromotionProject.objects.select_related("unit")
+        return scoped_object(self.request, rows, editable=True, pk=self.kwargs["pk"])
+
+    def success_url(self, project: PromotionProject) -> str:
+        url = reverse("workgroups:project-list", args=[project.unit.code])
+        return f"{url}#project-{project.pk}"
+
+    def done_message(self, project: PromotionProject, move: Move) -> str:
+        return _("Project “%(name)s” is now “%(status)s”.") % {
+            "name": project.name,
+            "status": project.get_status_display(),
+        }
+
 
 class ProjectSavedMixin:
     request: HttpRequest
@@ -239,3 +273,12 @@ class ProjectUpdateView(ProjectSavedMixin, EditableRowMixin, UpdateView):
     model = PromotionProject
     form_class = ProjectForm
     template_name = "workgroups/project_form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        project = self.object
+        actions = move_actions(self.request.user, project, partial(project_move_url, project))
+        return {
+            **super().get_context_data(**kwargs),
+            "actions": list(actions.values()),
+            "history": history_of(project),
+        }

@@ -7,9 +7,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 
+from programs.core.access import permissions_for
 from programs.core.models import CreatingUnit
+from safecommunity.scoping import scoped_object
+from safecommunity.views import ScopedObjectMixin
 
 
 class EditableUnitMixin:
@@ -19,9 +21,7 @@ class EditableUnitMixin:
     kwargs: dict[str, Any]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.unit = get_object_or_404(
-            CreatingUnit.objects.editable_by(request.user), code=kwargs["code"]
-        )
+        self.unit = scoped_object(request, CreatingUnit, editable=True, code=kwargs["code"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -34,15 +34,16 @@ class EditableUnitMixin:
         return self.unit.get_absolute_url()
 
 
-class EditableRowMixin:
+class EditableRowMixin(ScopedObjectMixin):
     """Find the row (group, member, activity, project) named in the URL among those the user
     may edit (else 404)."""
 
     model: type
     request: HttpRequest
+    editable = True
 
     def get_queryset(self) -> QuerySet:
-        return self.model.objects.editable_by(self.request.user).select_related("unit")
+        return self.model.objects.select_related("unit")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "unit": self.object.unit}
@@ -59,13 +60,9 @@ class VisibleUnitMixin:
     kwargs: dict[str, Any]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.unit = get_object_or_404(
-            CreatingUnit.objects.visible_to(request.user).select_related("program"),
-            code=kwargs["code"],
-        )
-        self.can_edit = (
-            CreatingUnit.objects.editable_by(request.user).filter(pk=self.unit.pk).exists()
-        )
+        units = CreatingUnit.objects.select_related("program")
+        self.unit = scoped_object(request, units, code=kwargs["code"])
+        self.can_edit = permissions_for(request.user, self.unit).can_edit
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

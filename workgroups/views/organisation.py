@@ -10,12 +10,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
-from django.views.generic import CreateView, DeleteView, FormView, TemplateView, UpdateView
+from django.views.generic import CreateView, DeleteView, FormView, UpdateView
 
+from programs.core.transitions import Move
+from programs.core.views import TransitionView
+from safecommunity.scoping import scoped_object
 from workgroups.errors import WorkGroupError
 from workgroups.forms import AddGroupsFromTemplatesForm, MemberForm, WorkGroupForm
 from workgroups.models import Member, WorkGroup
@@ -39,7 +41,7 @@ class WorkGroupAddView(EditableUnitMixin, FormView):
     def form_valid(self, form: AddGroupsFromTemplatesForm) -> HttpResponse:
         try:
             added = unit_add_groups_from_templates(
-                unit=self.unit, templates=form.cleaned_data["templates"]
+                unit=self.unit, templates=form.cleaned_data["templates"], by=self.request.user
             )
         except WorkGroupError as error:
             form.add_error("templates", str(error))
@@ -76,41 +78,43 @@ class WorkGroupUpdateView(EditableRowMixin, UpdateView):
         return response
 
 
-class GroupTransitionView(EditableRowMixin, View):
-    """POST-only: apply one transition to a group, then return to the unit's page."""
+class GroupTransitionView(TransitionView):
+    """POST-only: drop or restore a group, then return to the unit's page."""
 
-    model = WorkGroup
-    transition: str
-    done_message: Any  # a lazy translation with a %(name)s placeholder
+    move_name: str
+    done: Any  # a lazy translation with a %(name)s placeholder
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        group: WorkGroup = get_object_or_404(self.get_queryset(), pk=pk)
-        try:
-            getattr(group, self.transition)()
-        except WorkGroupError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, str(self.done_message) % {"name": group.name})
-        return redirect(group.unit.get_absolute_url() + "#groups")
+    def get_object(self) -> WorkGroup:
+        rows = WorkGroup.objects.select_related("unit")
+        return scoped_object(self.request, rows, editable=True, pk=self.kwargs["pk"])
+
+    def get_move_name(self, group: WorkGroup) -> str:
+        return self.move_name
+
+    def success_url(self, group: WorkGroup) -> str:
+        return group.unit.get_absolute_url() + "#groups"
+
+    def done_message(self, group: WorkGroup, move: Move) -> str:
+        return str(self.done) % {"name": group.name}
 
 
-class WorkGroupDropView(GroupTransitionView, TemplateView):
+class WorkGroupDropView(GroupTransitionView):
     """Ask, then drop the group; it stays on record with its members and can be restored."""
 
-    transition = "drop"
-    done_message = gettext_lazy(
-        "Work group “%(name)s” dropped. It stays on record and can be restored."
-    )
-    template_name = "workgroups/group_confirm_drop.html"
+    http_method_names = ["get", "post"]
+    move_name = "drop"
+    done = gettext_lazy("Work group “%(name)s” dropped. It stays on record and can be restored.")
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        self.object = get_object_or_404(self.get_queryset().active(), pk=pk)
-        return self.render_to_response(self.get_context_data(group=self.object))
+        rows = WorkGroup.objects.active().select_related("unit")
+        group = scoped_object(request, rows, editable=True, pk=pk)
+        context = {"group": group, "unit": group.unit}
+        return render(request, "workgroups/group_confirm_drop.html", context)
 
 
 class WorkGroupRestoreView(GroupTransitionView):
-    transition = "restore"
-    done_message = gettext_lazy("Work group “%(name)s” restored.")
+    move_name = "restore"
+    done = gettext_lazy("Work group “%(name)s” restored.")
 
 
 class MemberCreateView(EditableUnitMixin, CreateView):

@@ -15,7 +15,9 @@ from django.db import transaction
 from injuries.errors import ImportRefused
 from injuries.models import ImportBatch
 from injuries.services import file_sha256, injuries_import, report_summary
+from injuries.services.imports import BatchNowInError
 from programs.core.models import User
+from programs.core.transitions import transition
 
 
 class Command(BaseCommand):
@@ -43,14 +45,20 @@ class Command(BaseCommand):
             else:
                 with transaction.atomic():
                     batch = ImportBatch.objects.create(
-                        file_name=file.name,
+                        file_name=file.name[:255],
                         sha256=file_sha256(file),
                         size=file.stat().st_size,
                         uploaded_by=account,
+                        stored_file=str(file.resolve()),
                     )
-                    report = injuries_import(path=file, user=account, batch=batch, commit=True)
-                    if not report.ok:
+                    try:  # the batch's move `commit`, as the account or (without one) the system
+                        transition(batch, "commit", by=account)
+                        report = batch.commit_report
+                    except BatchNowInError as refused:
+                        report = refused.report
                         transaction.set_rollback(True)
+                    else:  # the file is the caller's own: the batch does not keep it
+                        ImportBatch.objects.filter(pk=batch.pk).update(stored_file="")
         except ImportRefused as refusal:
             raise CommandError(str(refusal)) from refusal
 

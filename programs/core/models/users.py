@@ -154,6 +154,17 @@ class User(ConstraintErrorsOnFields, AbstractUser):
     def edits_own_unit(self) -> bool:
         return self.role == self.Role.CLERK
 
+    @property
+    def works_with_units(self) -> bool:
+        """Everyone but evaluators works with the units' records; evaluators grade the
+        evaluations of their rounds (the navigation offers them nothing else)."""
+        return self.role != self.Role.EVALUATOR
+
+    @property
+    def sees_evaluations(self) -> bool:
+        """Providers supply surveillance data and see no evaluation."""
+        return self.role != self.Role.PROVIDER
+
     def edits_unit(self, unit_id: int | None) -> bool:
         """Whether this user may change the rows of the unit `unit_id`: the rule of
         `ScopedQuerySet.editable_by`, for one unit and without a query."""

@@ -163,6 +163,10 @@ class EvaluationQuerySet(ScopedQuerySet):
             return drafts.filter(unit=user.unit_id, round__kind=EvaluationKind.SELF)
         return self.none()
 
+    def allows_edit(self, user: User | AnonymousUser, obj: models.Model) -> bool:
+        """A final evaluation is locked for everyone: no need to ask the database."""
+        return obj.status != Evaluation.Status.FINAL and super().allows_edit(user, obj)
+
 
 class Evaluation(ConstraintErrorsOnFields, models.Model):
     """One unit's evaluation in a round: its item grades, and once finalised its total, the

@@ -31,11 +31,11 @@ class HomeView(RedirectView):
 
     def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
         user: User = self.request.user
-        if user.role == User.Role.CLERK and user.unit_id:
+        if user.edits_own_unit and user.unit_id:
             return reverse("programs:unit-detail", args=[user.unit.code])
         if user.edits_all_units:
             return reverse("programs:dashboard")
-        if user.role == User.Role.EVALUATOR:
+        if not user.works_with_units:
             return reverse("programs:round-list")
         return reverse("programs:unit-list")
 

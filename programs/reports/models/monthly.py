@@ -47,6 +47,14 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
+STATUS_STYLES = {
+    ReportStatus.DRAFT: "secondary",
+    ReportStatus.SUBMITTED: "primary",
+    ReportStatus.APPROVED: "success",
+    ReportStatus.RETURNED: "danger",
+}
+
+
 class MonthlyReportQuerySet(ScopedQuerySet):
     unit_lookup = "unit"
 
@@ -156,6 +164,11 @@ class MonthlyReport(ConstraintErrorsOnFields, models.Model):
     @property
     def is_returned(self) -> bool:
         return self.status == ReportStatus.RETURNED
+
+    @property
+    def status_style(self) -> str:
+        """The badge colour of the report's status."""
+        return STATUS_STYLES[self.status]
 
     @property
     def due_date(self) -> date:
