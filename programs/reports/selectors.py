@@ -26,7 +26,7 @@ from datetime import date, datetime
 from functools import cached_property
 
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -237,10 +237,7 @@ def parse_month(text: str | None) -> date | None:
 
 
 def report_url(code: str, month: date) -> str:
-    try:
-        return reverse("programs:report-detail", args=[code, f"{month:%Y-%m}"])
-    except NoReverseMatch:  # the report pages are built alongside
-        return f"/units/{code}/reports/{month:%Y-%m}/"
+    return reverse("programs:report-detail", args=[code, f"{month:%Y-%m}"])
 
 
 # --- reminders ----------------------------------------------------------------------------------
