@@ -4,7 +4,6 @@ submit)."""
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,7 +21,8 @@ from programs.reports import errors
 from programs.reports import reference_data as ref
 from programs.reports.models import Indicator, MonthlyReport, ReportValue, ValidationRule
 from programs.reports.models.indicators import IndicatorSource
-from programs.reports.models.monthly import MAX_VALUE, month_start
+from programs.reports.models.monthly import MAX_VALUE
+from safecommunity.calendar import Month
 from safecommunity.models import ensure_row
 
 if TYPE_CHECKING:
@@ -128,11 +128,6 @@ def _injury_aggregates() -> dict[str, Count]:
     return aggregates
 
 
-def month_last_day(month_first_day: date) -> date:
-    days = calendar.monthrange(month_first_day.year, month_first_day.month)[1]
-    return month_first_day.replace(day=days)
-
-
 def indicator_values_from_activities(
     unit: CreatingUnit,
     month_first_day: date,
@@ -158,8 +153,8 @@ def indicator_values_from_activities(
     sources = {i.code: i.source for i in indicators if i.source != IndicatorSource.NONE}
     if not sources:
         return {}
-    month_first_day = month_first_day.replace(day=1)
-    last_day = month_last_day(month_first_day)
+    month_first_day = Month.first_day(month_first_day)
+    last_day = Month.last_day(month_first_day)
 
     found: dict[str, int] = {}
     # Date ranges (not year/month lookups) so the (unit, date) indexes serve the queries.
@@ -190,7 +185,7 @@ def report_open(*, unit: CreatingUnit, period: date, by: User) -> MonthlyReport:
     refreshes what they suggest (`prefilled`) and adds indicators activated since; a value
     follows them only until someone has saved the report.
     """
-    period = month_start(period)
+    period = Month.first_day(period)
     indicators = list(Indicator.objects.active())
     with transaction.atomic():
         report, _created = MonthlyReport.objects.get_or_create(unit=unit, period=period)

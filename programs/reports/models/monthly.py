@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from programs.core.models import CreatingUnit
 from programs.reports import errors
+from safecommunity import calendar
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
 
@@ -27,14 +28,6 @@ if TYPE_CHECKING:
 
 # A count beyond this is a typing slip, not a month's work.
 MAX_VALUE = 10_000_000
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(first_day: date) -> date:
-    return date(first_day.year + first_day.month // 12, first_day.month % 12 + 1, 1)
 
 
 class ReportStatus(models.TextChoices):
@@ -50,7 +43,7 @@ class MonthlyReportQuerySet(ScopedQuerySet):
     unit_lookup = "unit"
 
     def for_month(self, first_day: date) -> Self:
-        return self.filter(period=month_start(first_day))
+        return self.filter(period=calendar.Month.first_day(first_day))
 
 
 class MonthlyReport(ConstraintErrorsOnFields, models.Model):
@@ -161,14 +154,12 @@ class MonthlyReport(ConstraintErrorsOnFields, models.Model):
     @property
     def due_date(self) -> date:
         """The program's due day of the following month (e.g. the 5th)."""
-        return next_month(self.period).replace(day=self.unit.program.report_due_day)
+        return calendar.due_date(self.period, self.unit.program.report_due_day)
 
     @property
     def on_time(self) -> bool | None:
         """Whether the first submission came by the end of the due day (Asia/Shanghai)."""
-        if self.first_submitted_at is None:
-            return None
-        return timezone.localdate(self.first_submitted_at) <= self.due_date
+        return calendar.submitted_on_time(self.first_submitted_at, self.due_date)
 
     # --- transitions: each checks the state under a row lock, records who and when ----------
     def mark_submitted(self, *, by: User) -> None:
