@@ -182,11 +182,13 @@ def build_titles(rng: random.Random) -> None:
 def build_reports(rng: random.Random, years: int) -> None:
     """A report per unit and month since the unit joined: each unit has its own reliability;
     the last two months are still under review; this month has some drafts."""
-    from programs.models import CreatingUnit, MonthlyReport
-    from programs.reports.selectors.completeness import due_date, expected_from, last_months
+    from programs.core.models import CreatingUnit
+    from programs.models import MonthlyReport
+    from programs.reports.selectors.completeness import expected_from
+    from safecommunity.calendar import Month, due_date
 
     today = timezone.localdate()
-    months = last_months(12 * years)
+    months = Month.last_months(12 * years)
     review_from = months[-2]
     rows = []
     for unit in CreatingUnit.objects.select_related("program"):
@@ -243,8 +245,9 @@ def build_activities(rng: random.Random) -> None:
     """A creation work meeting in most quarters (never in the future) and a few other
     activities per quarter, from the quarter the unit joined in."""
     from programs.core.models import CreatingUnit
+    from safecommunity.calendar import Quarter
     from workgroups.models import Activity
-    from workgroups.selectors import quarters_between, record_start
+    from workgroups.selectors import record_start
 
     today = timezone.localdate()
     rows = []
@@ -254,7 +257,7 @@ def build_activities(rng: random.Random) -> None:
         return quarter.start + timedelta(days=rng.randrange((last - quarter.start).days + 1))
 
     for unit in CreatingUnit.objects.select_related("program"):
-        for quarter in quarters_between(record_start(unit), today):
+        for quarter in Quarter.between(record_start(unit), today):
             if rng.random() < 0.85:
                 rows.append(
                     Activity(

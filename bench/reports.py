@@ -38,7 +38,7 @@ VALUES_PER_REPORT = 14
 
 def build(months: int, value_months: int) -> None:
     from programs.models import CreatingUnit, Indicator, MonthlyReport, Program, ReportValue
-    from programs.reports.selectors.completeness import due_date, last_months
+    from safecommunity.calendar import Month, due_date
 
     program = Program.objects.get()
     Program.objects.filter(pk=program.pk).update(start_date=date(2000, 1, 1))
@@ -48,7 +48,7 @@ def build(months: int, value_months: int) -> None:
         for i in range(start, UNITS)
     )
     CreatingUnit.objects.update(joined_on=None)
-    periods = last_months(months)
+    periods = Month.last_months(months)
     statuses = itertools.cycle(
         ["approved"] * 12 + ["submitted", "returned", "draft", "late", "missing"]
     )
@@ -107,8 +107,8 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=False)
     try:
         from programs.models import User
-        from programs.reports.selectors.completeness import last_months
         from programs.setup import reference_data_load
+        from safecommunity.calendar import Month
 
         reference_data_load()
         build(args.months, args.value_months)
@@ -118,7 +118,7 @@ def main() -> None:
         print(f"database: {connection.vendor}; {UNITS} units; {args.repeat} requests each")
         print(f"{'page':<28} {'median ms':>10} {'max ms':>8} {'queries':>8} {'KB':>8}")
         for label, months in (("12 months", 12), ("24 months", 24), ("120 months", 120)):
-            start = last_months(months)[0].strftime("%Y-%m")
+            start = Month.last_months(months)[0].strftime("%Y-%m")
             for page, url in (("grid", "/reports/"), ("export", "/reports/export.xlsx")):
                 t = measure(client, f"{url}?start={start}", repeat=args.repeat)
                 name = f"{page} {label}"

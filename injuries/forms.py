@@ -28,7 +28,7 @@ from injuries.models import InjuryRecord
 from injuries.selectors import Filters, Period, default_baseline_year
 from injuries.services import check_size
 from programs.core.models import CreatingUnit
-from safecommunity.forms import StyledFormMixin
+from safecommunity.forms import BoundedModelMultipleChoiceField, StyledFormMixin
 
 if TYPE_CHECKING:
     from programs.core.models import User
@@ -155,7 +155,7 @@ class StatisticsFilterForm(StyledFormMixin, forms.Form):
     scope, 1 January of this year to today, all sources and domains, the year before the
     programme started). Units are chosen among those the user may see."""
 
-    units = forms.ModelMultipleChoiceField(
+    units = BoundedModelMultipleChoiceField(
         label=_("Units"),
         queryset=CreatingUnit.objects.none(),
         required=False,

@@ -13,10 +13,12 @@ from programs.evaluations import admin as evaluations_admin  # noqa: F401 - regi
 from programs.progress import admin as progress_admin  # noqa: F401 - registers
 from programs.reports import admin as reports_admin  # noqa: F401 - registers
 from programs.titles.admin import TargetInline
+from safecommunity.admin import limit_every_search
 
 admin.site.site_header = _("Safe Community Programme Portal")
 admin.site.site_title = _("Safe Community Programme Portal")
 admin.site.index_title = _("Administration")
+limit_every_search(admin.site)  # auth's and axes' admins, registered before these apps
 
 # The programme's page lists its targets too; core does not know titles, so they meet here.
 ProgramAdmin.inlines = [*ProgramAdmin.inlines, TargetInline]

@@ -19,6 +19,12 @@ from django.http import Http404, HttpRequest
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from safecommunity.errors import BadQuery
+from safecommunity.forms import (
+    SEARCH_MAX_LENGTH,
+    SEARCH_TOO_LONG,
+    BoundedModelMultipleChoiceField,
+)
 from safecommunity.spreadsheets import SPREADSHEET_FORMATS, UnreadableFile
 
 
@@ -48,7 +54,31 @@ def _on_editable_rows(action: Callable) -> Callable:
     return narrowed
 
 
-class ScopedAdminMixin:
+class SearchLengthLimit:
+    """A change list's search (and autocomplete) is at most `SEARCH_MAX_LENGTH` characters: a
+    longer one is a 400 page that says so (50,000 characters made SQLite refuse the query)."""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: models.QuerySet, search_term: str
+    ) -> tuple[models.QuerySet, bool]:
+        if len(search_term) > SEARCH_MAX_LENGTH:
+            raise BadQuery(
+                SEARCH_TOO_LONG, limit_value=SEARCH_MAX_LENGTH, show_value=len(search_term)
+            )
+        return super().get_search_results(request, queryset, search_term)
+
+
+def limit_every_search(site: admin.AdminSite) -> None:
+    """Give the admins other apps registered (auth's groups, axes' logs) the portal's search
+    limit; the portal's own have it through `ScopedAdminMixin`."""
+    for model, model_admin in list(site._registry.items()):
+        if not isinstance(model_admin, SearchLengthLimit):
+            limited = type(type(model_admin).__name__, (SearchLengthLimit, type(model_admin)), {})
+            site.unregister(model)
+            site.register(model, limited)
+
+
+class ScopedAdminMixin(SearchLengthLimit):
     """Limit an admin (or inline) to what `visible_to` shows and `editable_by` lets change.
 
     - `get_queryset` narrows the admin's own queryset (ordering kept), which also scopes the
@@ -58,6 +88,8 @@ class ScopedAdminMixin:
       and saves by any other route; a new row must pass the model's `may_create`;
     - foreign-key choices come from the related model's `visible_to` when it has one;
     - `readonly_on_change` fields (the unit a row belongs to) are fixed once the row exists;
+    - a search is at most `SEARCH_MAX_LENGTH` characters (a longer one answers 400), and a
+      many-to-many choice out of a primary key's range is an invalid choice, not a crash;
     - django-simple-history's history pages, which fall back to the history table when the
       object is not in the queryset, answer 404 for an object outside the user's scope.
     """
@@ -71,6 +103,13 @@ class ScopedAdminMixin:
             if isinstance(name, str):
                 counts |= getattr(getattr(self, name, None), "counts", {})
         return queryset.annotate(**counts) if counts else queryset
+
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        """Many-to-many choices refuse a key out of range as an invalid choice."""
+        kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         readonly = list(super().get_readonly_fields(request, obj))

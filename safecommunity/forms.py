@@ -1,10 +1,28 @@
-"""Form rendering shared by every app: Bootstrap classes and errors shown at the field."""
+"""Form rendering shared by every app: Bootstrap classes and errors shown at the field; the
+bounds every form keeps: a search's length, a primary key's range, the portal's dates."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
+
+from safecommunity.calendar import FIRST_DAY, LAST_DAY
+from safecommunity.validators import validate_portal_date
+
+# A search longer than this is no one's typing (SQLite even refuses a LIKE pattern past
+# 50,000 bytes); the unit filters and every admin change list refuse it.
+SEARCH_MAX_LENGTH = 200
+SEARCH_TOO_LONG = _(
+    "A search may be at most %(limit_value)d characters long (this one has %(show_value)d)."
+)
+
+# What a primary key can be: a positive 64-bit integer, in SQLite and PostgreSQL alike.
+PK_RANGE = range(1, 2**63)
 
 WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxSelectMultiple, ""),
@@ -70,3 +88,61 @@ class ReasonForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, required: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = required
+
+
+class _KeysInRange:
+    """Refuse, as an invalid choice, a value that cannot be a primary key (outside 1 … 2⁶³−1)
+    before the database sees it: SQLite cannot even compare with one ("Python int too large to
+    convert to SQLite INTEGER")."""
+
+    def _refuse_keys_out_of_range(self, values: list | tuple) -> None:
+        if self.to_field_name or not isinstance(self.queryset.model._meta.pk, models.IntegerField):
+            return
+        for value in values:
+            if hasattr(value, "_meta"):
+                continue
+            try:
+                key = int(str(value).strip())
+            except ValueError:
+                continue  # not a number at all: Django's own check answers
+            if key not in PK_RANGE:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": value},
+                )
+
+
+class BoundedModelChoiceField(_KeysInRange, forms.ModelChoiceField):
+    """A `ModelChoiceField` that answers a key out of range as an invalid choice."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values:
+            self._refuse_keys_out_of_range([value])
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(_KeysInRange, forms.ModelMultipleChoiceField):
+    """A `ModelMultipleChoiceField` that answers a key out of range as an invalid choice."""
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            self._refuse_keys_out_of_range(value)
+        return super().clean(value)
+
+
+class PortalDateField(forms.DateField):
+    """A date typed into a form that is not a model field's: the portal's dates only
+    (2000-01-01 to 2100-12-31), with the browser's date picker kept to them."""
+
+    default_validators = [validate_portal_date]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(
+                attrs={"type": "date", "min": f"{FIRST_DAY}", "max": f"{LAST_DAY}"},
+                format="%Y-%m-%d",
+            ),
+        )
+        super().__init__(**kwargs)

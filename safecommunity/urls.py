@@ -8,6 +8,8 @@ from django.views.i18n import set_language
 
 from programs.overview.views import HomeView
 
+handler400 = "safecommunity.views.bad_request"
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path(

@@ -8,8 +8,18 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import requires_csrf_token
 
+from safecommunity.errors import BadQuery
 from safecommunity.scoping import scoped_object
+
+
+@requires_csrf_token  # the page's sign-out form needs a token, as on Django's own error pages
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page: it says what was wrong when the portal refused the query string itself
+    (`BadQuery`); other bad requests (a forged host, a broken upload) show the general text."""
+    message = str(exception) if isinstance(exception, BadQuery) else ""
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def locked_out(

@@ -19,8 +19,9 @@ from openpyxl import load_workbook
 from programs.core.choices import UnitKind
 from programs.models import CreatingUnit, Indicator, MonthlyReport, ReportValue, User
 from programs.reports.demo import reports_demo
-from programs.reports.selectors.completeness import Rate, completeness, last_months, months_between
+from programs.reports.selectors.completeness import Rate, completeness
 from programs.setup import reference_data_load
+from safecommunity.calendar import Month
 from tests.factories import ProgramFactory, UnitFactory, UserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -71,7 +72,7 @@ def test_a_unit_joining_mid_year_is_not_expected_before_its_month(program, town)
             report(unit, date(2024, month, 1), first=at(2024, month + 1, 2))
 
     grid = completeness(
-        CreatingUnit.objects.all(), months_between(date(2024, 5, 1), date(2024, 6, 1))
+        CreatingUnit.objects.all(), Month.between(date(2024, 5, 1), date(2024, 6, 1))
     )
 
     may, june = grid.columns
@@ -165,20 +166,12 @@ def test_the_due_day_ends_at_midnight_asia_shanghai(program, town, submitted, on
     assert cell.late is not on_time
 
 
-def test_last_months_ends_with_the_month_before_today():
-    assert last_months(3, until=date(2025, 2, 14)) == [
-        date(2024, 11, 1),
-        date(2024, 12, 1),
-        date(2025, 1, 1),
-    ]
-
-
 # --- pages --------------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def two_units(unit_a, unit_b):
-    month = last_months(1)[0]
+    month = Month.last_months(1)[0]
     first = report(unit_a, month, status=Status.SUBMITTED, first=at(2020, 1, 1))
     second = report(unit_b, month, status=Status.SUBMITTED, first=at(2020, 1, 2))
     indicators = Indicator.objects.bulk_create(
@@ -205,7 +198,9 @@ def test_district_staff_see_every_unit_in_the_grid_with_numerator_and_denominato
     html = response.content.decode()
     assert "2/2" in html
     assert html.count('<td class="report-cell report-submitted') == 2
-    assert reverse("programs:report-detail", args=["A01", f"{last_months(1)[0]:%Y-%m}"]) in html
+    assert (
+        reverse("programs:report-detail", args=["A01", f"{Month.last_months(1)[0]:%Y-%m}"]) in html
+    )
 
 
 def test_a_clerk_sees_only_their_own_unit_in_grid_queue_and_export(client, clerk_a, two_units):
@@ -249,7 +244,7 @@ def test_the_grid_filters_by_month_range(client, district_user, two_units):
 
     response = client.get(reverse("programs:report-grid"), {"start": "2024-02", "end": "2024-05"})
 
-    assert response.context["grid"].months == months_between(date(2024, 2, 1), date(2024, 5, 1))
+    assert response.context["grid"].months == Month.between(date(2024, 2, 1), date(2024, 5, 1))
 
 
 def build_reports(unit_count: int, month_count: int = 24, *, values: bool = False) -> None:
@@ -261,7 +256,7 @@ def build_reports(unit_count: int, month_count: int = 24, *, values: bool = Fals
         CreatingUnit(program=program, code=f"G{n:04d}", name=f"单位{n}", kind=next(kinds))
         for n in range(unit_count)
     )
-    months = last_months(month_count)
+    months = Month.last_months(month_count)
     statuses = itertools.cycle([Status.APPROVED, Status.SUBMITTED, Status.RETURNED, Status.DRAFT])
     rows = []
     for unit, month in itertools.product(units, months):
@@ -301,7 +296,7 @@ def test_report_grid_queries_do_not_grow_with_units(
 
     with django_assert_max_num_queries(REPORT_GRID_MAX_QUERIES):
         response = client.get(
-            reverse("programs:report-grid"), {"start": last_months(24)[0].strftime("%Y-%m")}
+            reverse("programs:report-grid"), {"start": Month.last_months(24)[0].strftime("%Y-%m")}
         )
 
     assert response.status_code == 200

@@ -24,8 +24,8 @@ from programs.models import (
 )
 from programs.overview.selectors.dashboard import certification_series, headline_numbers
 from programs.overview.selectors.readiness import injury_periods
-from programs.reports.selectors.completeness import due_date, last_months
 from programs.titles.selectors import targets_evaluate
+from safecommunity.calendar import Month, Quarter, due_date
 from tests.factories import (
     ActivityFactory,
     CertificationFactory,
@@ -38,7 +38,6 @@ from tests.factories import (
 )
 from tests.test_queries import build_progress
 from workgroups.models import Activity, ActivityKind
-from workgroups.selectors import Quarter
 
 DASHBOARD = reverse("programs:dashboard")
 EXPORT = reverse("programs:dashboard-export")
@@ -154,7 +153,7 @@ def test_results_follow_the_evaluations_scoping(client, provider, evaluator, uni
 
 
 def test_reports_on_time_count_the_last_twelve_due_months(client, district_user, unit_a):
-    months = last_months(12)
+    months = Month.last_months(12)
     for month in months[:6]:
         submitted(unit_a, month, days_after_due=-1)  # on time
     for month in months[6:9]:
@@ -258,7 +257,7 @@ def test_headlines_count_units_titles_expiring_and_last_months_reporting(
         named_on=today - timedelta(days=800),
         valid_until=today + timedelta(days=20),
     )
-    month = last_months(1)[0]
+    month = Month.last_months(1)[0]
     submitted(unit_a, month, days_after_due=-2)
     submitted(unit_b, month, days_after_due=2)
     client.force_login(district_user)
@@ -387,7 +386,7 @@ def build_dashboard(count: int) -> None:
             submitted_at=timezone.now(),
         )
         for unit in units
-        for month in last_months(12)
+        for month in Month.last_months(12)
     )
     Activity.objects.bulk_create(
         Activity(unit=unit, kind=ActivityKind.CREATION_MEETING, date=today, title="会议")
@@ -427,7 +426,7 @@ def test_dashboard_export_queries_do_not_grow_with_units(
 def test_the_admin_indexs_headlines_agree_with_the_dashboards(
     client, district_user, unit_a, unit_b
 ):
-    month = last_months(1)[0]
+    month = Month.last_months(1)[0]
     submitted(unit_a, month, days_after_due=3)
     InjuryRecordFactory.create_batch(2, unit=unit_b, injury_date=timezone.localdate())
     CertificationFactory(unit=unit_b, valid_until=timezone.localdate() + timedelta(days=60))

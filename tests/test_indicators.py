@@ -17,11 +17,7 @@ from programs.models import Indicator, ValidationRule
 from programs.reports import reference_data as ref
 from programs.reports.models.indicators import IndicatorSource
 from programs.reports.resources import IndicatorResource
-from programs.reports.selectors.rules import (
-    indicator_values_from_activities,
-    month_last_day,
-    rules_evaluate,
-)
+from programs.reports.selectors.rules import indicator_values_from_activities, rules_evaluate
 from programs.setup import reference_data_load
 from workgroups.models import Activity, ActivityKind, PromotionProject
 
@@ -448,18 +444,6 @@ def test_only_the_queries_the_indicators_need_are_run(unit_a, django_assert_num_
         assert indicator_values_from_activities(unit_a, MARCH, indicators=projects) == {
             "projects": 0
         }
-
-
-@pytest.mark.parametrize(
-    ("first", "last"),
-    [
-        (date(2026, 2, 1), date(2026, 2, 28)),
-        (date(2028, 2, 1), date(2028, 2, 29)),
-        (date(2026, 12, 1), date(2026, 12, 31)),
-    ],
-)
-def test_month_last_day(first, last):
-    assert month_last_day(first) == last
 
 
 # --- The default set -----------------------------------------------------------------------------

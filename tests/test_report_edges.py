@@ -12,15 +12,16 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from programs.models import Indicator, MonthlyReport, ReportValue
-from programs.reports.models.monthly import MAX_VALUE, month_start
+from programs.reports.models.monthly import MAX_VALUE
 from programs.reports.services import report_open, report_save
+from safecommunity.calendar import Month
 from tests.factories import ActivityFactory
 from workgroups.models import ActivityKind
 
 pytestmark = pytest.mark.django_db
 
-THIS_MONTH = month_start(timezone.localdate())
-LAST_MONTH = month_start(THIS_MONTH - timedelta(days=1))
+THIS_MONTH = Month.first_day(timezone.localdate())
+LAST_MONTH = Month.first_day(THIS_MONTH - timedelta(days=1))
 
 
 def indicator(code: str, **fields) -> Indicator:

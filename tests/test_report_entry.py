@@ -17,17 +17,17 @@ from django.utils import timezone
 from programs.core.transitions import transition
 from programs.models import Indicator, MonthlyReport, ReportValue, ValidationRule
 from programs.reports import errors
-from programs.reports.models.monthly import month_start
 from programs.reports.selectors.rules import report_problems
 from programs.reports.services import report_open, report_save
+from safecommunity.calendar import Month
 from tests.factories import ActivityFactory
 from workgroups.models import ActivityKind
 
 pytestmark = pytest.mark.django_db
 
 Status = MonthlyReport.Status
-THIS_MONTH = month_start(timezone.localdate())
-LAST_MONTH = month_start(THIS_MONTH - timedelta(days=1))
+THIS_MONTH = Month.first_day(timezone.localdate())
+LAST_MONTH = Month.first_day(THIS_MONTH - timedelta(days=1))
 
 
 def indicator(code: str, **fields) -> Indicator:
@@ -527,7 +527,7 @@ def test_return_without_a_reason_through_the_page_is_refused(
 
 
 def test_the_report_list_shows_the_months_since_the_unit_joined(client, unit_a, clerk_a):
-    unit_a.joined_on = month_start(LAST_MONTH - timedelta(days=1)) + timedelta(days=10)
+    unit_a.joined_on = Month.first_day(LAST_MONTH - timedelta(days=1)) + timedelta(days=10)
     unit_a.save()
     report_open(unit=unit_a, period=LAST_MONTH, by=clerk_a)
     client.force_login(clerk_a)
@@ -537,7 +537,7 @@ def test_the_report_list_shows_the_months_since_the_unit_joined(client, unit_a, 
     assert [m.period for m in response.context["months"]] == [
         THIS_MONTH,
         LAST_MONTH,
-        month_start(LAST_MONTH - timedelta(days=1)),
+        Month.first_day(LAST_MONTH - timedelta(days=1)),
     ]
 
 

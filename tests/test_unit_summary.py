@@ -24,7 +24,7 @@ from programs.models import (
     EvaluationRound,
     MonthlyReport,
 )
-from programs.reports.selectors.completeness import last_months
+from safecommunity.calendar import Month
 from tests.factories import (
     ActivityFactory,
     CertificationFactory,
@@ -142,7 +142,7 @@ def unit_history(unit, by, size: int = 1, elements: int = 3) -> None:
             status=Certification.Status.EXPIRED,
         )
     reports = []
-    for n, month in enumerate(last_months(12)):
+    for n, month in enumerate(Month.last_months(12)):
         day = 3 if n < 11 else 20  # due on the 5th of the next month: the last one is late
         first = datetime(
             month.year + (month.month == 12), month.month % 12 + 1, day, 9, tzinfo=SHANGHAI

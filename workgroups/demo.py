@@ -19,9 +19,10 @@ from simple_history.utils import bulk_create_with_history
 from programs.core.models import CreatingUnit, User
 from programs.progress.demo import demo_pdf
 from programs.progress.models import Evidence, EvidenceVersion
+from safecommunity.calendar import Month, Quarter
 from workgroups.choices import ActivityKind, Intervention, SafetyArea, TargetGroup
 from workgroups.models import Activity, ProjectStatus, PromotionProject, WorkGroup
-from workgroups.selectors import Quarter, quarters_between, record_start
+from workgroups.selectors import record_start
 
 Kind = ActivityKind
 CN_NUMBERS = "一二三四"
@@ -169,7 +170,7 @@ def activities_demo(unit: CreatingUnit, rng: random.Random, clerk: User) -> list
         .exclude(template=None)
         .select_related("template")
     }
-    quarters = quarters_between(start, today)
+    quarters = Quarter.between(start, today)
     past = [q for q in quarters if q.end < today]
     skipped = rng.choice(past[1:]) if len(past) > 1 and rng.random() < 0.2 else None
     rows: list[Activity] = []
@@ -197,9 +198,8 @@ def activities_demo(unit: CreatingUnit, rng: random.Random, clerk: User) -> list
             continue
         add(Kind.CREATION_MEETING, _day_in(quarter.start, min(quarter.end, today), rng))
 
-    month = start.replace(day=1)
-    while month <= today:
-        last = min((month + timedelta(days=32)).replace(day=1) - timedelta(days=1), today)
+    for month in Month.between(start, today):
+        last = min(Month.last_day(month), today)
         first = max(month, start)
         if month.month in (1, 7):
             add(Kind.COMMITTEE_MEETING, _day_in(first, last, rng))
@@ -221,7 +221,6 @@ def activities_demo(unit: CreatingUnit, rng: random.Random, clerk: User) -> list
             )
         if rng.random() < 0.15:
             add(Kind.OTHER, _day_in(first, last, rng))
-        month = last + timedelta(days=1)
 
     activities = bulk_create_with_history(rows, Activity, batch_size=500, default_user=clerk)
     _sign_in_sheets(unit, [a for a in activities if a.kind == Kind.CREATION_MEETING], clerk)

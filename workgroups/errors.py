@@ -33,4 +33,4 @@ ACTIVITY_HAS_ATTACHMENTS = _(
     "Correct it instead."
 )
 
-MONTH_INVALID = _("Give a month as YYYY-MM, e.g. 2026-03.")
+MONTH_INVALID = _("Give a month from %(first)s to %(last)s as YYYY-MM, e.g. 2026-03.")

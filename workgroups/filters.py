@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import django_filters
@@ -10,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from safecommunity.calendar import FIRST_DAY, LAST_DAY, Month
 from safecommunity.forms import style_form
 from workgroups.choices import ActivityKind
 from workgroups.errors import MONTH_INVALID
@@ -19,16 +19,27 @@ from workgroups.models import Activity
 class MonthField(forms.CharField):
     """A calendar month typed as YYYY-MM (the browser's month picker); cleaned to its 1st day."""
 
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+    widget = forms.TextInput(
+        attrs={
+            "type": "month",
+            "placeholder": "YYYY-MM",
+            "min": f"{FIRST_DAY:%Y-%m}",
+            "max": f"{LAST_DAY:%Y-%m}",
+        }
+    )
 
     def to_python(self, value: str | None) -> date | None:
         value = (super().to_python(value) or "").strip()
         if not value:
             return None
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
-        if match is None or not 1 <= int(match[2]) <= 12:
-            raise forms.ValidationError(MONTH_INVALID, code="invalid")
-        return date(int(match[1]), int(match[2]), 1)
+        month = Month.parse(value)
+        if month is None:
+            raise forms.ValidationError(
+                MONTH_INVALID,
+                code="invalid",
+                params={"first": f"{FIRST_DAY:%Y-%m}", "last": f"{LAST_DAY:%Y-%m}"},
+            )
+        return month
 
 
 class MonthFilter(django_filters.Filter):

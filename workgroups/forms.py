@@ -16,7 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.core.models import CreatingUnit
 from safecommunity.files import ACCEPTED_EXTENSIONS, UploadRefused, check_upload
-from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
+from safecommunity.forms import (
+    BoundedModelMultipleChoiceField,
+    FixedFieldsValidationMixin,
+    StyledFormMixin,
+)
 from workgroups.choices import Intervention, TargetGroup
 from workgroups.models import Activity, Member, PromotionProject, WorkGroup, WorkGroupTemplate
 
@@ -51,7 +55,7 @@ class WorkGroupForm(UnitRowForm):
 
 
 class AddGroupsFromTemplatesForm(StyledFormMixin, forms.Form):
-    templates = forms.ModelMultipleChoiceField(
+    templates = BoundedModelMultipleChoiceField(
         label=_("Standard work groups"),
         queryset=WorkGroupTemplate.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -1,11 +1,11 @@
 """Reads of a unit's organisation and what it does: the templates it may still add, its
-activities and projects as their pages list them, calendar quarters, the quarterly record of
+activities and projects as their pages list them, the quarterly record of
 creation work meetings and the unit page's figures."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.core.models import CreatingUnit, User
 from programs.progress.models import Evidence, EvidenceVersion
+from safecommunity.calendar import Quarter
 from workgroups.choices import ActivityKind
 from workgroups.models import Activity, PromotionProject, WorkGroup, WorkGroupTemplate
 
@@ -54,53 +55,6 @@ def unit_projects(*, unit: CreatingUnit, user: User) -> QuerySet[PromotionProjec
 
 
 # --- The activity log: quarters, the meeting record, the unit page's figures -----------------
-
-
-@dataclass(frozen=True, order=True)
-class Quarter:
-    """A calendar quarter: the plan asks for a creation work meeting in each one."""
-
-    year: int
-    number: int  # 1–4
-
-    @classmethod
-    def of(cls, day: date) -> Quarter:
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @property
-    def start(self) -> date:
-        return date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def end(self) -> date:
-        return self.next().start - timedelta(days=1)
-
-    def next(self) -> Quarter:
-        return Quarter(self.year + self.number // 4, self.number % 4 + 1)
-
-    def previous(self) -> Quarter:
-        return Quarter.of(self.start - timedelta(days=1))
-
-    def __str__(self) -> str:
-        return str(_("%(year)d Q%(number)d") % {"year": self.year, "number": self.number})
-
-
-def quarters_between(first: date, last: date) -> list[Quarter]:
-    """The quarters from the one holding `first` to the one holding `last`, oldest first."""
-    quarters: list[Quarter] = []
-    quarter = Quarter.of(first)
-    while first <= last and quarter.start <= last:
-        quarters.append(quarter)
-        quarter = quarter.next()
-    return quarters
-
-
-def completed_quarters(today: date, count: int) -> list[Quarter]:
-    """The `count` quarters that ended before the one holding `today`, oldest first."""
-    quarters = [Quarter.of(today).previous()]
-    while len(quarters) < count:
-        quarters.insert(0, quarters[0].previous())
-    return quarters
 
 
 def meetings_held(units, first_day: date, last_day: date) -> dict[tuple[int, Quarter], int]:
@@ -152,7 +106,7 @@ def unit_meeting_record(unit: CreatingUnit, *, today: date | None = None) -> lis
     A past quarter without a meeting is missing; the current quarter is open until it ends.
     """
     today = today or timezone.localdate()
-    quarters = quarters_between(record_start(unit), today)
+    quarters = Quarter.between(record_start(unit), today)
     if not quarters:
         return []
     held = meetings_held([unit.pk], quarters[0].start, today)
@@ -189,7 +143,7 @@ def unit_activity_summary(unit: CreatingUnit, *, today: date | None = None) -> A
     """Activities this month and this year, projects under way, and the last past quarter
     lacking a creation work meeting — all in one query (a subquery each)."""
     today = today or timezone.localdate()
-    past = [q for q in quarters_between(record_start(unit), today) if q.end < today]
+    past = [q for q in Quarter.between(record_start(unit), today) if q.end < today]
     meetings = Activity.objects.filter(
         unit=OuterRef("pk"), kind=ActivityKind.CREATION_MEETING
     ).order_by()

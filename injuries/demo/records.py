@@ -81,6 +81,7 @@ from injuries.demo.tables import (
 )
 from injuries.models import InjuryRecord
 from programs.core.models import CreatingUnit
+from safecommunity.calendar import Month
 
 YEARS = 5
 """The demo covers this many calendar years up to today (this year included)."""
@@ -109,12 +110,9 @@ def _poisson(mean: float, rng: random.Random) -> int:
 
 def _months(first: date, today: date):
     """(first day, last day, share of the month passed) for each month from `first` to today."""
-    month = first
-    while month <= today:
-        following = (month + timedelta(days=32)).replace(day=1)
-        end = min(following - timedelta(days=1), today)
-        yield month, end, ((end - month).days + 1) / (following - month).days
-        month = following
+    for month in Month.between(first, today):
+        end = min(Month.last_day(month), today)
+        yield month, end, ((end - month).days + 1) / Month.last_day(month).day
 
 
 def injuries_demo(unit: CreatingUnit, rng: random.Random) -> list[InjuryRecord]:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from safecommunity.calendar import Month
+
 if TYPE_CHECKING:
     from programs.core.models import CreatingUnit
 
@@ -45,12 +47,7 @@ class Period:
 
     def months(self) -> list[tuple[int, int]]:
         """The (year, month) pairs the period touches, in order."""
-        months = []
-        year, month = self.start.year, self.start.month
-        while (year, month) <= (self.end.year, self.end.month):
-            months.append((year, month))
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return months
+        return [(month.year, month.month) for month in Month.between(self.start, self.end)]
 
 
 @dataclass(frozen=True)

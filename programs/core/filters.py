@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.core.choices import UnitKind
 from programs.core.models import CreatingUnit, Phase
-from safecommunity.forms import style_form
+from safecommunity.errors import BadQuery
+from safecommunity.forms import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, style_form
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -21,7 +22,12 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
 
 
 class UnitFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages={"max_length": SEARCH_TOO_LONG},
+    )
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=UnitKind.choices, empty_label=_("All")
     )
@@ -72,6 +78,12 @@ class UnitFilter(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             style_form(super().form)
         return self._form
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """A search the field refuses (too long, a NUL character) is no page's to show: 400."""
+        if "q" in self.form.errors:
+            raise BadQuery(self.form.errors["q"][0])
+        return super().filter_queryset(queryset)
 
     def filter_pilot(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(is_pilot=value == "yes")

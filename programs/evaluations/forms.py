@@ -19,28 +19,29 @@ from programs.evaluations.models import (
     SchemeItem,
 )
 from programs.progress.models import Evidence
-from safecommunity.forms import StyledFormMixin
+from safecommunity.forms import (
+    BoundedModelChoiceField,
+    BoundedModelMultipleChoiceField,
+    PortalDateField,
+    StyledFormMixin,
+)
 
 
 class RoundOpenForm(StyledFormMixin, forms.Form):
     """What district staff choose when they open an evaluation round: the scheme, the kind, the
     window, the units (all by default) and the evaluators."""
 
-    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=EvaluationScheme.objects.none())
+    scheme = BoundedModelChoiceField(label=_("Scheme"), queryset=EvaluationScheme.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=EvaluationKind.choices)
     name = forms.CharField(label=_("Name"), max_length=100)
-    opens_on = forms.DateField(
-        label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    closes_on = forms.DateField(
-        label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    units = forms.ModelMultipleChoiceField(
+    opens_on = PortalDateField(label=_("Opens on"))
+    closes_on = PortalDateField(label=_("Closes on"))
+    units = BoundedModelMultipleChoiceField(
         label=_("Units"),
         queryset=CreatingUnit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    evaluators = forms.ModelMultipleChoiceField(
+    evaluators = BoundedModelMultipleChoiceField(
         label=_("Evaluators"),
         queryset=User.objects.none(),
         required=False,

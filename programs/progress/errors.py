@@ -29,6 +29,7 @@ OVERRIDE_NEEDS_REASON = _("Moving a unit past an unmet gate needs a reason on re
 LAST_PHASE = _("The unit is already in the last phase.")
 
 EVIDENCE_OF_ANOTHER_MILESTONE = _("That evidence belongs to another milestone.")
+EVIDENCE_OF_ANOTHER_ACTIVITY = _("That file belongs to another activity.")
 EVIDENCE_CLOSED = _(
     "The milestone is “%(status)s”: its evidence can change only while it is being worked on."
 )

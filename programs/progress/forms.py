@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from programs.progress.errors import EVIDENCE_TITLE_TAKEN
 from programs.progress.models import Evidence, UnitMilestone
 from safecommunity.files import ACCEPTED_EXTENSIONS, UploadRefused, check_upload
-from safecommunity.forms import StyledFormMixin
+from safecommunity.forms import BoundedModelChoiceField, PortalDateField, StyledFormMixin
 
 
 class EvidenceUploadForm(StyledFormMixin, forms.Form):
     """Upload a file: a new piece of evidence, or a new version of one the milestone has."""
 
-    evidence = forms.ModelChoiceField(
+    evidence = BoundedModelChoiceField(
         label=_("New version of"),
         queryset=Evidence.objects.none(),
         required=False,
@@ -29,10 +29,9 @@ class EvidenceUploadForm(StyledFormMixin, forms.Form):
         help_text=_("PDF, image, Word, Excel or PowerPoint."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
     )
-    effective_date = forms.DateField(
+    effective_date = PortalDateField(
         label=_("Effective date"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("When the document took effect (signed, held, issued)."),
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

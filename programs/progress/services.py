@@ -119,7 +119,7 @@ def activity_attachment_upload(
 
     def attach() -> Evidence:
         if evidence is not None and evidence.activity_id != activity.pk:
-            raise errors.EvidenceError(errors.EVIDENCE_OF_ANOTHER_MILESTONE)
+            raise errors.EvidenceError(errors.EVIDENCE_OF_ANOTHER_ACTIVITY)
         return evidence or Evidence(unit=activity.unit, activity=activity, title=title.strip())
 
     return _store_version(attach, None, by, upload, checked, activity.date, note)

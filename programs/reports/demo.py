@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from programs.core.models import CreatingUnit, User
 from programs.reports.models import Indicator, MonthlyReport, ReportValue
-from programs.reports.models.monthly import month_start
-from programs.reports.selectors.completeness import due_date, expected_from, last_months
+from programs.reports.selectors.completeness import expected_from
+from safecommunity.calendar import Month, due_date
 
 Status = MonthlyReport.Status
 
@@ -76,7 +76,7 @@ def reports_demo(district: User, *, months: int = 24) -> int:
     """Two years of reports for every unit that has none yet; returns how many were written."""
     rng = random.Random("monthly-reports")
     today = timezone.localdate()
-    periods = [*last_months(months), month_start(today)]
+    periods = [*Month.last_months(months), Month.first_day(today)]
     indicators = list(Indicator.objects.active())
     clerks = {user.unit_id: user for user in User.objects.filter(role=User.Role.CLERK)}
     done = set(MonthlyReport.objects.values_list("unit_id", flat=True).distinct())
@@ -91,7 +91,7 @@ def reports_demo(district: User, *, months: int = 24) -> int:
             if period < start:
                 continue
             due = due_date(period, unit.program.report_due_day)
-            current = period == month_start(today)
+            current = period == Month.first_day(today)
             roll = rng.random()
             if not current and roll < 0.04:
                 continue  # missing
@@ -116,7 +116,7 @@ def reports_demo(district: User, *, months: int = 24) -> int:
                     report.status = Status.RETURNED
                     report.return_reason = rng.choice(RETURN_REASONS)
                     report.reviewed_at, report.reviewed_by = report.submitted_at, district
-                elif roll > 0.85 or period >= last_months(1, until=today)[0]:
+                elif roll > 0.85 or period >= Month.last_months(1, until=today)[0]:
                     report.status = Status.SUBMITTED
                 else:
                     report.status = Status.APPROVED

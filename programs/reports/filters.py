@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from programs.core.filters import UnitFilter
-from programs.reports.selectors.completeness import last_months, months_between, parse_month
+from safecommunity.calendar import Month
 
 
 class CompletenessFilter(UnitFilter):
@@ -34,11 +34,11 @@ class CompletenessFilter(UnitFilter):
         data = self.form.cleaned_data if self.form.is_valid() else {}
         year = data.get("year")
         if year and 2000 <= year <= 2100:
-            return months_between(date(int(year), 1, 1), date(int(year), 12, 1))
-        start, end = parse_month(data.get("start")), parse_month(data.get("end"))
+            return Month.between(date(int(year), 1, 1), date(int(year), 12, 1))
+        start, end = Month.parse(data.get("start")), Month.parse(data.get("end"))
         if start or end:
-            end = end or last_months(1)[0]
+            end = end or Month.last_months(1)[0]
             start = start or date(end.year - 1, end.month, 1)
             if start <= end and (end.year - start.year) * 12 + end.month - start.month < 240:
-                return months_between(start, end)
-        return last_months(12)
+                return Month.between(start, end)
+        return Month.last_months(12)

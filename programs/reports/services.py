@@ -16,8 +16,9 @@ from programs.core.models import CreatingUnit
 from programs.reports import errors
 from programs.reports import reference_data as ref
 from programs.reports.models import Indicator, MonthlyReport, ReportValue, ValidationRule
-from programs.reports.models.monthly import MAX_VALUE, month_start
+from programs.reports.models.monthly import MAX_VALUE
 from programs.reports.selectors.rules import indicator_values_from_activities
+from safecommunity.calendar import Month
 from safecommunity.models import ensure_row
 
 # --- The report's use cases ---------------------------------------------------------------------
@@ -36,7 +37,7 @@ def report_open(*, unit: CreatingUnit, period: date, by: User) -> MonthlyReport:
     refreshes what they suggest (`prefilled`) and adds indicators activated since; a value
     follows them only until someone has saved the report.
     """
-    period = month_start(period)
+    period = Month.first_day(period)
     indicators = list(Indicator.objects.active())
     with transaction.atomic():
         report, _created = MonthlyReport.objects.get_or_create(unit=unit, period=period)

@@ -7,9 +7,8 @@ a clerk sees only their own unit."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -35,32 +34,20 @@ from programs.reports.filters import CompletenessFilter
 from programs.reports.forms import MonthlyReportForm
 from programs.reports.models import MonthlyReport, ReportValue
 from programs.reports.models.indicators import IndicatorSection
-from programs.reports.models.monthly import month_start, next_month
-from programs.reports.selectors.completeness import (
-    completeness,
-    due_date,
-    expected_from,
-    report_url,
-    submitted_on_time,
-)
+from programs.reports.selectors.completeness import completeness, expected_from, report_url
 from programs.reports.selectors.rules import ReportProblem, report_problems
 from programs.reports.services import report_open, report_save
+from safecommunity.calendar import Month, due_date, submitted_on_time
 from safecommunity.forms import ReasonForm
 from safecommunity.scoping import scoped_object
 from safecommunity.spreadsheets import xlsx_response
 
-PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
-
 
 def period_from_url(text: str) -> date:
-    """The first day of the month written `YYYY-MM` in the URL; 404 when malformed or future."""
-    if not PERIOD.match(text):
-        raise Http404
-    try:
-        period = datetime.strptime(text, "%Y-%m").date()
-    except ValueError as error:
-        raise Http404 from error
-    if period > month_start(timezone.localdate()):
+    """The first day of the month written `YYYY-MM` in the URL; 404 when malformed, outside the
+    portal's years or in the future."""
+    period = Month.parse(text)
+    if period is None or f"{period:%Y-%m}" != text or period > timezone.localdate():
         raise Http404
     return period
 
@@ -107,17 +94,14 @@ class MonthlyReportListView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         unit = unit_in_scope(self.request, self.kwargs["code"])
         today = timezone.localdate()
-        first = month_start(unit.joined_on or unit.program.start_date or today)
         reports = {report.period: report for report in unit.monthly_reports.all()}
         months = []
-        period = first
-        while period <= month_start(today):
+        for period in Month.between(unit.joined_on or unit.program.start_date or today, today):
             report = reports.get(period)
             if report is not None:
                 report.unit = unit  # due_date reads the programme: no query per row
-            due = next_month(period).replace(day=unit.program.report_due_day)
+            due = due_date(period, unit.program.report_due_day)
             months.append(MonthRow(period=period, due_date=due, report=report))
-            period = next_month(period)
         months.reverse()
         can_edit = permissions_for(self.request.user, unit).can_edit
         return {

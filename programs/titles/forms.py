@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.core.models import CreatingUnit
 from programs.core.transitions import workflow_of
 from programs.titles.models import Certification
-from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
+from safecommunity.forms import FixedFieldsValidationMixin, PortalDateField, StyledFormMixin
 
 
 class CertificationForm(FixedFieldsValidationMixin, StyledFormMixin, forms.ModelForm):
@@ -34,20 +34,18 @@ class CertificationMoveForm(StyledFormMixin, forms.Form):
     """Move a title application to its next status; naming needs a date (and may set validity)."""
 
     status = forms.ChoiceField(label=_("New status"))
-    on = forms.DateField(
+    on = PortalDateField(
         label=_("Date"),
         required=False,
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("For naming: the date the title was conferred."),
     )
     certificate_number = forms.CharField(
         label=_("Certificate number"), max_length=50, required=False
     )
-    valid_until = forms.DateField(
+    valid_until = PortalDateField(
         label=_("Valid until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty to use the programme's validity for this level."),
     )
 
@@ -61,6 +59,7 @@ class CertificationMoveForm(StyledFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == Certification.Status.NAMED and not cleaned.get("on"):
+        naming = cleaned.get("status") == Certification.Status.NAMED
+        if naming and not cleaned.get("on") and "on" not in self.errors:  # not a refused date
             self.add_error("on", _("Give the date on which the title was conferred."))
         return cleaned

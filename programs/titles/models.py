@@ -21,6 +21,7 @@ from programs.core.transitions import Move, Step, Workflow, register
 from programs.titles import errors
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
+from safecommunity.validators import validate_portal_date
 
 if TYPE_CHECKING:
     from programs.core.models import User
@@ -78,9 +79,13 @@ class Certification(ConstraintErrorsOnFields, models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.APPLIED
     )
-    applied_on = models.DateField(_("applied on"))
-    named_on = models.DateField(_("named on"), null=True, blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    applied_on = models.DateField(_("applied on"), validators=[validate_portal_date])
+    named_on = models.DateField(
+        _("named on"), null=True, blank=True, validators=[validate_portal_date]
+    )
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, validators=[validate_portal_date]
+    )
     certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -280,7 +285,7 @@ class Target(ConstraintErrorsOnFields, models.Model):
         validators=[MinValueValidator(0)],
         help_text=_("A percentage for shares, a number of units for counts."),
     )
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("deadline"), validators=[validate_portal_date])
     description = models.TextField(_("description"), blank=True)
 
     objects = ReferenceQuerySet.as_manager()

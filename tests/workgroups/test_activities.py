@@ -21,6 +21,7 @@ from programs.models import Evidence, EvidenceVersion, User
 from programs.progress.demo import demo_pdf
 from programs.progress.services import activity_attachment_upload
 from safecommunity import files
+from safecommunity.calendar import Quarter
 from tests.factories import (
     ActivityFactory,
     PromotionProjectFactory,
@@ -38,8 +39,6 @@ from workgroups.models import (
 )
 from workgroups.selectors import (
     MeetingState,
-    Quarter,
-    quarters_between,
     unit_activity_summary,
     unit_meeting_record,
 )
@@ -290,17 +289,6 @@ def test_the_list_shows_counts_and_the_hazards(clerk, unit_a):
 
 
 # --- the quarterly record of creation work meetings ---------------------------------------------
-
-
-def test_quarters_run_from_the_first_days_quarter_to_the_last_days():
-    assert quarters_between(date(2025, 11, 20), date(2026, 4, 1)) == [
-        Quarter(2025, 4),
-        Quarter(2026, 1),
-        Quarter(2026, 2),
-    ]
-    assert Quarter(2025, 4).start == date(2025, 10, 1)
-    assert Quarter(2025, 4).end == date(2025, 12, 31)
-    assert quarters_between(date(2026, 5, 1), date(2026, 4, 1)) == []
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from programs.core.models import CreatingUnit
 from programs.core.transitions import Move, Workflow, register
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
-from safecommunity.validators import validate_not_blank
+from safecommunity.validators import validate_not_blank, validate_portal_date
 from workgroups.choices import ActivityKind, Intervention, SafetyArea, TargetGroup
 from workgroups.errors import (
     ACTIVITY_IN_FUTURE,
@@ -53,7 +53,7 @@ class Activity(ConstraintErrorsOnFields, models.Model):
         verbose_name=_("creating unit"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_portal_date])
     group = models.ForeignKey(
         WorkGroup,
         on_delete=models.SET_NULL,
@@ -181,8 +181,8 @@ class PromotionProject(ConstraintErrorsOnFields, models.Model):
     interventions = models.JSONField(
         _("interventions"), default=list, blank=True, validators=[CodeListValidator(Intervention)]
     )
-    start = models.DateField(_("start"))
-    end = models.DateField(_("end"), null=True, blank=True)
+    start = models.DateField(_("start"), validators=[validate_portal_date])
+    end = models.DateField(_("end"), null=True, blank=True, validators=[validate_portal_date])
     status = models.CharField(
         _("status"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED
     )

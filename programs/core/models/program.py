@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
+from safecommunity.validators import validate_portal_date
 
 
 class ReferenceQuerySet(ScopedQuerySet):
@@ -59,8 +60,10 @@ class Program(ConstraintErrorsOnFields, models.Model):
 
     code = models.SlugField(_("code"), max_length=50)
     name = models.CharField(_("name"), max_length=200)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), validators=[validate_portal_date])
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, validators=[validate_portal_date]
+    )
     report_due_day = models.PositiveSmallIntegerField(
         _("monthly report due day"),
         default=5,
@@ -118,8 +121,12 @@ class Phase(ConstraintErrorsOnFields, models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=50)
     description = models.TextField(_("description"), blank=True)
-    start_date = models.DateField(_("window opens"), null=True, blank=True)
-    end_date = models.DateField(_("window closes"), null=True, blank=True)
+    start_date = models.DateField(
+        _("window opens"), null=True, blank=True, validators=[validate_portal_date]
+    )
+    end_date = models.DateField(
+        _("window closes"), null=True, blank=True, validators=[validate_portal_date]
+    )
 
     objects = ReferenceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -161,6 +168,7 @@ class Milestone(ConstraintErrorsOnFields, models.Model):
         _("due date"),
         null=True,
         blank=True,
+        validators=[validate_portal_date],
         help_text=_("A fixed date, e.g. 30 April of the programme's first year."),
     )
     due_days_after_joining = models.PositiveSmallIntegerField(

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from programs.core.choices import UnitKind
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
-from safecommunity.validators import validate_not_blank, validate_phone
+from safecommunity.validators import validate_not_blank, validate_phone, validate_portal_date
 
 from .program import Phase, Program
 
@@ -119,7 +119,9 @@ class CreatingUnit(ConstraintErrorsOnFields, models.Model):
     batch = models.PositiveSmallIntegerField(
         _("batch"), default=1, validators=[MinValueValidator(1)]
     )
-    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    joined_on = models.DateField(
+        _("joined on"), null=True, blank=True, validators=[validate_portal_date]
+    )
     head_name = models.CharField(_("administrative head"), max_length=50, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(

@@ -22,6 +22,7 @@ from programs.core.transitions import Move, Step, Workflow, register
 from programs.evaluations import errors
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
+from safecommunity.validators import validate_portal_date
 
 from .schemes import POINTS, EvaluationScheme, Grade, SchemeItem
 
@@ -76,8 +77,8 @@ class EvaluationRound(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=10, choices=EvaluationKind.choices)
-    opens_on = models.DateField(_("opens on"))
-    closes_on = models.DateField(_("closes on"))
+    opens_on = models.DateField(_("opens on"), validators=[validate_portal_date])
+    closes_on = models.DateField(_("closes on"), validators=[validate_portal_date])
     evaluators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

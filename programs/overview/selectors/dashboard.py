@@ -46,9 +46,10 @@ from programs.core.choices import TitleLevel
 from programs.core.models import CreatingUnit, Program, User
 from programs.evaluations.models import Evaluation
 from programs.overview.selectors.readiness import ReadinessRow, injury_counts, readiness_rows
-from programs.reports.selectors.completeness import Rate, cell_rates, completeness, last_months
+from programs.reports.selectors.completeness import Rate, cell_rates, completeness
 from programs.titles.models import EXPIRY_WARNINGS, LEVEL_RANK, Certification, levels_at_least
 from programs.titles.selectors import TargetResult, target_numerator, targets_evaluate
+from safecommunity.calendar import Month
 
 # --- Headline numbers ---------------------------------------------------------------------------
 
@@ -148,12 +149,7 @@ class TargetSeries:
 
 
 def _month_ends(first: date, last: date) -> list[date]:
-    ends, month = [], first.replace(day=1)
-    while month <= last:
-        following = (month + timedelta(days=32)).replace(day=1)
-        ends.append(min(following - timedelta(days=1), last))
-        month = following
-    return ends
+    return [min(Month.last_day(month), last) for month in Month.between(first, last)]
 
 
 def certification_series(
@@ -332,7 +328,7 @@ def headline_numbers(user: User, today: date | None = None) -> list[Headline]:
     the admin index): the same rules, a handful of small queries."""
     today = today or timezone.localdate()
     units = CreatingUnit.objects.visible_to(user)
-    grid = completeness(units, last_months(1, until=today), today=today)
+    grid = completeness(units, Month.last_months(1, until=today), today=today)
     board = Dashboard(today=today, program=None, rows=[], months=grid.months)
     board.unit_count = len(grid.rows)
     board.phases = units.phase_counts() if grid.rows else []

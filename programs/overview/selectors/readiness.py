@@ -24,14 +24,9 @@ from programs.core.models import CreatingUnit, User
 from programs.evaluations.models import Evaluation, EvaluationKind
 from programs.evaluations.selectors import scheme_maximums
 from programs.overview.selectors.progress import units_with_progress
-from programs.reports.selectors.completeness import (
-    Cell,
-    Rate,
-    cell_rates,
-    completeness,
-    last_months,
-)
-from workgroups.selectors import completed_quarters, meetings_held, record_start
+from programs.reports.selectors.completeness import Cell, Rate, cell_rates, completeness
+from safecommunity.calendar import Month, Quarter
+from workgroups.selectors import meetings_held, record_start
 
 REPORT_MONTHS = 12  # the reporting columns look back this many due months
 MEETING_QUARTERS = 4  # the meetings column looks back this many completed quarters
@@ -166,9 +161,9 @@ def readiness_rows(
     """Every unit of `units` (from `units_with_readiness`) as a dashboard row, and the months of
     its reporting cells; four queries whatever the number of units."""
     today = today or timezone.localdate()
-    months = last_months(REPORT_MONTHS, until=today)
+    months = Month.last_months(REPORT_MONTHS, until=today)
     grid = completeness(units, months, today=today)
-    quarters = completed_quarters(today, MEETING_QUARTERS)
+    quarters = Quarter.last_quarters(MEETING_QUARTERS, until=today)
     held = meetings_held(units.values("pk"), quarters[0].start, quarters[-1].end)
     # The units whose injury records the user may see (None: every unit), as the records'
     # own scoping decides; the others show no injury figures rather than zeros.

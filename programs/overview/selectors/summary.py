@@ -41,11 +41,11 @@ from programs.reports.selectors.completeness import (
     Cell,
     Rate,
     cell_rates,
-    last_months,
     report_url,
     unit_report_cells,
 )
 from programs.titles.models import Certification
+from safecommunity.calendar import Month
 from workgroups.models import Activity, ActivityKind
 from workgroups.selectors import QuarterMeetings, unit_meeting_record
 
@@ -149,7 +149,7 @@ def unit_summary(*, unit: CreatingUnit, user: User, today: date | None = None) -
     the unit's history: phases, phase moves, titles, reports, the latest evaluation and its
     grades (three), injuries, activities and meetings."""
     today = today or timezone.localdate()
-    cells = unit_report_cells(unit, last_months(REPORT_MONTHS, until=today), today=today)
+    cells = unit_report_cells(unit, Month.last_months(REPORT_MONTHS, until=today), today=today)
     for cell in cells:
         cell.url = report_url(unit.code, cell.month)
     reported, on_time = cell_rates(cells)

@@ -19,7 +19,8 @@ from programs.evaluations.models import EvaluationRound
 from programs.evaluations.selectors import evaluations_visible_to, unit_readiness
 from programs.progress.models import DueBand, UnitMilestone
 from programs.progress.selectors import unit_gate
-from programs.reports.selectors.completeness import last_months, report_url, unit_report_cells
+from programs.reports.selectors.completeness import report_url, unit_report_cells
+from safecommunity.calendar import Month
 from safecommunity.history import change_log
 from workgroups.models import Member, WorkGroup, WorkGroupTemplate
 from workgroups.selectors import unit_activity_summary, unit_missing_templates
@@ -121,7 +122,7 @@ class UnitDetailView(UnitScopeMixin, DetailView):
 
     def report_cells(self, unit: CreatingUnit) -> list:
         """The last 12 months' monthly reports, as coloured squares; one query."""
-        cells = unit_report_cells(unit, last_months(12))
+        cells = unit_report_cells(unit, Month.last_months(12))
         for cell in cells:
             cell.url = report_url(unit.code, cell.month)
         return cells

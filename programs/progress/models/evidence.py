@@ -16,7 +16,7 @@ from programs.core.models import CreatingUnit
 from programs.progress import errors
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
-from safecommunity.validators import validate_not_blank
+from safecommunity.validators import validate_not_blank, validate_portal_date
 
 from .milestones import UnitMilestone
 
@@ -115,6 +115,7 @@ class EvidenceVersion(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     effective_date = models.DateField(
         _("effective date"),
+        validators=[validate_portal_date],
         help_text=_("The date the document took effect, e.g. when it was signed."),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)

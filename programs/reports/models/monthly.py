@@ -11,13 +11,13 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.core.models import CreatingUnit
 from programs.core.transitions import Move, Step, Workflow, register
 from programs.reports import errors
+from safecommunity import calendar
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
 
@@ -28,14 +28,6 @@ if TYPE_CHECKING:
 
 # A count beyond this is a typing slip, not a month's work.
 MAX_VALUE = 10_000_000
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(first_day: date) -> date:
-    return date(first_day.year + first_day.month // 12, first_day.month % 12 + 1, 1)
 
 
 class ReportStatus(models.TextChoices):
@@ -59,7 +51,7 @@ class MonthlyReportQuerySet(ScopedQuerySet):
     unit_lookup = "unit"
 
     def for_month(self, first_day: date) -> Self:
-        return self.filter(period=month_start(first_day))
+        return self.filter(period=calendar.Month.first_day(first_day))
 
 
 class MonthlyReport(ConstraintErrorsOnFields, models.Model):
@@ -173,14 +165,12 @@ class MonthlyReport(ConstraintErrorsOnFields, models.Model):
     @property
     def due_date(self) -> date:
         """The program's due day of the following month (e.g. the 5th)."""
-        return next_month(self.period).replace(day=self.unit.program.report_due_day)
+        return calendar.due_date(self.period, self.unit.program.report_due_day)
 
     @property
     def on_time(self) -> bool | None:
         """Whether the first submission came by the end of the due day (Asia/Shanghai)."""
-        if self.first_submitted_at is None:
-            return None
-        return timezone.localdate(self.first_submitted_at) <= self.due_date
+        return calendar.submitted_on_time(self.first_submitted_at, self.due_date)
 
 
 def _edits_unit(user: User, report: MonthlyReport) -> bool:

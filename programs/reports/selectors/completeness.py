@@ -10,7 +10,7 @@ The rules, decided once here:
   reopened after approval, was still reported. A draft never submitted does not count.
 - **On time** (按时): the *first* submission came by the end of the programme's due day of the
   following month, in the portal's time zone (Asia/Shanghai); a resubmission after a return
-  neither earns nor loses timeliness.
+  neither earns nor loses timeliness. The rule itself is `safecommunity.calendar`'s.
 - Both rates are (numerator, denominator, percent) over the expected units. A report from a unit
   not expected that month is shown in the grid but never counted, so a rate cannot pass 100 %.
 
@@ -26,56 +26,20 @@ from datetime import date, datetime
 from functools import cached_property
 
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.core.models import CreatingUnit, User
 from programs.reports.models import MonthlyReport
-from programs.reports.models.monthly import month_start, next_month
+from safecommunity.calendar import Month, due_date, submitted_on_time
 
 Status = MonthlyReport.Status
 
 
-def months_between(first: date, last: date) -> list[date]:
-    """The first days of every month from `first`'s to `last`'s, both included."""
-    months, month = [], month_start(first)
-    while month <= month_start(last):
-        months.append(month)
-        month = next_month(month)
-    return months
-
-
-def last_months(count: int, *, until: date | None = None) -> list[date]:
-    """The `count` months ending with the one before `until` (default today): the months whose
-    reports are due or overdue."""
-    end = month_start(until or timezone.localdate())
-    months = [end]
-    for _step in range(count):
-        months.insert(0, _previous_month(months[0]))
-    return months[:-1]
-
-
-def _previous_month(first_day: date) -> date:
-    return date(first_day.year - (first_day.month == 1), (first_day.month - 2) % 12 + 1, 1)
-
-
-def due_date(period: date, due_day: int) -> date:
-    """The due day of the month after `period`."""
-    return next_month(period).replace(day=due_day)
-
-
-def submitted_on_time(first_submitted_at: datetime | None, due: date) -> bool | None:
-    """Whether a first submission came by the end of the due day in the portal's time zone;
-    None when there has been no submission."""
-    if first_submitted_at is None:
-        return None
-    return timezone.localdate(first_submitted_at) <= due
-
-
 def expected_from(unit: CreatingUnit) -> date:
     """The first month a unit is expected to report for: the month it joined."""
-    return month_start(unit.joined_on or unit.program.start_date)
+    return Month.first_day(unit.joined_on or unit.program.start_date)
 
 
 @dataclass(frozen=True)
@@ -181,7 +145,7 @@ def completeness(
 ) -> Completeness:
     """Every unit's report state for each month, and each month's reporting and on-time rates
     over the units expected that month, lateness judged on `today`; two queries."""
-    months = sorted({month_start(month) for month in months})
+    months = sorted({Month.first_day(month) for month in months})
     unit_list = list(units.select_related("program"))
     if not months:
         return Completeness(months=[], rows=[Row(unit, []) for unit in unit_list])
@@ -224,23 +188,8 @@ def completeness(
     )
 
 
-MONTH_YEARS = range(2000, 2101)  # months outside these years are typing slips
-
-
-def parse_month(text: str | None) -> date | None:
-    """ "2025-03" → 2025-03-01; None for anything else, or for a year outside 2000–2100."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1) if year in MONTH_YEARS else None
-    except (ValueError, OverflowError):
-        return None
-
-
 def report_url(code: str, month: date) -> str:
-    try:
-        return reverse("programs:report-detail", args=[code, f"{month:%Y-%m}"])
-    except NoReverseMatch:  # the report pages are built alongside
-        return f"/units/{code}/reports/{month:%Y-%m}/"
+    return reverse("programs:report-detail", args=[code, f"{month:%Y-%m}"])
 
 
 # --- reminders ----------------------------------------------------------------------------------
@@ -264,7 +213,7 @@ def report_reminders(today: date | None = None) -> list[Reminder]:
     submitted; and a digest of last month to district staff (the units missing, the reporting
     and on-time rates so far). Months before a unit was expected are left alone."""
     today = today or timezone.localdate()
-    months = last_months(REMIND_MONTHS_BACK, until=today)
+    months = Month.last_months(REMIND_MONTHS_BACK, until=today)
     month = months[-1]
     grid = completeness(CreatingUnit.objects.all(), months)
     clerks: dict[int, list[str]] = {}

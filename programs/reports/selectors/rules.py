@@ -3,7 +3,6 @@ log and the injury records give, and what must be fixed or explained before subm
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +16,7 @@ from programs.core.models import CreatingUnit
 from programs.reports import errors
 from programs.reports.models import Indicator, MonthlyReport, ValidationRule
 from programs.reports.models.indicators import IndicatorSource
+from safecommunity.calendar import Month
 
 if TYPE_CHECKING:
     pass
@@ -122,11 +122,6 @@ def _injury_aggregates() -> dict[str, Count]:
     return aggregates
 
 
-def month_last_day(month_first_day: date) -> date:
-    days = calendar.monthrange(month_first_day.year, month_first_day.month)[1]
-    return month_first_day.replace(day=days)
-
-
 def indicator_values_from_activities(
     unit: CreatingUnit,
     month_first_day: date,
@@ -152,8 +147,8 @@ def indicator_values_from_activities(
     sources = {i.code: i.source for i in indicators if i.source != IndicatorSource.NONE}
     if not sources:
         return {}
-    month_first_day = month_first_day.replace(day=1)
-    last_day = month_last_day(month_first_day)
+    month_first_day = Month.first_day(month_first_day)
+    last_day = Month.last_day(month_first_day)
 
     found: dict[str, int] = {}
     # Date ranges (not year/month lookups) so the (unit, date) indexes serve the queries.
