@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from programs.models import User
 from tests.factories import DepartmentFactory, UnitFactory, UserFactory
@@ -114,3 +116,12 @@ def _close_live_server_connections(django_db_setup, django_db_blocker):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+@pytest.fixture
+def english(client):
+    """The test client with pages in English, and the code's messages in English too (the
+    msgids), so tests read labels and messages whatever the translations say."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield client

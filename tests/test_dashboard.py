@@ -9,7 +9,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from programs.core.choices import TitleLevel
@@ -43,12 +43,7 @@ DASHBOARD = reverse("programs:dashboard")
 EXPORT = reverse("programs:dashboard-export")
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    """Pages and the code in English, so the tests can read the labels."""
-    client.cookies["django_language"] = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # pages and messages in English (msgids)
 
 
 def scheme_of_150_points() -> EvaluationScheme:

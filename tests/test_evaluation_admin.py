@@ -9,12 +9,11 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from programs.models import (
     Evaluation,
@@ -41,12 +40,7 @@ def admin_url(model, view: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    """Pages and messages in English (msgids), whatever the translations say."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # pages and messages in English (msgids)
 
 
 # --- Builders ---

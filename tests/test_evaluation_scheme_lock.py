@@ -10,11 +10,10 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from import_export.formats.base_formats import XLSX
 
 from programs.evaluations.admin import SCORING_LOCKED
@@ -29,7 +28,10 @@ from tests.factories import (
     SchemeItemFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("english"),  # pages and messages in English (msgids)
+]
 
 HEADERS = [
     "Scheme code",
@@ -42,14 +44,6 @@ HEADERS = [
     "Points for effect",
 ]
 XLSX_FORMAT = "0"  # the position of xlsx in `SPREADSHEET_FORMATS`
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    """Pages and messages in English (msgids), whatever the translations say."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 # --- Builders ---

@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.db.models import F, Sum
-from django.utils import timezone, translation
+from django.utils import timezone
 from import_export.formats.base_formats import XLSX
 
 from programs.evaluations import reference_data as ref
@@ -19,7 +19,10 @@ from programs.setup import reference_data_load
 from safecommunity.spreadsheets import MAY_NOT_ADD
 from tests.factories import EvaluationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("english"),  # pages and messages in English (msgids)
+]
 
 ELEMENT_NAMES = [
     "安全社区创建机构与职责",
@@ -46,13 +49,6 @@ HEADERS = [
     "Points for effect",
     "Sample wording",
 ]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Headers and messages as msgids, so the tests hold whatever the translations say."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 from import_export.formats.base_formats import XLSX
 
 from programs.core.resources import CreatingUnitResource, DepartmentResource
@@ -57,11 +56,7 @@ def csv_file(headers: list[str], rows: list[list], encoding: str) -> bytes:
     return buffer.getvalue().encode(encoding)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """Messages and headers in English (msgids), so the tests hold once translations exist."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # pages and messages in English (msgids)
 
 
 def import_xlsx(resource, headers, rows, **kwargs):

@@ -35,13 +35,6 @@ PLAN_PDF = demo_pdf("Work plan of unit A01, signed")
 PNG_HEAD = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@pytest.fixture
-def english(client):
-    """Pages in English, so the tests can read the messages."""
-    client.cookies["django_language"] = "en"
-    return client
-
-
 def en(message, **params) -> str:
     """A domain error's message as an English-speaking user reads it."""
     with translation.override("en"):

@@ -36,13 +36,6 @@ EXPORT_HEADER = [
 ]
 
 
-@pytest.fixture
-def english(client):
-    """Pages in English, so the tests can read the labels."""
-    client.cookies["django_language"] = "en"
-    return client
-
-
 def codes(response) -> list[str]:
     return [unit.code for unit in response.context["units"]]
 

@@ -14,13 +14,6 @@ from workgroups.models import Member, WorkGroup
 UNIT_LIST = reverse("programs:unit-list")
 
 
-@pytest.fixture
-def english(client):
-    """Pages in English, so the tests can read the messages."""
-    client.cookies["django_language"] = "en"
-    return client
-
-
 def codes(response) -> list[str]:
     return [unit.code for unit in response.context["units"]]
 

@@ -63,12 +63,6 @@ def june_15_2025():
         yield
 
 
-@pytest.fixture
-def english(client):
-    client.cookies["django_language"] = "en"
-    return client
-
-
 # Injury dates spread over this period, the previous year's and the baseline's, and a few
 # just outside them, which must count nowhere.
 DATES = [
