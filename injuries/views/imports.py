@@ -34,8 +34,8 @@ from injuries.services import (
 )
 from injuries.services import imports as import_service
 from injuries.views.base import InjuriesPageMixin, may_import
+from safecommunity.spreadsheets import XLSX_TYPE
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_DIR = "injury-imports"
 RECENT_BATCHES = 20
 
