@@ -21,14 +21,12 @@ from injuries.forms import SECTIONS
 from injuries.models import ImportBatch, InjuryRecord
 from injuries.resources import InjuryRecordResource
 from injuries.views.base import may_import
-from safecommunity.admin import ScopedAdminMixin, ScopedImportExportAdmin, ScopedReadOnlyAdmin
+from safecommunity.admin import ScopedAdminMixin, ScopedReadOnlyAdmin, SpreadsheetExportMixin
 
 
-class ScopedExportAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class ScopedExportAdmin(ScopedAdminMixin, SpreadsheetExportMixin, ExportMixin, SimpleHistoryAdmin):
     """`ScopedImportExportAdmin` without import-export's import: scoped, with history and the
-    same spreadsheet export (xlsx, CSV in UTF-8 or GB18030) built from the scoped changelist."""
-
-    formats = ScopedImportExportAdmin.formats
+    same inert spreadsheet export (xlsx, CSV) built from the scoped changelist."""
 
     def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}

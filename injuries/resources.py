@@ -12,7 +12,6 @@ injured_at …); codes are the card's numbers, its Chinese labels or the English
 from __future__ import annotations
 
 import datetime
-import io
 import re
 import unicodedata
 from functools import cached_property
@@ -34,6 +33,7 @@ from safecommunity.spreadsheets import (
     SpreadsheetResource,
     StrictIntegerWidget,
     TextWidget,
+    WorkbookWriter,
     _is_blank,
     _normalise,
     refuse,
@@ -304,36 +304,17 @@ class InjuryRecordResource(SpreadsheetResource):
 def template_workbook() -> bytes:
     """The import template: the header row of every column (the card's names in the current
     language) and a second sheet listing every code with its labels."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     resource = InjuryRecordResource()
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("Injury records"))
+    book = WorkbookWriter()
     headers = [str(field.column_name) for field in resource.get_export_fields()]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for position in range(1, len(headers) + 1):
-        sheet.column_dimensions[get_column_letter(position)].width = 16
-    sheet.freeze_panes = "A2"
-
-    codes = workbook.create_sheet(str(_("Codes")))
-    codes.append([str(_("Column")), str(_("Code")), str(_("Label")), "English"])
-    for cell in codes[1]:
-        cell.font = Font(bold=True)
+    book.sheet(_("Injury records"), headers, widths=[16] * len(headers))
+    codes = book.sheet(
+        _("Codes"), [_("Column"), _("Code"), _("Label"), "English"], widths=(20, None, 36, 36)
+    )
     for name, listed in choices.CODE_LISTS:
         header = str(resource.fields[name].column_name)
         for value, label in listed.choices:
             with translation.override("en"):
                 english = str(label)
-            codes.append([header, value, str(label), english])
-    codes.column_dimensions["A"].width = 20
-    codes.column_dimensions["C"].width = 36
-    codes.column_dimensions["D"].width = 36
-
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
+            codes.row([header, value, str(label), english])
+    return book.save()

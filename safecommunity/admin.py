@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import BINARY_FORMATS, Format
 from simple_history.admin import SimpleHistoryAdmin
 
 from safecommunity.errors import BadQuery
@@ -216,14 +217,42 @@ class ScopedReadOnlyAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin
     """A scoped admin that only shows rows."""
 
 
-class ScopedImportExportAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class SpreadsheetExportMixin:
+    """The admin's exports in the portal's formats (`SPREADSHEET_FORMATS`): an xlsx written by the
+    one workbook writer, a CSV with inert text — so a member named `=1+1` or `=HYPERLINK(…)` never
+    becomes a live formula in a download.
+
+    import-export gives numbers and dates as such only to its own binary format classes, by
+    exact class; this gives them to their subclasses (`SpreadsheetXLSX`) too."""
+
+    formats = SPREADSHEET_FORMATS
+
+    def get_export_data(
+        self, file_format: Format, request: HttpRequest, queryset: models.QuerySet, **kwargs: Any
+    ) -> bytes:
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request,
+            queryset,
+            force_native_type=isinstance(file_format, tuple(BINARY_FORMATS)),
+            **kwargs,
+        )
+        export_data = file_format.export_data(data)
+        encoding = kwargs.get("encoding")
+        if not file_format.is_binary() and encoding:
+            export_data = export_data.encode(encoding)
+        return export_data
+
+
+class ScopedImportExportAdmin(
+    ScopedAdminMixin, SpreadsheetExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     """A scoped admin with history and spreadsheet import/export (xlsx, CSV in UTF-8 or GB18030).
 
     The resource is created with the requesting user, so an import updates and looks up only
     rows that user may change or see; the export goes through the changelist's scoped queryset.
     """
-
-    formats = SPREADSHEET_FORMATS
 
     def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}

@@ -16,7 +16,7 @@ from programs.evaluations.resources import NO_SCHEME, SchemeItemResource
 from programs.evaluations.services import schemes_load
 from programs.models import EvaluationScheme, SchemeElement, SchemeItem
 from programs.setup import reference_data_load
-from safecommunity.spreadsheets import MAY_NOT_ADD
+from safecommunity.spreadsheets import MAY_NOT_ADD, SpreadsheetXLSX
 from tests.factories import EvaluationFactory
 
 pytestmark = [
@@ -347,7 +347,7 @@ def test_the_export_writes_one_row_per_item_that_imports_back_unchanged(seeded):
     assert len(dataset) == 45
     assert dataset[0][:4] == ("beijing-municipal", "1", "安全社区创建机构与职责", "1")
     assert dataset[0][4].startswith("示例条目：")
-    book = XLSX().export_data(dataset)
-    result = SchemeItemResource().import_data(XLSX().create_dataset(book))
+    book = SpreadsheetXLSX().export_data(dataset)
+    result = SchemeItemResource().import_data(SpreadsheetXLSX().create_dataset(book))
     assert not result.has_validation_errors()
     assert result.totals["skip"] == 45

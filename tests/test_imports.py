@@ -15,11 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from import_export.formats.base_formats import XLSX
 
 from programs.core.resources import CreatingUnitResource, DepartmentResource
 from programs.models import CreatingUnit, Department, User
-from safecommunity.spreadsheets import SPREADSHEET_FORMATS, SpreadsheetCSV
+from safecommunity.spreadsheets import SPREADSHEET_FORMATS, SpreadsheetCSV, SpreadsheetXLSX
 from tests.factories import (
     DepartmentFactory,
     PhaseFactory,
@@ -34,7 +33,7 @@ from workgroups.resources import MemberResource, WorkGroupTemplateResource
 # Headers as people type them: English msgids here (Chinese once translated) are both accepted.
 UNIT_HEADERS = ["Code", "Name", "Programme code", "Kind", "Population", "Current phase"]
 MEMBER_HEADERS = ["Unit code", "Belongs to", "Work group", "Name", "Role"]
-CSV_FORMAT = 1  # SPREADSHEET_FORMATS = [XLSX, SpreadsheetCSV]
+CSV_FORMAT = 1  # SPREADSHEET_FORMATS = [SpreadsheetXLSX, SpreadsheetCSV]
 
 
 def xlsx_file(headers: list[str], rows: list[list]) -> bytes:
@@ -60,7 +59,7 @@ pytestmark = pytest.mark.usefixtures("english")  # pages and messages in English
 
 
 def import_xlsx(resource, headers, rows, **kwargs):
-    dataset = XLSX().create_dataset(xlsx_file(headers, rows))
+    dataset = SpreadsheetXLSX().create_dataset(xlsx_file(headers, rows))
     return resource.import_data(dataset, **kwargs)
 
 
@@ -487,10 +486,10 @@ def full_units(programme):
 
 def test_units_exported_as_xlsx_reimport_without_changes(full_units):
     dataset = CreatingUnitResource().export(force_native_type=True)
-    content = XLSX().export_data(dataset)
+    content = SpreadsheetXLSX().export_data(dataset)
     before = history_rows()
 
-    result = CreatingUnitResource().import_data(XLSX().create_dataset(content))
+    result = CreatingUnitResource().import_data(SpreadsheetXLSX().create_dataset(content))
 
     assert not result.has_errors() and not result.has_validation_errors()
     assert result.totals["skip"] == 2 and result.totals["update"] == 0
@@ -508,9 +507,9 @@ def test_units_exported_as_csv_reimport_without_changes(full_units):
 def test_members_exported_reimport_without_changes(groups, unit_a):
     Member.objects.create(unit=unit_a, body="group", group=groups["a"], name="张三", role="chair")
     Member.objects.create(unit=unit_a, body="committee", name="李四")
-    content = XLSX().export_data(MemberResource().export(force_native_type=True))
+    content = SpreadsheetXLSX().export_data(MemberResource().export(force_native_type=True))
 
-    result = MemberResource().import_data(XLSX().create_dataset(content))
+    result = MemberResource().import_data(SpreadsheetXLSX().create_dataset(content))
 
     assert result.totals["skip"] == 2 and Member.objects.count() == 2
 
@@ -525,7 +524,7 @@ def export_through_admin(client, model_name: str, resource_class, file_format=0)
     return response.content
 
 
-@pytest.mark.parametrize("file_format", [XLSX, SpreadsheetCSV], ids=["xlsx", "csv"])
+@pytest.mark.parametrize("file_format", [SpreadsheetXLSX, SpreadsheetCSV], ids=["xlsx", "csv"])
 def test_the_admin_export_round_trips(client, admin_user, full_units, file_format):
     client.force_login(admin_user)
 
@@ -545,5 +544,5 @@ def test_the_admin_export_holds_only_the_units_the_user_sees(client, unit_a, uni
 
     content = export_through_admin(client, "creatingunit", CreatingUnitResource)
 
-    dataset = XLSX().create_dataset(content)
+    dataset = SpreadsheetXLSX().create_dataset(content)
     assert [row[0] for row in dataset] == ["A01"]

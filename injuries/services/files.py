@@ -21,6 +21,7 @@ from injuries.errors import (
     REFUSED_UNREADABLE,
     ImportRefused,
 )
+from safecommunity.spreadsheets import restored_row
 
 
 def file_sha256(path: Path) -> str:
@@ -108,7 +109,8 @@ class SpreadsheetRows:
         sample = stream.readline()
         stream.seek(0)
         delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-        return csv.reader(stream, delimiter=delimiter)
+        # A CSV export puts a ' before text starting like a formula (`inert_text`): taken off.
+        return map(restored_row, csv.reader(stream, delimiter=delimiter))
 
 
 def _has_values(row: Sequence[Any]) -> bool:

@@ -37,9 +37,9 @@ from injuries.views.base import InjuriesPageMixin, may_import
 from programs.core.access import permissions_for
 from programs.core.selectors import history_of
 from safecommunity.scoping import scoped_object
+from safecommunity.spreadsheets import XLSX_TYPE
 from safecommunity.views import ScopedObjectMixin
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_DIR = "injury-imports"
 RECENT_BATCHES = 20
 

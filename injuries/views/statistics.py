@@ -7,8 +7,6 @@ the query string asks for (a unit out of scope is an invalid choice of the form)
 
 from __future__ import annotations
 
-import re
-from io import BytesIO
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -17,15 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from injuries.forms import NOT_COMPARED, StatisticsFilterForm
-from injuries.selectors import Cell, Kind, Statistics, Table, injury_statistics, records_for
+from injuries.selectors import Kind, Statistics, injury_statistics, records_for
 from programs.core.models import CreatingUnit
-from safecommunity.spreadsheets import inert_row
+from safecommunity.spreadsheets import WorkbookWriter
 
 from .base import InjuriesPageMixin
 
@@ -69,92 +63,39 @@ class StatisticsExportView(View):
             query = request.GET.urlencode()
             return redirect(reverse("injuries:statistics") + (f"?{query}" if query else ""))
         stats = statistics_for(form)
-        response = HttpResponse(
-            statistics_workbook(stats, form.summary()),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
         period = stats.filters.period
         filename = f"injury-statistics-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return statistics_workbook(stats, form.summary()).response(filename)
 
 
 NUMBER_FORMATS = {Kind.PERCENT: "0.0", Kind.CHANGE: "+0.0;-0.0;0.0", Kind.RATE: "0.0"}
-SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def statistics_workbook(stats: Statistics, summary: list[tuple[str, str]]) -> bytes:
+def statistics_workbook(stats: Statistics, summary: list[tuple[str, str]]) -> WorkbookWriter:
     """The xlsx file: the filters and headline numbers, then a sheet per table of the page."""
-    workbook = Workbook(write_only=True)
-    used: set[str] = set()
-    sheet = workbook.create_sheet(_sheet_name(_("Filters"), used))
-    sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 50
-    for label, value in summary:
-        sheet.append(inert_row([label, value]))
+    book = WorkbookWriter()
+    sheet = book.sheet(_("Filters"), widths=(28, 50))
+    sheet.rows(summary)
     headline = stats.headline
-    sheet.append([])
-    sheet.append([_bold(sheet, _("Headline"))])
-    sheet.append(inert_row([_("Records"), headline.total]))
-    sheet.append(inert_row([_("Deaths"), headline.deaths]))
+    sheet.row()
+    sheet.row([_("Headline")], bold=True)
+    sheet.row([_("Records"), headline.total])
+    sheet.row([_("Deaths"), headline.deaths])
     if stats.filters.compares:
-        sheet.append(
-            inert_row([_("Change against the previous year (%)"), headline.change_previous])
-        )
-        sheet.append(
-            inert_row([_("Change against the baseline year (%)"), headline.change_baseline])
-        )
+        sheet.row([_("Change against the previous year (%)"), headline.change_previous])
+        sheet.row([_("Change against the baseline year (%)"), headline.change_baseline])
     for table in stats.tables:
-        _table_sheet(workbook, table, used)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _table_sheet(workbook: Workbook, table: Table, used: set[str]) -> None:
-    sheet = workbook.create_sheet(_sheet_name(table.title, used))
-    sheet.freeze_panes = "B2"
-    for n, column in enumerate(table.columns):
-        width = 24 if column.kind == Kind.LABEL else 14
-        sheet.column_dimensions[get_column_letter(n + 1)].width = width
-    sheet.append([_bold(sheet, column.title, fill=True) for column in table.columns])
-    for row in table.body:
-        sheet.append(_cells(sheet, row))
-    if table.total:
-        sheet.append(_cells(sheet, table.footer, bold=True))
-    if table.note:
-        sheet.append([])
-        sheet.append(inert_row([table.note]))
-
-
-def _cells(sheet: Any, row: list[Cell], *, bold: bool = False) -> list[Any]:
-    """The row's cells, formula-safe, numbers formatted by their column's kind."""
-    cells = []
-    values = inert_row([cell.value for cell in row])
-    for value, cell in zip(values, row, strict=True):
-        written = WriteOnlyCell(sheet, value=value)
-        if cell.kind in NUMBER_FORMATS:
-            written.number_format = NUMBER_FORMATS[cell.kind]
-        if bold:
-            written.font = Font(bold=True)
-        cells.append(written)
-    return cells
-
-
-def _bold(sheet: Any, value: Any, *, fill: bool = False) -> Any:
-    cell = WriteOnlyCell(sheet, value=str(value))
-    cell.font = Font(bold=True)
-    if fill:
-        cell.fill = PatternFill("solid", fgColor="DDE6F0")
-    return cell
-
-
-def _sheet_name(title: str, used: set[str]) -> str:
-    """A sheet name Excel accepts: no []:*?/\\, at most 31 characters, unique in the book."""
-    name = SHEET_NAME_FORBIDDEN.sub(" ", str(title)).strip()[:31] or "Sheet"
-    candidate, n = name, 2
-    while candidate.lower() in used:
-        suffix = f" ({n})"
-        candidate, n = name[: 31 - len(suffix)] + suffix, n + 1
-    used.add(candidate.lower())
-    return candidate
+        sheet = book.sheet(
+            table.title,
+            [column.title for column in table.columns],
+            widths=[24 if column.kind == Kind.LABEL else 14 for column in table.columns],
+            formats=[NUMBER_FORMATS.get(column.kind) for column in table.columns],
+            freeze="B2",
+        )
+        sheet.rows(table.rows)
+        if table.total:
+            sheet.row(table.total, bold=True)
+        if table.note:
+            sheet.row()
+            sheet.row([table.note])
+    return book

@@ -414,4 +414,6 @@ class ReportExportView(View):
             _("Monthly report values"),
             [_(text) for text in EXPORT_HEADERS],
             export_rows(request),
+            widths=(10, 24, 9, 10, 10, 14, 30, 10, 12, 40),
+            freeze="C2",
         )

@@ -8,15 +8,26 @@
   naming the value, instead of rounding silently or failing with `InvalidOperation`; a lookup
   widget that finds related rows by code, or by name within the row's parent, among the rows the
   importing user may see;
-- `formats.SpreadsheetCSV`: CSV read as UTF-8 (with or without BOM) or GB18030, the encoding
-  Chinese Excel uses when it saves CSV;
-- `writing`: the xlsx download and inert cells.
+- `formats`: the admin's formats — `SpreadsheetXLSX`, written by the one workbook writer, and
+  `SpreadsheetCSV`, read as UTF-8 (with or without BOM) or GB18030, the encoding Chinese Excel
+  uses when it saves CSV, and written with inert text;
+- `writing.WorkbookWriter`: the one writer of every xlsx the portal writes (`xlsx_response` for
+  one sheet): text cells typed as text, numbers and dates as such, one header style;
+- `inert`: the CSV rule against formulas (a `'` before `=`, `+`, `-`, `@`, tab, CR) and its
+  undoing when the portal reads a file back.
 
 Scoping is duck-typed: a model's default manager offers `visible_to(user)`,
 `editable_by(user)` and `may_create(user, instance)` (see `safecommunity.scoping`).
 """
 
-from .formats import SPREADSHEET_FORMATS, SpreadsheetCSV, UnreadableFile, decode_text
+from .formats import (
+    SPREADSHEET_FORMATS,
+    SpreadsheetCSV,
+    SpreadsheetXLSX,
+    UnreadableFile,
+    decode_text,
+)
+from .inert import FORMULA_STARTS, inert_row, inert_text, restored_row, restored_text
 from .resources import SpreadsheetResource, widget_for
 from .widgets import (
     MAY_NOT_ADD,
@@ -40,7 +51,7 @@ from .widgets import (
     column_header,
     refuse,
 )
-from .writing import FORMULA_STARTS, XLSX_TYPE, inert_row, xlsx_response
+from .writing import XLSX_TYPE, SheetWriter, WorkbookWriter, xlsx_response
 
 __all__ = [
     "FORMULA_STARTS",
@@ -57,20 +68,26 @@ __all__ = [
     "CodeWidget",
     "LookupWidget",
     "PlainRenderMixin",
+    "SheetWriter",
     "SpreadsheetCSV",
     "SpreadsheetResource",
+    "SpreadsheetXLSX",
     "StrictBooleanWidget",
     "StrictDateWidget",
     "StrictDecimalWidget",
     "StrictIntegerWidget",
     "TextWidget",
     "UnreadableFile",
+    "WorkbookWriter",
     "_is_blank",
     "_normalise",
     "column_header",
     "decode_text",
     "inert_row",
+    "inert_text",
     "refuse",
+    "restored_row",
+    "restored_text",
     "widget_for",
     "xlsx_response",
 ]

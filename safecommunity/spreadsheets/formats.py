@@ -1,4 +1,8 @@
-"""The file formats the portal reads and writes: xlsx, and CSV in UTF-8 or GB18030."""
+"""The file formats the portal reads and writes: xlsx, and CSV in UTF-8 or GB18030.
+
+Both write inert files: the xlsx through the one workbook writer (text typed as text), the CSV
+with OWASP's `'` before a formula start, which the CSV format takes off again when it reads.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ from typing import Any
 import tablib
 from django.utils.translation import gettext
 from import_export.formats import base_formats
+
+from safecommunity.spreadsheets.inert import inert_row, restored_row
+from safecommunity.spreadsheets.writing import WorkbookWriter
 
 # --- Formats ---
 
@@ -29,13 +36,27 @@ def decode_text(data: bytes, encodings: Iterable[str], preferred: str | None = N
     )
 
 
+class SpreadsheetXLSX(base_formats.XLSX):
+    """xlsx written by the portal's one workbook writer: a member named `=1+1` stays the words
+    `=1+1` (a text cell, never a formula), numbers and dates are real ones, and the header row
+    looks like every other export's. The sheet is named by the dataset's title
+    (`SpreadsheetResource.export` gives it the model's name). The admin passes native values
+    (numbers, dates) to any subclass of import-export's XLSX, see `SpreadsheetExportMixin`."""
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
+        book = WorkbookWriter()
+        book.sheet(dataset.title or gettext("Export"), dataset.headers or ()).rows(dataset)
+        return book.save()
+
+
 class SpreadsheetCSV(base_formats.CSV):
     """CSV as offices save it: UTF-8 (with or without BOM) or GB18030 (Chinese Excel's default).
 
     import-export decodes text formats with one fixed encoding before the format sees them
     (the admin's `from_encoding`, UTF-8), so a GB18030 file fails to open. This format declares
     itself binary: the admin then hands over the raw bytes, and `create_dataset` tries each
-    encoding in turn. Exports are UTF-8 with a BOM, which Excel needs to show Chinese.
+    encoding in turn. Exports are UTF-8 with a BOM, which Excel needs to show Chinese, and inert
+    (`inert.inert_text`: `=1+1` is written `'=1+1`); reading takes the `'` off again.
     """
 
     ENCODINGS = ("utf-8-sig", "gb18030")
@@ -49,11 +70,16 @@ class SpreadsheetCSV(base_formats.CSV):
     def create_dataset(self, in_stream: bytes | str, **kwargs: Any) -> tablib.Dataset:
         if isinstance(in_stream, bytes):
             in_stream = decode_text(in_stream, self.ENCODINGS, preferred=self.encoding)
-        return base_formats.TablibFormat.create_dataset(self, in_stream, **kwargs)
+        dataset = base_formats.TablibFormat.create_dataset(self, in_stream, **kwargs)
+        return tablib.Dataset(*(restored_row(row) for row in dataset), headers=dataset.headers)
 
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
-        return super().export_data(dataset, **kwargs).encode("utf-8-sig")
+        inert = tablib.Dataset(
+            *(inert_row(row) for row in dataset),
+            headers=inert_row(dataset.headers) if dataset.headers else None,
+        )
+        return super().export_data(inert, **kwargs).encode("utf-8-sig")
 
 
 #: The formats offered by every import/export admin: Excel first, then CSV.
-SPREADSHEET_FORMATS = [base_formats.XLSX, SpreadsheetCSV]
+SPREADSHEET_FORMATS = [SpreadsheetXLSX, SpreadsheetCSV]

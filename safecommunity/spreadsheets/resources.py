@@ -92,6 +92,12 @@ class SpreadsheetResource(resources.ModelResource):
             default=django_field.default,
         )
 
+    def export(self, queryset: Any = None, **kwargs: Any) -> tablib.Dataset:
+        """The rows as a dataset titled with the model's name, the sheet name in xlsx."""
+        dataset = super().export(queryset, **kwargs)
+        dataset.title = str(capfirst(self._meta.model._meta.verbose_name_plural))
+        return dataset
+
     def get_queryset(self) -> models.QuerySet:
         """The rows an import may update: those the importing user may change."""
         manager = self._meta.model._default_manager

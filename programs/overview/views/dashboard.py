@@ -88,6 +88,7 @@ class DashboardExportView(View):
             [_(HEADERS[n]) for n in columns],
             ([values[n] for n in columns] for values in map(export_row, board.rows)),
             widths=[WIDTHS[n] for n in columns],
+            freeze="C2",
         )
 
 

@@ -103,6 +103,7 @@ class ProgressExportView(View):
                 for unit in rows
             ),
             widths=(8, 26, 12, 6, 14, 12, 12, 12, 14, 14),
+            freeze="C2",
         )
 
 
