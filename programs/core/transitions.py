@@ -116,6 +116,17 @@ def nobody(user: Any, obj: Any) -> bool:
     return False
 
 
+def edits_unit(user: Any, obj: Any) -> bool:
+    """The `allowed` of a move whoever may change the record's unit makes: its own clerk and
+    district staff (the rule of `editable_by`, without a query)."""
+    return user.edits_unit(obj.unit_id)
+
+
+def reviews(user: Any, obj: Any) -> bool:
+    """The `allowed` of a review: district staff accept, return, approve, record titles."""
+    return user.reviews_units
+
+
 @dataclass(frozen=True)
 class Workflow:
     """A model's table of moves over its state `field`, and the error its refusals raise.

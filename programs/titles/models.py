@@ -17,14 +17,14 @@ from simple_history.models import HistoricalRecords
 
 from programs.core.choices import TitleLevel
 from programs.core.models import CreatingUnit, Program, ReferenceQuerySet
-from programs.core.transitions import Move, Step, Workflow, register
+from programs.core.transitions import Move, Step, Workflow, register, reviews
 from programs.titles import errors
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_portal_date
 
 if TYPE_CHECKING:
-    from programs.core.models import User
+    pass
 
 EXPIRY_WARNINGS = (90, 30)  # days before a title's expiry when the portal warns
 
@@ -172,10 +172,6 @@ class Certification(ConstraintErrorsOnFields, models.Model):
             return named_on.replace(year=named_on.year + years, day=28)
 
 
-def _reviews(user: User, title: Certification) -> bool:
-    return user.reviews_units
-
-
 def _lapsed(step: Step) -> None:
     """The system expires a title only once its validity has ended (not one renewed since)."""
     if step.by is None and not step.current.is_past_validity(step.params.get("on")):
@@ -221,7 +217,7 @@ def _title_move(to: TitleStatus, sources: set[TitleStatus], **options) -> Move:
         target=to,
         label=to.label,
         past=to.label,
-        allowed=_reviews,
+        allowed=reviews,
         refused=errors.ONLY_DISTRICT_TITLES,
         effect=options.pop("effect", _validated),
         **options,

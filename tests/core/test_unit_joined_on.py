@@ -40,10 +40,11 @@ def bound_data(form) -> dict:
 def test_the_model_refuses_a_joining_date_outside_2000_to_2100(unit, day):
     unit.joined_on = day
 
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
-        unit.full_clean()
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            unit.full_clean()
 
-    assert refused.value.message_dict == {"joined_on": [DATE_RULE]}
+        assert refused.value.message_dict == {"joined_on": [DATE_RULE]}
 
 
 @pytest.mark.parametrize("day", [date(2000, 1, 1), date(2100, 12, 31)])

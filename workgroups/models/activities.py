@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from programs.core.models import CreatingUnit
-from programs.core.transitions import Move, Workflow, register
+from programs.core.transitions import Move, Workflow, edits_unit, register
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_not_blank, validate_portal_date
@@ -31,7 +31,7 @@ from workgroups.errors import (
 from .organisation import WorkGroup
 
 if TYPE_CHECKING:
-    from programs.core.models import User
+    pass
 
 
 class ActivityQuerySet(ScopedQuerySet):
@@ -231,10 +231,6 @@ class PromotionProject(ConstraintErrorsOnFields, models.Model):
             raise ValidationError({"group": _("The group belongs to another unit.")})
 
 
-def _edits_unit(user: User, project: PromotionProject) -> bool:
-    return user.edits_unit(project.unit_id)
-
-
 def _project_move(name, sources, target, label, past, **options) -> Move:
     return Move(
         name,
@@ -242,7 +238,7 @@ def _project_move(name, sources, target, label, past, **options) -> Move:
         target=target,
         label=label,
         past=past,
-        allowed=_edits_unit,
+        allowed=edits_unit,
         **options,
     )
 

@@ -3,7 +3,7 @@ work groups (dropped ones are kept) and the people on its committee, office and 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,14 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.core.models import CreatingUnit, ReferenceQuerySet
-from programs.core.transitions import Move, Step, Workflow, register
+from programs.core.transitions import Move, Step, Workflow, edits_unit, register
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_not_blank, validate_phone
 from workgroups.errors import ALREADY_ACTIVE, ALREADY_DROPPED, WorkGroupError
 
 if TYPE_CHECKING:
-    from programs.core.models import User
+    pass
 
 
 class WorkGroupTemplate(ConstraintErrorsOnFields, models.Model):
@@ -143,10 +143,6 @@ class WorkGroup(ConstraintErrorsOnFields, models.Model):
         return self.status == self.Status.ACTIVE
 
 
-def _edits_unit(user: User, row: Any) -> bool:
-    return user.edits_unit(row.unit_id)
-
-
 def _dropped(step: Step) -> list[str]:
     """A dropped group keeps when it was dropped; a restored one forgets it."""
     step.obj.dropped_at = step.at if step.obj.status == GroupStatus.DROPPED else None
@@ -166,7 +162,7 @@ register(
                 target=GroupStatus.DROPPED,
                 label=_("Drop"),
                 past=_("dropped"),
-                allowed=_edits_unit,
+                allowed=edits_unit,
                 illegal=ALREADY_DROPPED,
                 effect=_dropped,
                 style="outline-danger",
@@ -177,7 +173,7 @@ register(
                 target=GroupStatus.ACTIVE,
                 label=_("Restore"),
                 past=_("restored"),
-                allowed=_edits_unit,
+                allowed=edits_unit,
                 illegal=ALREADY_ACTIVE,
                 effect=_dropped,
                 style="outline-secondary",

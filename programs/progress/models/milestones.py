@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.core.models import CreatingUnit, Milestone
-from programs.core.transitions import Move, Step, Workflow, register
+from programs.core.transitions import Move, Step, Workflow, edits_unit, register, reviews
 from programs.progress import errors
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
 
 if TYPE_CHECKING:
-    from programs.core.models import User
+    pass
 
 DUE_SOON_DAYS = 14
 
@@ -173,14 +173,6 @@ class UnitMilestone(ConstraintErrorsOnFields, models.Model):
         return self.status == self.Status.RETURNED
 
 
-def _edits_unit(user: User, item: UnitMilestone) -> bool:
-    return user.edits_unit(item.unit_id)
-
-
-def _reviews(user: User, item: UnitMilestone) -> bool:
-    return user.reviews_units
-
-
 def _evidence_present(step: Step) -> None:
     item = step.current
     if (
@@ -212,7 +204,7 @@ register(
                 target=MilestoneStatus.IN_PROGRESS,
                 label=_("Start work"),
                 past=_("started"),
-                allowed=_edits_unit,
+                allowed=edits_unit,
                 effect=_decided,
             ),
             Move(
@@ -221,7 +213,7 @@ register(
                 target=MilestoneStatus.SUBMITTED,
                 label=_("Submit for acceptance"),
                 past=_("submitted"),
-                allowed=_edits_unit,
+                allowed=edits_unit,
                 check=_evidence_present,
                 effect=_decided,
                 style="primary",
@@ -232,7 +224,7 @@ register(
                 target=MilestoneStatus.ACCEPTED,
                 label=_("Accept"),
                 past=_("accepted"),
-                allowed=_reviews,
+                allowed=reviews,
                 refused=errors.ONLY_DISTRICT_REVIEWS,
                 effect=_decided,
                 style="success",
@@ -243,7 +235,7 @@ register(
                 target=MilestoneStatus.RETURNED,
                 label=_("Return"),
                 past=_("returned"),
-                allowed=_reviews,
+                allowed=reviews,
                 refused=errors.ONLY_DISTRICT_REVIEWS,
                 reason=True,
                 reason_missing=errors.RETURN_NEEDS_REASON,

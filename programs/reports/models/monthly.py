@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.core.models import CreatingUnit
-from programs.core.transitions import Move, Step, Workflow, register
+from programs.core.transitions import Move, Step, Workflow, edits_unit, register, reviews
 from programs.reports import errors
 from safecommunity import calendar
 from safecommunity.models import ConstraintErrorsOnFields
@@ -24,7 +24,7 @@ from safecommunity.scoping import ScopedQuerySet
 from .indicators import Indicator
 
 if TYPE_CHECKING:
-    from programs.core.models import User
+    pass
 
 # A count beyond this is a typing slip, not a month's work.
 MAX_VALUE = 10_000_000
@@ -173,14 +173,6 @@ class MonthlyReport(ConstraintErrorsOnFields, models.Model):
         return calendar.submitted_on_time(self.first_submitted_at, self.due_date)
 
 
-def _edits_unit(user: User, report: MonthlyReport) -> bool:
-    return user.edits_unit(report.unit_id)
-
-
-def _reviews(user: User, report: MonthlyReport) -> bool:
-    return user.reviews_units
-
-
 def _rules_kept(step: Step) -> None:
     """No error remains and every warning is explained (checked under the row lock, so no save
     slips in between); the error carries `.problems` = (errors, warnings) for the page."""
@@ -235,7 +227,7 @@ register(
                 target=ReportStatus.SUBMITTED,
                 label=_("Submit"),
                 past=_("submitted"),
-                allowed=_edits_unit,
+                allowed=edits_unit,
                 check=_rules_kept,
                 effect=_submitted,
                 style="primary",
@@ -246,7 +238,7 @@ register(
                 target=ReportStatus.APPROVED,
                 label=_("Approve"),
                 past=_("approved"),
-                allowed=_reviews,
+                allowed=reviews,
                 refused=errors.ONLY_DISTRICT_REVIEWS_REPORTS,
                 effect=_reviewed,
                 style="success",
@@ -257,7 +249,7 @@ register(
                 target=ReportStatus.RETURNED,
                 label=_("Return"),
                 past=_("returned"),
-                allowed=_reviews,
+                allowed=reviews,
                 refused=errors.ONLY_DISTRICT_REVIEWS_REPORTS,
                 reason=True,
                 reason_missing=errors.REPORT_RETURN_NEEDS_REASON,
@@ -270,7 +262,7 @@ register(
                 target=ReportStatus.DRAFT,
                 label=_("Reopen"),
                 past=_("reopened"),
-                allowed=_reviews,
+                allowed=reviews,
                 refused=errors.ONLY_DISTRICT_REVIEWS_REPORTS,
                 reason=True,
                 reason_missing=errors.REPORT_REOPEN_NEEDS_REASON,
