@@ -11,13 +11,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from programs.core.choices import TitleLevel, UnitKind
 from programs.core.transitions import transition
 from programs.models import CreatingUnit, Milestone, Phase, Target, User
 from safecommunity.history import ACTIONS, change_log
+from tests.database import refused_by_database
 from tests.factories import (
     DepartmentFactory,
     MemberFactory,
@@ -40,12 +40,6 @@ def error_fields(instance) -> set[str]:
     with pytest.raises(ValidationError) as caught:
         instance.full_clean()
     return set(caught.value.message_dict)
-
-
-def refused_by_database(create) -> None:
-    """The database itself refuses the row `create()` writes."""
-    with pytest.raises(IntegrityError), transaction.atomic():
-        create()
 
 
 def new_unit(**fields) -> CreatingUnit:
@@ -74,13 +68,13 @@ def test_valid_unit_passes_full_clean():
 def test_unit_code_must_be_unique():
     UnitFactory(code="T01")
     assert error_fields(new_unit(code="T01")) == {"code"}
-    refused_by_database(lambda: UnitFactory.create(code="T01"))
+    refused_by_database(lambda: UnitFactory.create(code="T01"), "unit_code_unique")
 
 
 def test_unit_name_is_unique_within_a_programme():
     UnitFactory(name="仁和镇")
     assert "name" in error_fields(new_unit(name="仁和镇"))
-    refused_by_database(lambda: UnitFactory.create(name="仁和镇"))
+    refused_by_database(lambda: UnitFactory.create(name="仁和镇"), "unit_name_unique_in_program")
 
 
 def test_same_unit_name_is_allowed_in_another_programme():
@@ -92,7 +86,7 @@ def test_same_unit_name_is_allowed_in_another_programme():
 
 def test_unit_population_cannot_be_negative():
     assert error_fields(new_unit(population=-1)) == {"population"}
-    refused_by_database(lambda: UnitFactory.create(population=-1))
+    refused_by_database(lambda: UnitFactory.create(population=-1), "unit_population_not_negative")
 
 
 def test_unit_population_of_zero_is_allowed():
@@ -101,7 +95,7 @@ def test_unit_population_of_zero_is_allowed():
 
 def test_unit_name_cannot_be_empty():
     assert error_fields(new_unit(name="")) == {"name"}
-    refused_by_database(lambda: UnitFactory.create(name=""))
+    refused_by_database(lambda: UnitFactory.create(name=""), "unit_name_not_empty")
 
 
 def test_unit_name_of_only_spaces_is_refused_by_validation():
@@ -121,7 +115,10 @@ def test_phase_order_is_unique_per_programme():
     PhaseFactory(program=program, order=1, name="启动阶段")
     duplicate = Phase(program=program, order=1, name="实施阶段")
     assert error_fields(duplicate) == {"order"}
-    refused_by_database(lambda: Phase.objects.create(program=program, order=1, name="实施阶段"))
+    refused_by_database(
+        lambda: Phase.objects.create(program=program, order=1, name="实施阶段"),
+        "phase_order_unique",
+    )
 
 
 def test_same_phase_order_is_allowed_in_another_programme():
@@ -135,7 +132,10 @@ def test_milestone_order_is_unique_per_phase():
     MilestoneFactory(phase=phase, order=1)
     duplicate = Milestone(phase=phase, order=1, name="另一个里程碑")
     assert error_fields(duplicate) == {"order"}
-    refused_by_database(lambda: Milestone.objects.create(phase=phase, order=1, name="另一个"))
+    refused_by_database(
+        lambda: Milestone.objects.create(phase=phase, order=1, name="另一个"),
+        "milestone_order_unique",
+    )
 
 
 def test_same_milestone_order_is_allowed_in_another_phase():
@@ -158,7 +158,7 @@ def new_target(measure: str, threshold: int) -> Target:
 @pytest.mark.parametrize("measure", [Target.Measure.UNITS_SHARE, Target.Measure.PILOTS_TITLED])
 def test_a_target_share_above_100_percent_is_refused(measure):
     assert error_fields(new_target(measure, 101)) == {"threshold"}
-    refused_by_database(lambda: new_target(measure, 101).save())
+    refused_by_database(lambda: new_target(measure, 101).save(), "target_share_at_most_100")
 
 
 def test_target_share_of_exactly_100_percent_is_allowed():
@@ -183,7 +183,8 @@ def test_unit_has_at_most_one_group_per_template():
     duplicate = WorkGroup(unit=unit, template=template, name="消防安全二组")
     assert error_fields(duplicate) == {"template"}
     refused_by_database(
-        lambda: WorkGroup.objects.create(unit=unit, template=template, name="消防安全二组")
+        lambda: WorkGroup.objects.create(unit=unit, template=template, name="消防安全二组"),
+        "workgroup_one_per_template_per_unit",
     )
 
 
@@ -207,7 +208,10 @@ def test_group_name_is_unique_within_a_unit():
     unit = UnitFactory()
     WorkGroupFactory(unit=unit, name="治安防范组")
     assert error_fields(WorkGroup(unit=unit, name="治安防范组")) == {"name"}
-    refused_by_database(lambda: WorkGroup.objects.create(unit=unit, name="治安防范组"))
+    refused_by_database(
+        lambda: WorkGroup.objects.create(unit=unit, name="治安防范组"),
+        "workgroup_name_unique_in_unit",
+    )
 
 
 def test_same_group_name_is_allowed_in_another_unit():
@@ -218,13 +222,19 @@ def test_same_group_name_is_allowed_in_another_unit():
 def test_active_group_cannot_carry_a_drop_date():
     group = WorkGroup(unit=UnitFactory(), name="组", dropped_at=timezone.now())
     assert NON_FIELD_ERRORS in error_fields(group)
-    refused_by_database(lambda: WorkGroupFactory.create(dropped_at=timezone.now()))
+    refused_by_database(
+        lambda: WorkGroupFactory.create(dropped_at=timezone.now()),
+        "workgroup_dropped_at_matches_status",
+    )
 
 
 def test_dropped_group_must_carry_a_drop_date():
     group = WorkGroup(unit=UnitFactory(), name="组", status=WorkGroup.Status.DROPPED)
     assert NON_FIELD_ERRORS in error_fields(group)
-    refused_by_database(lambda: WorkGroupFactory.create(status=WorkGroup.Status.DROPPED))
+    refused_by_database(
+        lambda: WorkGroupFactory.create(status=WorkGroup.Status.DROPPED),
+        "workgroup_dropped_at_matches_status",
+    )
 
 
 def test_dropping_a_group_records_status_and_time(district_user):
@@ -275,7 +285,7 @@ def test_same_person_cannot_join_a_group_twice():
     group = WorkGroupFactory()
     group_member(group, "张伟").save()
     assert error_fields(group_member(group, "张伟")) == {"name"}
-    refused_by_database(lambda: group_member(group, "张伟").save())
+    refused_by_database(lambda: group_member(group, "张伟").save(), "member_once_per_group")
 
 
 def test_same_name_may_appear_in_two_groups_of_a_unit():
@@ -295,7 +305,8 @@ def test_same_person_cannot_sit_on_the_committee_twice():
     duplicate = Member(unit=unit, body=Member.Body.COMMITTEE, name="李静")
     assert error_fields(duplicate) == {"name"}
     refused_by_database(
-        lambda: Member.objects.create(unit=unit, body=Member.Body.COMMITTEE, name="李静")
+        lambda: Member.objects.create(unit=unit, body=Member.Body.COMMITTEE, name="李静"),
+        "member_once_per_body",
     )
 
 
@@ -313,7 +324,8 @@ def test_work_group_member_needs_a_group():
     member = Member(unit=unit, body=Member.Body.GROUP, name="王芳")
     assert error_fields(member) == {"group"}
     refused_by_database(
-        lambda: Member.objects.create(unit=unit, body=Member.Body.GROUP, name="王芳")
+        lambda: Member.objects.create(unit=unit, body=Member.Body.GROUP, name="王芳"),
+        "member_group_matches_body",
     )
 
 
@@ -322,7 +334,8 @@ def test_committee_member_cannot_be_stored_with_a_group():
     refused_by_database(
         lambda: Member.objects.create(
             unit=group.unit, body=Member.Body.COMMITTEE, group=group, name="王芳"
-        )
+        ),
+        "member_group_matches_body",
     )
 
 
@@ -339,7 +352,9 @@ def test_member_cannot_join_a_group_of_another_unit():
 
 def test_clerk_without_a_unit_is_refused():
     assert error_fields(new_user(role=User.Role.CLERK)) == {"unit"}
-    refused_by_database(lambda: new_user(role=User.Role.CLERK).save())
+    refused_by_database(
+        lambda: new_user(role=User.Role.CLERK).save(), "user_clerk_has_exactly_one_unit"
+    )
 
 
 def test_clerk_with_a_unit_is_valid():
@@ -349,19 +364,27 @@ def test_clerk_with_a_unit_is_valid():
 def test_district_user_with_a_unit_is_refused():
     unit = UnitFactory()
     assert error_fields(new_user(role=User.Role.DISTRICT, unit=unit)) == {"unit"}
-    refused_by_database(lambda: new_user(role=User.Role.DISTRICT, unit=unit).save())
+    refused_by_database(
+        lambda: new_user(role=User.Role.DISTRICT, unit=unit).save(),
+        "user_clerk_has_exactly_one_unit",
+    )
 
 
 def test_provider_without_a_department_is_refused():
     assert error_fields(new_user(role=User.Role.PROVIDER)) == {"department"}
-    refused_by_database(lambda: new_user(role=User.Role.PROVIDER).save())
+    refused_by_database(
+        lambda: new_user(role=User.Role.PROVIDER).save(), "user_provider_has_department"
+    )
 
 
 def test_evaluator_with_a_department_is_refused():
     department = DepartmentFactory()
     user = new_user(role=User.Role.EVALUATOR, department=department)
     assert error_fields(user) == {"department"}
-    refused_by_database(lambda: new_user(role=User.Role.EVALUATOR, department=department).save())
+    refused_by_database(
+        lambda: new_user(role=User.Role.EVALUATOR, department=department).save(),
+        "user_provider_has_department",
+    )
 
 
 def test_superuser_is_an_administrator():

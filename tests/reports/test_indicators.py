@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 import tablib
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import translation
 
@@ -19,6 +18,7 @@ from programs.reports.models.indicators import IndicatorSource
 from programs.reports.resources import IndicatorResource
 from programs.reports.selectors.rules import indicator_values_from_activities, rules_evaluate
 from programs.setup import reference_data_load
+from tests.database import refused_by_database
 from workgroups.models import Activity, ActivityKind, PromotionProject
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +32,6 @@ def error_fields(instance) -> set[str]:
     with pytest.raises(ValidationError) as caught:
         instance.full_clean()
     return set(caught.value.message_dict)
-
-
-def refused_by_database(create) -> None:
-    with pytest.raises(IntegrityError), transaction.atomic():
-        create()
 
 
 def indicator(code: str, **fields) -> Indicator:
@@ -88,14 +83,14 @@ def test_a_valid_indicator_passes_full_clean():
 
 def test_indicator_code_is_unique(found):
     assert "code" in error_fields(Indicator(code="found", name="另一个", unit_of_measure="次"))
-    refused_by_database(lambda: indicator("found", name="另一个"))
+    refused_by_database(lambda: indicator("found", name="另一个"), "indicator_code_unique")
 
 
 def test_indicator_name_is_unique(found):
     assert "name" in error_fields(
         Indicator(code="other", name="发现隐患", unit_of_measure="项", section="hazards")
     )
-    refused_by_database(lambda: indicator("other", name="发现隐患"))
+    refused_by_database(lambda: indicator("other", name="发现隐患"), "indicator_name_unique")
 
 
 def test_two_indicators_cannot_take_their_value_from_the_same_source():
@@ -108,7 +103,10 @@ def test_two_indicators_cannot_take_their_value_from_the_same_source():
         source=IndicatorSource.TRAINING_COUNT,
     )
     assert error_fields(duplicate) == {"source"}
-    refused_by_database(lambda: indicator("trainings-2", source=IndicatorSource.TRAINING_COUNT))
+    refused_by_database(
+        lambda: indicator("trainings-2", source=IndicatorSource.TRAINING_COUNT),
+        "indicator_source_unique",
+    )
 
 
 def test_many_indicators_may_be_entered_by_hand():
@@ -124,7 +122,7 @@ def test_indicator_section_and_source_must_be_known(field):
             code="x", name="某指标", unit_of_measure="次", **{"section": "work", field: "nope"}
         )
     )
-    refused_by_database(lambda: indicator("x", **{field: "nope"}))
+    refused_by_database(lambda: indicator("x", **{field: "nope"}), f"indicator_{field}_valid")
 
 
 def test_indicator_label_follows_the_interface_language(found):
@@ -153,37 +151,43 @@ def test_a_rule_against_a_constant_or_an_indicator_passes_full_clean(found, rect
 
 def test_a_rule_needs_a_right_side(found):
     assert error_fields(new_rule(found, right_constant=None)) == {"right_constant"}
-    refused_by_database(lambda: rule(found, right_constant=None))
+    refused_by_database(lambda: rule(found, right_constant=None), "validationrule_one_right_side")
 
 
 def test_a_rule_cannot_have_both_a_right_indicator_and_a_constant(found, rectified):
     both = new_rule(rectified, right_indicator=found, right_constant=Decimal(1))
     assert error_fields(both) == {"right_constant"}
-    refused_by_database(lambda: rule(rectified, right_indicator=found, right_constant=1))
+    refused_by_database(
+        lambda: rule(rectified, right_indicator=found, right_constant=1),
+        "validationrule_one_right_side",
+    )
 
 
 def test_a_rule_cannot_compare_an_indicator_with_itself(found):
     itself = new_rule(found, right_constant=None, right_indicator=found)
     assert error_fields(itself) == {"right_indicator"}
-    refused_by_database(lambda: rule(found, right_constant=None, right_indicator=found))
+    refused_by_database(
+        lambda: rule(found, right_constant=None, right_indicator=found),
+        "validationrule_sides_differ",
+    )
 
 
 def test_rule_code_and_name_are_unique(found):
     rule(found)
     assert {"code", "name"} <= error_fields(new_rule(found))
-    refused_by_database(lambda: rule(found, name="另一个规则"))
-    refused_by_database(lambda: rule(found, code="another"))
+    refused_by_database(lambda: rule(found, name="另一个规则"), "validationrule_code_unique")
+    refused_by_database(lambda: rule(found, code="another"), "validationrule_name_unique")
 
 
 @pytest.mark.parametrize("field", ["operator", "severity"])
 def test_rule_operator_and_severity_must_be_known(found, field):
     assert field in error_fields(new_rule(found, **{field: "xx"}))
-    refused_by_database(lambda: rule(found, **{field: "xx"}))
+    refused_by_database(lambda: rule(found, **{field: "xx"}), f"validationrule_{field}_valid")
 
 
 def test_a_rule_needs_a_chinese_message(found):
     assert error_fields(new_rule(found, message_zh="")) == {"message_zh"}
-    refused_by_database(lambda: rule(found, message_zh=""))
+    refused_by_database(lambda: rule(found, message_zh=""), "validationrule_message_zh_not_empty")
 
 
 def test_an_indicator_used_by_a_rule_cannot_be_deleted(found, rectified):

@@ -10,12 +10,12 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
 
 from programs.core.choices import TitleLevel
 from programs.core.transitions import transition
 from programs.models import Certification
 from programs.titles import errors
+from tests.database import refused_by_database
 from tests.factories import CertificationFactory
 
 pytestmark = pytest.mark.django_db
@@ -266,20 +266,24 @@ def test_second_open_application_at_the_same_level_is_refused(unit_a):
         second.full_clean()
     assert "level" in refused.value.message_dict
 
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Certification.objects.create(
+    refused_by_database(
+        lambda: Certification.objects.create(
             unit=unit_a, level=TitleLevel.MUNICIPAL, applied_on=date(2026, 2, 1)
-        )
+        ),
+        "certification_one_open_per_level",
+    )
     assert Certification.objects.filter(unit=unit_a).count() == 1
 
 
 def test_named_title_blocks_a_new_application_at_its_level(unit_a):
     application(unit_a, status=Status.NAMED)
 
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Certification.objects.create(
+    refused_by_database(
+        lambda: Certification.objects.create(
             unit=unit_a, level=TitleLevel.MUNICIPAL, applied_on=date(2026, 2, 1)
-        )
+        ),
+        "certification_one_open_per_level",
+    )
 
 
 @pytest.mark.parametrize("ended", [Status.EXPIRED, Status.REVOKED])

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from programs.core.models import Event
+from tests.database import refused_by_database
 from tests.factories import PromotionProjectFactory, WorkGroupFactory
 from workgroups import errors
 from workgroups.models import ProjectStatus, PromotionProject
@@ -149,8 +149,7 @@ def test_dates_out_of_order_break_the_named_constraint_in_the_database(unit_a):
     with pytest.raises(ValidationError) as refused:
         project.full_clean()
     assert "end" in refused.value.message_dict
-    with pytest.raises(IntegrityError, match="project_dates_ordered"), transaction.atomic():
-        project.save()
+    refused_by_database(project.save, "project_dates_ordered")
 
 
 def test_unknown_codes_are_refused_by_the_model(unit_a):
