@@ -29,11 +29,11 @@ data: venv  ## reference data from the district plan, then demo users and organi
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py load_demo_data
 
-test: venv  ## the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
-	$(BIN)/pytest
+test: venv  ## the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set), on every core
+	$(BIN)/pytest -n auto
 
 test-fast: venv  ## everything but the browser journeys
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -n auto -m "not browser"
 
 lint: venv
 	$(BIN)/ruff check .

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from injuries import choices as card
-from injuries.models import InjuryRecord
+from injuries.models import ImportBatch, InjuryRecord
 from programs.core.choices import TitleLevel, UnitKind
 from programs.models import (
     Certification,
@@ -340,3 +340,21 @@ class UnitMilestoneFactory(factory.django.DjangoModelFactory):
             reason = "请补充材料。" if extracted == UnitMilestone.Status.RETURNED else ""
             UnitMilestone.objects.filter(pk=self.pk).update(status=extracted, return_reason=reason)
             self.refresh_from_db()
+
+
+class ImportBatchFactory(factory.django.DjangoModelFactory):
+    """A checked spreadsheet of injury cards waiting to be imported; `imported=True` for one
+    brought in (with nothing in it to take back)."""
+
+    class Meta:
+        model = ImportBatch
+
+    file_name = factory.Sequence(lambda n: f"cards-{n}.xlsx")
+    sha256 = "0" * 64
+    size = 1024
+    uploaded_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        imported = factory.Trait(
+            status=ImportBatch.Status.IMPORTED, imported_at=factory.LazyFunction(timezone.now)
+        )

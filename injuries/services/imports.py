@@ -64,7 +64,8 @@ from injuries.resources import InjuryRecordResource
 from injuries.services.chunks import ChunkImporter, model_fields, value_from_json
 from injuries.services.files import SpreadsheetRows, check_size, file_sha256
 from injuries.services.rows import Columns, Problem
-from programs.core.transitions import Step, transition
+from programs.core.models import EventKind
+from programs.core.transitions import Step, record_event, transition
 
 if TYPE_CHECKING:
     from programs.core.models import User
@@ -193,6 +194,12 @@ def batch_preview(*, path: Path, file_name: str, user: User) -> tuple[ImportBatc
         stored_file=str(path) if report.ok else "",
     )
     _record_batch(batch, report, imported=False)
+    record_event(
+        batch,
+        EventKind.CREATED,
+        by=user,
+        data={"rows": report.rows, "in_error": report.rows_in_error},
+    )
     if not report.ok:
         path.unlink(missing_ok=True)
     return batch, report

@@ -270,10 +270,30 @@ def record_event(
     at: datetime | None = None,
 ) -> Event:
     """Write an occurrence that is not a move — created, assigned, deadline reached, job
-    finished or failed — to the event log."""
+    finished or failed — to the event log (several at once: `occurrence(...)` each, then
+    `Event.objects.bulk_create`)."""
+    event = occurrence(
+        obj, kind, by=by, action=action, unit_id=unit_id, reason=reason, data=data, at=at
+    )
+    event.save()
+    return event
+
+
+def occurrence(
+    obj: models.Model,
+    kind: EventKind | str,
+    *,
+    by: User | None,
+    action: str = "",
+    unit_id: int | None = None,
+    reason: str = "",
+    data: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+) -> Event:
+    """The event log's row for an occurrence, not saved yet."""
     if unit_id is None:
         unit_id = getattr(obj, "unit_id", None)
-    return Event.objects.create(
+    return Event(
         at=at or timezone.now(),
         actor=by,
         unit_id=unit_id,

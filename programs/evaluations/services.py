@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from programs.core.models import CreatingUnit
-from programs.core.transitions import transition
+from programs.core.models import CreatingUnit, Event, EventKind
+from programs.core.transitions import occurrence, transition
 from programs.evaluations import errors
 from programs.evaluations import reference_data as ref
 from programs.evaluations.models import (
@@ -61,14 +61,28 @@ def round_open(
     )
     if not EvaluationRound.objects.may_create(by, evaluation_round):
         raise errors.EvaluationError(errors.EVALUATION_ROUND_NOT_ALLOWED)
-    evaluation_round.full_clean()
+    # The scheme and the actor are rows in hand: validating their foreign keys would only ask the
+    # database what we know.
+    evaluation_round.full_clean(exclude=["scheme", "created_by"])
     units = list(dict.fromkeys(units))  # a unit named twice is evaluated once
     items = list(SchemeItem.objects.filter(element__scheme=scheme).order_by("pk"))
     # All or nothing: a round never exists with only some of its units or score rows.
     with transaction.atomic():
         evaluation_round._history_user = by
         evaluation_round.save()
+        evaluators = list(evaluators)
         evaluation_round.evaluators.set(evaluators)
+        Event.objects.bulk_create(
+            [
+                occurrence(evaluation_round, EventKind.CREATED, by=by, data={"units": len(units)}),
+                *(
+                    occurrence(
+                        evaluation_round, EventKind.ASSIGNED, by=by, data={"evaluator": user.pk}
+                    )
+                    for user in evaluators
+                ),
+            ]
+        )
         previous = _latest_finals(units, scheme) if start_from_previous else {}
         evaluations = bulk_create_with_history(
             [

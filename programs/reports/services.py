@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from programs.core.models import CreatingUnit
+from programs.core.models import CreatingUnit, EventKind
+from programs.core.transitions import record_event
 from programs.reports import errors
 from programs.reports import reference_data as ref
 from programs.reports.models import Indicator, MonthlyReport, ReportValue, ValidationRule
@@ -40,7 +41,9 @@ def report_open(*, unit: CreatingUnit, period: date, by: User) -> MonthlyReport:
     period = Month.first_day(period)
     indicators = list(Indicator.objects.active())
     with transaction.atomic():
-        report, _created = MonthlyReport.objects.get_or_create(unit=unit, period=period)
+        report, created = MonthlyReport.objects.get_or_create(unit=unit, period=period)
+        if created:
+            record_event(report, EventKind.CREATED, by=by, data={"period": f"{period:%Y-%m}"})
         if not report.is_editable:
             return report
         from_log = indicator_values_from_activities(unit, period, indicators=indicators)

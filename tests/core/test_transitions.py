@@ -16,6 +16,7 @@ import pytest
 from django.db import models
 from django.utils import timezone
 
+from injuries.models import ImportBatch
 from programs.core.models import Event
 from programs.core.transitions import WORKFLOWS, allowed_moves, record_event, transition
 from programs.evaluations.models import Evaluation, EvaluationRound, ItemScore
@@ -25,6 +26,7 @@ from tests.factories import (
     CertificationFactory,
     EvaluationFactory,
     EvaluationRoundFactory,
+    ImportBatchFactory,
     MonthlyReportFactory,
     PromotionProjectFactory,
     SchemeItemFactory,
@@ -311,3 +313,21 @@ def test_the_log_answers_only_what_the_user_may_see(request, clerk_a, clerk_b, d
     assert Event.objects.visible_to(clerk_a).count() == 1
     assert Event.objects.visible_to(clerk_b).count() == 0
     assert Event.objects.visible_to(district_user).count() == 1
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_district_staff_withdraw_an_import(db, request, persona):
+    user = request.getfixturevalue(persona)
+    batch = ImportBatchFactory(imported=True)
+    legal = persona == "district_user"
+
+    assert (WORKFLOWS[ImportBatch]["withdraw"] in allowed_moves(batch, user)) == legal
+    if legal:
+        transition(batch, "withdraw", by=user)
+    else:
+        with pytest.raises(DomainError):
+            transition(batch, "withdraw", by=user)
+
+    batch.refresh_from_db()
+    assert batch.status == (ImportBatch.Status.WITHDRAWN if legal else ImportBatch.Status.IMPORTED)
+    assert Event.objects.of(batch).count() == legal

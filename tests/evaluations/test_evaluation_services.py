@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
+from programs.core.models import Event
 from programs.evaluations import errors
 from programs.evaluations.selectors import evaluation_latest
 from programs.evaluations.services import evaluation_finalise, evaluation_grade, round_open
@@ -548,3 +549,17 @@ def test_opening_a_round_costs_the_same_queries_for_2_or_20_units(
     assert ItemScore.objects.filter(evaluation__round=evaluation_round).count() == 4 * unit_count
     started = Evaluation.objects.filter(round=evaluation_round, started_from__isnull=False)
     assert started.count() == len(units[::2])
+
+
+def test_opening_a_round_logs_it_and_each_evaluator_named(
+    scheme, unit_a, unit_b, district_user, evaluator
+):
+    evaluation_round = open_round(
+        scheme, [unit_a, unit_b], district_user, kind=KIND.EXPERT, evaluators=[evaluator]
+    )
+
+    events = Event.objects.of(evaluation_round).order_by("pk")
+    assert [(e.kind, e.actor, e.data) for e in events] == [
+        (Event.Kind.CREATED, district_user, {"units": 2}),
+        (Event.Kind.ASSIGNED, district_user, {"evaluator": evaluator.pk}),
+    ]

@@ -15,8 +15,9 @@ from django.utils import translation
 from injuries.choices import CODE_LISTS
 from injuries.errors import NOT_YOUR_UNIT
 from injuries.models import ImportBatch, InjuryRecord
-from injuries.services import batch_commit, batch_preview, imports
+from injuries.services import batch_commit, batch_preview, batch_withdraw, imports
 from injuries.views.imports import UPLOAD_DIR, XLSX_TYPE
+from programs.core.models import Event
 from tests.factories import InjuryRecordFactory
 from tests.injury_files import HEADERS, card_row, cards, write_csv, write_xlsx
 
@@ -386,3 +387,19 @@ def test_the_batch_page_query_count_does_not_grow_with_rows_or_errors(
 
         assert len(response.context["errors"]) == size
         assert batch.rows_added == size
+
+
+def test_a_batchs_check_import_and_withdrawal_are_logged(clerk_a, district_user, unit_a, files):
+    batch = committed_batch(files, clerk_a, cards(3))
+
+    batch_withdraw(batch=batch, by=district_user)
+
+    events = Event.objects.of(batch).order_by("pk")
+    assert [(e.kind, e.action, e.actor) for e in events] == [
+        (Event.Kind.CREATED, Event.Kind.CREATED, clerk_a),
+        (Event.Kind.MOVE, "commit", clerk_a),
+        (Event.Kind.MOVE, "withdraw", district_user),
+    ]
+    assert events[1].data == {"added": 3, "updated": 0, "unchanged": 0}
+    assert events[2].data == {"deleted": 3, "restored": 0}
+    assert all(event.unit_id is None for event in events)  # a file may hold many units' cards

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from programs.core.models import Event
 from programs.core.transitions import transition
 from programs.models import Indicator, MonthlyReport, ReportValue, ValidationRule
 from programs.reports import errors
@@ -564,3 +565,15 @@ def test_the_report_page_runs_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert response.content.decode().count('name="value_') == count
+
+
+def test_opening_a_months_report_logs_its_creation_once(unit_a, clerk_a):
+    report = report_open(unit=unit_a, period=LAST_MONTH, by=clerk_a)
+    report_open(unit=unit_a, period=LAST_MONTH, by=clerk_a)
+
+    (created,) = Event.objects.of(report)
+    assert (created.kind, created.actor, created.data) == (
+        Event.Kind.CREATED,
+        clerk_a,
+        {"period": f"{LAST_MONTH:%Y-%m}"},
+    )
