@@ -86,7 +86,8 @@ class Move:
       their names (a submission's time and author, a return's reason …);
     - `label` is the button; `past` the participle messages use ("cannot be submitted");
     - `system`: the system (`by=None`: a command, a scheduled job) may make it too; a person
-      still needs `allowed`.
+      still needs `allowed`;
+    - `style`: the Bootstrap button style pages draw it with.
     """
 
     name: str
@@ -109,11 +110,6 @@ class Move:
 
     def starts_from(self, state: str) -> bool:
         return "*" in self.sources or state in self.sources
-
-
-def nobody(user: Any, obj: Any) -> bool:
-    """The `allowed` of a move only the system makes."""
-    return False
 
 
 def edits_unit(user: Any, obj: Any) -> bool:
