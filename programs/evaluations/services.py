@@ -143,7 +143,7 @@ def _locked_for(evaluation: Evaluation, by: User) -> Evaluation:
     current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if current.is_final:
         raise errors.EvaluationError(errors.EVALUATION_LOCKED)
-    if not Evaluation.objects.editable_by(by).filter(pk=current.pk).exists():
+    if not Evaluation.objects.allows_edit(by, current):
         raise errors.EvaluationError(errors.EVALUATION_NOT_ALLOWED)
     return current
 

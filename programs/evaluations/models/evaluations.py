@@ -261,7 +261,7 @@ class Evaluation(ConstraintErrorsOnFields, models.Model):
 
 def _grades(user: User, evaluation: Evaluation) -> bool:
     """Who may grade and finalise: the rule of `EvaluationQuerySet.editable_by`."""
-    return Evaluation.objects.editable_by(user).filter(pk=evaluation.pk).exists()
+    return Evaluation.objects.allows_edit(user, evaluation)
 
 
 def _scored(step: Step) -> list[str]:
