@@ -9,10 +9,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from programs.core.models import CreatingUnit, User
+from programs.core.models import CreatingUnit, Event, User
 from programs.reports.models import Indicator, MonthlyReport, ReportValue
 from programs.reports.selectors.completeness import expected_from
 from safecommunity.calendar import Month, due_date
@@ -134,4 +135,63 @@ def reports_demo(district: User, *, months: int = 24) -> int:
         ),
         batch_size=5000,
     )
+    Event.objects.bulk_create(_moves_of(reports), batch_size=5000)
     return len(reports)
+
+
+def _moves_of(reports: list[MonthlyReport]) -> list[Event]:
+    """The event log's rows of the demo reports' moves (written directly, as the reports are):
+    the submission, then the approval or the return, in time order."""
+    report_type = ContentType.objects.get_for_model(MonthlyReport)
+
+    def move(report, action, before, after, at, actor, reason="") -> Event:
+        return Event(
+            at=at,
+            actor=actor,
+            unit_id=report.unit_id,
+            content_type=report_type,
+            object_id=report.pk,
+            action=action,
+            from_state=before,
+            to_state=after,
+            reason=reason,
+        )
+
+    events = []
+    for report in reports:
+        if report.submitted_at is None:
+            continue
+        events.append(
+            move(
+                report,
+                "submit",
+                Status.DRAFT,
+                Status.SUBMITTED,
+                report.submitted_at,
+                report.submitted_by,
+            )
+        )
+        if report.status == Status.APPROVED:
+            events.append(
+                move(
+                    report,
+                    "approve",
+                    Status.SUBMITTED,
+                    Status.APPROVED,
+                    report.reviewed_at,
+                    report.reviewed_by,
+                )
+            )
+        elif report.status == Status.RETURNED:
+            events.append(
+                move(
+                    report,
+                    "return",
+                    Status.SUBMITTED,
+                    Status.RETURNED,
+                    report.reviewed_at,
+                    report.reviewed_by,
+                    report.return_reason,
+                )
+            )
+    return sorted(events, key=lambda event: event.at)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from programs.core.choices import UnitKind
+from programs.core.models import Event
 from programs.models import CreatingUnit, Indicator, MonthlyReport, ReportValue, User
 from programs.reports.demo import reports_demo
 from programs.reports.selectors.completeness import Rate, completeness
@@ -415,4 +416,9 @@ def test_the_demo_writes_two_years_of_reports_in_mixed_states(district_user):
     assert ReportValue.objects.count() == written * Indicator.objects.active().count()
     this_month = MonthlyReport.objects.filter(period=timezone.localdate().replace(day=1))
     assert set(this_month.values_list("status", flat=True)) == {Status.DRAFT}
+    submitted = MonthlyReport.objects.exclude(submitted_at=None)
+    assert Event.objects.filter(action="submit").count() == submitted.count()  # their history
+    assert Event.objects.filter(action="approve").count() == (
+        MonthlyReport.objects.filter(status=Status.APPROVED).count()
+    )
     assert reports_demo(district_user) == 0  # run again: nothing added
