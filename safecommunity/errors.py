@@ -14,6 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import BadRequest
+from django.utils.translation import gettext_lazy as _
+
+OUTSIDE_SCOPE = _("You may not change the records of this unit.")
 
 
 class DomainError(Exception):

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from programs.core.access import ensure_edits_unit
 from programs.core.models import CreatingUnit, User
 from programs.core.transitions import transition
 from workgroups.errors import GROUP_NAME_TAKEN, WorkGroupError
@@ -21,6 +22,7 @@ def unit_add_groups_from_templates(
     Templates the unit already has an active group for are left alone, so calling this twice
     changes nothing.
     """
+    ensure_edits_unit(by, unit.pk, WorkGroupError)
     # Lock the unit: a double-submitted form must not create a group twice.
     CreatingUnit.objects.select_for_update().filter(pk=unit.pk).first()
     groups = list(WorkGroup.objects.filter(unit=unit))

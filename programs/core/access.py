@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from safecommunity.errors import OUTSIDE_SCOPE, DomainError
+
 from .transitions import Move, allowed_moves
 
 if TYPE_CHECKING:
@@ -82,3 +84,14 @@ def permissions_for(user: User | AnonymousUser, obj: models.Model) -> Permission
     if key not in cache or cache[key].obj is not obj:
         cache[key] = Permissions(user, obj)
     return cache[key]
+
+
+def ensure_edits_unit(
+    user: User | None, unit_id: int | None, error: type[DomainError] = DomainError
+) -> None:
+    """A use case's own check of its actor: only who may change the unit's rows (its clerk,
+    district staff) goes on; the system (`user=None`: a command, a job) always may. The pages
+    find the record through `scoped_object` first; this keeps a service safe when it is called
+    from anywhere else."""
+    if user is not None and not user.edits_unit(unit_id):
+        raise error(OUTSIDE_SCOPE)

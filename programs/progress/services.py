@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 
+from programs.core.access import ensure_edits_unit
 from programs.core.models import CreatingUnit, Milestone, User
 from programs.core.transitions import transition
 from programs.progress import errors
@@ -81,6 +82,7 @@ def evidence_upload(
     submitted or after it is accepted). A milestone not yet started is started by its first
     upload.
     """
+    ensure_edits_unit(by, unit_milestone.unit_id, errors.EvidenceError)
     checked = checked or check_upload(upload)
 
     def attach() -> Evidence:
@@ -115,6 +117,7 @@ def activity_attachment_upload(
 ) -> EvidenceVersion:
     """Attach a file (sign-in sheet, photos, minutes) to an activity, through the same private,
     versioned evidence store as milestones; effective on the activity's date."""
+    ensure_edits_unit(by, activity.unit_id, errors.EvidenceError)
     checked = checked or check_upload(upload)
 
     def attach() -> Evidence:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from programs.core.access import ensure_edits_unit
 from programs.core.models import CreatingUnit, EventKind
 from programs.core.transitions import record_event
 from programs.reports import errors
@@ -38,6 +39,7 @@ def report_open(*, unit: CreatingUnit, period: date, by: User) -> MonthlyReport:
     refreshes what they suggest (`prefilled`) and adds indicators activated since; a value
     follows them only until someone has saved the report.
     """
+    ensure_edits_unit(by, unit.pk, errors.ReportError)
     period = Month.first_day(period)
     indicators = list(Indicator.objects.active())
     with transaction.atomic():
@@ -47,7 +49,8 @@ def report_open(*, unit: CreatingUnit, period: date, by: User) -> MonthlyReport:
         if not report.is_editable:
             return report
         from_log = indicator_values_from_activities(unit, period, indicators=indicators)
-        rows = {row.indicator_id: row for row in report.values.all()}
+        # A report just created has no value rows yet: no need to ask.
+        rows = {} if created else {row.indicator_id: row for row in report.values.all()}
         new, refreshed = [], []
         for indicator in indicators:
             suggested = from_log.get(indicator.code)
@@ -88,6 +91,7 @@ def report_save(
     draft: the row lock makes the check and the write one step, and a save based on an older
     version raises `ReportConflict` with both values instead of overwriting the other's work.
     """
+    ensure_edits_unit(by, report.unit_id, errors.ReportError)
     with transaction.atomic():
         current = MonthlyReport.objects.select_for_update().get(pk=report.pk)
         if not current.is_editable:
