@@ -197,7 +197,7 @@ def progress_context(unit: CreatingUnit, user: User, *, can_edit: bool) -> dict[
         "gate": gate,
         "phase_moves": history_of(unit),
         "certifications": titles,
-        "can_review": user.reviews_units,
+        "can_review": permissions_for(user, unit).can_review,
         "today": today,
     }
 
