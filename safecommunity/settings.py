@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "programs",
     "workgroups",
     "injuries",
@@ -100,6 +102,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The dashboard's per-unit subqueries are estimated dear enough to trigger PostgreSQL's JIT,
     # whose compilation (~80 ms) costs more than the query it speeds up; pages never gain by it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The worker and the web server write to one file: WAL lets readers go on while one writes,
+    # IMMEDIATE takes the write lock at BEGIN (no upgrade deadlock), and a clerk saving during an
+    # import waits for it (up to the timeout) instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_TIMEOUT", default=30),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A second connection to the same database for what must be seen at once by other processes
+    # while a long transaction runs: the shared cache, and with it a job's progress.
+    DATABASES["side"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["safecommunity.routers.SideConnectionRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users, login and lock-out ---
@@ -210,7 +228,40 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- A cache shared by every process (rate limits, a job's progress): PostgreSQL's own table
+# (through the side connection) or, on SQLite, a folder on this machine; Redis by CACHE_URL. ---
+CACHE_URL: str = env.str("CACHE_URL", default="")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "safecommunity_cache",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
+        }
+    }
+
+# --- Background jobs: Django's task API on the database (django-tasks-db) ---
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker writes a heartbeat this often; a job running on a worker silent for JOB_WORKER_LOST
+# seconds is retried (at most JOB_MAX_ATTEMPTS tries in all, waiting longer each time) or failed.
+JOB_HEARTBEAT_SECONDS: float = env.float("JOB_HEARTBEAT_SECONDS", default=30)
+JOB_WORKER_LOST_SECONDS: float = env.float("JOB_WORKER_LOST_SECONDS", default=300)
+JOB_MAX_ATTEMPTS: int = env.int("JOB_MAX_ATTEMPTS", default=3)
+JOB_RETRY_BACKOFF_SECONDS: float = env.float("JOB_RETRY_BACKOFF_SECONDS", default=30)
+# Result files of jobs (exports) are kept this many days, then removed.
+JOB_RESULT_DAYS: int = env.int("JOB_RESULT_DAYS", default=7)
+# A job that ran longer than this also tells its user by e-mail when it is done.
+JOB_MAIL_AFTER_SECONDS: float = env.float("JOB_MAIL_AFTER_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,
