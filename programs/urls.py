@@ -2,6 +2,7 @@
 
 from programs.core import urls as core
 from programs.evaluations import urls as evaluations
+from programs.jobs import urls as jobs
 from programs.overview import urls as overview
 from programs.progress import urls as progress
 from programs.reports import urls as reports
@@ -16,4 +17,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *titles.urlpatterns,
     *evaluations.urlpatterns,
+    *jobs.urlpatterns,
 ]

@@ -49,11 +49,12 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
-    "django_tasks",
-    "django_tasks_db",
     "programs",
     "workgroups",
     "injuries",
+    # After programs, whose `db_worker` (with heartbeats) overrides django-tasks-db's own.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +263,10 @@ JOB_RETRY_BACKOFF_SECONDS: float = env.float("JOB_RETRY_BACKOFF_SECONDS", defaul
 JOB_RESULT_DAYS: int = env.int("JOB_RESULT_DAYS", default=7)
 # A job that ran longer than this also tells its user by e-mail when it is done.
 JOB_MAIL_AFTER_SECONDS: float = env.float("JOB_MAIL_AFTER_SECONDS", default=60)
+# /healthz fails below this much free space where the private files are kept.
+HEALTH_MIN_FREE_BYTES: int = env.int("HEALTH_MIN_FREE_MB", default=1024) * 1024 * 1024
+# The portal's address as its users reach it, for links in e-mails.
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

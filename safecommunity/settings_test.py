@@ -31,12 +31,23 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="safecommunity-test-files-"))
+# (Worker processes started by a test share the test's folder through the environment.)
+PRIVATE_MEDIA_ROOT = Path(
+    os.environ.get("TEST_PRIVATE_MEDIA_ROOT")
+    or tempfile.mkdtemp(prefix="safecommunity-test-files-")
+)
 STORAGES["default"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
 }
 # Each test process keeps its own cache (progress, rate limits); multi-process tests set theirs.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Jobs run at once, in the request that starts them, unless a test runs real workers.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Jobs run at once, in the request that starts them; tests with real worker processes start
+# them with JOB_BACKEND=database (and queue into the database themselves).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if os.environ.get("JOB_BACKEND") == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}

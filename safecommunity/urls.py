@@ -2,10 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from programs.core.views import set_language
+from programs.jobs.health import healthz
 from programs.overview.views import HomeView
 
 handler400 = "safecommunity.views.bad_request"
@@ -18,7 +18,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
     path("", include("programs.urls")),
     path("", include("workgroups.urls")),
     path("", include("injuries.urls")),

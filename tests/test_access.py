@@ -15,6 +15,8 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from programs.core.choices import TitleLevel
+from programs.jobs.models import Job
+from programs.jobs.runner import start
 from programs.models import (
     Certification,
     CreatingUnit,
@@ -37,6 +39,7 @@ from tests.factories import (
     PromotionProjectFactory,
     WorkGroupFactory,
 )
+from tests.jobs.kinds import a_file
 from workgroups.models import Activity, Member, PromotionProject, WorkGroup
 
 LOGIN = "login"  # anonymous: 302 to the login page, with ?next= pointing back
@@ -53,6 +56,12 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("login",                           "get",  None,        (200,   302, 302,  302,  302,  302)),
     ("logout",                          "post", None,        (LOGIN, 302, 302,  302,  302,  302)),
     ("set_language",                    "post", None,        (302,   302, 302,  302,  302,  302)),
+    # public, and failing here: the test world runs no worker
+    ("healthz",                         "get",  None,        (503,   503, 503,  503,  503,  503)),
+    ("programs:job-list",               "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("programs:job-detail",             "get",  "job",       (LOGIN, 404, 200,  404,  404,  404)),
+    ("programs:job-progress",           "get",  "job",       (LOGIN, 404, 200,  404,  404,  404)),
+    ("programs:job-download",           "get",  "job",       (LOGIN, 404, 200,  404,  404,  404)),
     ("programs:unit-list",              "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:program-overview",       "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:unit-detail",            "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
@@ -170,6 +179,7 @@ class UnitA:
     project: PromotionProject
     report: MonthlyReport
     evaluation: Evaluation
+    job: Job
 
     def args_for(self, target: str | None) -> list:
         return {
@@ -189,6 +199,7 @@ class UnitA:
             "submit": [self.unit.code, f"{self.report.period:%Y-%m}", "submit"],
             "round": [self.evaluation.round_id],
             "evaluation": [self.evaluation.pk],
+            "job": [self.job.pk],
         }[target]
 
     def snapshot(self) -> tuple:
@@ -244,7 +255,7 @@ class UnitA:
 
 
 @pytest.fixture
-def unit_a_world(unit_a, unit_b, district_user) -> UnitA:
+def unit_a_world(unit_a, unit_b, district_user, clerk_a) -> UnitA:
     group = WorkGroupFactory(unit=unit_a, name="宣传教育组")
     dropped = WorkGroupFactory(
         unit=unit_a, name="已撤销组", status=WorkGroup.Status.DROPPED, dropped_at=timezone.now()
@@ -277,7 +288,10 @@ def unit_a_world(unit_a, unit_b, district_user) -> UnitA:
     evaluation = EvaluationFactory(
         unit=unit_a, round__kind=EvaluationRound.Kind.DISTRICT, round__created_by=district_user
     )
+    # Clerk A's export: a job with its file, which only clerk A may follow and download.
+    job, _created = start(a_file, user=clerk_a, title="导出", params={"text": "x"})
     return UnitA(
+        job=job,
         evaluation=evaluation,
         report=report,
         activity=activity,
@@ -367,7 +381,7 @@ def test_every_url_name_is_in_the_matrix():
         in_urlconf |= {f"{namespace}:{p.name}" for p in app_resolver.url_patterns if p.name}
 
     assert in_urlconf - covered == set(), "add these URL names to MATRIX"
-    assert {"home", "login", "logout", "set_language"} <= covered
+    assert {"home", "login", "logout", "set_language", "healthz"} <= covered
 
 
 def test_anonymous_is_sent_to_login_and_back(client, unit_a):

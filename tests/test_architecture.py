@@ -23,13 +23,21 @@ MAX_LINES = 500
 ALLOWED: dict[str, set[str]] = {
     "safecommunity": set(),
     "programs.core": {"safecommunity"},
-    "programs.progress": {"safecommunity", "programs.core"},
-    "programs.titles": {"safecommunity", "programs.core", "programs.progress"},
-    "programs.evaluations": {"safecommunity", "programs.core", "programs.progress"},
+    # Background jobs write their end to the event log; every domain may start jobs.
+    "programs.jobs": {"safecommunity", "programs.core"},
+    "programs.progress": {"safecommunity", "programs.core", "programs.jobs"},
+    "programs.titles": {"safecommunity", "programs.core", "programs.jobs", "programs.progress"},
+    "programs.evaluations": {
+        "safecommunity",
+        "programs.core",
+        "programs.jobs",
+        "programs.progress",
+    },
     # The monthly report is pre-filled from the activity log and the injury records.
     "programs.reports": {
         "safecommunity",
         "programs.core",
+        "programs.jobs",
         "programs.progress",
         "workgroups",
         "injuries",
@@ -37,6 +45,7 @@ ALLOWED: dict[str, set[str]] = {
     "programs.overview": {
         "safecommunity",
         "programs.core",
+        "programs.jobs",
         "programs.progress",
         "programs.titles",
         "programs.reports",
@@ -45,8 +54,8 @@ ALLOWED: dict[str, set[str]] = {
         "injuries",
     },
     # Activities keep their attachments as the unit's evidence.
-    "workgroups": {"safecommunity", "programs.core", "programs.progress"},
-    "injuries": {"safecommunity", "programs.core"},
+    "workgroups": {"safecommunity", "programs.core", "programs.jobs", "programs.progress"},
+    "injuries": {"safecommunity", "programs.core", "programs.jobs"},
 }
 # The project's own URLconf and settings put the apps together; they import whatever they join.
 ASSEMBLERS = {"safecommunity.urls", "safecommunity.settings", "safecommunity.settings_test"}

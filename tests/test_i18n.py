@@ -63,6 +63,16 @@ def test_posting_to_set_language_switches_and_returns_to_the_page(district):
     assert "<h1>创建单位</h1>" in district.get(UNIT_LIST).content.decode()
 
 
+def test_the_switch_also_keeps_the_language_for_a_signed_in_users_mail(district, district_user):
+    district.post(reverse("set_language"), {"language": "en", "next": UNIT_LIST})
+    district_user.refresh_from_db()
+    assert district_user.language == "en"
+
+    district.post(reverse("set_language"), {"language": "xx", "next": UNIT_LIST})
+    district_user.refresh_from_db()
+    assert district_user.language == "en"
+
+
 def test_anonymous_can_switch_the_login_page_to_english(client):
     client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
 

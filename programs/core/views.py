@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views import View
+from django.views import View, i18n
 from django.views.generic import UpdateView
 
 from programs.core.forms import unit_form_class
-from programs.core.models import CreatingUnit
+from programs.core.models import CreatingUnit, User
 from programs.core.transitions import Move, transition, workflow_of
 from safecommunity.errors import DomainError
 from safecommunity.forms import ReasonForm
@@ -109,3 +111,19 @@ class TransitionView(View):
             return self.refused(obj, error)
         messages.success(request, self.done_message(obj, move))
         return redirect(self.success_url(obj))
+
+
+@login_not_required
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switch: Django's own (a cookie), and for a signed-in user also the
+    language the portal writes their e-mails in."""
+    response = i18n.set_language(request)
+    chosen = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and chosen in {code for code, _name in settings.LANGUAGES}
+        and request.user.language != chosen
+    ):
+        User.objects.filter(pk=request.user.pk).update(language=chosen)
+    return response

@@ -10,6 +10,7 @@ from programs.evaluations.models import (
     SchemeElement,
     SchemeItem,
 )
+from programs.jobs.models import Job, Once, Worker
 from programs.progress.models import (
     DueBand,
     Evidence,
@@ -33,8 +34,10 @@ __all__ = [
     "Grade",
     "Indicator",
     "ItemScore",
+    "Job",
     "Milestone",
     "MonthlyReport",
+    "Once",
     "Phase",
     "Program",
     "ReportValue",
@@ -44,4 +47,5 @@ __all__ = [
     "UnitMilestone",
     "User",
     "ValidationRule",
+    "Worker",
 ]

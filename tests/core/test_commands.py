@@ -31,6 +31,15 @@ def test_add_user_creates_a_clerk_of_the_named_unit(unit_a):
     assert (user.last_name, user.first_name) == ("李", "静")
 
 
+def test_add_user_keeps_the_address_and_language_for_mail(unit_a):
+    add_user(
+        "li", "--role", "district", "--password", "pw-123456",
+        "--email", "li@example.org", "--language", "en",
+    )  # fmt: skip
+    user = User.objects.get(username="li")
+    assert (user.email, user.language) == ("li@example.org", "en")
+
+
 def test_add_user_accepts_a_unit_code_in_lower_case(unit_a):
     add_user("li", "--role", "clerk", "--unit", "a01", "--password", "pw-123456")
     assert User.objects.get(username="li").unit == unit_a

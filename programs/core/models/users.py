@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Self
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -84,6 +85,15 @@ class User(ConstraintErrorsOnFields, AbstractUser):
         related_name="providers",
         verbose_name=_("department"),
         help_text=_("The department a provider supplies data for; empty for other roles."),
+    )
+
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text=_("The language of the user's e-mails; the header's switch sets it."),
     )
 
     objects = PortalUserManager()

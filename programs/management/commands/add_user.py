@@ -1,9 +1,11 @@
-"""manage.py add_user USERNAME --role ROLE [--unit CODE] [--department NAME] [--password P]"""
+"""manage.py add_user USERNAME --role ROLE [--unit CODE] [--department NAME] [--password P]
+[--email ADDRESS] [--language zh-hans|en]"""
 
 from __future__ import annotations
 
 import getpass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -22,6 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--department", help="department name, for a provider")
         parser.add_argument("--password", help="omit to be asked for it")
         parser.add_argument("--name", default="", help="full name, family name first (e.g. 王芳)")
+        parser.add_argument("--email", default="", help="where the portal's e-mails go")
+        parser.add_argument(
+            "--language",
+            default="",
+            choices=["", *(code for code, _name in settings.LANGUAGES)],
+            help="the language of the user's e-mails (default: the portal's)",
+        )
 
     def handle(
         self,
@@ -32,11 +41,20 @@ class Command(BaseCommand):
         department: str | None,
         password: str | None,
         name: str,
+        email: str,
+        language: str,
         **options,
     ) -> None:
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A user named {username!r} already exists.")
-        user = User(username=username, role=role, last_name=name[:1], first_name=name[1:])
+        user = User(
+            username=username,
+            role=role,
+            last_name=name[:1],
+            first_name=name[1:],
+            email=email,
+            language=language,
+        )
         if unit:
             user.unit = CreatingUnit.objects.filter(code=unit.upper()).first()
             if user.unit is None:

@@ -1,12 +1,11 @@
 """manage.py send_report_reminders [--dry-run] — remind clerks of last month's report when it is
-due within three days or overdue, and send district staff a digest (run it daily)."""
+due within three days or overdue, and send district staff a digest. The schedule
+(`run_schedule`) runs it daily at 08:00; each e-mail goes out at most once a day."""
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
-from django.utils import translation
+from django.utils import timezone
 
-from programs.reports.selectors.completeness import report_reminders
+from programs.reports.jobs import deliver_reminders, reminders_of
 
 
 class Command(BaseCommand):
@@ -18,14 +17,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run: bool = False, **options) -> None:
-        with translation.override(settings.LANGUAGE_CODE):
-            reminders = report_reminders()
+        today = timezone.localdate()
+        if not dry_run:
+            sent, skipped = deliver_reminders(today)
+            self.stdout.write(
+                self.style.SUCCESS(f"{sent} e-mail(s) sent, {skipped} already sent today.")
+            )
+            return
+        reminders = reminders_of(today)
         for reminder in reminders:
-            to = ", ".join(reminder.to)
-            if dry_run:
-                self.stdout.write(f"would send to {to}: {reminder.subject}")
-                continue
-            send_mail(reminder.subject, reminder.body, None, list(reminder.to))
-            self.stdout.write(f"sent to {to}: {reminder.subject}")
-        verb = "would be sent" if dry_run else "sent"
-        self.stdout.write(self.style.SUCCESS(f"{len(reminders)} e-mail(s) {verb}."))
+            self.stdout.write(f"would send to {', '.join(reminder.to)}: {reminder.subject}")
+        self.stdout.write(self.style.SUCCESS(f"{len(reminders)} e-mail(s) would be sent."))
