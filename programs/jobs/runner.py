@@ -32,6 +32,7 @@ from django.db import (
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.module_loading import import_string
 from django_tasks import task
 
 from programs.core.models import EventKind
@@ -90,8 +91,6 @@ def job(
 
 def kind_of(path: str) -> Kind | None:
     if path not in KINDS:
-        from django.utils.module_loading import import_string
-
         try:
             import_string(path)
         except ImportError:

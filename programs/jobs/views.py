@@ -15,6 +15,7 @@ from safecommunity.views import ScopedObjectMixin
 
 from . import errors
 from .models import Job
+from .runner import kind_of
 
 
 class JobListView(ListView):
@@ -35,6 +36,10 @@ class JobDetailView(ScopedObjectMixin, DetailView):
     template_name = "programs/jobs/job_detail.html"
     context_object_name = "job"
     model = Job
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kind = kind_of(self.object.kind)
+        return super().get_context_data(kind_label=kind.label if kind else "", **kwargs)
 
 
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
