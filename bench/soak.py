@@ -204,7 +204,10 @@ def recreate_database(env: dict[str, str]) -> None:
     connection.close()
 
 
-def start_servers(procs: Processes, args: argparse.Namespace, *, timeout: int) -> None:
+def start_servers(procs: Processes, args: argparse.Namespace, *, timeout: int | None) -> str:
+    """Two job workers, then a gunicorn on each port (deploy/gunicorn.conf.py when there is
+    one, with two workers and its own logs here); waits until /healthz answers 200 on each.
+    `timeout`: gunicorn's, when a request must be given longer than the configuration's."""
     config = ROOT / "deploy" / "gunicorn.conf.py"
     for n in (1, 2):
         procs.start(f"worker-{n}", worker_command(n))
@@ -215,13 +218,15 @@ def start_servers(procs: Processes, args: argparse.Namespace, *, timeout: int) -
         command += [
             "--bind", f"127.0.0.1:{port}",
             "--workers", "2",
-            "--timeout", str(timeout),
             "--access-logfile", str(RESULTS / f"access-{port}.log"),
             "--error-logfile", "-",
         ]  # fmt: skip
+        if timeout:
+            command += ["--timeout", str(timeout)]
         procs.start(f"web-{port}", command)
     for port in args.ports:
         wait_healthy(port)
+    return str(config.relative_to(ROOT)) if config.exists() else "gunicorn's defaults"
 
 
 def worker_command(n: int) -> list[str]:
@@ -340,6 +345,7 @@ def run_drive(procs: Processes, drive, args: argparse.Namespace, killed: list) -
     did_kill, next_line = False, 30.0
     while drive.recorder.now() < args.seconds:
         time.sleep(0.5)
+        drive.loads.append(os.getloadavg()[0])
         if not did_kill:
             did_kill = kill_a_worker(procs, drive, args, killed)
         if drive.recorder.now() >= next_line:
@@ -415,13 +421,33 @@ def print_requests(recorder, ledger) -> int:
 def print_ledger(ledger) -> None:
     for job in ledger.jobs:
         took = f"{job.ended - job.started:.0f} s" if job.ended is not None else "did not end"
-        where = f"job {job.job_id}" if job.job_id else "in the request"
-        print(f"{job.what}: {where}, {job.state or '?'}, {took}, {job.polls} polls")
+        if job.job_id is None:
+            print(f"{job.what}: in the request (no job), {took}")
+        else:
+            print(f"{job.what}: job {job.job_id} {job.state or '?'}, {took}, {job.polls} polls")
     if ledger.exports:
         sizes = ", ".join(f"{size // 1024} KB/{rows:,} rows" for size, rows in ledger.exports)
         print(f"exports downloaded: {len(ledger.exports)} ({sizes})")
     refused = ", ".join(f"{n} {what}" for what, n in ledger.refused.items())
     print(f"expected refusals: {refused or 'none'}")
+
+
+def print_machine(drive, before: list, wall: float) -> None:
+    """How much of the machine the portal had: its processes' CPU (gunicorn masters and their
+    workers, the job workers, once reaped), the driver's, and the load the others added."""
+
+    def used(who: int, start) -> float:
+        now = resource.getrusage(who)
+        return sum(getattr(now, f) - getattr(start, f) for f in ("ru_utime", "ru_stime"))
+
+    portal = used(resource.RUSAGE_CHILDREN, before[0])
+    driver = used(resource.RUSAGE_SELF, before[1])
+    loads = drive.loads or [math.nan]
+    print(
+        f"CPU: servers and workers {portal:.0f} s ({portal / wall:.2f} cores), the driver "
+        f"{driver:.0f} s, PostgreSQL not counted, of {os.cpu_count()} cores × {wall:.0f} s; "
+        f"1-minute load average during the drive {min(loads):.1f}–{max(loads):.1f}"
+    )
 
 
 def server_log_errors() -> list[str]:
@@ -500,15 +526,20 @@ def main() -> int:
         from django.conf import settings
         from django.utils import timezone
 
+        # Before the import was a job it ran in the request: give such a request its time.
         in_request = not (ROOT / "injuries" / "jobs.py").exists()
-        start_servers(procs, args, timeout=600 if in_request else 30)
+        config = start_servers(procs, args, timeout=900 if in_request else None)
         print(
-            f"processes: gunicorn ×2 workers on {', '.join(f':{p}' for p in args.ports)}, "
+            f"processes: gunicorn ({config}, 2 workers) on "
+            f"{', '.join(f':{p}' for p in args.ports)}, "
             f"2 db_workers (heartbeat {settings.JOB_HEARTBEAT_SECONDS:.0f} s, lost after "
             f"{settings.JOB_WORKER_LOST_SECONDS:.0f} s); one PostgreSQL database "
             f"({env['DATABASE_URL'].rsplit('/', 1)[-1]})"
         )
         before = snapshot()
+        usage = [
+            resource.getrusage(who) for who in (resource.RUSAGE_CHILDREN, resource.RUSAGE_SELF)
+        ]
         drive = Drive(
             recorder=Recorder(),
             ledger=Ledger(),
@@ -527,12 +558,12 @@ def main() -> int:
         finally:
             drive.stop.set()
         left = procs.stop_all()
-        cpu = resource.getrusage(resource.RUSAGE_SELF)
+        wall = drive.recorder.now()
         print(
-            f"stopped every server and worker at {drive.recorder.now():.0f} s"
+            f"stopped every server and worker at {wall:.0f} s"
             + (f" (process groups {left} had to be killed)" if left else ", none left behind")
-            + f"; the driver itself used {cpu.ru_utime + cpu.ru_stime:.0f} s of CPU"
         )
+        print_machine(drive, usage, wall)
 
         errors = print_requests(drive.recorder, drive.ledger)
         print_ledger(drive.ledger)

@@ -25,6 +25,8 @@ PASSWORD = "demo-2025"
 JOB_LINK = re.compile(r"/jobs/(\d+)/")
 JOB_STATE = re.compile(r"job-state job-(queued|running|done|failed)")
 FINISHED = ("done", "failed")
+#: Seconds an import step may take while it still runs in the request (before it is a job).
+SLOW = 900
 
 
 # --- What the drive wrote -----------------------------------------------------------------------
@@ -107,6 +109,7 @@ class Drive:
     injury_file_name: str = "soak-injuries.csv"
     drain: float = 300.0
     stop: threading.Event = field(default_factory=threading.Event)
+    loads: list[float] = field(default_factory=list)  # the machine's load, sampled
 
     def running(self) -> bool:
         return not self.stop.is_set() and self.recorder.now() < self.seconds
@@ -180,7 +183,7 @@ class Clerk(Actor):
 
     def __init__(self, drive: Drive, username: str, index: int, *, shared: bool) -> None:
         super().__init__(drive, username, index)
-        self.shared = shared
+        self.shared = shared  # two clerks of one unit work on this and last month's reports
         self.months = drive.months(6)
 
     def prepare(self) -> None:
@@ -195,16 +198,21 @@ class Clerk(Actor):
 
     def act(self) -> None:
         roll = self.rng.random()
+        if self.shared:  # mostly on the report the unit's other clerk edits too
+            roll = 0.3 + roll * 0.45 / 0.7 if roll < 0.7 else roll
         if roll < 0.30:
             self.browse()
         elif roll < 0.60:
-            self.save(self.rng.choice(self.months), submit=False)
+            self.save(self.pick_month(6), submit=False)
         elif roll < 0.75:
-            self.save(self.rng.choice(self.months[:3]), submit=True)
+            self.save(self.pick_month(3), submit=True)
         elif roll < 0.90:
             self.record_activity()
         else:
             self.upload_evidence()
+
+    def pick_month(self, back: int) -> str:
+        return self.rng.choice(self.months[:2] if self.shared else self.months[:back])
 
     def browse(self) -> None:
         code = self.code
@@ -227,12 +235,13 @@ class Clerk(Actor):
         return f"/units/{self.code}/reports/{period}/"
 
     def save(self, period: str, *, submit: bool) -> None:
+        """Open the month's report, type new values (a comment on each, so no warning stands
+        in the way of submitting) and save — or save and submit — through its form."""
         url = self.report_url(period)
         page = self.session.get(url)
         form = page.form("report-form")
         if form is None:
             return  # not editable now (submitted or approved): a look at the page
-        version = int(form.get("version") or 0)
         self.done += 1
         stamp = f"soak {self.username} {self.done}"
         values: dict[int, tuple[int, str]] = {}
@@ -249,28 +258,43 @@ class Clerk(Actor):
         then_submit = submit and not self.shared
         if then_submit:
             form.set("then", "submit")
-        kind = "submit" if then_submit else "save"
-        answer = self.write(url, form.fields(), kind, expect=(409,))
+        time.sleep(self.rng.uniform(1, 3) * self.drive.think)  # typing
+        answer = self.post_report(url, form.fields(), then_submit)
         if answer.status == 409:
+            # The conflict page shows both values, its form on the version now saved: a clerk
+            # who keeps theirs saves again.
             self.drive.ledger.count("refused", "save conflicts (409)")
-            return
+            form = answer.form("report-form")
+            if form is None or self.rng.random() < 0.3:
+                return
+            if then_submit:
+                form.set("then", "submit")
+            answer = self.post_report(url, form.fields(), then_submit)
+            if answer.status == 409:
+                self.drive.ledger.count("refused", "save conflicts (409)")
+                return
         if answer.status != 302:
             errors = re.findall(r'invalid-feedback d-block">([^<]+)', answer.text)[:3]
             self.note(f"{self.username}: save of {url} answered {answer.status} {errors}")
             return
-        where = answer.location
-        if then_submit and "check=1" in where:
+        version = int(dict(answer.posted).get("version", -1))
+        if then_submit and "check=1" in answer.location:
             self.note(f"{self.username}: {url} saved, but its rules refused the submission")
             self.saved(period, version, values, stamp)
             return
         if not answer.succeeded():
-            self.drive.ledger.count("refused", "save of a report no longer editable")
+            self.drive.ledger.count("refused", "saves of a report no longer editable")
             return
         self.saved(period, version, values, stamp)
         if then_submit:
             self.moved(period, "submit", answer)
         elif submit:
             self.submit_move(period)
+
+    def post_report(self, url: str, fields: list[tuple[str, str]], then_submit: bool) -> Response:
+        answer = self.write(url, fields, "submit" if then_submit else "save", expect=(409,))
+        answer.posted = fields
+        return answer
 
     def saved(self, period: str, version: int, values: dict, stamp: str) -> None:
         self.drive.ledger.add(
@@ -482,7 +506,12 @@ class Importer(Actor):
             raise AssertionError("no upload form on the import page")
         upload = [("file", self.drive.injury_file_name, self.drive.injury_file, "text/csv")]
         answer = self.write(
-            "/injuries/import/", form.fields(), "import upload", files=upload, kind="import"
+            "/injuries/import/",
+            form.fields(),
+            "import upload",
+            files=upload,
+            kind="import",
+            timeout=SLOW,
         )
         check = follow_job(self, answer, "import check")
         if check.job_id is not None:
@@ -495,7 +524,9 @@ class Importer(Actor):
         form = answer.form(action=commit_path)
         if form is None:
             raise AssertionError(f"batch {batch.group(1)} offers no import: {answer.messages()}")
-        answer = self.write(commit_path, form.fields(), "import commit", kind="import")
+        answer = self.write(
+            commit_path, form.fields(), "import commit", kind="import", timeout=SLOW
+        )
         commit = follow_job(self, answer, "import commit")
         if commit.job_id is None and not answer.succeeded():
             self.note(f"the import was refused: {answer.messages()}")

@@ -62,6 +62,7 @@ class Response:
     body: bytes
     started: float = 0.0
     ended: float = 0.0
+    posted: list[tuple[str, str]] = field(default_factory=list)  # what the POST sent
 
     @property
     def text(self) -> str:
@@ -135,6 +136,7 @@ class Session:
         data: list[tuple[str, str]] | None = None,
         files: list[tuple[str, str, bytes, str]] | None = None,
         expect: tuple[int, ...] = (),
+        timeout: float = TIMEOUT,
     ) -> Response:
         """Send one request to the next port; raise ConnectionFailed when nothing answers."""
         port = next(self.ports)
@@ -152,7 +154,7 @@ class Session:
         try:
             raw = self.opener.open(
                 urllib.request.Request(url, data=body, headers=headers, method=method),
-                timeout=TIMEOUT,
+                timeout=timeout,
             )
         except urllib.error.HTTPError as answered:
             raw = answered  # 3xx (not followed), 4xx and 5xx still carry a response
@@ -187,10 +189,13 @@ class Session:
         kind: str,
         files: list[tuple[str, str, bytes, str]] | None = None,
         expect: tuple[int, ...] = (),
+        timeout: float = TIMEOUT,
     ) -> Response:
         """POST, then follow its redirect; the answer keeps the POST's status and location
-        (`posted`) and the page it led to (`body`)."""
-        answer = self.request("POST", path, kind=kind, data=data, files=files, expect=expect)
+        and the page it led to."""
+        answer = self.request(
+            "POST", path, kind=kind, data=data, files=files, expect=expect, timeout=timeout
+        )
         if not answer.redirected:
             return answer
         page = self.follow(answer)
