@@ -73,6 +73,7 @@ KINDS = [
     ("upload", "uploads"),
     ("approval", "approvals"),
     ("import", "import steps"),
+    ("export", "export starts"),
     ("job poll", "job polls"),
     ("download", "downloads"),
 ]
@@ -426,7 +427,7 @@ def print_ledger(ledger) -> None:
         else:
             print(f"{job.what}: job {job.job_id} {job.state or '?'}, {took}, {job.polls} polls")
     if ledger.exports:
-        sizes = ", ".join(f"{size // 1024} KB/{rows:,} rows" for size, rows in ledger.exports)
+        sizes = ", ".join(f"{size // 1024} KB/{rows:,} rows" for _j, size, rows in ledger.exports)
         print(f"exports downloaded: {len(ledger.exports)} ({sizes})")
     refused = ", ".join(f"{n} {what}" for what, n in ledger.refused.items())
     print(f"expected refusals: {refused or 'none'}")
@@ -551,6 +552,7 @@ def main() -> int:
             pdf=demo_pdf("soak evidence"),
             injury_file=content,
             drain=args.drain,
+            exports_are_jobs=(ROOT / "programs" / "jobs" / "exports.py").exists(),
         )
         killed: list = []
         try:

@@ -22,7 +22,8 @@ from typing import Any
 from bench.soak_http import ConnectionFailed, Recorder, Response, Session
 
 PASSWORD = "demo-2025"
-JOB_LINK = re.compile(r"/jobs/(\d+)/")
+#: A job's id in a link or an address: its page, its progress, or the import check's page.
+JOB_LINK = re.compile(r"/(?:jobs|import/checks)/(\d+)/")
 JOB_STATE = re.compile(r"job-state job-(queued|running|done|failed)")
 FINISHED = ("done", "failed")
 #: Seconds an import step may take while it still runs in the request (before it is a job).
@@ -80,7 +81,7 @@ class Ledger:
     bench: list[str] = field(default_factory=list)  # the drive's own surprises
     jobs: list[JobSeen] = field(default_factory=list)
     batch_id: int | None = None
-    exports: list[tuple[int, int]] = field(default_factory=list)  # (bytes, rows) per download
+    exports: list[tuple[int | None, int, int]] = field(default_factory=list)  # job, bytes, rows
     import_windows: list[tuple[float, float]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -108,6 +109,7 @@ class Drive:
     injury_file: bytes = b""
     injury_file_name: str = "soak-injuries.csv"
     drain: float = 300.0
+    exports_are_jobs: bool = False
     stop: threading.Event = field(default_factory=threading.Event)
     loads: list[float] = field(default_factory=list)  # the machine's load, sampled
 
@@ -126,6 +128,8 @@ class Drive:
 class Actor(threading.Thread):
     """A person at a browser: signs in, then acts until the drive ends, pausing between acts."""
 
+    stagger = 10.0  # seconds over which people sign in
+
     def __init__(self, drive: Drive, username: str, index: int) -> None:
         super().__init__(name=username, daemon=True)
         self.drive = drive
@@ -135,7 +139,7 @@ class Actor(threading.Thread):
         self.done = 0
 
     def run(self) -> None:
-        time.sleep(self.rng.uniform(0, 10))  # not everyone signs in at the same instant
+        time.sleep(self.rng.uniform(0, self.stagger))  # not everyone signs in at once
         try:
             self.landing = self.session.sign_in(self.username, PASSWORD)
             self.prepare()
@@ -484,6 +488,8 @@ class Importer(Actor):
     """District staff importing one file of injury cards: upload (the check), the batch page,
     import (the commit); each step followed to its end. Then browses like the others."""
 
+    stagger = 0.0
+
     def prepare(self) -> None:
         self.imported = False
 
@@ -543,20 +549,23 @@ class Exporter(Actor):
             time.sleep(self.drive.think * 3)
 
     def export(self) -> None:
-        answer = self.session.request("GET", "/reports/export.xlsx", kind="download")
-        if answer.redirected or answer.headers.get("content-type", "").startswith("text/html"):
+        """The grid's export link: a job whose page leads to the download (or, before exports
+        were jobs, the file itself)."""
+        kind = "export" if self.drive.exports_are_jobs else "download"
+        answer = self.session.request("GET", "/reports/export.xlsx", kind=kind)
+        job_id = None
+        if answer.redirected:
             job = follow_job(self, answer, "export")
             if job.state != "done":
                 return
-            answer = self.session.request("GET", f"/jobs/{job.job_id}/download/", kind="download")
+            job_id = job.job_id
+            answer = self.session.request("GET", f"/jobs/{job_id}/download/", kind="download")
         else:
-            self.drive.ledger.add(
-                "jobs", JobSeen("export", None, answer.started, answer.ended, "in the request")
-            )
+            self.drive.ledger.add("jobs", JobSeen("export", None, answer.started, answer.ended))
         if answer.status != 200:
             self.note(f"export download answered {answer.status}")
             return
-        self.drive.ledger.add("exports", (len(answer.body), xlsx_rows(answer.body)))
+        self.drive.ledger.add("exports", (job_id, len(answer.body), xlsx_rows(answer.body)))
 
 
 def xlsx_rows(content: bytes) -> int:

@@ -323,6 +323,7 @@ def check_jobs(ledger: Ledger, before: Snapshot, killed: list[Killed]) -> list[s
         killed_and_failed = seen.job_id in victims and seen.state == "failed"
         if seen.job_id is not None and seen.state != "done" and not killed_and_failed:
             problems.append(f"{seen.what}: job {seen.job_id} followed to {seen.state!r}")
+    problems += _each_job_once(ledger, jobs)
     tasks = Counter(
         DBTaskResult.objects.exclude(pk__in=before.task_ids).values_list("status", flat=True)
     )
@@ -330,4 +331,40 @@ def check_jobs(ledger: Ledger, before: Snapshot, killed: list[Killed]) -> list[s
     if left:
         problems.append(f"tasks left unfinished: {left}")
     print(f"  jobs: {dict(states) or 'none'}; their tasks: {dict(tasks) or 'none'}")
+    return problems
+
+
+#: The job kinds the drive starts, by the task's name at the end of the kind's path.
+KIND_OF = {
+    "import check": "injuries_check",
+    "import commit": "injuries_commit",
+    "export": "export_report_values",
+}
+
+
+def _each_job_once(ledger: Ledger, jobs: list) -> list[str]:
+    """One job per start the drive made (a retry is the same job again, not another), and
+    each export's file holding the rows its job says it wrote."""
+    problems = []
+    for what, name in KIND_OF.items():
+        started = {s.job_id for s in ledger.jobs if s.what == what and s.job_id is not None}
+        if not started:
+            continue  # still done in the request
+        found = {job.pk for job in jobs if job.kind.rsplit(".", 1)[-1] == name}
+        if found != started:
+            problems.append(
+                f"{what}: the drive started job(s) {sorted(started)}, the database "
+                f"has {sorted(found)}"
+            )
+    by_id = {job.pk: job for job in jobs}
+    for job_id, size, rows in ledger.exports:
+        if rows < 1:
+            problems.append(f"export {job_id or '(in the request)'}: {size} bytes, not an xlsx")
+        job = by_id.get(job_id)
+        written = job.data.get("rows") if job is not None else None
+        if written is not None and rows - 1 != written:
+            problems.append(f"export job {job_id}: wrote {written} rows, its file has {rows - 1}")
+    others = [job for job in jobs if job.kind.rsplit(".", 1)[-1] not in KIND_OF.values()]
+    for job in others:
+        print(f"  job {job.pk} ({job.title}) was not started by the drive: {job.state}")
     return problems
