@@ -20,10 +20,10 @@ postgres://safecommunity_ci:safecommunity_ci@127.0.0.1:5432/soak); the database 
    reports (the form's version token; two units have two clerks, so saves meet conflicts),
    record activities and upload PDF evidence; district staff approve, return and reopen
    reports; one imports a file of `--rows` injury cards (upload → check → batch page →
-   import, each job followed through /jobs/<id>/progress/) and one exports every reported value
-   (a job when it is one, then the download). At `--kill-at` of the time a worker is killed
-   with SIGKILL — the one running the import's commit if it runs by then (waiting up to 60 %
-   of the time for it) — and started again two seconds later.
+   import, each job followed through /jobs/<id>/progress/, "import" clicked a little before
+   `--kill-at`) and one exports every reported value (a job, then the download). At
+   `--kill-at` of the time a worker is killed with SIGKILL — the one running the import's
+   commit (waiting for it up to 60 % of the time, then any) — and started again 2 s later.
 4. The report: requests per kind with errors (5xx and connection errors; expected 4xx such as
    save conflicts apart), p50/p95 latency per kind, p95 of page GETs while the import ran, and
    the final check of the database against the drive's ledger: every value as last saved, each
@@ -408,13 +408,23 @@ def print_requests(recorder, ledger) -> int:
             f"  {hit.started:6.1f} s  {hit.status or 'no answer'} {hit.method} {hit.path} "
             f":{hit.port} {hit.error}"
         )
-    for start, end in ledger.import_windows:
-        pages = [h.ms for h in hits if h.kind == "page" and start <= h.started <= end and h.status]
+    windows = [
+        (job.started, job.ended)
+        for job in ledger.jobs
+        if job.what.startswith("import") and job.ended is not None
+    ]
+    pages = [
+        h.ms
+        for h in hits
+        if h.kind == "page" and h.status and any(a <= h.started <= b for a, b in windows)
+    ]
+    if windows:
+        spans = " and ".join(f"{a:.0f}–{b:.0f} s" for a, b in windows)
         p95 = percentile(pages, 0.95)
-        verdict = "under" if p95 < 1000 else "OVER"
         print(
-            f"page GETs while the import ran ({start:.0f}–{end:.0f} s): {len(pages):,}, p50 "
-            f"{percentile(pages, 0.5):.0f} ms, p95 {p95:.0f} ms ({verdict} the 1 s target)"
+            f"page GETs while the import's check and commit ran ({spans}): {len(pages):,}, p50 "
+            f"{percentile(pages, 0.5):.0f} ms, p95 {p95:.0f} ms "
+            f"({'under' if p95 < 1000 else 'OVER'} the 1 s target)"
         )
     return errors
 
@@ -553,6 +563,7 @@ def main() -> int:
             injury_file=content,
             drain=args.drain,
             exports_are_jobs=(ROOT / "programs" / "jobs" / "exports.py").exists(),
+            commit_at=max(0.0, args.kill_at - 0.05) * args.seconds,
         )
         killed: list = []
         try:

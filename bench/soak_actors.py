@@ -82,7 +82,6 @@ class Ledger:
     jobs: list[JobSeen] = field(default_factory=list)
     batch_id: int | None = None
     exports: list[tuple[int | None, int, int]] = field(default_factory=list)  # job, bytes, rows
-    import_windows: list[tuple[float, float]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, name: str, item: Any) -> None:
@@ -110,6 +109,7 @@ class Drive:
     injury_file_name: str = "soak-injuries.csv"
     drain: float = 300.0
     exports_are_jobs: bool = False
+    commit_at: float = 0.0  # when the importer clicks "import" (seconds into the drive)
     stop: threading.Event = field(default_factory=threading.Event)
     loads: list[float] = field(default_factory=list)  # the machine's load, sampled
 
@@ -498,12 +498,7 @@ class Importer(Actor):
             self.session.get(self.rng.choice(["/injuries/", "/injuries/import/", "/dashboard/"]))
             return
         self.imported = True
-        ledger = self.drive.ledger
-        window_start = self.drive.recorder.now()
-        try:
-            self.run_import()
-        finally:
-            ledger.add("import_windows", (window_start, self.drive.recorder.now()))
+        self.run_import()
 
     def run_import(self) -> None:
         page = self.session.get("/injuries/import/")
@@ -527,6 +522,11 @@ class Importer(Actor):
             raise AssertionError(f"the check ended on {answer.url}, not a batch page")
         self.drive.ledger.batch_id = int(batch.group(1))
         commit_path = f"/injuries/import/{batch.group(1)}/commit/"
+        if self.drive.recorder.now() < self.drive.commit_at:
+            # Reading the preview a while: the import then runs when a worker is to be killed.
+            while self.drive.recorder.now() < self.drive.commit_at and self.drive.running():
+                time.sleep(0.5)
+            answer = self.session.get(f"/injuries/import/{batch.group(1)}/")
         form = answer.form(action=commit_path)
         if form is None:
             raise AssertionError(f"batch {batch.group(1)} offers no import: {answer.messages()}")
