@@ -163,6 +163,22 @@ EVIDENCE_MAX_BYTES: int = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
 # Injury record imports: files above either limit are refused whole.
 INJURY_IMPORT_MAX_BYTES: int = env.int("INJURY_IMPORT_MAX_MB", default=20) * 1024 * 1024
 INJURY_IMPORT_MAX_ROWS: int = env.int("INJURY_IMPORT_MAX_ROWS", default=200_000)
+
+# --- One request-size policy. A view accepting files names its limit (`upload_limit =
+# "evidence"`); safecommunity.uploads stops keeping a file's bytes once it passes that limit and
+# the form refuses it at the field. nginx's client_max_body_size must be REQUEST_MAX_BYTES. ---
+UPLOAD_LIMITS: dict[str, int] = {
+    "evidence": EVIDENCE_MAX_BYTES,
+    "injury_import": INJURY_IMPORT_MAX_BYTES,
+    "api_batch": env.int("API_BATCH_MAX_MB", default=8) * 1024 * 1024,
+}
+REQUEST_MAX_BYTES: int = max(UPLOAD_LIMITS.values()) + 1024 * 1024  # the form fields' margin
+FILE_UPLOAD_HANDLERS = [
+    "safecommunity.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 FILE_UPLOAD_PERMISSIONS = 0o640
 STORAGES = {
     "default": {
