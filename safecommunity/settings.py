@@ -57,13 +57,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "safecommunity.middleware.RequestLogMiddleware",  # first: times and logs every request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "safecommunity.middleware.CacheControlMiddleware",  # after WhiteNoise: static files keep theirs
     "django.contrib.sessions.middleware.SessionMiddleware",
     "safecommunity.middleware.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "safecommunity.middleware.SessionIdleMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -142,7 +145,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "safecommunity.views.locked_out"
 AXES_VERBOSE = False
-SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
+# --- Idle sessions: a signed-in user idle this long is signed out. The session ends this long
+# after it was last saved; SessionIdleMiddleware saves it at most once a minute while in use. ---
+SESSION_IDLE_MINUTES: int = env.int("SESSION_IDLE_MINUTES", default=120)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Language and time: Chinese by default, English on request ---
@@ -284,4 +290,18 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# --- One line per request on stdout, with a timestamp (RequestLogMiddleware; gunicorn's own
+# access log is off). Not passed on to the root logger, which stays as above. ---
+LOGGING.setdefault("formatters", {})["request"] = {"format": "%(asctime)s %(message)s"}
+LOGGING["handlers"]["requests"] = {
+    "class": "logging.StreamHandler",
+    "stream": "ext://sys.stdout",
+    "formatter": "request",
+}
+LOGGING.setdefault("loggers", {})["safecommunity.requests"] = {
+    "handlers": ["requests"],
+    "level": "INFO",
+    "propagate": False,
 }
