@@ -199,6 +199,12 @@ STORAGES = {
         ),
     },
 }
+# --- Collected static files are public and served by nginx, another user: readable by all,
+# unlike the uploads above (FILE_UPLOAD_PERMISSIONS, which collectstatic would otherwise use). ---
+STORAGES["staticfiles"]["OPTIONS"] = {
+    "file_permissions_mode": 0o644,
+    "directory_permissions_mode": 0o755,
+}
 
 # --- E-mail (report reminders): printed to the console in development, SMTP in production ---
 EMAIL_BACKEND: str = env.str(
