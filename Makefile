@@ -4,14 +4,38 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 HOST   ?= 127.0.0.1:8000
+SECRET := var/secret_key
 
 # Local development runs with DEBUG on unless the environment says otherwise.
 run migrate data check: export DEBUG ?= 1
 
-.PHONY: run venv migrate data test test-fast lint format messages check-deploy clean
+.PHONY: run serve venv migrate data test test-fast lint format messages check-deploy clean
 
-run: venv migrate data  ## set everything up and serve http://127.0.0.1:8000
-	$(PY) manage.py runserver $(HOST)
+# A background worker runs beside the server; both stop together. Ctrl-C reaches both (the
+# worker finishes its job), so the shell only waits for it; if the server ends by itself, the
+# shell stops the worker (SIGTERM, which it also answers by finishing its job).
+define beside_a_worker
+	$(PY) manage.py db_worker $(1) & worker=$$!; \
+	trap 'interrupted=1' INT; \
+	trap '[ -n "$$interrupted" ] || kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(2)
+endef
+
+run: venv migrate data  ## set everything up and serve http://127.0.0.1:8000, with a job worker
+	@$(call beside_a_worker,,$(PY) manage.py runserver $(HOST))
+
+serve: venv $(SECRET)  ## the production configuration locally: gunicorn and a worker on :8000
+	@export DEBUG=0 SECRET_KEY="$$(cat $(SECRET))" ALLOWED_HOSTS=127.0.0.1,localhost; \
+	set -e; \
+	$(PY) manage.py collectstatic --noinput --verbosity 0; \
+	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py createcachetable; \
+	echo "DEBUG=0 on http://$${GUNICORN_BIND:-127.0.0.1:8000}/ — Ctrl-C stops gunicorn and the worker"; \
+	$(call beside_a_worker,--no-reload,$(BIN)/gunicorn --config deploy/gunicorn.conf.py)
+
+$(SECRET): | venv  ## made once: `make serve` signs sessions with the same key every time
+	@mkdir -p $(dir $@)
+	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 venv: $(VENV)/.installed  ## create .venv with every dependency, dev tools included
 
@@ -24,6 +48,7 @@ $(VENV)/.installed: pyproject.toml
 
 migrate: venv
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 
 data: venv  ## reference data from the district plan, then demo users and organisation
 	$(PY) manage.py load_reference_data

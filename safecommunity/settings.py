@@ -58,13 +58,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "safecommunity.middleware.RequestLogMiddleware",  # first: times and logs every request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "safecommunity.middleware.CacheControlMiddleware",  # after WhiteNoise: static files keep theirs
     "django.contrib.sessions.middleware.SessionMiddleware",
     "safecommunity.middleware.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "safecommunity.middleware.SessionIdleMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -143,7 +146,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "safecommunity.views.locked_out"
 AXES_VERBOSE = False
-SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
+# --- Idle sessions: a signed-in user idle this long is signed out. The session ends this long
+# after it was last saved; SessionIdleMiddleware saves it at most once a minute while in use. ---
+SESSION_IDLE_MINUTES: int = env.int("SESSION_IDLE_MINUTES", default=120)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Language and time: Chinese by default, English on request ---
@@ -164,6 +170,22 @@ EVIDENCE_MAX_BYTES: int = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
 # Injury record imports: files above either limit are refused whole.
 INJURY_IMPORT_MAX_BYTES: int = env.int("INJURY_IMPORT_MAX_MB", default=20) * 1024 * 1024
 INJURY_IMPORT_MAX_ROWS: int = env.int("INJURY_IMPORT_MAX_ROWS", default=200_000)
+
+# --- One request-size policy. A view accepting files names its limit (`upload_limit =
+# "evidence"`); safecommunity.uploads stops keeping a file's bytes once it passes that limit and
+# the form refuses it at the field. nginx's client_max_body_size must be REQUEST_MAX_BYTES. ---
+UPLOAD_LIMITS: dict[str, int] = {
+    "evidence": EVIDENCE_MAX_BYTES,
+    "injury_import": INJURY_IMPORT_MAX_BYTES,
+    "api_batch": env.int("API_BATCH_MAX_MB", default=8) * 1024 * 1024,
+}
+REQUEST_MAX_BYTES: int = max(UPLOAD_LIMITS.values()) + 1024 * 1024  # the form fields' margin
+FILE_UPLOAD_HANDLERS = [
+    "safecommunity.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 FILE_UPLOAD_PERMISSIONS = 0o640
 STORAGES = {
     "default": {
@@ -177,6 +199,12 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         ),
     },
+}
+# --- Collected static files are public and served by nginx, another user: readable by all,
+# unlike the uploads above (FILE_UPLOAD_PERMISSIONS, which collectstatic would otherwise use). ---
+STORAGES["staticfiles"]["OPTIONS"] = {
+    "file_permissions_mode": 0o644,
+    "directory_permissions_mode": 0o755,
 }
 
 # --- E-mail (report reminders): printed to the console in development, SMTP in production ---
@@ -273,4 +301,18 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# --- One line per request on stdout, with a timestamp (RequestLogMiddleware; gunicorn's own
+# access log is off). Not passed on to the root logger, which stays as above. ---
+LOGGING.setdefault("formatters", {})["request"] = {"format": "%(asctime)s %(message)s"}
+LOGGING["handlers"]["requests"] = {
+    "class": "logging.StreamHandler",
+    "stream": "ext://sys.stdout",
+    "formatter": "request",
+}
+LOGGING.setdefault("loggers", {})["safecommunity.requests"] = {
+    "handlers": ["requests"],
+    "level": "INFO",
+    "propagate": False,
 }

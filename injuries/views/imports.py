@@ -64,6 +64,7 @@ class ImportUploadView(ImportPageMixin, FormView):
 
     form_class = ImportUploadForm
     template_name = "injuries/import.html"
+    upload_limit = "injury_import"  # settings.UPLOAD_LIMITS
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         batches = (

@@ -77,6 +77,7 @@ class EvidenceUploadView(FormView):
 
     form_class = EvidenceUploadForm
     template_name = "programs/milestone_detail.html"
+    upload_limit = "evidence"  # settings.UPLOAD_LIMITS
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.item = milestone_in_scope(request, kwargs["code"], kwargs["pk"], editable=True)

@@ -131,6 +131,7 @@ class ActivityAttachView(FormView):
     """POST a file for an activity; a refused file stores nothing and shows why at the field."""
 
     form_class = AttachmentForm
+    upload_limit = "evidence"  # settings.UPLOAD_LIMITS
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         rows = Activity.objects.select_related("unit", "group")
