@@ -378,14 +378,14 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(len(ordered) * share) - 1)]
 
 
-def print_requests(recorder, ledger) -> int:
-    """Requests per kind; the number of server errors (5xx, no answer, unexpected 4xx)."""
+def print_requests(recorder, ledger) -> tuple[int, int]:
+    """Requests per kind; the server errors (5xx, no answer) and the unexpected 4xx."""
     hits = recorder.hits
     print(
         f"\n{'requests':<14} {'count':>7} {'5xx':>5} {'conn':>5} {'4xx exp':>7} {'4xx':>5} "
         f"{'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}"
     )
-    errors = 0
+    errors = unexpected = 0
     for kind, label in [*KINDS, ("", "all")]:
         rows = [h for h in hits if h.kind == kind or not kind]
         if not rows:
@@ -396,7 +396,8 @@ def print_requests(recorder, ledger) -> int:
         expected = sum(400 <= h.status < 500 and h.expected for h in rows)
         other = sum(400 <= h.status < 500 and not h.expected for h in rows)
         if kind:
-            errors += s5 + conn + other
+            errors += s5 + conn
+            unexpected += other
         print(
             f"{label:<14} {len(rows):>7,} {s5:>5} {conn:>5} {expected:>7} {other:>5} "
             f"{percentile(ms, 0.5):>8.0f} {percentile(ms, 0.95):>8.0f} {max(ms or [0]):>8.0f}"
@@ -426,7 +427,7 @@ def print_requests(recorder, ledger) -> int:
             f"{percentile(pages, 0.5):.0f} ms, p95 {p95:.0f} ms "
             f"({'under' if p95 < 1000 else 'OVER'} the 1 s target)"
         )
-    return errors
+    return errors, unexpected
 
 
 def print_ledger(ledger) -> None:
@@ -578,7 +579,7 @@ def main() -> int:
         )
         print_machine(drive, usage, wall)
 
-        errors = print_requests(drive.recorder, drive.ledger)
+        errors, unexpected = print_requests(drive.recorder, drive.ledger)
         print_ledger(drive.ledger)
         logged = server_log_errors()
         print(f"server logs: {len(logged)} error lines")
@@ -589,6 +590,8 @@ def main() -> int:
         print("final check:")
         problems = check(drive.ledger, before, killed, args.rows)
         problems += [f"no answer to a write: {w}" for w in drive.ledger.unknown]
+        if unexpected:
+            problems.append(f"{unexpected} unexpected 4xx answers (listed under the requests)")
     for problem in problems:
         print(f"  DISCREPANCY {problem}")
     print(f"{errors} server errors, {len(problems)} lost or duplicated values")

@@ -72,6 +72,9 @@ class JobSeen:
 
 @dataclass
 class Ledger:
+    """What the portal confirmed to the drive (a success message after the redirect, or the
+    job's end), and what it refused; the final check holds the database to it."""
+
     saves: list[Save] = field(default_factory=list)
     moves: list[Moved] = field(default_factory=list)
     activities: Counter = field(default_factory=Counter)  # username → activities recorded
