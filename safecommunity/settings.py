@@ -269,3 +269,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Backups (issue 12): `manage.py backup` writes one archive of the database and every
+# private file; without a PATH, and in the daily job, into BACKUP_DIR, where archives older than
+# BACKUP_KEEP_DAYS days are then removed (never the newest). Keep BACKUP_DIR outside
+# PRIVATE_MEDIA_ROOT, and copy it to another machine. ---
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP_DAYS: int = env.int("BACKUP_KEEP_DAYS", default=14)
