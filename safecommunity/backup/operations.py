@@ -34,7 +34,7 @@ from .files import clear_storage, save_exact, storage_names, stored_sha256
 
 Progress = Callable[[int, int], None]
 NAME_PREFIX = "safecommunity-"
-NAME_PATTERN = re.compile(r"^safecommunity-(\d{8}-\d{6})(?:-\d+)?\.tar(?:\.gz)?$")
+NAME_PATTERN = re.compile(r"^safecommunity-(\d{8}-\d{6})(?:-(\d+))?\.tar(?:\.gz)?$")
 STAMP = "%Y%m%d-%H%M%S"
 
 
@@ -84,8 +84,8 @@ def write_backup(target: Path, *, progress: Progress | None = None) -> Summary:
     connection = connections[DEFAULT_DB_ALIAS]
     vendor = vendor_of(connection)
     storage = default_storage
+    _refuse_inside_storage(Path(target), storage)
     path = archive_path(Path(target))
-    _refuse_inside_storage(path, storage)
     names = list(storage_names(storage))
     sizes = [storage.size(name) for name in names]
     writer = ArchiveWriter(path)
@@ -153,7 +153,7 @@ def archive_path(target: Path) -> Path:
 
 def _refuse_inside_storage(path: Path, storage: Storage) -> None:
     location = getattr(storage, "location", None)
-    if location and path.is_relative_to(Path(location).resolve()):
+    if location and path.resolve().is_relative_to(Path(location).resolve()):
         raise BackupError(errors.TARGET_INSIDE_STORAGE, path=path)
 
 
@@ -278,7 +278,7 @@ def prune_backups(folder: Path, keep_days: int, *, now: datetime | None = None) 
         match = NAME_PATTERN.match(path.name)
         if match and path.is_file():
             made = datetime.strptime(match[1], STAMP).replace(tzinfo=zone)
-            backups.append((made, path.name, path))
+            backups.append((made, int(match[2] or 1), path))
     backups.sort()
     cutoff = now - timedelta(days=keep_days)
     removed = [path for made, _, path in backups[:-1] if made < cutoff]
