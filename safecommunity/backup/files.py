@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -34,15 +35,10 @@ def storage_names(storage: Storage, folder: str = "") -> Iterator[str]:
 
 
 def is_safe_name(name: str) -> bool:
-    """A relative storage name without `..`, empty parts or a drive: never outside the storage."""
-    parts = name.split("/")
-    return (
-        bool(name)
-        and not name.startswith("/")
-        and "\\" not in name
-        and ":" not in parts[0]
-        and all(part not in ("", ".", "..") for part in parts)
-    )
+    """A relative storage name with no `..`, `.` or empty part (read with either slash), so it
+    never reaches outside the storage."""
+    parts = re.split(r"[/\\]", name)
+    return bool(name) and all(part not in ("", ".", "..") for part in parts)
 
 
 class HashingReader:
