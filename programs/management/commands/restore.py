@@ -32,8 +32,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             _(
-                "Restored the backup of %(created_at)s: %(tables)s tables, %(rows)s rows, %(files)s "
-                "files (%(bytes)s)."
+                "Restored the backup of %(created_at)s: %(tables)s tables, %(rows)s rows, "
+                "%(files)s files (%(bytes)s)."
             )
             % {
                 "created_at": summary.created_at,
