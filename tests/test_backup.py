@@ -550,3 +550,25 @@ def test_the_backup_command_writes_into_backup_dir_and_prunes_on_request(tmp_pat
     (path,) = settings.BACKUP_DIR.iterdir()
     assert f"Backup written: {path.resolve()}" in out.getvalue()
     assert "1 old archive(s) removed (kept: 14 days)." in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_removed_while_the_backup_runs_is_left_out(tmp_path, monkeypatch):
+    """An upload that fails removes its file again; the backup goes on without it."""
+    for name in ("evidence/T03/kept.pdf", "evidence/T03/gone.pdf"):
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(b"%PDF-1.4 " + name.encode()))
+    opened = default_storage.open
+
+    def open_after_removal(name, mode="rb"):
+        if name == "evidence/T03/gone.pdf":
+            raise FileNotFoundError(name)
+        return opened(name, mode)
+
+    monkeypatch.setattr(default_storage, "open", open_after_removal)
+
+    path = make_backup(tmp_path)
+
+    names = {entry["name"] for entry in manifest_of(path)["files"]}
+    assert "evidence/T03/kept.pdf" in names
+    assert "evidence/T03/gone.pdf" not in names

@@ -77,30 +77,33 @@ def make_backup(target: Path, *, progress: Progress | None = None) -> Path:
 def write_backup(target: Path, *, progress: Progress | None = None) -> Summary:
     """`make_backup`, answering with the numbers of what was written.
 
-    The database is dumped first, then the files are copied: every file a dumped row names was
-    stored before the dump (uploads write the file before the row, and never change it), so the
-    archive holds it. `progress(done, total)` is called in bytes, dump and files together.
+    The database is dumped first, then the files are listed and copied: every file a dumped
+    row names was stored before the dump (uploads write the file before the row, and never
+    change it), so the archive holds it. A file that vanishes while the backup runs (an upload
+    rolled back) is left out. `progress(done, total)` is called in bytes, dump and files
+    together.
     """
     connection = connections[DEFAULT_DB_ALIAS]
     vendor = vendor_of(connection)
     storage = default_storage
     _refuse_inside_storage(Path(target), storage)
     path = archive_path(Path(target))
-    names = list(storage_names(storage))
-    sizes = [storage.size(name) for name in names]
     writer = ArchiveWriter(path)
     try:
         # The dump waits beside the archive (same disk, room for it), not in a small /tmp.
         with tempfile.TemporaryDirectory(prefix=".safecommunity-dump-", dir=path.parent) as tmp:
             dump = dump_database(connection, Path(tmp))
             database = writer.add_path(dump.path.name, dump.path)
-        total = database.size + sum(sizes)
+        listed = _listed(storage)
+        total = database.size + sum(size for _, size in listed)
         done = database.size
         if progress is not None:
             progress(done, total)
         files = []
-        for name, size in zip(names, sizes, strict=True):
-            files.append(_add_file(writer, storage, name, size))
+        for name, size in listed:
+            entry = _add_file(writer, storage, name, size)
+            if entry is not None:
+                files.append(entry)
             done += size
             if progress is not None:
                 progress(done, total)
@@ -157,8 +160,23 @@ def _refuse_inside_storage(path: Path, storage: Storage) -> None:
         raise BackupError(errors.TARGET_INSIDE_STORAGE, path=path)
 
 
-def _add_file(writer: ArchiveWriter, storage: Storage, name: str, size: int) -> Member:
-    with storage.open(name, "rb") as stream:
+def _listed(storage: Storage) -> list[tuple[str, int]]:
+    """Every file of the storage with its size; one gone since `listdir` is left out."""
+    listed = []
+    for name in storage_names(storage):
+        try:
+            listed.append((name, storage.size(name)))
+        except FileNotFoundError:
+            continue
+    return listed
+
+
+def _add_file(writer: ArchiveWriter, storage: Storage, name: str, size: int) -> Member | None:
+    try:
+        stream = storage.open(name, "rb")
+    except FileNotFoundError:  # removed since it was listed
+        return None
+    with stream:
         try:
             entry = writer.add_stream(FILES + name, stream, size)
         except OSError as error:  # shorter than it was when listed
