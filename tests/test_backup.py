@@ -362,6 +362,31 @@ def test_a_sqlite_backup_cannot_be_restored_into_postgresql(used, sites, tmp_pat
     assert target.state() == before
 
 
+@pytest.mark.skipif(ENGINE != "postgresql", reason="PostgreSQL tells who is connected")
+def test_a_database_still_in_use_is_refused(archive, used, sites):
+    import psycopg2
+
+    target = sites(template=used)
+    before = target.state()
+    db = settings.DATABASES["default"]
+    web_server = psycopg2.connect(
+        dbname=target.database,
+        user=db["USER"],
+        password=db["PASSWORD"],
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        application_name="gunicorn",
+    )
+    try:
+        result = target.manage("restore", str(archive), "--force", check=False)
+    finally:
+        web_server.close()
+
+    assert result.returncode == 1
+    assert "1 other connections to the database are open (gunicorn)" in result.stderr
+    assert target.state() == before
+
+
 def test_refusals_speak_chinese_by_default(migrated, tmp_path):
     damaged = _random_bytes(Path(__file__), tmp_path)
 
@@ -467,7 +492,10 @@ def test_postgresql_tools_get_the_password_only_through_the_environment(monkeypa
 
     monkeypatch.setattr("safecommunity.backup.database.subprocess.run", run)
     monkeypatch.setattr("safecommunity.backup.database.shutil.which", lambda name: f"/bin/{name}")
-    monkeypatch.setenv("PGPASSWORD", "someone-else's")
+    for key in [key for key in os.environ if key.startswith("PG")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("PGPASSWORD", "someone-else's")  # the settings' password wins
+    monkeypatch.setenv("PGCONNECT_TIMEOUT", "5")  # libpq's own environment is kept
     connection = SimpleNamespace(
         settings_dict={
             "NAME": "portal",
@@ -491,6 +519,7 @@ def test_postgresql_tools_get_the_password_only_through_the_environment(monkeypa
         "PGPASSWORD": "s3cret $word",
         "PGSSLMODE": "require",
         "PGOPTIONS": "-c jit=off",
+        "PGCONNECT_TIMEOUT": "5",
     }
 
 

@@ -197,6 +197,13 @@ def load_dump(connection: BaseDatabaseWrapper, path: Path) -> None:
             str(path),
         )
         return
+    try:
+        _sqlite_load(connection, path)
+    except sqlite3.Error as error:  # e.g. "database is locked": a web server still writing
+        raise BackupError(errors.TOOL_FAILED, tool="SQLite", reason=str(error)) from error
+
+
+def _sqlite_load(connection: BaseDatabaseWrapper, path: Path) -> None:
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         if connection.is_in_memory_db():
@@ -211,6 +218,24 @@ def load_dump(connection: BaseDatabaseWrapper, path: Path) -> None:
             target.close()
     finally:
         source.close()
+
+
+def other_sessions(connection: BaseDatabaseWrapper) -> list[str]:
+    """Who else is connected to the database (PostgreSQL): a restore waits for their locks, and
+    they would go on writing into what it loads. SQLite cannot tell; its backup API waits for
+    readers instead."""
+    if connection.vendor != "postgresql":
+        return []
+    for other in connections.all(initialized_only=True):
+        if other is not connection:  # this process's own side connection is no one else
+            other.close()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(NULLIF(application_name, ''), host(client_addr), 'local') "
+            "FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend' ORDER BY 1"
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def database_rows(connection: BaseDatabaseWrapper) -> dict[str, int]:
@@ -254,12 +279,9 @@ def pg_environment(settings_dict: dict[str, Any]) -> dict[str, str]:
 
 
 def run_tool(connection: BaseDatabaseWrapper, name: str, *arguments: str) -> None:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not (key.startswith("PG") and key != "PGAPPNAME")  # only the settings' connection
-    }
-    environment.update(pg_environment(connection.settings_dict))
+    """Run a PostgreSQL client tool against the connection's database. Its environment is this
+    process's (libpq reads it here too) with the settings' connection on top."""
+    environment = {**os.environ, **pg_environment(connection.settings_dict)}
     result = subprocess.run(
         [_tool(name), *arguments], env=environment, capture_output=True, text=True, check=False
     )

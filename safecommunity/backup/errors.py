@@ -61,6 +61,10 @@ TARGET_NOT_EMPTY = _(
     "The target is not empty (%(what)s); restore into an empty database and storage, or pass "
     "--force to replace everything."
 )
+TARGET_IN_USE = _(
+    "%(count)s other connections to the database are open (%(who)s); stop the web server and "
+    "the workers, then restore again."
+)
 TARGET_ROWS = _("%(count)s rows in %(tables)s tables, e.g. %(table)s")
 TARGET_FILES = _("files in the storage, e.g. “%(name)s”")
 STORAGE_RENAMED = _(

@@ -27,6 +27,7 @@ from .database import (
     database_rows,
     dump_database,
     load_dump,
+    other_sessions,
     vendor_of,
 )
 from .errors import BackupError
@@ -198,10 +199,11 @@ def restore_backup(
 
     Before anything is changed, the archive is read whole and checked: its manifest, every
     entry's SHA-256 and size, the database engine, migrations this code knows, a dump this
-    machine can load; and the target must be empty — no rows but those `migrate` writes itself
-    (content types, permissions, the migration record) and no file in the storage — unless
-    `force`, which replaces the database and every file. After loading, every table's row count
-    and every file's SHA-256 must equal the manifest. `progress(done, total)` runs from 0 to
+    machine can load; no other session may be connected to the database (PostgreSQL); and the
+    target must be empty — no rows but those `migrate` writes itself (content types,
+    permissions, the migration record) and no file in the storage — unless `force`, which
+    replaces the database and every file. After loading, every table's row count and every
+    file's SHA-256 must equal the manifest. `progress(done, total)` runs from 0 to
     twice the archive's size: reading and checking it, then loading.
     """
     archive = Path(archive)
@@ -250,6 +252,9 @@ def _check_target(unpacked: Unpacked, vendor: str, force: bool, storage: Storage
         if app in loader.migrated_apps and (app, name) not in loader.disk_migrations:
             raise BackupError(errors.MIGRATION_UNKNOWN, migration=f"{app}.{name}")
     check_dump(vendor, unpacked.dump)
+    others = other_sessions(connections[DEFAULT_DB_ALIAS])
+    if others:
+        raise BackupError(errors.TARGET_IN_USE, count=len(others), who=", ".join(others))
     if force:
         return
     found = []
