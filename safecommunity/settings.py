@@ -316,3 +316,10 @@ LOGGING.setdefault("loggers", {})["safecommunity.requests"] = {
     "level": "INFO",
     "propagate": False,
 }
+
+# --- Backups (issue 12): `manage.py backup` writes one archive of the database and every
+# private file; without a PATH, and in the daily job, into BACKUP_DIR, where archives older than
+# BACKUP_KEEP_DAYS days are then removed (never the newest). Keep BACKUP_DIR outside
+# PRIVATE_MEDIA_ROOT, and copy it to another machine. ---
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP_DAYS: int = env.int("BACKUP_KEEP_DAYS", default=14)
