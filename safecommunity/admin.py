@@ -233,16 +233,18 @@ class SpreadsheetExportMixin:
         if not self.has_export_permission(request):
             raise PermissionDenied
         data = self.get_data_for_export(
-            request,
-            queryset,
-            force_native_type=isinstance(file_format, tuple(BINARY_FORMATS)),
-            **kwargs,
+            request, queryset, force_native_type=self.native_types(file_format), **kwargs
         )
         export_data = file_format.export_data(data)
         encoding = kwargs.get("encoding")
         if not file_format.is_binary() and encoding:
             export_data = export_data.encode(encoding)
         return export_data
+
+    @staticmethod
+    def native_types(file_format: Format) -> bool:
+        """Whether cells go to the format as numbers and dates (xlsx) rather than text (CSV)."""
+        return isinstance(file_format, tuple(BINARY_FORMATS))
 
 
 class ScopedImportExportAdmin(
