@@ -31,6 +31,14 @@ class Download:
         return list(csv.reader(io.StringIO(self.content.decode("utf-8-sig"))))
 
 
+def in_english(user):
+    """`user` with English as their language: jobs write their files in the user's language
+    (the `english` fixture sets only the client's)."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+    return user
+
+
 def export_job(response: HttpResponse) -> Job:
     """The job an export's response sends its user to."""
     assert response.status_code == 302, getattr(response, "content", b"")[:500]

@@ -84,7 +84,7 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:title-add",              "get",  "unit",      (LOGIN, 200, 404,  404,  404,  404)),
     ("programs:title-move",             "post", "title",     (LOGIN, 302, 404,  404,  404,  404)),
     ("programs:dashboard",              "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:dashboard-export",       "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("programs:dashboard-export",       "get",  None,        (LOGIN, 302, 302,  302,  302,  302)),
     ("programs:progress",               "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:progress-export",        "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:report-grid",            "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
