@@ -59,7 +59,7 @@ class StatisticsExportView(View):
             query = request.GET.urlencode()
             return redirect(reverse("injuries:statistics") + (f"?{query}" if query else ""))
         period = form.filters().period
-        title = _("Injury statistics %(start)s – %(end)s") % {
+        title = _("Injury statistics export %(start)s – %(end)s") % {
             "start": f"{period.start:%Y-%m-%d}",
             "end": f"{period.end:%Y-%m-%d}",
         }

@@ -355,7 +355,7 @@ class ReportExportView(View):
         filterset, _units, months = completeness_units(request.user, request.GET)
         query = export_query(request.GET, set(filterset.form.fields) - {"year", "start", "end"})
         query.update(start=[f"{months[0]:%Y-%m}"], end=[f"{months[-1]:%Y-%m}"])
-        title = _("Monthly report values %(start)s – %(end)s") % {
+        title = _("Monthly report values export %(start)s – %(end)s") % {
             "start": f"{months[0]:%Y-%m}",
             "end": f"{months[-1]:%Y-%m}",
         }

@@ -483,7 +483,7 @@ def test_export_has_a_sheet_per_table_exactly_as_the_page_shows_it(
     assert export.response["Content-Disposition"] == (
         'attachment; filename="injury-statistics-20250101-20250615.xlsx"'
     )
-    assert export.job.title == "Injury statistics 2025-01-01 – 2025-06-15"
+    assert export.job.title == "Injury statistics export 2025-01-01 – 2025-06-15"
     book = export.workbook()
     stats = page.context["stats"]
     assert book.sheetnames == ["Filters", *(table.title for table in stats.tables)]
