@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -20,7 +21,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import BINARY_FORMATS, Format
 from simple_history.admin import SimpleHistoryAdmin
 
-from safecommunity.errors import BadQuery
+from safecommunity.errors import BAD_LIST_FILTER, BadQuery
 from safecommunity.forms import (
     SEARCH_MAX_LENGTH,
     SEARCH_TOO_LONG,
@@ -226,6 +227,14 @@ class SpreadsheetExportMixin:
     exact class; this gives them to their subclasses (`SpreadsheetXLSX`) too."""
 
     formats = SPREADSHEET_FORMATS
+
+    def get_export_queryset(self, request: HttpRequest) -> models.QuerySet:
+        """The changelist's rows; filters it cannot read (`?unit__id__exact=abc`) are the 400
+        page, as the changelist itself would refuse them, not a server error."""
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:
+            raise BadQuery(BAD_LIST_FILTER) from error
 
     def get_export_data(
         self, file_format: Format, request: HttpRequest, queryset: models.QuerySet, **kwargs: Any

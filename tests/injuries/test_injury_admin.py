@@ -7,10 +7,12 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils.html import escape
 
 from injuries.models import ImportBatch, InjuryRecord
 from programs.jobs.models import Job
 from programs.models import User
+from safecommunity.errors import BAD_LIST_FILTER
 from tests.downloads import downloaded
 from tests.factories import InjuryRecordFactory, UserFactory
 
@@ -100,6 +102,22 @@ def test_the_admin_export_is_a_job_that_keeps_the_changelists_search(
     assert job.params["query"] == {"q": ["B-1"]}
     assert (job.state, job.done, job.total) == ("done", 1, 1)
     assert job.result_name.startswith("InjuryRecord-") and job.result_name.endswith(".csv")
+
+
+@pytest.mark.parametrize("query", ["?unit__id__exact=abc", "?injury_date__gte=notadate"])
+def test_an_admin_export_with_filters_the_list_cannot_read_is_a_bad_request(
+    english, staff_district, records, query
+):
+    client = english
+    client.force_login(staff_district)
+    url = admin_url(InjuryRecord, "export") + query
+
+    form = client.get(url)
+    submitted = client.post(url, {"resource": "0", "format": CSV_FORMAT})
+
+    assert form.status_code == submitted.status_code == 400
+    assert escape(str(BAD_LIST_FILTER)) in submitted.content.decode()
+    assert not Job.objects.exists()
 
 
 def test_a_clerk_cannot_change_another_units_record_in_the_admin(client, staff_clerk, records):
