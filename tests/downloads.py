@@ -53,8 +53,9 @@ def downloaded(client, response: HttpResponse) -> Download:
     assert job.state == Job.State.DONE, job.error
     file = client.get(reverse("programs:job-download", args=[job.pk]))
     assert file.status_code == 200
+    # Read to the end, the test client closes the file (closing it here would also close the
+    # database connection, as at the end of a request).
     content = b"".join(file.streaming_content)
-    file.close()
     return Download(job=job, response=file, content=content)
 
 

@@ -5,7 +5,6 @@ again while it waits is found, not started twice; progress is reported as rows a
 from __future__ import annotations
 
 import tempfile
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -67,9 +66,10 @@ def world(unit_a, unit_b):
 
 @pytest.mark.parametrize("name", EXPORTS)
 def test_an_export_starts_a_job_whose_page_leads_to_the_file_of_its_user_only(
-    client, district_user, clerk_b, world, name
+    client, district_user, clerk_b, world, name, tmp_path, monkeypatch
 ):
     url, kind, query, _other = EXPORTS[name]
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the job writes its file
     client.force_login(district_user)
 
     response = client.get(url, query)
@@ -82,7 +82,7 @@ def test_an_export_starts_a_job_whose_page_leads_to_the_file_of_its_user_only(
     page = client.get(response["Location"])
     assert 'id="job-download"' in page.text
     assert len(downloaded(client, response).workbook().sheetnames) >= 1
-    assert not list(Path(tempfile.gettempdir()).glob(f"job-{job.pk}-*"))  # moved to storage
+    assert not list(tmp_path.iterdir())  # the file written was moved to the storage
 
     client.force_login(clerk_b)
     assert client.get(reverse("programs:job-download", args=[job.pk])).status_code == 404
