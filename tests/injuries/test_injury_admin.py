@@ -10,13 +10,15 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from injuries.models import ImportBatch, InjuryRecord
+from programs.jobs.admin_exports import export_from_admin
 from programs.jobs.models import Job
 from programs.models import User
 from safecommunity.errors import BAD_LIST_FILTER
-from tests.downloads import downloaded
+from tests.downloads import downloaded, export_record, run_export
 from tests.factories import InjuryRecordFactory, UserFactory
 
 CSV_FORMAT = "1"  # the position of CSV in `SPREADSHEET_FORMATS`
+ADMIN_EXPORT_MAX_QUERIES = 4
 
 
 def admin_url(model, view: str, *args) -> str:
@@ -203,3 +205,26 @@ def test_import_batches_are_read_only_and_scoped_to_their_uploader(
     assert response.status_code == 403
     batches["clerk"].refresh_from_db()
     assert batches["clerk"].file_name == "clerk.xlsx"
+
+
+@pytest.mark.parametrize("count", [2, 60])
+def test_the_admin_export_jobs_queries_do_not_grow_with_records(
+    staff_district, unit_a, django_assert_max_num_queries, count
+):
+    InjuryRecordFactory.create_batch(count, unit=unit_a)
+    record = export_record(
+        export_from_admin,
+        staff_district,
+        model="injuries.injuryrecord",
+        query={},
+        file_format=int(CSV_FORMAT),
+        resource=0,
+        fields=[],
+    )
+
+    # The user's permissions (two), the count, the records with their units.
+    with django_assert_max_num_queries(ADMIN_EXPORT_MAX_QUERIES):
+        _outcome, content = run_export(record)
+
+    assert len(content.decode("utf-8-sig").splitlines()) == 1 + count
+    assert record.done == record.total == count
