@@ -22,10 +22,11 @@ other sizes rebuild it) and fills it with bulk_create, without per-row history:
 - `--records` injury records over ten years (`bench/injuries.py`'s loader).
 
 Then times pages through Django's test client (no network; server time only): the dashboard as
-district staff, with a phase filter, its xlsx export, the admin index, a unit's print summary and
-its unit page — median and minimum over `--repeat` requests after a warm-up, the query count of
-one request and its slowest query. `--explain` prints PostgreSQL's EXPLAIN ANALYZE of each page's
-slowest query.
+district staff, with a phase filter, the admin index, a unit's print summary and its unit page —
+median and minimum over `--repeat` requests after a warm-up, the query count of one request and
+its slowest query; then the job of the dashboard's xlsx export, with and without the filter (its
+function as a worker runs it, `--repeat` times). `--explain` prints PostgreSQL's EXPLAIN ANALYZE
+of each page's slowest query.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
 from bench.injuries import load_records  # noqa: E402
-from bench.timing import StatusError, measure  # noqa: E402
+from bench.timing import StatusError, measure, measure_job  # noqa: E402
 
 SCHEME = "national-onsite"
 PHASE_WEIGHTS = (25, 35, 25, 15)  # share of units in phases 1–4
@@ -460,11 +461,18 @@ def pages(unit_code: str, phase_filter: str) -> list[tuple[str, str, str]]:
     return [
         ("dashboard", "district", "/dashboard/"),
         (f"dashboard ?{phase_filter}", "district", f"/dashboard/?{phase_filter}"),
-        ("dashboard export.xlsx", "district", "/dashboard/export.xlsx"),
-        (f"dashboard export ?{phase_filter}", "district", f"/dashboard/export.xlsx?{phase_filter}"),
         ("admin index", "admin", "/admin/"),
         (f"unit summary {unit_code}", "district", f"/units/{unit_code}/summary/"),
         (f"unit page {unit_code}", "district", f"/units/{unit_code}/"),
+    ]
+
+
+def exports(phase_filter: str) -> list[tuple[str, str, dict]]:
+    """(label, who, the job's query) of the exports timed: their jobs, as a worker runs them."""
+    phase = dict(part.split("=") for part in phase_filter.split("&"))
+    return [
+        ("dashboard export job", "district", {}),
+        (f"dashboard export job ?{phase_filter}", "district", {k: [v] for k, v in phase.items()}),
     ]
 
 
@@ -499,6 +507,16 @@ def run(args: argparse.Namespace) -> None:
         )
         if t.slowest:
             slowest.append((label, *t.slowest[0]))
+    from programs.overview.jobs import export_dashboard
+
+    for label, who, query in exports(phase_filter):
+        user = User.objects.get(username=f"bench-{who}")
+        j = measure_job(export_dashboard, user, {"query": query}, repeat=args.repeat)
+        print(
+            f"{label:<36} {j.median_ms:>10.0f} {j.min_ms:>8.0f} {j.queries:>8}"
+            f" {j.sql_ms:>8.0f} {j.size_bytes // 1024:>6}",
+            flush=True,
+        )
     print("\nslowest query of each page:")
     explained = set()
     for label, ms, raw_sql in slowest:

@@ -1,12 +1,18 @@
-"""Benchmark: the completeness grid and the values export at 400 units × 120 months.
+"""Benchmark: the completeness grid and the values export's job at 400 units × 120 months.
 
     DATABASE_URL=postgres://… .venv/bin/python bench/reports.py [--months 120] [--value-months 120]
+        [--repeat 5] [--job-repeat 3] [--keepdb] [--export-only]
 
-Builds a throw-away test database: the district's reference data, grown to 400 units, a report
-for every unit and month (mixed states) and 14 values in each report for the last
-`--value-months` months (all 120 by default: 672,000 values), all with bulk_create. Times the
-grid and the export through Django's test client (no network) for the default 12 months, 24
-months and the whole 120, with the query count of one request.
+Builds a throw-away test database (kept with `--keepdb`; a rerun with the same sizes reuses it):
+the district's reference data, grown to 400 units, a report for every unit and month (mixed
+states) and 14 values in each report for the last `--value-months` months (all 120 by default:
+672,000 values), all with bulk_create. Times the grid through Django's test client (no network)
+and the export's job function as a worker runs it (`export_report_values`, writing its xlsx to
+disk) for the default 12 months, 24 months and the whole 120, with the query count of one run,
+rows/s and cells/s; beside it the floor — the export's own SQL run raw through a cursor, every
+row fetched — and, for the 120 months, the rows read without writing them (Django's iterator and
+the labels), so the share of the xlsx writer shows. openpyxl writes with lxml when it is
+installed; `OPENPYXL_LXML=False` makes it write without.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from bench.timing import measure  # noqa: E402
+from bench.timing import measure, measure_job  # noqa: E402
 
 UNITS = 400
 VALUES_PER_REPORT = 14
@@ -97,37 +103,111 @@ def build(months: int, value_months: int) -> None:
     )
 
 
+def floor_ms(sql: str, params: tuple) -> float:
+    """The export's own SQL run raw, every row fetched: what no export can beat."""
+    t0 = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while cursor.fetchmany(10_000):
+            pass
+    return (time.perf_counter() - t0) * 1000
+
+
+def rows_only_ms(values) -> float:
+    """The export's rows built (Django's iterator, the labels) and dropped, not written."""
+    from programs.reports.selectors.values import value_rows
+
+    t0 = time.perf_counter()
+    for _row in value_rows(values):
+        pass
+    return (time.perf_counter() - t0) * 1000
+
+
+def is_built(months: int, value_months: int) -> bool:
+    from programs.models import MonthlyReport, ReportValue
+
+    reports = MonthlyReport.objects.count()
+    return reports > 0 and ReportValue.objects.count() == VALUES_PER_REPORT * (
+        MonthlyReport.objects.filter(period__gte=_since(months, value_months)).count()
+    )
+
+
+def _since(months: int, value_months: int):
+    from safecommunity.calendar import Month
+
+    return Month.last_months(months)[-value_months]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--value-months", type=int, default=120)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--job-repeat", type=int, default=3)
+    parser.add_argument("--keepdb", action="store_true")
+    parser.add_argument("--export-only", action="store_true")
+    parser.add_argument(
+        "--export-months", default="12,24,120", help="the exports timed, in months (%(default)s)"
+    )
     args = parser.parse_args()
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=args.keepdb)
     try:
+        from openpyxl.xml import LXML
+
+        from programs.jobs.exports import query_dict
         from programs.models import User
+        from programs.reports.jobs import export_report_values
+        from programs.reports.selectors.values import (
+            EXPORT_HEADERS,
+            completeness_units,
+            report_values,
+        )
         from programs.setup import reference_data_load
         from safecommunity.calendar import Month
 
-        reference_data_load()
-        build(args.months, args.value_months)
-        district = User.objects.create(username="bench", role="district")
+        if not (args.keepdb and is_built(args.months, args.value_months)):
+            reference_data_load()
+            build(args.months, args.value_months)
+        district, _new = User.objects.get_or_create(username="bench", role="district")
         client = Client()
         client.force_login(district)
-        print(f"database: {connection.vendor}; {UNITS} units; {args.repeat} requests each")
-        print(f"{'page':<28} {'median ms':>10} {'max ms':>8} {'queries':>8} {'KB':>8}")
-        for label, months in (("12 months", 12), ("24 months", 24), ("120 months", 120)):
-            start = Month.last_months(months)[0].strftime("%Y-%m")
-            for page, url in (("grid", "/reports/"), ("export", "/reports/export.xlsx")):
-                t = measure(client, f"{url}?start={start}", repeat=args.repeat)
-                name = f"{page} {label}"
+        print(f"database: {connection.vendor}; {UNITS} units; openpyxl with lxml: {LXML}")
+        if not args.export_only:
+            print(f"\n{args.repeat} requests each")
+            print(f"{'page':<28} {'median ms':>10} {'max ms':>8} {'queries':>8} {'KB':>8}")
+            for label, months in (("12 months", 12), ("24 months", 24), ("120 months", 120)):
+                start = Month.last_months(months)[0].strftime("%Y-%m")
+                t = measure(client, f"/reports/?start={start}", repeat=args.repeat)
                 print(
-                    f"{name:<28} {t.median_ms:>10.0f} {t.max_ms:>8.0f} {t.queries:>8}"
-                    f" {t.size_bytes // 1024:>8}"
+                    f"{'grid ' + label:<28} {t.median_ms:>10.0f} {t.max_ms:>8.0f}"
+                    f" {t.queries:>8} {t.size_bytes // 1024:>8}"
                 )
+        columns = len(EXPORT_HEADERS)
+        print(f"\nthe export's job, {args.job_repeat} runs each (floor: its SQL run raw)")
+        print(
+            f"{'export job':<22} {'rows':>9} {'median s':>9} {'rows/s':>8} {'cells/s':>9}"
+            f" {'queries':>7} {'MB':>6} {'floor s':>8} {'× floor':>8}"
+        )
+        for months in (int(n) for n in args.export_months.split(",")):
+            label = f"{months} months"
+            period = Month.last_months(months)
+            query = {"start": [f"{period[0]:%Y-%m}"], "end": [f"{period[-1]:%Y-%m}"]}
+            _filters, units, shown = completeness_units(district, query_dict(query))
+            values = report_values(district, units, shown)
+            floor = floor_ms(*values.query.sql_with_params())
+            params = {"query": query}
+            t = measure_job(export_report_values, district, params, repeat=args.job_repeat)
+            seconds = t.median_ms / 1000
+            print(
+                f"{label:<22} {t.rows:>9,} {seconds:>9.1f} {t.rows / seconds:>8,.0f}"
+                f" {t.rows * columns / seconds:>9,.0f} {t.queries:>7}"
+                f" {t.size_bytes / 2**20:>6.1f} {floor / 1000:>8.2f} {t.median_ms / floor:>8.1f}"
+            )
+        print(f"rows built, not written ({label}): {rows_only_ms(values) / 1000:.1f} s")
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not args.keepdb:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

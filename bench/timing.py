@@ -1,8 +1,9 @@
-"""Timing one page through Django's test client, for the scripts in bench/.
+"""Timing one page through Django's test client, or one export's job, for the scripts in bench/.
 
-Server time only (no network): a warm-up request, `repeat` timed requests, then one more
-request under `CaptureQueriesContext` for its queries and its size. Import it after
-`django.setup()`, as the scripts do.
+Pages: server time only (no network): a warm-up request, `repeat` timed requests, then one more
+request under `CaptureQueriesContext` for its queries and its size. Jobs (`measure_job`): the
+job's function as a worker runs it, without the machinery around it, `repeat` times, the first
+under `CaptureQueriesContext`. Import it after `django.setup()`, as the scripts do.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import math
 import statistics
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.test import Client
@@ -74,4 +76,49 @@ def measure(client: Client, url: str, *, repeat: int) -> Timing:
         sql_ms=sum(ms for ms, _sql in queries),
         size_bytes=len(response.content),
         slowest=tuple(queries[:SLOWEST]),
+    )
+
+
+@dataclass(frozen=True)
+class JobTiming:
+    """Times of one export's job in milliseconds; its queries, rows written and file size."""
+
+    median_ms: float
+    min_ms: float
+    queries: int
+    sql_ms: float
+    rows: int
+    size_bytes: int
+
+
+def measure_job(kind_task: Any, user: Any, params: dict[str, Any], *, repeat: int) -> JobTiming:
+    """Run the job `kind_task` as `user` with `params` `repeat` times, as a worker would run it
+    (its function on a job record; the file it writes is measured and removed)."""
+    from programs.jobs.models import Job
+    from programs.jobs.runner import KINDS
+
+    if repeat < 1:
+        raise ValueError("repeat must be at least 1")
+    kind = KINDS[kind_task.module_path]
+    timings, captured, rows, size = [], None, 0, 0
+    for run in range(repeat):
+        record = Job.objects.create(
+            kind=kind.path, title="bench", user=user, params=params, state="running", attempts=1
+        )
+        with CaptureQueriesContext(connection) as queries:
+            t0 = time.perf_counter()
+            outcome = kind.fn(record, **params)
+            timings.append((time.perf_counter() - t0) * 1000)
+        if run == 0:
+            captured = queries.captured_queries
+        rows, size = record.done, outcome.content.stat().st_size
+        outcome.content.unlink()
+    timings.sort()
+    return JobTiming(
+        median_ms=statistics.median(timings),
+        min_ms=timings[0],
+        queries=len(captured or []),
+        sql_ms=sum(float(q["time"]) * 1000 for q in captured or []),
+        rows=rows,
+        size_bytes=size,
     )

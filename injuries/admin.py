@@ -1,5 +1,6 @@
 """The Django admin of injury surveillance: the records (scoped, with history and a spreadsheet
-export) and the import batches (read-only).
+export, which runs as a job: a district's records run to hundreds of thousands) and the import
+batches (read-only).
 
 Records are imported on the portal's import page, which checks a whole file in one pass and
 records the batch so it can be withdrawn; import-export's row-by-row import is not offered
@@ -21,6 +22,7 @@ from injuries.forms import SECTIONS
 from injuries.models import ImportBatch, InjuryRecord
 from injuries.resources import InjuryRecordResource
 from injuries.views.base import may_import
+from programs.jobs.admin_exports import BackgroundExportMixin
 from safecommunity.admin import ScopedAdminMixin, ScopedReadOnlyAdmin, SpreadsheetExportMixin
 
 
@@ -33,7 +35,7 @@ class ScopedExportAdmin(ScopedAdminMixin, SpreadsheetExportMixin, ExportMixin, S
 
 
 @admin.register(InjuryRecord)
-class InjuryRecordAdmin(ScopedExportAdmin):
+class InjuryRecordAdmin(BackgroundExportMixin, ScopedExportAdmin):
     resource_classes = [InjuryRecordResource]
     import_export_change_list_template = "admin/injuries/injuryrecord/change_list.html"
     list_display = [

@@ -19,6 +19,10 @@ class BatchError(DomainError):
     """A batch cannot make the move asked of it; the message says why."""
 
 
+class StatisticsRefused(DomainError):
+    """An export of the statistics whose filters no longer hold when its job runs."""
+
+
 # --- A card (the model's hard rules) ---
 
 ICD10_FORMAT = _("Write an ICD-10 code such as S72.0 or W19: a letter, two digits, decimals.")
@@ -85,3 +89,7 @@ NOTHING_IMPORTED = _("Nothing was imported: the records changed since the check.
 
 DATES_REVERSED = _("The end date is before the start date.")
 DATE_OUT_OF_RANGE = _("Choose a date from %(first)s to the end of this year.")
+FILTERS_NO_LONGER_VALID = _(
+    "The filters of this export are no longer valid (%(errors)s); open the statistics page and "
+    "export again."
+)

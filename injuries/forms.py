@@ -236,6 +236,21 @@ class StatisticsFilterForm(StyledFormMixin, forms.Form):
             domain=data["domain"],
         )
 
+    def as_query(self) -> dict[str, list[str]]:
+        """The filters of a valid form as the query string that asks for them, with the
+        defaults written out (the dates and the baseline year of today): an export's job reads
+        the same filters whenever it runs, and the same filters make the same query."""
+        data = self.cleaned_data
+        query = {
+            "units": [str(unit.pk) for unit in data["units"]],
+            "date_from": [data["date_from"].isoformat()],
+            "date_to": [data["date_to"].isoformat()],
+            "source": [data["source"]],
+            "domain": [data["domain"]],
+            "baseline_year": [str(data["baseline_year"])],
+        }
+        return {name: values for name, values in query.items() if any(values)}
+
     def summary(self) -> list[tuple[str, str]]:
         """The filters of a valid form in words, (label, value), for print and export."""
         data = self.cleaned_data

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs.jobs.backups import backup
 from programs.jobs.maintenance import prune_jobs
 from programs.jobs.models import Job
 from programs.jobs.runner import once, start
@@ -34,6 +35,7 @@ class Scheduled:
 
 SCHEDULE = [
     Scheduled("expire-titles", expire_titles, time(0, 10), _("Expiry of titles")),
+    Scheduled("backup", backup, time(2, 0), _("Backup")),
     Scheduled("prune-jobs", prune_jobs, time(3, 30), _("Housekeeping of jobs")),
     Scheduled("report-reminders", send_report_reminders, time(8, 0), _("Monthly report reminders")),
 ]

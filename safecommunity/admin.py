@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -20,7 +21,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import BINARY_FORMATS, Format
 from simple_history.admin import SimpleHistoryAdmin
 
-from safecommunity.errors import BadQuery
+from safecommunity.errors import BAD_LIST_FILTER, BadQuery
 from safecommunity.forms import (
     SEARCH_MAX_LENGTH,
     SEARCH_TOO_LONG,
@@ -227,22 +228,32 @@ class SpreadsheetExportMixin:
 
     formats = SPREADSHEET_FORMATS
 
+    def get_export_queryset(self, request: HttpRequest) -> models.QuerySet:
+        """The changelist's rows; filters it cannot read (`?unit__id__exact=abc`) are the 400
+        page, as the changelist itself would refuse them, not a server error."""
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:
+            raise BadQuery(BAD_LIST_FILTER) from error
+
     def get_export_data(
         self, file_format: Format, request: HttpRequest, queryset: models.QuerySet, **kwargs: Any
     ) -> bytes:
         if not self.has_export_permission(request):
             raise PermissionDenied
         data = self.get_data_for_export(
-            request,
-            queryset,
-            force_native_type=isinstance(file_format, tuple(BINARY_FORMATS)),
-            **kwargs,
+            request, queryset, force_native_type=self.native_types(file_format), **kwargs
         )
         export_data = file_format.export_data(data)
         encoding = kwargs.get("encoding")
         if not file_format.is_binary() and encoding:
             export_data = export_data.encode(encoding)
         return export_data
+
+    @staticmethod
+    def native_types(file_format: Format) -> bool:
+        """Whether cells go to the format as numbers and dates (xlsx) rather than text (CSV)."""
+        return isinstance(file_format, tuple(BINARY_FORMATS))
 
 
 class ScopedImportExportAdmin(

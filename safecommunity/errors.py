@@ -17,6 +17,9 @@ from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
 
 OUTSIDE_SCOPE = _("You may not change the records of this unit.")
+BAD_LIST_FILTER = _(
+    "The list's filters in this address cannot be read; open the list and choose them again."
+)
 
 
 class DomainError(Exception):

@@ -113,7 +113,9 @@ class SessionIdleMiddleware:
     keeps working, this saves it again — by noting the time in it — at most once a minute, so a
     busy user stays signed in and the session table sees one write a minute, not one a request.
     A session not yet noted was last saved when the user signed in, which `last_login` records:
-    the pages right after signing in write nothing. After AuthenticationMiddleware.
+    the pages right after signing in write nothing. A page polling by itself (htmx: a job's
+    progress bar) is not the user working and keeps nobody signed in. After
+    AuthenticationMiddleware.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -121,7 +123,7 @@ class SessionIdleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated:
+        if user.is_authenticated and "HX-Request" not in request.headers:
             now = time.time()
             seen = request.session.get(SESSION_SEEN_KEY)
             if seen is None and user.last_login is not None:

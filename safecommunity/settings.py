@@ -257,6 +257,13 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# --- Backups (issue 12): `manage.py backup` writes one archive of the database and every
+# private file; without a PATH, and in the daily job, into BACKUP_DIR, where archives older than
+# BACKUP_KEEP_DAYS days are then removed (never the newest). Keep BACKUP_DIR outside
+# PRIVATE_MEDIA_ROOT, and copy it to another machine. ---
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP_DAYS: int = env.int("BACKUP_KEEP_DAYS", default=14)
+
 # --- A cache shared by every process (rate limits, a job's progress): PostgreSQL's own table
 # (through the side connection) or, on SQLite, a folder on this machine; Redis by CACHE_URL. ---
 CACHE_URL: str = env.str("CACHE_URL", default="")

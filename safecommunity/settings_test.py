@@ -51,3 +51,5 @@ TASKS = {
         else "django_tasks.backends.immediate.ImmediateBackend"
     }
 }
+# Backups written by tests (the nightly job included) go to a throw-away folder.
+BACKUP_DIR = Path(tempfile.mkdtemp(prefix="safecommunity-backups-"))

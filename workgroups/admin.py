@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from programs.core.transitions import transition
+from programs.jobs.admin_exports import BackgroundExportMixin
 from safecommunity.admin import (
     ScopedHistoryAdmin,
     ScopedImportExportAdmin,
@@ -107,7 +108,10 @@ class WorkGroupAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedImportExportAdmin):
+class MemberAdmin(BackgroundExportMixin, ScopedImportExportAdmin):
+    """Members of every unit's committee, office and groups: tens of thousands in a district,
+    so the export runs as a job."""
+
     resource_classes = [MemberResource]
     list_display = [
         "name",

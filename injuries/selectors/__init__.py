@@ -12,6 +12,7 @@ from injuries.selectors.statistics import (
     injury_statistics,
     monthly_counts,
     records_for,
+    statistics_for,
     unit_sex_age_counts,
 )
 from injuries.selectors.tables import PER, Cell, Column, Kind, Table, change, rate, share
@@ -37,5 +38,6 @@ __all__ = [
     "records_for",
     "share",
     "shift_years",
+    "statistics_for",
     "unit_sex_age_counts",
 ]

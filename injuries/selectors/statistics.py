@@ -37,10 +37,10 @@ from injuries.selectors.tables import (
     sex_age_table,
     trend_table,
 )
-from programs.core.models import Program
+from programs.core.models import CreatingUnit, Program
 
 if TYPE_CHECKING:
-    from programs.core.models import CreatingUnit, User
+    from programs.core.models import User
 
 #: The coded fields the statistics count by, in the order of the page. All are required fields
 #: of a record (age group and broad age group are derived from the age), so no code is empty.
@@ -244,3 +244,10 @@ def injury_statistics(
         sex_age=sex_age_table(by_unit_sex_age),
         rates=rates_table(units, by_unit_sex_age, filters),
     )
+
+
+def statistics_for(user: User, filters: Filters) -> Statistics:
+    """The statistics `filters` ask for, among the records the user may see; with no unit
+    chosen, the rates of every unit the user may see. The page and the export's job read it."""
+    units = list(filters.units) or list(CreatingUnit.objects.visible_to(user).in_plan_order())
+    return injury_statistics(records=records_for(user, filters), units=units, filters=filters)

@@ -1,4 +1,5 @@
-"""The injury statistics page and its xlsx export: the same filters, the same tables.
+"""The injury statistics page and its xlsx export (a job, `injuries.jobs`): the same filters,
+the same tables.
 
 Records come from `InjuryRecord.objects.visible_to(user)` and units from
 `CreatingUnit.objects.visible_to(user)`: a clerk counts only their own unit's records, whatever
@@ -17,18 +18,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from injuries.forms import NOT_COMPARED, StatisticsFilterForm
-from injuries.selectors import Kind, Statistics, injury_statistics, records_for
-from programs.core.models import CreatingUnit
-from safecommunity.spreadsheets import WorkbookWriter
+from injuries.jobs import export_statistics
+from injuries.selectors import statistics_for
+from programs.jobs.exports import start_export
 
 from .base import InjuriesPageMixin
-
-
-def statistics_for(form: StatisticsFilterForm) -> Statistics:
-    """The statistics a valid filter form asks for, among the records its user may see."""
-    filters = form.filters()
-    units = list(filters.units) or list(CreatingUnit.objects.visible_to(form.user).in_plan_order())
-    return injury_statistics(records=records_for(form.user, filters), units=units, filters=filters)
 
 
 class StatisticsView(InjuriesPageMixin, TemplateView):
@@ -42,7 +36,7 @@ class StatisticsView(InjuriesPageMixin, TemplateView):
         form = StatisticsFilterForm(self.request.GET, user=self.request.user)
         context["form"] = form
         if form.is_valid():
-            stats = statistics_for(form)
+            stats = statistics_for(form.user, form.filters())
             context.update(
                 stats=stats,
                 charts=stats.charts(),
@@ -54,48 +48,21 @@ class StatisticsView(InjuriesPageMixin, TemplateView):
 
 
 class StatisticsExportView(View):
-    """Every table of the page, as filtered there, in one xlsx workbook: a first sheet naming
-    the filters and the headline numbers, then one sheet per table."""
+    """Every table of the page, as filtered there, in one xlsx workbook written by a job: a first
+    sheet naming the filters and the headline numbers, then one sheet per table. Invalid filters
+    send the user back to the page, which shows why; valid ones start the job with the dates
+    written out, and the job's page follows it to the download."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form = StatisticsFilterForm(request.GET, user=request.user)
         if not form.is_valid():  # the page shows why
             query = request.GET.urlencode()
             return redirect(reverse("injuries:statistics") + (f"?{query}" if query else ""))
-        stats = statistics_for(form)
-        period = stats.filters.period
-        filename = f"injury-statistics-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
-        return statistics_workbook(stats, form.summary()).response(filename)
-
-
-NUMBER_FORMATS = {Kind.PERCENT: "0.0", Kind.CHANGE: "+0.0;-0.0;0.0", Kind.RATE: "0.0"}
-
-
-def statistics_workbook(stats: Statistics, summary: list[tuple[str, str]]) -> WorkbookWriter:
-    """The xlsx file: the filters and headline numbers, then a sheet per table of the page."""
-    book = WorkbookWriter()
-    sheet = book.sheet(_("Filters"), widths=(28, 50))
-    sheet.rows(summary)
-    headline = stats.headline
-    sheet.row()
-    sheet.row([_("Headline")], bold=True)
-    sheet.row([_("Records"), headline.total])
-    sheet.row([_("Deaths"), headline.deaths])
-    if stats.filters.compares:
-        sheet.row([_("Change against the previous year (%)"), headline.change_previous])
-        sheet.row([_("Change against the baseline year (%)"), headline.change_baseline])
-    for table in stats.tables:
-        sheet = book.sheet(
-            table.title,
-            [column.title for column in table.columns],
-            widths=[24 if column.kind == Kind.LABEL else 14 for column in table.columns],
-            formats=[NUMBER_FORMATS.get(column.kind) for column in table.columns],
-            freeze="B2",
+        period = form.filters().period
+        title = _("Injury statistics export %(start)s – %(end)s") % {
+            "start": f"{period.start:%Y-%m-%d}",
+            "end": f"{period.end:%Y-%m-%d}",
+        }
+        return start_export(
+            request, export_statistics, title=title, params={"query": form.as_query()}
         )
-        sheet.rows(table.rows)
-        if table.total:
-            sheet.row(table.total, bold=True)
-        if table.note:
-            sheet.row()
-            sheet.row([table.note])
-    return book

@@ -23,3 +23,6 @@ UNEXPECTED = _(
 )
 ALREADY_RUNNING = _("This work is already under way: {title}, started {started}.")
 RESULT_GONE = _("This job's file was removed after {days} days; start the job again.")
+EXPORT_NOT_ALLOWED = _(
+    "You may no longer export these rows: your account is inactive or no longer has the right."
+)

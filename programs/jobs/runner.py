@@ -47,7 +47,9 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Outcome:
-    """What a job leaves behind: a line for its page, data for its own page, and a file."""
+    """What a job leaves behind: a line for its page, data for its own page, and a file — its
+    bytes, or the path of a file the job wrote (a large export), which the runner moves into
+    Django's default storage and then removes."""
 
     message: str = ""
     data: dict[str, Any] = field(default_factory=dict)
@@ -217,7 +219,11 @@ def execute(kind: Kind, context: Any, job_id: int) -> None:
                 error=str(errors.UNEXPECTED).format(reference=reference),
             )
         else:
-            _finish(record, state=Job.State.DONE, outcome=outcome)
+            try:
+                _finish(record, state=Job.State.DONE, outcome=outcome)
+            finally:
+                if isinstance(outcome.content, Path):
+                    outcome.content.unlink(missing_ok=True)
 
 
 def _after_lost_database(record: Job) -> None:

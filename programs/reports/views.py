@@ -1,6 +1,6 @@
 """The monthly-report pages: a unit's list of months, the report form and its transitions; the
 district's completeness grid (units × months, with each month's reporting and on-time rates),
-the review queue, and every reported value as an xlsx file.
+the review queue, and the start of the export of every reported value (a job, `jobs.py`).
 
 Every page goes through `CreatingUnit.objects.visible_to` / `MonthlyReport.objects.visible_to`:
 a clerk sees only their own unit."""
@@ -20,7 +20,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -29,18 +28,19 @@ from programs.core.models import CreatingUnit
 from programs.core.selectors import history_of
 from programs.core.transitions import Move, transition
 from programs.core.views import TransitionView
+from programs.jobs.exports import export_query, start_export
 from programs.reports.errors import ReportConflict, ReportError
-from programs.reports.filters import CompletenessFilter
 from programs.reports.forms import MonthlyReportForm
+from programs.reports.jobs import export_report_values
 from programs.reports.models import MonthlyReport, ReportValue
 from programs.reports.models.indicators import IndicatorSection
 from programs.reports.selectors.completeness import completeness, expected_from, report_url
 from programs.reports.selectors.rules import ReportProblem, report_problems
+from programs.reports.selectors.values import completeness_units
 from programs.reports.services import report_open, report_save
-from safecommunity.calendar import Month, due_date, submitted_on_time
+from safecommunity.calendar import Month, due_date
 from safecommunity.forms import ReasonForm
 from safecommunity.scoping import scoped_object
-from safecommunity.spreadsheets import xlsx_response
 
 
 def period_from_url(text: str) -> date:
@@ -288,13 +288,6 @@ class MonthlyReportTransitionView(TransitionView):
 UNITS_PER_PAGE = 100
 
 
-def completeness_units(request) -> tuple[CompletenessFilter, QuerySet[CreatingUnit], list[date]]:
-    """The units the user may see, filtered as the request asks, and the months asked for."""
-    units = CreatingUnit.objects.visible_to(request.user).in_plan_order()
-    filterset = CompletenessFilter(request.GET, queryset=units, user=request.user)
-    return filterset, filterset.qs, filterset.months()
-
-
 class ReportGridView(TemplateView):
     """Units × months, each cell coloured by the report's state and marked on time or late, with
     each month's reporting and on-time rates (numerator / denominator) at the bottom."""
@@ -303,7 +296,7 @@ class ReportGridView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        filterset, units, months = completeness_units(self.request)
+        filterset, units, months = completeness_units(self.request.user, self.request.GET)
         grid = completeness(units, months)
         # The rates cover every filtered unit; the rows are shown a hundred at a time.
         page = Paginator(grid.rows, UNITS_PER_PAGE).get_page(self.request.GET.get("page"))
@@ -352,68 +345,18 @@ class ReportQueueView(ListView):
         return context
 
 
-EXPORT_HEADERS = (
-    gettext_noop("Unit code"),
-    gettext_noop("Unit"),
-    gettext_noop("Month"),
-    gettext_noop("Status"),
-    gettext_noop("Submitted on time"),
-    gettext_noop("Indicator code"),
-    gettext_noop("Indicator"),
-    gettext_noop("Unit of measure"),
-    gettext_noop("Value"),
-    gettext_noop("Comment"),
-)
-
-
-def export_rows(request) -> list[tuple]:
-    """Every value of the filtered units' reports in the months asked for: one row per
-    unit × indicator × month, in plan order, month, then indicator order."""
-    _filterset, units, months = completeness_units(request)
-    if not months:
-        return []
-    values = (
-        ReportValue.objects.filter(
-            report__in=MonthlyReport.objects.visible_to(request.user).filter(
-                unit__in=units.values("pk"), period__gte=months[0], period__lte=months[-1]
-            )
-        )
-        .order_by("report__unit__code", "report__period", "indicator__order", "indicator__code")
-        .values_list(
-            "report__unit__code",
-            "report__unit__name",
-            "report__period",
-            "report__status",
-            "report__first_submitted_at",
-            "report__unit__program__report_due_day",
-            "indicator__code",
-            "indicator__name",
-            "indicator__unit_of_measure",
-            "value",
-            "comment",
-        )
-    )
-    labels = {value: str(label) for value, label in MonthlyReport.Status.choices}
-    flags = {None: "", True: _("yes"), False: _("no")}
-    timeliness: dict[tuple, str] = {}  # the same for every value of a report
-    rows = []
-    for code, name, period, status, first, due_day, *rest in values.iterator(chunk_size=5000):
-        key = (period, first, due_day)
-        if key not in timeliness:
-            timeliness[key] = flags[submitted_on_time(first, due_date(period, due_day))]
-        rows.append((code, name, f"{period:%Y-%m}", labels[status], timeliness[key], *rest))
-    return rows
-
-
 class ReportExportView(View):
-    """Every reported value, as filtered on the grid, in an xlsx workbook."""
+    """Every reported value, as filtered on the grid, in an xlsx workbook written by a job: the
+    filters are checked as the grid checks them (a search past its length is the 400 page) and
+    the months written out, so the file holds the months the grid showed when it was asked
+    for; then the job's page follows it to the download."""
 
-    def get(self, request) -> HttpResponse:
-        return xlsx_response(
-            f"monthly-reports-{timezone.localdate():%Y%m%d}.xlsx",
-            _("Monthly report values"),
-            [_(text) for text in EXPORT_HEADERS],
-            export_rows(request),
-            widths=(10, 24, 9, 10, 10, 14, 30, 10, 12, 40),
-            freeze="C2",
-        )
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filterset, _units, months = completeness_units(request.user, request.GET)
+        query = export_query(request.GET, set(filterset.form.fields) - {"year", "start", "end"})
+        query.update(start=[f"{months[0]:%Y-%m}"], end=[f"{months[-1]:%Y-%m}"])
+        title = _("Monthly report values export %(start)s – %(end)s") % {
+            "start": f"{months[0]:%Y-%m}",
+            "end": f"{months[-1]:%Y-%m}",
+        }
+        return start_export(request, export_report_values, title=title, params={"query": query})

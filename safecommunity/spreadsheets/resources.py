@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import tablib
@@ -95,8 +96,19 @@ class SpreadsheetResource(resources.ModelResource):
     def export(self, queryset: Any = None, **kwargs: Any) -> tablib.Dataset:
         """The rows as a dataset titled with the model's name, the sheet name in xlsx."""
         dataset = super().export(queryset, **kwargs)
-        dataset.title = str(capfirst(self._meta.model._meta.verbose_name_plural))
+        dataset.title = self.sheet_title()
         return dataset
+
+    def sheet_title(self) -> str:
+        return str(capfirst(self._meta.model._meta.verbose_name_plural))
+
+    def export_rows(
+        self, queryset: models.QuerySet, *, export_fields: list[str] | None = None, **kwargs: Any
+    ) -> Iterator[list[Any]]:
+        """The rows `export` would put in its dataset, one at a time (a job writes them to a
+        file as they come); the header is `get_export_headers(selected_fields=export_fields)`."""
+        for obj in self.iter_queryset(self.filter_export(queryset, **kwargs)):
+            yield self.export_resource(obj, selected_fields=export_fields, **kwargs)
 
     def get_queryset(self) -> models.QuerySet:
         """The rows an import may update: those the importing user may change."""

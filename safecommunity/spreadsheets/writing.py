@@ -8,7 +8,8 @@
 
 or, for a single sheet, `xlsx_response(filename, sheet_name, headers, rows, widths=…)`.
 
-- Rows are streamed (openpyxl's write-only mode), so a large export stays small in memory.
+- Rows are streamed (openpyxl's write-only mode), so a large export stays small in memory;
+  `save_to(path)` writes the file to disk (a job's result), `save()` gives its bytes.
 - Text is always a text cell: `=1+1`, `=HYPERLINK(…)` or `#N/A` are written as words, never as a
   formula or an error value, and no apostrophe shows. Text that starts like a formula is also
   marked "quote prefix", so editing the cell in Excel keeps it text. Characters xlsx cannot hold
@@ -28,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 from django.http import HttpResponse
@@ -184,6 +186,11 @@ class WorkbookWriter:
         buffer = BytesIO()
         self._book.save(buffer)
         return buffer.getvalue()
+
+    def save_to(self, path: str | Path) -> None:
+        """Write the workbook to the file at `path`, never holding it whole in memory (a job's
+        export); the writer cannot be used afterwards."""
+        self._book.save(str(path))
 
     def response(self, filename: str) -> HttpResponse:
         """The workbook as a download named `filename`."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from programs.jobs.models import Job
 from programs.models import CreatingUnit
 
 LONG = "安" * 50_000  # SQLite refuses a LIKE pattern this long: it was a server error
@@ -41,6 +42,7 @@ def test_a_search_of_50000_characters_is_a_bad_request_that_says_why(district, u
         in response.content.decode()
     )
     assert list(CreatingUnit.objects.values_list("pk", "code", "name")) == before
+    assert not Job.objects.exists()  # an export refused its query before starting a job
 
 
 def test_a_search_of_200_characters_is_answered(district, unit_a):

@@ -30,7 +30,7 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("injuries:record-edit",        "get",  "record",   (LOGIN, 200, 200,  404,  200,  404)),
     ("injuries:record-delete",      "get",  "record",   (LOGIN, 200, 200,  404,  200,  404)),
     ("injuries:statistics",         "get",  None,       (LOGIN, 200, 200,  200,  200,  200)),
-    ("injuries:statistics-export",  "get",  None,       (LOGIN, 200, 200,  200,  200,  200)),
+    ("injuries:statistics-export",  "get",  None,       (LOGIN, 302, 302,  302,  302,  302)),
     ("injuries:import",             "get",  None,       (LOGIN, 200, 200,  200,  200,  404)),
     ("injuries:import-template",    "get",  None,       (LOGIN, 200, 200,  200,  200,  404)),
     ("injuries:batch-detail",       "get",  "waiting",  (LOGIN, 200, 200,  404,  404,  404)),

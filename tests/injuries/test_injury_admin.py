@@ -3,19 +3,22 @@ the export; no import-export import but a link to the portal's import; batches r
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils.html import escape
 
 from injuries.models import ImportBatch, InjuryRecord
+from programs.jobs.admin_exports import export_from_admin
+from programs.jobs.models import Job
 from programs.models import User
+from safecommunity.errors import BAD_LIST_FILTER
+from tests.downloads import downloaded, export_record, run_export
 from tests.factories import InjuryRecordFactory, UserFactory
 
 CSV_FORMAT = "1"  # the position of CSV in `SPREADSHEET_FORMATS`
+ADMIN_EXPORT_MAX_QUERIES = 4
 
 
 def admin_url(model, view: str, *args) -> str:
@@ -50,10 +53,11 @@ def records(unit_a, unit_b):
     }
 
 
-def exported_numbers(client) -> set[str]:
-    """Export every record as CSV through the admin; the card numbers in the file."""
+def exported_numbers(client, query: str = "") -> set[str]:
+    """Export the records the changelist's `query` shows as CSV through the admin (a job); the
+    card numbers in its file."""
     response = client.post(
-        admin_url(InjuryRecord, "export"),
+        admin_url(InjuryRecord, "export") + query,
         {
             "resource": "0",
             "format": CSV_FORMAT,
@@ -61,8 +65,7 @@ def exported_numbers(client) -> set[str]:
             "injuryrecordresource_record_number": "on",
         },
     )
-    assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = downloaded(client, response).csv_rows()
     column = rows[0].index(str(InjuryRecord._meta.get_field("record_number").verbose_name))
     return {row[column] for row in rows[1:]}
 
@@ -86,6 +89,37 @@ def test_district_staff_list_and_export_every_units_records(client, staff_distri
     assert set(listing.context["cl"].result_list) == {records["a"], records["b"]}
     assert exported_numbers(client) == {"A-1", "B-1"}
     assert client.get(admin_url(InjuryRecord, "change", records["b"].pk)).status_code == 200
+
+
+def test_the_admin_export_is_a_job_that_keeps_the_changelists_search(
+    client, staff_district, records
+):
+    client.force_login(staff_district)
+
+    form = client.get(admin_url(InjuryRecord, "export") + "?q=B-1")
+
+    assert 'id="export-in-background"' in form.text
+    assert exported_numbers(client, "?q=B-1") == {"B-1"}
+    job = Job.objects.get(user=staff_district)
+    assert job.params["query"] == {"q": ["B-1"]}
+    assert (job.state, job.done, job.total) == ("done", 1, 1)
+    assert job.result_name.startswith("InjuryRecord-") and job.result_name.endswith(".csv")
+
+
+@pytest.mark.parametrize("query", ["?unit__id__exact=abc", "?injury_date__gte=notadate"])
+def test_an_admin_export_with_filters_the_list_cannot_read_is_a_bad_request(
+    english, staff_district, records, query
+):
+    client = english
+    client.force_login(staff_district)
+    url = admin_url(InjuryRecord, "export") + query
+
+    form = client.get(url)
+    submitted = client.post(url, {"resource": "0", "format": CSV_FORMAT})
+
+    assert form.status_code == submitted.status_code == 400
+    assert escape(str(BAD_LIST_FILTER)) in submitted.content.decode()
+    assert not Job.objects.exists()
 
 
 def test_a_clerk_cannot_change_another_units_record_in_the_admin(client, staff_clerk, records):
@@ -171,3 +205,26 @@ def test_import_batches_are_read_only_and_scoped_to_their_uploader(
     assert response.status_code == 403
     batches["clerk"].refresh_from_db()
     assert batches["clerk"].file_name == "clerk.xlsx"
+
+
+@pytest.mark.parametrize("count", [2, 60])
+def test_the_admin_export_jobs_queries_do_not_grow_with_records(
+    staff_district, unit_a, django_assert_max_num_queries, count
+):
+    InjuryRecordFactory.create_batch(count, unit=unit_a)
+    record = export_record(
+        export_from_admin,
+        staff_district,
+        model="injuries.injuryrecord",
+        query={},
+        file_format=int(CSV_FORMAT),
+        resource=0,
+        fields=[],
+    )
+
+    # The user's permissions (two), the count, the records with their units.
+    with django_assert_max_num_queries(ADMIN_EXPORT_MAX_QUERIES):
+        _outcome, content = run_export(record)
+
+    assert len(content.decode("utf-8-sig").splitlines()) == 1 + count
+    assert record.done == record.total == count

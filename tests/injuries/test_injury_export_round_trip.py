@@ -1,5 +1,5 @@
-"""An injury card exported from the admin as CSV (its formula-like text marked with `'`) imports
-back unchanged through the portal's import, in UTF-8 or GB18030."""
+"""An injury card exported from the admin as CSV (its formula-like text marked with `'`; the
+export runs as a job) imports back unchanged through the portal's import, in UTF-8 or GB18030."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from injuries.resources import InjuryRecordResource
 from injuries.services import batch_commit, batch_preview
 from programs.models import User
 from safecommunity.spreadsheets import SPREADSHEET_FORMATS, SpreadsheetCSV
+from tests.downloads import downloaded
 from tests.factories import InjuryRecordFactory, UserFactory
 
 FORMULA = '=HYPERLINK("http://example.org","click")'
@@ -36,7 +37,8 @@ def test_a_card_exported_as_csv_imports_back_unchanged(
     data.update(
         {f"injuryrecordresource_{name}": "on" for name in InjuryRecordResource().get_export_order()}
     )
-    exported = client.post(reverse("admin:injuries_injuryrecord_export"), data).content
+    response = client.post(reverse("admin:injuries_injuryrecord_export"), data)
+    exported = downloaded(client, response).content
     assert f"'{FORMULA}".replace('"', '""').encode() in exported
     path = tmp_path / "cards.csv"
     path.write_bytes(exported.decode("utf-8-sig").encode(encoding))

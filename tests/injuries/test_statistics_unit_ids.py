@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from injuries.models import InjuryRecord
+from programs.jobs.models import Job
 from tests.factories import InjuryRecordFactory
 
 BIG = "9" * 20  # past a 64-bit integer: SQLite cannot even compare with it
@@ -38,3 +39,4 @@ def test_the_export_of_such_a_filter_returns_to_the_page(district, unit_a):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("injuries:statistics") + f"?units={BIG}"
+    assert not Job.objects.exists()

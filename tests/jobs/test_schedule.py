@@ -17,6 +17,7 @@ from programs.models import Certification, User
 from programs.reports.jobs import deliver_reminders
 from programs.schedule import SCHEDULE, enqueue_due
 from tests.factories import CertificationFactory, UserFactory
+from tests.processes import DATABASE_TASKS
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -30,14 +31,15 @@ def names(jobs: list[Job]) -> list[str]:
     return sorted(job.key.split(":")[1] for job in jobs)
 
 
-def test_each_entry_is_queued_from_its_time_once_a_day():
+def test_each_entry_is_queued_from_its_time_once_a_day(settings):
+    settings.TASKS = DATABASE_TASKS  # queued for workers, not run here
     assert names(enqueue_due(at(0, 5))) == []
-    assert names(enqueue_due(at(7, 55))) == ["expire-titles", "prune-jobs"]
+    assert names(enqueue_due(at(7, 55))) == ["backup", "expire-titles", "prune-jobs"]
     assert names(enqueue_due(at(8, 5))) == ["report-reminders"]
     assert enqueue_due(at(8, 10)) == [] and enqueue_due(at(23, 59)) == []
     # The next day, everything again; a timer that slept through the morning catches up.
     assert names(enqueue_due(at(13, 0, day=7))) == sorted(entry.name for entry in SCHEDULE)
-    assert Job.objects.filter(user=None, state="done").count() == 6
+    assert Job.objects.filter(user=None, state="queued").count() == 8
 
 
 def test_run_schedule_twice_expires_each_title_once(unit_a, district_user, client):

@@ -141,3 +141,28 @@ def test_a_new_member_from_a_marked_csv_is_stored_without_the_marks(unit_a):
 
     member = Member.objects.get()
     assert (member.name, member.phone) == ("=1+1", PHONE)
+
+
+@pytest.mark.parametrize("file_format", [SpreadsheetCSV(), SpreadsheetXLSX()], ids=["csv", "xlsx"])
+def test_an_export_written_to_a_file_row_by_row_equals_the_datasets(member, tmp_path, file_format):
+    """What a job writes (`export_rows` into `export_to_file`) is the admin's file, cell by cell."""
+    resource = MemberResource()
+    native = isinstance(file_format, SpreadsheetXLSX)
+    path = tmp_path / f"members.{file_format.get_extension()}"
+
+    file_format.export_to_file(
+        path,
+        title=resource.sheet_title(),
+        headers=resource.get_export_headers(),
+        rows=resource.export_rows(Member.objects.all(), force_native_type=native),
+    )
+
+    expected = file_format.export_data(resource.export(force_native_type=native))
+    if native:
+
+        def cells(book):
+            return [[c.value for c in row] for row in book.active.iter_rows()], book.active.title
+
+        assert cells(load_workbook(path)) == cells(load_workbook(io.BytesIO(expected)))
+    else:
+        assert path.read_bytes() == expected

@@ -80,3 +80,11 @@ def test_the_session_is_saved_at_most_once_a_minute(client, clerk_a, clock):
     clock.shift(timedelta(seconds=2))
     client.get(PAGE)
     assert Session.objects.get(session_key=key).expire_date == signed_in + timedelta(seconds=61)
+
+
+def test_a_progress_bar_polling_by_itself_keeps_nobody_signed_in(client, clerk_a, clock):
+    client.force_login(clerk_a)
+    for _minute in range(121):  # a job's page left open, polling every minute for two hours
+        clock.shift(timedelta(minutes=1))
+        client.get(reverse("programs:job-list"), headers={"HX-Request": "true"})
+    assert signed_out(client.get(PAGE))

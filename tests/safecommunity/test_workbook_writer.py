@@ -137,6 +137,21 @@ def test_xlsx_response_is_a_download_of_one_sheet():
     assert (sheet["A2"].value, sheet["A2"].data_type) == ("=1+1", "s")
 
 
+def test_a_workbook_saved_to_a_file_is_the_workbook_saved_as_bytes(tmp_path):
+    path = tmp_path / "导出.xlsx"
+    book = WorkbookWriter()
+    book.sheet("工作表", ["代码", "数"], freeze="B2").rows([["=1+1", 3], ["甲", 4.5]])
+    book.save_to(path)
+
+    sheet = load_workbook(path).active
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["代码", "数"],
+        ["=1+1", 3],
+        ["甲", 4.5],
+    ]
+    assert sheet["A2"].data_type == "s" and sheet.freeze_panes == "B2"
+
+
 def test_only_the_workbook_writer_writes_xlsx():
     """Every xlsx goes through `WorkbookWriter`: no other production module imports a writer."""
     root = Path(__file__).resolve().parents[2]

@@ -35,6 +35,7 @@ from typing import Any
 from django.db.models import (
     QuerySet,
 )
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +46,14 @@ from injuries.selectors import change
 from programs.core.choices import TitleLevel
 from programs.core.models import CreatingUnit, Program, User
 from programs.evaluations.models import Evaluation
-from programs.overview.selectors.readiness import ReadinessRow, injury_counts, readiness_rows
+from programs.overview.filters import DashboardFilter
+from programs.overview.selectors.readiness import (
+    ReadinessRow,
+    injury_counts,
+    readiness_rows,
+    rows_sorted,
+    units_with_readiness,
+)
 from programs.reports.selectors.completeness import Rate, cell_rates, completeness
 from programs.titles.models import EXPIRY_WARNINGS, LEVEL_RANK, Certification, levels_at_least
 from programs.titles.selectors import TargetResult, target_numerator, targets_evaluate
@@ -340,3 +348,19 @@ def headline_numbers(user: User, today: date | None = None) -> list[Headline]:
         board.injuries_now = sum(now for now, _before in counts)
         board.injuries_before = sum(before for _now, before in counts)
     return board.headlines()
+
+
+def dashboard_filter(user: User, query: QueryDict, today: date) -> DashboardFilter:
+    """The readiness table's filters over the units the user may see, as `query` asks; its
+    `qs` raises `BadQuery` for a search the filter refuses (the 400 page)."""
+    return DashboardFilter(query, queryset=units_with_readiness(user, today), user=user)
+
+
+def dashboard_for(user: User, query: QueryDict) -> tuple[DashboardFilter, Dashboard]:
+    """The dashboard over the units the user may see, filtered and sorted as `query` asks: the
+    page with `request.user` and `request.GET`, the export's job with its own user and query."""
+    today = timezone.localdate()
+    filterset = dashboard_filter(user, query, today)
+    board = dashboard_build(user, filterset.qs, today)
+    board.rows = rows_sorted(board.rows, query.get("sort", ""))
+    return filterset, board

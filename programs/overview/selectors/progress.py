@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from programs.core.models import CreatingUnit
 from programs.progress.models import UnitMilestone
@@ -44,3 +45,19 @@ def units_with_progress(
         title_rank=Coalesce(Subquery(best_title.values("rank")[:1]), 0),
         title_valid_until=Subquery(best_title.values("valid_until")[:1]),
     )
+
+
+def progress_cells(unit: CreatingUnit) -> list:
+    """A unit's first columns in the progress and dashboard exports (the unit annotated
+    `units_with_progress`): code, name, kind, pilot, phase, required milestones accepted and in all,
+    overdue milestones."""
+    return [
+        unit.code,
+        unit.name,
+        unit.get_kind_display(),
+        _("yes") if unit.is_pilot else _("no"),
+        unit.current_phase.name if unit.current_phase else "",
+        unit.gate_accepted,
+        unit.gate_total,
+        unit.overdue_count,
+    ]

@@ -16,7 +16,7 @@ from django.views.generic import ListView
 from programs.core.choices import TitleLevel
 from programs.core.models import CreatingUnit, Program
 from programs.overview.filters import ProgressFilter
-from programs.overview.selectors.progress import units_with_progress
+from programs.overview.selectors.progress import progress_cells, units_with_progress
 from programs.titles.selectors import targets_evaluate
 from safecommunity.spreadsheets import xlsx_response
 
@@ -105,19 +105,3 @@ class ProgressExportView(View):
             widths=(8, 26, 12, 6, 14, 12, 12, 12, 14, 14),
             freeze="C2",
         )
-
-
-def progress_cells(unit: CreatingUnit) -> list:
-    """A unit's first columns in the progress and dashboard exports (the unit annotated
-    `units_with_progress`): code, name, kind, pilot, phase, required milestones accepted and in all,
-    overdue milestones."""
-    return [
-        unit.code,
-        unit.name,
-        unit.get_kind_display(),
-        _("yes") if unit.is_pilot else _("no"),
-        unit.current_phase.name if unit.current_phase else "",
-        unit.gate_accepted,
-        unit.gate_total,
-        unit.overdue_count,
-    ]
