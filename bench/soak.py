@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import importlib
 import io
 import math
 import os
@@ -440,7 +441,7 @@ def print_ledger(ledger) -> None:
     if ledger.exports:
         sizes = ", ".join(f"{size // 1024} KB/{rows:,} rows" for _j, size, rows in ledger.exports)
         print(f"exports downloaded: {len(ledger.exports)} ({sizes})")
-    refused = ", ".join(f"{n} {what}" for what, n in ledger.refused.items())
+    refused = ", ".join(f"{what}: {n}" for what, n in ledger.refused.items())
     print(f"expected refusals: {refused or 'none'}")
 
 
@@ -472,6 +473,15 @@ def server_log_errors() -> list[str]:
             if "Traceback" in line or " ERROR " in line or line.startswith(("ERROR", "CRITICAL")):
                 found.append(f"{log.name}: {line.strip()[:160]}")
     return found
+
+
+def import_is_a_job() -> bool:
+    """Whether the injury import's check and commit are jobs (else they run in the request)."""
+    try:
+        jobs = importlib.import_module("injuries.jobs")
+    except ImportError:
+        return False
+    return hasattr(jobs, "injuries_commit")
 
 
 def interrupted(signum: int, frame: object) -> None:
@@ -516,8 +526,7 @@ def soak(procs: Processes, env: dict[str, str], args: argparse.Namespace) -> tup
         f"{time.perf_counter() - t0:.0f} s"
     )
     # Before the import was a job it ran in the request: give such a request its time.
-    in_request = not (ROOT / "injuries" / "jobs.py").exists()
-    config = start_servers(procs, args, timeout=900 if in_request else None)
+    config = start_servers(procs, args, timeout=None if import_is_a_job() else 900)
     print(
         f"processes: gunicorn ({config}, 2 workers) on {', '.join(f':{p}' for p in args.ports)}, "
         f"2 db_workers (heartbeat {settings.JOB_HEARTBEAT_SECONDS:.0f} s, lost after "

@@ -290,7 +290,7 @@ class Clerk(Actor):
             self.saved(period, version, values, stamp)
             return
         if not answer.succeeded():
-            self.drive.ledger.count("refused", "saves of a report no longer editable")
+            self.drive.ledger.count("refused", "saves of a report submitted meanwhile")
             return
         self.saved(period, version, values, stamp)
         if then_submit:
@@ -330,7 +330,7 @@ class Clerk(Actor):
         if answer.status == 302 and answer.succeeded():
             self.moved(period, "submit", answer)
         else:
-            self.drive.ledger.count("refused", "submit after the other clerk moved the report")
+            self.drive.ledger.count("refused", "submits of a report moved meanwhile")
 
     def record_activity(self) -> None:
         add = f"/units/{self.code}/activities/add/"
@@ -443,7 +443,7 @@ class Reviewer(Actor):
         page = self.session.get(url)
         form = page.form(action=f"{url}{action}/")
         if form is None:
-            self.drive.ledger.count("refused", f"{action}: not offered any more")
+            self.drive.ledger.count("refused", f"{action}s no longer offered")
             return
         if action != "approve":
             form.set("reason", f"soak: {action} by {self.username}")
