@@ -1,6 +1,6 @@
 """Spreadsheet imports: upload and check a file, import it, withdraw an import, the template.
 
-Step 1 (`ImportUploadView`) stores the upload under the private media root and checks every
+Step 1 (`ImportUploadView`) keeps the upload in the shared storage and checks every
 row without writing a record; the batch page (`BatchDetailView`) shows what would be added,
 updated or left unchanged, and each error with its row and column. Step 2 (`BatchCommitView`)
 imports it, all or nothing. District staff may withdraw an import as a whole.
@@ -8,8 +8,6 @@ imports it, all or nothing. District staff may withdraw an import as a whole.
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +31,7 @@ from injuries.services import (
     report_summary,
 )
 from injuries.services import imports as import_service
+from injuries.services.files import upload_store
 from injuries.views.base import InjuriesPageMixin, may_import
 from programs.core.access import permissions_for
 from programs.core.selectors import history_of
@@ -40,14 +39,7 @@ from safecommunity.scoping import scoped_object
 from safecommunity.spreadsheets import XLSX_TYPE
 from safecommunity.views import ScopedObjectMixin
 
-UPLOAD_DIR = "injury-imports"
 RECENT_BATCHES = 20
-
-
-def _stored_path(suffix: str) -> Path:
-    directory = Path(settings.PRIVATE_MEDIA_ROOT) / UPLOAD_DIR
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory / f"{uuid.uuid4().hex}{suffix}"
 
 
 class ImportPageMixin(InjuriesPageMixin):
@@ -80,15 +72,10 @@ class ImportUploadView(ImportPageMixin, FormView):
 
     def form_valid(self, form: ImportUploadForm) -> HttpResponse:
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()[:8]
-        path = _stored_path(suffix)
-        with open(path, "wb") as stream:
-            for block in upload.chunks():
-                stream.write(block)
+        name = upload_store(upload)
         try:
-            batch, report = batch_preview(path=path, file_name=upload.name, user=self.request.user)
-        except ImportRefused as refusal:
-            path.unlink(missing_ok=True)
+            batch, report = batch_preview(name=name, file_name=upload.name, user=self.request.user)
+        except ImportRefused as refusal:  # the file is not kept
             form.add_error("file", str(refusal))
             return self.form_invalid(form)
         batch_discard_waiting(user=self.request.user, keep=batch)

@@ -16,7 +16,7 @@ from django.urls import get_resolver, reverse
 from injuries.models import ImportBatch, InjuryRecord
 from injuries.services import batch_commit, batch_preview
 from tests.factories import InjuryRecordFactory
-from tests.injury_files import cards, write_xlsx
+from tests.injury_files import cards, stored, write_xlsx
 from tests.test_access import LOGIN, matrix_cases
 
 # Which object the URL names: None, "record" (a record of unit A), "waiting" (clerk A's checked
@@ -72,19 +72,18 @@ class InjuryWorld:
 
 
 @pytest.fixture
-def injury_world(tmp_path, settings, unit_a, unit_b, clerk_a) -> InjuryWorld:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+def injury_world(tmp_path, unit_a, unit_b, clerk_a, kept_uploads) -> InjuryWorld:
     record = InjuryRecordFactory(unit=unit_a, record_number="A-1", age=34)
     InjuryRecordFactory(unit=unit_b, record_number="B-1")
     imported = _batch(write_xlsx(tmp_path / "imported.xlsx", cards(2)), clerk_a)
     assert batch_commit(batch=imported, user=clerk_a).ok
     waiting = _batch(write_xlsx(tmp_path / "waiting.xlsx", cards(2, start=3)), clerk_a)
-    assert Path(waiting.stored_file).exists()
+    assert kept_uploads() == [waiting.stored_file]
     return InjuryWorld(record=record, waiting=waiting, imported=imported)
 
 
 def _batch(path: Path, user) -> ImportBatch:
-    batch, report = batch_preview(path=path, file_name=path.name, user=user)
+    batch, report = batch_preview(name=stored(path), file_name=path.name, user=user)
     assert report.ok
     return batch
 
