@@ -1,5 +1,9 @@
 """The import pages: upload and check, the batch page with its counts and errors, import,
-withdraw, the template, who reaches which batch, and the pages' query counts."""
+withdraw, the template, who reaches which batch, and the pages' query counts.
+
+The check and the import are jobs; the tests' backend runs a job at once, inside the request
+that starts it, so the page a request sends the user to shows the job's result (jobs still
+queued: `test_import_jobs.py`)."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from injuries.models import ImportBatch, InjuryRecord
 from injuries.services import batch_commit, batch_preview, batch_withdraw, imports
 from injuries.views.imports import XLSX_TYPE
 from programs.core.models import Event
+from programs.jobs.models import Job
 from tests.factories import InjuryRecordFactory
 from tests.injury_files import HEADERS, card_row, cards, stored, write_csv, write_xlsx
 
@@ -155,22 +160,41 @@ def test_a_new_upload_gives_up_the_users_file_waiting_to_be_imported(
 
 
 @pytest.mark.parametrize("identifier", ["姓名", "身份证号", "联系电话", "地址", "name"])
-def test_a_file_with_identifiers_is_refused_on_the_form_and_not_kept(
+def test_a_file_with_identifiers_fails_its_check_and_is_not_kept(
     client_for, clerk_a, unit_a, files, kept_uploads, identifier
 ):
     rows = [{**card_row(), identifier: "张三"}]
+    client = client_for(clerk_a)
 
-    response = client_for(clerk_a).post(
-        IMPORT, {"file": upload(write_xlsx(files / "names.xlsx", rows))}
-    )
+    response = client.post(IMPORT, {"file": upload(write_xlsx(files / "names.xlsx", rows))})
 
-    assert response.status_code == 200
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("injuries:import-check", args=[job.pk])
     with translation.override("zh-hans"):
         message = imports.REFUSED_IDENTIFIERS % {"columns": identifier}
-    assert response.context["form"].errors == {"file": [message]}
+    assert (job.state, job.error) == ("failed", message)
     assert not ImportBatch.objects.exists()
     assert not InjuryRecord.objects.exists()
     assert kept_uploads() == []
+    page = client.get(response["Location"])
+    assert message in page.text
+    assert 'id="import-recheck"' in page.text  # another file may be uploaded from there
+
+
+def test_a_file_refused_whole_is_refused_in_the_users_language(
+    client_for, clerk_a, unit_a, files, kept_uploads
+):
+    clerk_a.language = "en"
+    clerk_a.save()
+    rows = [{**card_row(), "姓名": "张三"}]
+
+    client_for(clerk_a).post(IMPORT, {"file": upload(write_xlsx(files / "names.xlsx", rows))})
+
+    job = Job.objects.get()
+    assert job.state == "failed"
+    assert job.error.startswith("The file has columns with personal identifiers (姓名).")
+    assert (ImportBatch.objects.count(), kept_uploads()) == (0, [])
 
 
 @pytest.mark.parametrize(
@@ -191,7 +215,7 @@ def test_a_file_not_named_as_a_spreadsheet_is_refused_on_the_form(
     assert response.status_code == 200
     with translation.override("zh-hans"):
         assert response.context["form"].errors == {"file": [str(message)]}
-    assert not ImportBatch.objects.exists()
+    assert not Job.objects.exists()
     assert kept_uploads() == []
 
 
@@ -209,21 +233,23 @@ def test_a_file_too_big_is_refused_on_the_form(
         message = imports.REFUSED_TOO_BIG % {"limit": 2}
     assert response.context["form"].errors == {"file": [message]}
     assert not ImportBatch.objects.exists()
+    assert not Job.objects.exists()
     assert kept_uploads() == []
 
 
-def test_a_file_with_too_many_rows_is_refused_on_the_form(
+def test_a_file_with_too_many_rows_fails_its_check(
     client_for, clerk_a, unit_a, files, kept_uploads, settings
 ):
     settings.INJURY_IMPORT_MAX_ROWS = 5
 
     response = client_for(clerk_a).post(
-        IMPORT, {"file": upload(write_xlsx(files / "many.xlsx", cards(6)))}
+        IMPORT, {"file": upload(write_xlsx(files / "many.xlsx", cards(6)))}, follow=True
     )
 
     with translation.override("zh-hans"):
         message = imports.REFUSED_TOO_MANY_ROWS % {"limit": 5}
-    assert response.context["form"].errors == {"file": [message]}
+    assert (Job.objects.get().state, Job.objects.get().error) == ("failed", message)
+    assert message in response.text
     assert not ImportBatch.objects.exists()
     assert kept_uploads() == []
 
