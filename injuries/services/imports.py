@@ -86,8 +86,9 @@ if TYPE_CHECKING:
     from programs.core.models import User
 
 #: Rows read, checked and written at a time: memory stays flat however long the file. The
-#: progress of a check or an import is told after each chunk.
-CHUNK_ROWS = 2000
+#: progress of a check or an import is told after each chunk (1,000 or 2,000 rows a chunk take
+#: the same time at 100,000 rows).
+CHUNK_ROWS = 1000
 #: How many errors and warnings a preview keeps to show; all of them are counted.
 PROBLEMS_KEPT = 500
 

@@ -31,7 +31,7 @@ pytestmark = [
         reason="several processes share one database: the test database must be PostgreSQL",
     ),
 ]
-ROWS = 3000  # two chunks: the job is held once the first 2,000 rows are written
+ROWS = 3000  # three chunks: the job is held once the first 2,000 rows are written
 
 
 @pytest.fixture
