@@ -56,6 +56,10 @@ REFUSED_OLD_EXCEL = _(
 )
 REFUSED_UNREADABLE = _("The file cannot be read as an Excel workbook (.xlsx) or as CSV text.")
 REFUSED_ENCODING = _("The file is neither UTF-8 nor GB18030 text; save it again as CSV or xlsx.")
+REFUSED_FILE_TYPE = _(
+    "“%(name)s” is not an Excel workbook (.xlsx) or CSV text (.csv, .txt); save it as one of "
+    "these and upload it again."
+)
 
 # --- A cell a spreadsheet column cannot read ---
 

@@ -5,6 +5,7 @@ statistics page's filters, and the upload of a spreadsheet to import."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -21,6 +22,8 @@ from injuries.errors import (
     CONFIRM_WARNINGS,
     DATE_OUT_OF_RANGE,
     DATES_REVERSED,
+    REFUSED_FILE_TYPE,
+    REFUSED_OLD_EXCEL,
     UNIT_NOT_ALLOWED,
     ImportRefused,
 )
@@ -286,6 +289,9 @@ class StatisticsFilterForm(StyledFormMixin, forms.Form):
 
 # --- Importing a spreadsheet ---
 
+#: The names of the files the import reads: an Excel workbook, CSV text.
+IMPORTED_SUFFIXES = (".xlsx", ".csv", ".txt")
+
 
 class ImportUploadForm(StyledFormMixin, forms.Form):
     file = forms.FileField(
@@ -298,9 +304,16 @@ class ImportUploadForm(StyledFormMixin, forms.Form):
     )
 
     def clean_file(self) -> Any:
+        """Refused here, before anything is kept: a file too large, or one whose name says it
+        is no spreadsheet the import reads (its content is checked when it is read)."""
         upload = self.cleaned_data["file"]
         try:
             check_size(upload.size)
         except ImportRefused as refusal:
             raise forms.ValidationError(str(refusal)) from None
+        suffix = PurePath(upload.name).suffix.lower()
+        if suffix == ".xls":
+            raise forms.ValidationError(REFUSED_OLD_EXCEL)
+        if suffix not in IMPORTED_SUFFIXES:
+            raise forms.ValidationError(REFUSED_FILE_TYPE % {"name": upload.name})
         return upload

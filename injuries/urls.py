@@ -22,6 +22,7 @@ urlpatterns = [
     path("injuries/import/", views.ImportUploadView.as_view(), name="import"),
     path("injuries/import/template/", views.ImportTemplateView.as_view(), name="import-template"),
     path("injuries/import/<int:pk>/", views.BatchDetailView.as_view(), name="batch-detail"),
+    path("injuries/import/checks/<int:pk>/", views.ImportCheckView.as_view(), name="import-check"),
     path("injuries/import/<int:pk>/commit/", views.BatchCommitView.as_view(), name="batch-commit"),
     path(
         "injuries/import/<int:pk>/withdraw/",

@@ -40,8 +40,16 @@ STORAGES["default"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
 }
-# Each test process keeps its own cache (progress, rate limits); multi-process tests set theirs.
+# Each test process keeps its own cache (progress, rate limits); multi-process tests set theirs:
+# TEST_CACHE=database gives their worker processes PostgreSQL's table, as in production.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("TEST_CACHE") == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "safecommunity_cache",
+        }
+    }
 # Jobs run at once, in the request that starts them; tests with real worker processes start
 # them with JOB_BACKEND=database (and queue into the database themselves).
 TASKS = {

@@ -3,7 +3,8 @@
 `card_row(…)` is one plausible card keyed by the card's Chinese headers (a man of 34 who fell at
 home last month, treated and sent home); `write_xlsx` and `write_csv` put rows of such dicts in
 a file, the headers taken from the first row. CSV comes in UTF-8, UTF-8 with a BOM (as Excel
-saves "CSV UTF-8") or GB18030 (as Chinese Excel saves plain CSV).
+saves "CSV UTF-8") or GB18030 (as Chinese Excel saves plain CSV). `stored(path)` keeps a file in
+the shared storage as an upload is kept, for the services that check and import it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from django.core.files import File
 from django.utils import timezone
+
+from injuries.services.files import upload_store
 
 #: The card's headers (the zh_Hans names of the resource's columns), in the template's order.
 HEADERS = [
@@ -168,3 +172,9 @@ def _text(value: Any) -> str:
     if isinstance(value, date | time):
         return value.isoformat()
     return str(value)
+
+
+def stored(path: Path) -> str:
+    """Keep the file in the shared storage as an upload is kept; its storage name."""
+    with open(path, "rb") as stream:
+        return upload_store(File(stream, name=path.name))

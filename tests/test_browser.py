@@ -259,11 +259,24 @@ def test_clerk_reports_the_month_district_returns_it_then_approves_the_resubmiss
 def test_provider_imports_a_spreadsheet_fixes_its_bad_row_and_sees_the_statistics_grow(
     page: Page, live_server, tmp_path, settings
 ):
+    """The check and the import are jobs. The first file's check runs at once (the tests'
+    backend runs a job inside the request that starts it); the corrected file's check and its
+    import wait in the queue until the test plays the worker, while their pages show a progress
+    bar that follows the job and then the result."""
     from injuries.models import ImportBatch, InjuryRecord
+    from programs.jobs.models import Job
     from tests.factories import DepartmentFactory, InjuryRecordFactory
     from tests.injury_files import card_row, write_xlsx
+    from tests.jobs.kinds import deliver
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(settings.PRIVATE_MEDIA_ROOT), "base_url": None},
+        },
+    }
     UnitFactory(code="A01", name="马坡镇")
     UserFactory(
         username="provider",
@@ -297,15 +310,39 @@ def test_provider_imports_a_spreadsheet_fixes_its_bad_row_and_sees_the_statistic
     expect(page.locator("#import-commit")).to_have_count(0)
     assert InjuryRecord.objects.count() == 1
 
-    # The corrected file has no error; it is imported.
+    # From here jobs wait in the queue for a worker: the test is the worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    def work() -> None:
+        """Run the queued job, the page's polls held off meanwhile (SQLite's shared in-memory
+        test database refuses a read while a write holds its table)."""
+        polls = re.compile(r"/jobs/\d+/progress/")
+        page.route(polls, lambda route: route.abort())
+        page.wait_for_timeout(300)
+        deliver(Job.objects.get(state=Job.State.QUEUED))
+        page.unroute(polls)
+
+    # The corrected file: its check's page follows the job, then shows the batch.
     page.locator('.nav-tabs a[href="/injuries/import/"]').click()
     page.locator("#import-form input[type=file]").set_input_files(fixed)
     page.locator("#import-check").click()
-    expect(page.locator("#count-added")).to_have_text("2")
+    expect(page).to_have_url(re.compile(r"/injuries/import/checks/\d+/$"))
+    expect(page.locator("#check-job .progress")).to_be_visible()
+    expect(page.locator("#check-job .job-state")).to_have_text("排队中")
+    work()
+    expect(page.locator("#count-added")).to_have_text("2", timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/injuries/import/\d+/$"))
     expect(page.locator("#batch-errors")).to_have_count(0)
+
+    # Importing: the batch page follows the import, then shows what it did.
     page.locator("#import-commit").click()
+    expect(page.locator("#batch-job .progress")).to_be_visible()
+    expect(page.locator("#import-commit")).to_have_count(0)
+    work()
+    expect(page.locator("#batch-job")).to_have_count(0, timeout=15_000)
     expect(page.locator("#import-commit")).to_have_count(0)
     expect(page.locator("#count-added")).to_have_text("2")
+    expect(page.locator("h1 .badge")).to_have_text("已导入")
 
     batch = ImportBatch.objects.get()
     assert (batch.file_name, batch.status, batch.rows_added) == ("三月伤害-改.xlsx", "imported", 2)
@@ -313,6 +350,7 @@ def test_provider_imports_a_spreadsheet_fixes_its_bad_row_and_sees_the_statistic
         ("H0001", 34),
         ("H0002", 30),
     }
+    assert set(Job.objects.values_list("state", flat=True)) == {"done"}
 
     page.locator('.nav-tabs a[href="/injuries/statistics/"]').click()
     expect(page.locator("#headline-total")).to_have_text("3")

@@ -100,7 +100,10 @@ class ImportBatch(models.Model):
         max_length=255,
         blank=True,
         editable=False,
-        help_text=_("Kept between the check and the import, then deleted."),
+        help_text=_(
+            "The file's name in the shared storage, kept between the check and the import, "
+            "then deleted."
+        ),
     )
 
     objects = ImportBatchQuerySet.as_manager()
@@ -159,7 +162,7 @@ def _withdraws(user: User, batch: ImportBatch) -> bool:
 def _importable(step: Step) -> None:
     from injuries.services.imports import batch_importable
 
-    batch_importable(step.current)
+    batch_importable(step)
 
 
 def _imported(step: Step) -> list[str]:

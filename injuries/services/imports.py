@@ -18,16 +18,24 @@ too, and every message an import can give is named on this module as in `injurie
   `ImportBatchChange` so that the batch can be withdrawn (`batch_withdraw`).
 - A file with a column of personal identifiers (name, ID number, phone, address) is refused
   whole, before any row is read, and is not kept.
+- The uploaded file waits between the check and the import in the shared storage
+  (`files.upload_store`), under the name the batch keeps; whoever reads it (a worker on another
+  machine) reads a local copy (`files.stored_copy`).
+- `progress(done, total)`, when given, is told how many rows were read after each chunk: the
+  jobs that run the check and the import (`injuries.jobs`) show it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -46,6 +54,7 @@ from injuries.errors import (
     NOTHING_IMPORTED,
     OTHER_UNITS_CARD,
     REFUSED_ENCODING,
+    REFUSED_FILE_TYPE,
     REFUSED_IDENTIFIERS,
     REFUSED_MISSING_COLUMNS,
     REFUSED_NO_HEADER,
@@ -62,7 +71,13 @@ from injuries.errors import (
 from injuries.models import DERIVED_FIELDS, ImportBatch, ImportBatchChange, InjuryRecord
 from injuries.resources import InjuryRecordResource
 from injuries.services.chunks import ChunkImporter, model_fields, value_from_json
-from injuries.services.files import SpreadsheetRows, check_size, file_sha256
+from injuries.services.files import (
+    SpreadsheetRows,
+    check_size,
+    file_sha256,
+    stored_copy,
+    stored_delete,
+)
 from injuries.services.rows import Columns, Problem
 from programs.core.models import EventKind
 from programs.core.transitions import Step, record_event, transition
@@ -70,8 +85,10 @@ from programs.core.transitions import Step, record_event, transition
 if TYPE_CHECKING:
     from programs.core.models import User
 
-#: Rows read, checked and written at a time: memory stays flat however long the file.
-CHUNK_ROWS = 2000
+#: Rows read, checked and written at a time: memory stays flat however long the file. The
+#: progress of a check or an import is told after each chunk (1,000 or 2,000 rows a chunk take
+#: the same time at 100,000 rows).
+CHUNK_ROWS = 1000
 #: How many errors and warnings a preview keeps to show; all of them are counted.
 PROBLEMS_KEPT = 500
 
@@ -89,6 +106,20 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     committed: bool = False
+
+    @classmethod
+    def of(cls, batch: ImportBatch) -> ImportReport:
+        """The counts a batch recorded (its problems aside)."""
+        return cls(
+            rows=batch.rows_total,
+            added=batch.rows_added,
+            updated=batch.rows_updated,
+            unchanged=batch.rows_unchanged,
+            rows_in_error=batch.rows_in_error,
+            rows_warned=batch.rows_warned,
+            ignored_columns=list(batch.ignored_columns),
+            committed=batch.is_imported,
+        )
 
     @property
     def ok(self) -> bool:
@@ -109,6 +140,9 @@ class ImportReport:
 
 # --- The import ---------------------------------------------------------------------------------
 
+#: Told how far a check or an import is: (rows read, rows the file has at most).
+Progress = Callable[[int, int], None]
+
 
 def injuries_import(
     *,
@@ -116,12 +150,15 @@ def injuries_import(
     user: User | None,
     batch: ImportBatch | None = None,
     commit: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Check (and with `commit=True` import) the injury records of the file at `path`.
 
     `user` decides the units rows may go to and the records they may change (None: a script
     with every right). Committing needs `batch`, the `ImportBatch` the records are written
-    under; its counts are updated. Raises `ImportRefused` for a file refused whole.
+    under; its counts are updated. Raises `ImportRefused` for a file refused whole. `progress`
+    is told the rows read after each chunk (when committing, inside the transaction, once the
+    chunk is written), and at the end the rows the file had.
     """
     if commit and batch is None:
         raise ValueError("A commit writes records under a batch.")
@@ -135,11 +172,15 @@ def injuries_import(
             report.ignored_columns = [h for n, h in enumerate(rows.header) if n not in known and h]
             importer = ChunkImporter(columns, user, batch if commit else None, report)
             limit = settings.INJURY_IMPORT_MAX_ROWS
+            tell = progress or (lambda done, total: None)
+            tell(0, rows.total)
             while chunk := list(islice(rows, CHUNK_ROWS)):
                 report.rows += len(chunk)
                 if report.rows > limit:
                     raise ImportRefused(REFUSED_TOO_MANY_ROWS, limit=limit)
                 importer.take(chunk)
+                tell(report.rows, max(rows.total, report.rows))
+            tell(report.rows, report.rows)
         if commit:
             if report.ok:
                 _record_batch(batch, report, imported=True)
@@ -177,49 +218,66 @@ def _record_batch(batch: ImportBatch, report: ImportReport, *, imported: bool) -
 # --- Use cases of a batch -----------------------------------------------------------------------
 
 
-def batch_preview(*, path: Path, file_name: str, user: User) -> tuple[ImportBatch, ImportReport]:
-    """Check an uploaded file and record it as a batch waiting to be imported.
+def batch_preview(
+    *, name: str, file_name: str, user: User, progress: Progress | None = None
+) -> tuple[ImportBatch, ImportReport]:
+    """Check an uploaded file, kept in the shared storage under `name`, and record it as a
+    batch waiting to be imported.
 
-    The file stays at `path` (under the private media root) until it is imported or given up;
-    a file with errors cannot be imported, so it is deleted at once. Refused files
-    (`ImportRefused`) leave no batch behind.
+    The file stays kept until it is imported or given up; a file with errors cannot be
+    imported, so it is removed at once. A file refused whole (`ImportRefused`) is removed and
+    leaves no batch behind.
     """
-    sha256 = file_sha256(path)
-    report = injuries_import(path=path, user=user)
-    batch = ImportBatch.objects.create(
-        file_name=file_name[:255],
-        sha256=sha256,
-        size=path.stat().st_size,
-        uploaded_by=user,
-        stored_file=str(path) if report.ok else "",
-    )
-    _record_batch(batch, report, imported=False)
-    record_event(
-        batch,
-        EventKind.CREATED,
-        by=user,
-        data={"rows": report.rows, "in_error": report.rows_in_error},
-    )
+    try:
+        with stored_copy(name) as path:
+            sha256 = file_sha256(path)
+            size = path.stat().st_size
+            report = injuries_import(path=path, user=user, progress=progress)
+    except ImportRefused:
+        stored_delete(name)
+        raise
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            file_name=file_name[:255],
+            sha256=sha256,
+            size=size,
+            uploaded_by=user,
+            stored_file=name if report.ok else "",
+        )
+        _record_batch(batch, report, imported=False)
+        record_event(
+            batch,
+            EventKind.CREATED,
+            by=user,
+            data={"rows": report.rows, "in_error": report.rows_in_error},
+        )
     if not report.ok:
-        path.unlink(missing_ok=True)
+        stored_delete(name)
     return batch, report
 
 
-def batch_commit(*, batch: ImportBatch, user: User) -> ImportReport:
+def batch_commit(
+    *, batch: ImportBatch, user: User, progress: Progress | None = None
+) -> ImportReport:
     """Import a checked file — the batch's move `commit` —: all its rows or, if any row is now
     in error, none (the batch then records the errors found and can never be imported)."""
     try:
-        transition(batch, "commit", by=user)
+        transition(batch, "commit", by=user, progress=progress)
     except BatchNowInError as refused:
         report = refused.report
         _record_batch(batch, report, imported=False)
     else:
         report = batch.commit_report
     # Imported, or now in error and so never importable: either way the file is not kept.
-    if batch.stored_file:
-        Path(batch.stored_file).unlink(missing_ok=True)
-    ImportBatch.objects.filter(pk=batch.pk).update(stored_file="")
+    batch_forget_file(batch)
     return report
+
+
+def batch_forget_file(batch: ImportBatch) -> None:
+    """Remove the kept file of a batch that is imported or can never be."""
+    stored_delete(batch.stored_file)
+    ImportBatch.objects.filter(pk=batch.pk).update(stored_file="")
+    batch.stored_file = ""
 
 
 class BatchNowInError(BatchError):
@@ -230,19 +288,32 @@ class BatchNowInError(BatchError):
         self.report = report
 
 
-def batch_importable(batch: ImportBatch) -> None:
-    """A checked file may be imported: no row was in error, and the file is still kept."""
+def batch_importable(step: Step) -> None:
+    """A checked file may be imported: no row was in error, and the file is still kept (or the
+    command gives its own file, `path=`)."""
+    batch = step.current
     if batch.rows_in_error:
         raise BatchError(BATCH_HAS_ERRORS)
-    if not batch.stored_file or not Path(batch.stored_file).exists():
+    if step.params.get("path") is None and (
+        not batch.stored_file or not default_storage.exists(batch.stored_file)
+    ):
         raise BatchError(BATCH_FILE_GONE)
 
 
 def batch_import_rows(step: Step) -> list[str]:
     """The effect of `commit`: import the file's rows under the batch (under the batch's row
-    lock: two clicks on "import" cannot import the file twice)."""
+    lock: two clicks on "import", or a job delivered twice, cannot import the file twice). The
+    file is the kept one, or the command's own (`path=`); `progress=` follows the rows."""
     batch = step.obj
-    report = injuries_import(path=Path(batch.stored_file), user=step.by, batch=batch, commit=True)
+    given = step.params.get("path")
+    with nullcontext(Path(given)) if given else stored_copy(step.current.stored_file) as path:
+        report = injuries_import(
+            path=path,
+            user=step.by,
+            batch=batch,
+            commit=True,
+            progress=step.params.get("progress"),
+        )
     if not report.ok:
         raise BatchNowInError(report)
     step.data.update(added=report.added, updated=report.updated, unchanged=report.unchanged)
@@ -308,14 +379,17 @@ def report_summary(report: ImportReport) -> str:
     }
 
 
-def batch_discard_waiting(*, user: User, keep: ImportBatch) -> None:
-    """A newly checked file gives up the user's earlier files checked but never imported."""
-    waiting = ImportBatch.objects.filter(
-        uploaded_by=user, status=ImportBatch.Status.PREVIEWED
-    ).exclude(pk=keep.pk)
+def batch_discard_waiting(*, user: User, keep: ImportBatch, busy: Collection[int] = ()) -> None:
+    """A newly checked file gives up the user's earlier files checked but never imported —
+    except those `busy` (being imported right now)."""
+    waiting = (
+        ImportBatch.objects.filter(uploaded_by=user, status=ImportBatch.Status.PREVIEWED)
+        .exclude(pk=keep.pk)
+        .exclude(pk__in=busy)
+    )
     for batch in waiting:
-        if batch.stored_file:
-            Path(batch.stored_file).unlink(missing_ok=True)
+        if batch.stored_file != keep.stored_file:
+            stored_delete(batch.stored_file)
     waiting.delete()
 
 
@@ -332,6 +406,7 @@ __all__ = [
     "OTHER_UNITS_CARD",
     "PROBLEMS_KEPT",
     "REFUSED_ENCODING",
+    "REFUSED_FILE_TYPE",
     "REFUSED_IDENTIFIERS",
     "REFUSED_MISSING_COLUMNS",
     "REFUSED_NO_HEADER",
@@ -348,6 +423,7 @@ __all__ = [
     "Problem",
     "batch_commit",
     "batch_discard_waiting",
+    "batch_forget_file",
     "batch_preview",
     "batch_withdraw",
     "check_size",

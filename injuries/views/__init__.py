@@ -4,6 +4,7 @@ from .imports import (
     BatchCommitView,
     BatchDetailView,
     BatchWithdrawView,
+    ImportCheckView,
     ImportTemplateView,
     ImportUploadView,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "BatchCommitView",
     "BatchDetailView",
     "BatchWithdrawView",
+    "ImportCheckView",
     "ImportTemplateView",
     "ImportUploadView",
     "RecordCreateView",

@@ -1,15 +1,15 @@
 """Spreadsheet imports: upload and check a file, import it, withdraw an import, the template.
 
-Step 1 (`ImportUploadView`) stores the upload under the private media root and checks every
-row without writing a record; the batch page (`BatchDetailView`) shows what would be added,
-updated or left unchanged, and each error with its row and column. Step 2 (`BatchCommitView`)
-imports it, all or nothing. District staff may withdraw an import as a whole.
+Step 1 (`ImportUploadView`) keeps the upload in the shared storage and starts the job that
+checks every row without writing a record (`injuries.jobs`); the check's page
+(`ImportCheckView`) follows it until the batch exists, and the batch page (`BatchDetailView`)
+shows what would be added, updated or left unchanged, and each error with its row and column.
+Step 2 (`BatchCommitView`) starts the job that imports it, all or nothing, which the batch page
+follows. District staff may withdraw an import as a whole.
 """
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -21,33 +21,40 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from injuries.errors import NOTHING_IMPORTED, BatchError, ImportRefused
+from injuries.errors import BatchError
 from injuries.forms import ImportUploadForm
+from injuries.jobs import (
+    batch_commit_start,
+    batch_import_job,
+    injuries_check,
+    injuries_check_start,
+)
 from injuries.models import ImportBatch
 from injuries.resources import template_workbook
-from injuries.services import (
-    batch_commit,
-    batch_discard_waiting,
-    batch_preview,
-    batch_withdraw,
-    report_summary,
-)
+from injuries.services import batch_withdraw
 from injuries.services import imports as import_service
 from injuries.views.base import InjuriesPageMixin, may_import
 from programs.core.access import permissions_for
 from programs.core.selectors import history_of
+from programs.jobs.models import Job
+from programs.jobs.runner import already_running
 from safecommunity.scoping import scoped_object
 from safecommunity.spreadsheets import XLSX_TYPE
 from safecommunity.views import ScopedObjectMixin
 
-UPLOAD_DIR = "injury-imports"
 RECENT_BATCHES = 20
 
 
-def _stored_path(suffix: str) -> Path:
-    directory = Path(settings.PRIVATE_MEDIA_ROOT) / UPLOAD_DIR
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory / f"{uuid.uuid4().hex}{suffix}"
+def _tell(
+    request: HttpRequest, record: Job, *, created: bool, done: Any = messages.success
+) -> None:
+    """Say what became of a job just started: already under way (a second start), or done
+    (a backend that runs jobs at once; `done` says how). Its page follows it while it waits or
+    runs, and says why it failed."""
+    if not created:
+        messages.info(request, already_running(record))
+    elif record.state == Job.State.DONE:
+        (done if record.data.get("ok", True) else messages.error)(request, record.message)
 
 
 class ImportPageMixin(InjuriesPageMixin):
@@ -80,24 +87,36 @@ class ImportUploadView(ImportPageMixin, FormView):
         }
 
     def form_valid(self, form: ImportUploadForm) -> HttpResponse:
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()[:8]
-        path = _stored_path(suffix)
-        with open(path, "wb") as stream:
-            for block in upload.chunks():
-                stream.write(block)
-        try:
-            batch, report = batch_preview(path=path, file_name=upload.name, user=self.request.user)
-        except ImportRefused as refusal:
-            path.unlink(missing_ok=True)
-            form.add_error("file", str(refusal))
-            return self.form_invalid(form)
-        batch_discard_waiting(user=self.request.user, keep=batch)
-        if report.ok:
-            messages.info(self.request, report_summary(report))
-        else:
-            messages.error(self.request, report_summary(report))
-        return redirect(batch)
+        record, created = injuries_check_start(
+            upload=form.cleaned_data["file"], user=self.request.user
+        )
+        _tell(self.request, record, created=created, done=messages.info)
+        return redirect(record.get_absolute_url())
+
+
+class ImportCheckView(ImportPageMixin, ScopedObjectMixin, DetailView):
+    """A file being checked: its progress until the batch exists (then the batch's page), or
+    why the file was refused, with the form to upload another."""
+
+    template_name = "injuries/import_check.html"
+    context_object_name = "job"
+
+    def get_queryset(self) -> QuerySet[Job]:
+        return Job.objects.filter(kind=injuries_check.module_path)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        batch = self.object.data.get("batch")
+        if batch and ImportBatch.objects.visible_to(request.user).filter(pk=batch).exists():
+            return redirect("injuries:batch-detail", pk=batch)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "file_name": self.object.params.get("file_name", ""),
+            "upload_form": ImportUploadForm() if not self.object.is_active else None,
+        }
 
 
 class BatchDetailView(InjuriesPageMixin, ScopedObjectMixin, DetailView):
@@ -113,13 +132,18 @@ class BatchDetailView(InjuriesPageMixin, ScopedObjectMixin, DetailView):
         batch = self.object
         user = self.request.user
         problems = batch.problems or []
+        job = batch_import_job(batch, user)
+        importing = job is not None and job.is_active
         return {
             **super().get_context_data(**kwargs),
             "errors": [p for p in problems if p.get("error")],
             "warnings": [p for p in problems if not p.get("error")],
             # The service keeps the first PROBLEMS_KEPT errors and warnings; say so if it cut.
             "problems_cut": len(problems) >= import_service.PROBLEMS_KEPT,
-            "may_commit": permissions_for(user, batch).may("commit") and not batch.rows_in_error,
+            "may_commit": permissions_for(user, batch).may("commit")
+            and not batch.rows_in_error
+            and not importing,
+            "job": job,
             "may_withdraw": permissions_for(user, batch).may("withdraw"),
             "history": history_of(batch),
             "upload_form": ImportUploadForm() if may_import(user) else None,
@@ -134,21 +158,11 @@ class BatchCommitView(View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponseRedirect:
         batch = scoped_object(request, ImportBatch.objects.filter(uploaded_by=request.user), pk=pk)
         try:
-            report = batch_commit(batch=batch, user=request.user)
+            record, created = batch_commit_start(batch=batch, user=request.user)
         except BatchError as error:
             messages.error(request, str(error))
-            return redirect(batch)
-        if report.ok:
-            messages.success(
-                request,
-                _("Imported: %(added)d added, %(updated)d updated, %(unchanged)d unchanged.")
-                % {"added": report.added, "updated": report.updated, "unchanged": report.unchanged},
-            )
         else:
-            messages.error(
-                request,
-                NOTHING_IMPORTED % {"summary": report_summary(report)},
-            )
+            _tell(request, record, created=created)
         return redirect(batch)
 
 

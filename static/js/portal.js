@@ -31,3 +31,12 @@ document.addEventListener("submit", (event) => {
     button.disabled = true;
   });
 });
+
+// A page that follows a background job (its status inside [data-reload-when-finished], polled
+// by htmx) loads again once the job has finished, to show what the job did.
+document.addEventListener("htmx:load", (event) => {
+  const status = event.detail.elt;
+  if (status.matches?.("[data-finished]") && status.closest("[data-reload-when-finished]")) {
+    window.location.reload();
+  }
+});

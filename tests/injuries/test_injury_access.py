@@ -1,7 +1,8 @@
 """Who reaches which injury page: every URL name of the `injuries` namespace × every persona.
 
 The world: injury records of unit A, a file clerk A uploaded and checked (waiting to be
-imported) and one clerk A imported. A URL added to `injuries` without a row in `MATRIX` fails
+imported), one clerk A imported, and the check of a file clerk A uploaded that was refused. A
+URL added to `injuries` without a row in `MATRIX` fails
 `test_every_injuries_url_name_is_in_the_matrix`.
 """
 
@@ -11,16 +12,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
+from injuries.jobs import injuries_check_start
 from injuries.models import ImportBatch, InjuryRecord
 from injuries.services import batch_commit, batch_preview
+from programs.jobs.models import Job
 from tests.factories import InjuryRecordFactory
-from tests.injury_files import cards, write_xlsx
+from tests.injury_files import card_row, cards, stored, write_xlsx
 from tests.test_access import LOGIN, matrix_cases
 
 # Which object the URL names: None, "record" (a record of unit A), "waiting" (clerk A's checked
-# file), "imported" (clerk A's imported file).
+# file), "imported" (clerk A's imported file), "check" (the job that refused clerk A's file).
 # fmt: off
 MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     # url name                      method  object      anon   dist clk_a clk_b prov  eval
@@ -35,6 +39,7 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("injuries:import-template",    "get",  None,       (LOGIN, 200, 200,  200,  200,  404)),
     ("injuries:batch-detail",       "get",  "waiting",  (LOGIN, 200, 200,  404,  404,  404)),
     ("injuries:batch-detail",       "get",  "imported", (LOGIN, 200, 200,  404,  404,  404)),
+    ("injuries:import-check",       "get",  "check",    (LOGIN, 404, 200,  404,  404,  404)),
     ("injuries:batch-commit",       "post", "waiting",  (LOGIN, 404, 302,  404,  404,  404)),
     ("injuries:batch-withdraw",     "post", "imported", (LOGIN, 302, 404,  404,  404,  404)),
 ]
@@ -46,6 +51,7 @@ class InjuryWorld:
     record: InjuryRecord
     waiting: ImportBatch
     imported: ImportBatch
+    check: Job
 
     def args_for(self, target: str | None) -> list:
         return {
@@ -53,6 +59,7 @@ class InjuryWorld:
             "record": [self.record.pk],
             "waiting": [self.waiting.pk],
             "imported": [self.imported.pk],
+            "check": [self.check.pk],
         }[target]
 
     def snapshot(self) -> tuple:
@@ -72,19 +79,23 @@ class InjuryWorld:
 
 
 @pytest.fixture
-def injury_world(tmp_path, settings, unit_a, unit_b, clerk_a) -> InjuryWorld:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+def injury_world(tmp_path, unit_a, unit_b, clerk_a, kept_uploads) -> InjuryWorld:
     record = InjuryRecordFactory(unit=unit_a, record_number="A-1", age=34)
     InjuryRecordFactory(unit=unit_b, record_number="B-1")
     imported = _batch(write_xlsx(tmp_path / "imported.xlsx", cards(2)), clerk_a)
     assert batch_commit(batch=imported, user=clerk_a).ok
     waiting = _batch(write_xlsx(tmp_path / "waiting.xlsx", cards(2, start=3)), clerk_a)
-    assert Path(waiting.stored_file).exists()
-    return InjuryWorld(record=record, waiting=waiting, imported=imported)
+    assert kept_uploads() == [waiting.stored_file]
+    refused = write_xlsx(tmp_path / "names.xlsx", [{**card_row(number="H9"), "姓名": "张三"}])
+    check, _created = injuries_check_start(
+        upload=SimpleUploadedFile(refused.name, refused.read_bytes()), user=clerk_a
+    )
+    assert Job.objects.get(pk=check.pk).state == Job.State.FAILED
+    return InjuryWorld(record=record, waiting=waiting, imported=imported, check=check)
 
 
 def _batch(path: Path, user) -> ImportBatch:
-    batch, report = batch_preview(path=path, file_name=path.name, user=user)
+    batch, report = batch_preview(name=stored(path), file_name=path.name, user=user)
     assert report.ok
     return batch
 

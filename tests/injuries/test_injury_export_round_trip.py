@@ -14,6 +14,7 @@ from programs.models import User
 from safecommunity.spreadsheets import SPREADSHEET_FORMATS, SpreadsheetCSV
 from tests.downloads import downloaded
 from tests.factories import InjuryRecordFactory, UserFactory
+from tests.injury_files import stored as kept_in_storage
 
 FORMULA = '=HYPERLINK("http://example.org","click")'
 
@@ -43,7 +44,9 @@ def test_a_card_exported_as_csv_imports_back_unchanged(
     path = tmp_path / "cards.csv"
     path.write_bytes(exported.decode("utf-8-sig").encode(encoding))
 
-    batch, report = batch_preview(path=path, file_name="cards.csv", user=district_staff)
+    batch, report = batch_preview(
+        name=kept_in_storage(path), file_name="cards.csv", user=district_staff
+    )
     assert not report.errors, report.errors
     batch_commit(batch=batch, user=district_staff)
 

@@ -35,6 +35,7 @@ from tests.injury_files import (
     cards,
     english_headers,
     injury_day,
+    stored,
     write_csv,
     write_xlsx,
 )
@@ -97,7 +98,7 @@ def header_of(name: str) -> str:
 
 
 def preview(path: Path, user, name: str = "cards.xlsx") -> ImportBatch:
-    batch, _report = batch_preview(path=path, file_name=name, user=user)
+    batch, _report = batch_preview(name=stored(path), file_name=name, user=user)
     return batch
 
 
@@ -393,12 +394,15 @@ def test_free_text_is_stored_exactly_as_written(tmp_path, clerk_a, unit_a, kind)
 # --- Preview, then all or nothing -----------------------------------------------------------
 
 
-def test_a_preview_writes_no_record_and_keeps_the_file_for_the_import(tmp_path, clerk_a, unit_a):
+def test_a_preview_writes_no_record_and_keeps_the_file_for_the_import(
+    tmp_path, clerk_a, unit_a, kept_uploads
+):
     InjuryRecordFactory(unit=unit_a, reporting_org="顺义区医院", record_number="H0001", age=34)
     path = write_xlsx(tmp_path / "cards.xlsx", cards(3))
+    name = stored(path)
     before = InjuryRecord.objects.count()
 
-    batch, report = batch_preview(path=path, file_name="三月.xlsx", user=clerk_a)
+    batch, report = batch_preview(name=name, file_name="三月.xlsx", user=clerk_a)
 
     assert InjuryRecord.objects.count() == before == 1
     batch.refresh_from_db()
@@ -407,15 +411,17 @@ def test_a_preview_writes_no_record_and_keeps_the_file_for_the_import(tmp_path, 
         3, 2, 1, 0,
     )  # fmt: skip
     assert (batch.file_name, batch.uploaded_by, batch.imported_at) == ("三月.xlsx", clerk_a, None)
-    assert batch.stored_file == str(path) and path.exists()
-    assert batch.sha256 == imports.file_sha256(path)
+    assert batch.stored_file == name and kept_uploads() == [name]
+    assert name.startswith("injury-imports/") and name.endswith(".xlsx")
+    assert (batch.sha256, batch.size) == (imports.file_sha256(path), path.stat().st_size)
     assert not report.committed
     assert not ImportBatchChange.objects.exists()
 
 
-def test_a_commit_imports_the_file_and_deletes_it(tmp_path, clerk_a, unit_a):
+def test_a_commit_imports_the_file_and_deletes_it(tmp_path, clerk_a, unit_a, kept_uploads):
     path = write_xlsx(tmp_path / "cards.xlsx", cards(4))
     batch = preview(path, clerk_a)
+    assert kept_uploads() == [batch.stored_file]
 
     report = batch_commit(batch=batch, user=clerk_a)
 
@@ -423,7 +429,7 @@ def test_a_commit_imports_the_file_and_deletes_it(tmp_path, clerk_a, unit_a):
     assert report.committed
     assert (batch.status, batch.rows_added, batch.stored_file) == ("imported", 4, "")
     assert batch.imported_at is not None
-    assert not path.exists()
+    assert kept_uploads() == []
     assert InjuryRecord.objects.filter(batch=batch, unit=unit_a).count() == 4
 
 
@@ -436,16 +442,16 @@ def test_a_batch_is_imported_once_however_often_commit_is_asked(tmp_path, clerk_
     assert InjuryRecord.objects.count() == 2
 
 
-def test_one_bad_row_means_the_file_cannot_be_imported(tmp_path, clerk_a, unit_a):
+def test_one_bad_row_means_the_file_cannot_be_imported(tmp_path, clerk_a, unit_a, kept_uploads):
     rows = [*cards(3), card_row(number="H0009", 年龄="三十")]
     path = write_xlsx(tmp_path / "bad.xlsx", rows)
 
-    batch, report = batch_preview(path=path, file_name="bad.xlsx", user=clerk_a)
+    batch, report = batch_preview(name=stored(path), file_name="bad.xlsx", user=clerk_a)
 
     assert (report.rows, report.added, report.rows_in_error) == (4, 3, 1)
     batch.refresh_from_db()
     assert (batch.status, batch.rows_in_error, batch.stored_file) == ("previewed", 1, "")
-    assert not path.exists()  # a file with errors can never be imported: not kept
+    assert kept_uploads() == []  # a file with errors can never be imported: not kept
     with pytest.raises(BatchError, match=re.escape(str(imports.BATCH_HAS_ERRORS))):
         batch_commit(batch=batch, user=clerk_a)
     assert InjuryRecord.objects.count() == 0
@@ -479,7 +485,7 @@ def test_a_bad_row_in_a_later_chunk_undoes_the_chunks_already_written(
 
 
 def test_a_commit_that_finds_an_error_the_preview_did_not_writes_nothing(
-    tmp_path, clerk_a, unit_a, unit_b
+    tmp_path, clerk_a, unit_a, unit_b, kept_uploads
 ):
     path = write_xlsx(tmp_path / "cards.xlsx", cards(3))
     batch = preview(path, clerk_a)
@@ -495,7 +501,7 @@ def test_a_commit_that_finds_an_error_the_preview_did_not_writes_nothing(
     batch.refresh_from_db()
     assert (batch.status, batch.rows_in_error, batch.imported_at) == ("previewed", 1, None)
     assert batch.problems[0]["row"] == 3
-    assert (batch.stored_file, path.exists()) == ("", False)  # it can never be imported now
+    assert (batch.stored_file, kept_uploads()) == ("", [])  # it can never be imported now
 
 
 # --- Errors: row, column as the file names it, message --------------------------------------
@@ -706,17 +712,18 @@ def test_a_previewed_batch_cannot_be_withdrawn(tmp_path, clerk_a, district_user,
 
 @pytest.mark.parametrize("identifier", ["姓名", "身份证号", "联系电话", "地址", "name", " Name "])
 def test_a_file_with_a_personal_identifier_column_is_refused_and_leaves_no_trace(
-    tmp_path, clerk_a, unit_a, identifier
+    tmp_path, clerk_a, unit_a, identifier, kept_uploads
 ):
     rows = [{**card_row(number=f"H{n}"), identifier: "张三"} for n in range(3)]
     path = write_xlsx(tmp_path / "names.xlsx", rows)
 
     with pytest.raises(ImportRefused) as refusal:
-        batch_preview(path=path, file_name="names.xlsx", user=clerk_a)
+        batch_preview(name=stored(path), file_name="names.xlsx", user=clerk_a)
 
     assert str(refusal.value) == imports.REFUSED_IDENTIFIERS % {"columns": identifier.strip()}
     assert not ImportBatch.objects.exists()
     assert not InjuryRecord.objects.exists()
+    assert kept_uploads() == []
 
 
 def test_a_file_larger_than_the_limit_is_refused(tmp_path, clerk_a, unit_a, settings):
@@ -724,7 +731,7 @@ def test_a_file_larger_than_the_limit_is_refused(tmp_path, clerk_a, unit_a, sett
     settings.INJURY_IMPORT_MAX_BYTES = path.stat().st_size - 1
 
     with pytest.raises(ImportRefused) as refusal:
-        batch_preview(path=path, file_name="big.csv", user=clerk_a)
+        batch_preview(name=stored(path), file_name="big.csv", user=clerk_a)
 
     assert str(refusal.value) == imports.REFUSED_TOO_BIG % {"limit": 0}
     assert not ImportBatch.objects.exists()
@@ -739,7 +746,9 @@ def test_a_file_with_more_rows_than_the_limit_is_refused(tmp_path, clerk_a, unit
     write = write_xlsx if kind == "xlsx" else write_csv
 
     with pytest.raises(ImportRefused) as refusal:
-        batch_preview(path=write(tmp_path / f"four.{kind}", cards(4)), file_name="f", user=clerk_a)
+        batch_preview(
+            name=stored(write(tmp_path / f"four.{kind}", cards(4))), file_name="f", user=clerk_a
+        )
 
     assert str(refusal.value) == imports.REFUSED_TOO_MANY_ROWS % {"limit": 3}
     assert not ImportBatch.objects.exists()

@@ -1,5 +1,9 @@
 """The import pages: upload and check, the batch page with its counts and errors, import,
-withdraw, the template, who reaches which batch, and the pages' query counts."""
+withdraw, the template, who reaches which batch, and the pages' query counts.
+
+The check and the import are jobs; the tests' backend runs a job at once, inside the request
+that starts it, so the page a request sends the user to shows the job's result (jobs still
+queued: `test_import_jobs.py`)."""
 
 from __future__ import annotations
 
@@ -16,20 +20,14 @@ from injuries.choices import CODE_LISTS
 from injuries.errors import NOT_YOUR_UNIT
 from injuries.models import ImportBatch, InjuryRecord
 from injuries.services import batch_commit, batch_preview, batch_withdraw, imports
-from injuries.views.imports import UPLOAD_DIR, XLSX_TYPE
+from injuries.views.imports import XLSX_TYPE
 from programs.core.models import Event
+from programs.jobs.models import Job
 from tests.factories import InjuryRecordFactory
-from tests.injury_files import HEADERS, card_row, cards, write_csv, write_xlsx
+from tests.injury_files import HEADERS, card_row, cards, stored, write_csv, write_xlsx
 
 IMPORT = reverse("injuries:import")
 TEMPLATE = reverse("injuries:import-template")
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path) -> Path:
-    """Uploads go to a folder of this test's own, so what is left in it can be checked."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    return settings.PRIVATE_MEDIA_ROOT / UPLOAD_DIR
 
 
 @pytest.fixture
@@ -43,14 +41,10 @@ def upload(path: Path, name: str | None = None) -> SimpleUploadedFile:
     return SimpleUploadedFile(name or path.name, path.read_bytes())
 
 
-def kept_files(folder: Path) -> list[Path]:
-    return sorted(folder.iterdir()) if folder.exists() else []
-
-
 def committed_batch(files: Path, user, rows: list[dict], name: str = "cards.xlsx") -> ImportBatch:
     """A batch uploaded by `user` and imported, through the service."""
     path = write_xlsx(files / name, rows)
-    batch, _report = batch_preview(path=path, file_name=name, user=user)
+    batch, _report = batch_preview(name=stored(path), file_name=name, user=user)
     assert batch_commit(batch=batch, user=user).ok
     batch.refresh_from_db()
     return batch
@@ -60,7 +54,7 @@ def committed_batch(files: Path, user, rows: list[dict], name: str = "cards.xlsx
 
 
 def test_an_upload_is_checked_and_the_batch_page_shows_counts_and_errors(
-    client_for, clerk_a, unit_a, unit_b, files, private_media
+    client_for, clerk_a, unit_a, unit_b, files, kept_uploads
 ):
     rows = [*cards(3), card_row("B01", "H0009"), card_row(number="H0010", 年龄="abc")]
     client = client_for(clerk_a)
@@ -73,7 +67,7 @@ def test_an_upload_is_checked_and_the_batch_page_shows_counts_and_errors(
     assert (batch.status, batch.uploaded_by, batch.file_name) == ("previewed", clerk_a, "三月.xlsx")
     assert (batch.rows_total, batch.rows_added, batch.rows_in_error) == (5, 3, 2)
     assert InjuryRecord.objects.count() == 0
-    assert kept_files(private_media) == []  # a file with errors is not kept
+    assert kept_uploads() == []  # a file with errors is not kept
 
     page = client.get(batch.get_absolute_url())
     assert page.status_code == 200
@@ -112,13 +106,11 @@ def test_the_batch_page_says_the_errors_were_cut_only_when_they_were(
     assert 'id="errors-cut"' in page.text
 
 
-def test_a_clean_file_is_imported_by_its_uploader(
-    client_for, clerk_a, unit_a, files, private_media
-):
+def test_a_clean_file_is_imported_by_its_uploader(client_for, clerk_a, unit_a, files, kept_uploads):
     client = client_for(clerk_a)
     client.post(IMPORT, {"file": upload(write_csv(files / "cards.csv", cards(4), "gb18030"))})
     batch = ImportBatch.objects.get()
-    assert len(kept_files(private_media)) == 1
+    assert kept_uploads() == [batch.stored_file]
     page = client.get(batch.get_absolute_url())
     assert 'id="import-commit"' in page.text
     assert 'id="batch-errors"' not in page.text
@@ -130,7 +122,7 @@ def test_a_clean_file_is_imported_by_its_uploader(
     batch.refresh_from_db()
     assert (batch.status, batch.rows_added, batch.stored_file) == ("imported", 4, "")
     assert InjuryRecord.objects.filter(batch=batch, unit=unit_a).count() == 4
-    assert kept_files(private_media) == []
+    assert kept_uploads() == []
     assert 'id="import-commit"' not in client.get(batch.get_absolute_url()).text
 
 
@@ -153,7 +145,7 @@ def test_a_commit_that_finds_new_errors_imports_nothing_and_says_so(
 
 
 def test_a_new_upload_gives_up_the_users_file_waiting_to_be_imported(
-    client_for, clerk_a, unit_a, files, private_media
+    client_for, clerk_a, unit_a, files, kept_uploads
 ):
     client = client_for(clerk_a)
     client.post(IMPORT, {"file": upload(write_xlsx(files / "v1.xlsx", cards(2)))})
@@ -164,30 +156,71 @@ def test_a_new_upload_gives_up_the_users_file_waiting_to_be_imported(
     assert not ImportBatch.objects.filter(pk=first.pk).exists()
     latest = ImportBatch.objects.get()
     assert latest.file_name == "v2.xlsx"
-    assert kept_files(private_media) == [Path(latest.stored_file)]
+    assert kept_uploads() == [latest.stored_file]
 
 
 @pytest.mark.parametrize("identifier", ["姓名", "身份证号", "联系电话", "地址", "name"])
-def test_a_file_with_identifiers_is_refused_on_the_form_and_not_kept(
-    client_for, clerk_a, unit_a, files, private_media, identifier
+def test_a_file_with_identifiers_fails_its_check_and_is_not_kept(
+    client_for, clerk_a, unit_a, files, kept_uploads, identifier
 ):
     rows = [{**card_row(), identifier: "张三"}]
+    client = client_for(clerk_a)
 
-    response = client_for(clerk_a).post(
-        IMPORT, {"file": upload(write_xlsx(files / "names.xlsx", rows))}
-    )
+    response = client.post(IMPORT, {"file": upload(write_xlsx(files / "names.xlsx", rows))})
+
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("injuries:import-check", args=[job.pk])
+    with translation.override("zh-hans"):
+        message = imports.REFUSED_IDENTIFIERS % {"columns": identifier}
+    assert (job.state, job.error) == ("failed", message)
+    assert not ImportBatch.objects.exists()
+    assert not InjuryRecord.objects.exists()
+    assert kept_uploads() == []
+    page = client.get(response["Location"])
+    assert message in page.text
+    assert 'id="import-recheck"' in page.text  # another file may be uploaded from there
+
+
+def test_a_file_refused_whole_is_refused_in_the_users_language(
+    client_for, clerk_a, unit_a, files, kept_uploads
+):
+    clerk_a.language = "en"
+    clerk_a.save()
+    rows = [{**card_row(), "姓名": "张三"}]
+
+    client_for(clerk_a).post(IMPORT, {"file": upload(write_xlsx(files / "names.xlsx", rows))})
+
+    job = Job.objects.get()
+    assert job.state == "failed"
+    assert job.error.startswith("The file has columns with personal identifiers (姓名).")
+    assert (ImportBatch.objects.count(), kept_uploads()) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("old.xls", imports.REFUSED_OLD_EXCEL),
+        ("cards.pdf", imports.REFUSED_FILE_TYPE % {"name": "cards.pdf"}),
+        ("cards", imports.REFUSED_FILE_TYPE % {"name": "cards"}),
+    ],
+)
+def test_a_file_not_named_as_a_spreadsheet_is_refused_on_the_form(
+    client_for, clerk_a, unit_a, files, kept_uploads, name, message
+):
+    path = write_csv(files / "cards.csv", cards(1))
+
+    response = client_for(clerk_a).post(IMPORT, {"file": upload(path, name)})
 
     assert response.status_code == 200
     with translation.override("zh-hans"):
-        message = imports.REFUSED_IDENTIFIERS % {"columns": identifier}
-    assert response.context["form"].errors == {"file": [message]}
-    assert not ImportBatch.objects.exists()
-    assert not InjuryRecord.objects.exists()
-    assert kept_files(private_media) == []
+        assert response.context["form"].errors == {"file": [str(message)]}
+    assert not Job.objects.exists()
+    assert kept_uploads() == []
 
 
 def test_a_file_too_big_is_refused_on_the_form(
-    client_for, clerk_a, unit_a, files, private_media, settings
+    client_for, clerk_a, unit_a, files, kept_uploads, settings
 ):
     settings.INJURY_IMPORT_MAX_BYTES = 2 * 1024 * 1024
     path = write_csv(files / "big.csv", cards(10))
@@ -200,23 +233,25 @@ def test_a_file_too_big_is_refused_on_the_form(
         message = imports.REFUSED_TOO_BIG % {"limit": 2}
     assert response.context["form"].errors == {"file": [message]}
     assert not ImportBatch.objects.exists()
-    assert kept_files(private_media) == []
+    assert not Job.objects.exists()
+    assert kept_uploads() == []
 
 
-def test_a_file_with_too_many_rows_is_refused_on_the_form(
-    client_for, clerk_a, unit_a, files, private_media, settings
+def test_a_file_with_too_many_rows_fails_its_check(
+    client_for, clerk_a, unit_a, files, kept_uploads, settings
 ):
     settings.INJURY_IMPORT_MAX_ROWS = 5
 
     response = client_for(clerk_a).post(
-        IMPORT, {"file": upload(write_xlsx(files / "many.xlsx", cards(6)))}
+        IMPORT, {"file": upload(write_xlsx(files / "many.xlsx", cards(6)))}, follow=True
     )
 
     with translation.override("zh-hans"):
         message = imports.REFUSED_TOO_MANY_ROWS % {"limit": 5}
-    assert response.context["form"].errors == {"file": [message]}
+    assert (Job.objects.get().state, Job.objects.get().error) == ("failed", message)
+    assert message in response.text
     assert not ImportBatch.objects.exists()
-    assert kept_files(private_media) == []
+    assert kept_uploads() == []
 
 
 def test_a_provider_imports_into_any_unit_through_the_page(
@@ -240,7 +275,7 @@ def test_a_clerk_cannot_see_or_import_another_users_batch(
     client_for, clerk_a, clerk_b, unit_a, unit_b, files
 ):
     path = write_xlsx(files / "b.xlsx", cards(2, "B01"))
-    batch, _report = batch_preview(path=path, file_name="b.xlsx", user=clerk_b)
+    batch, _report = batch_preview(name=stored(path), file_name="b.xlsx", user=clerk_b)
     client = client_for(clerk_a)
 
     assert client.get(batch.get_absolute_url()).status_code == 404
@@ -256,7 +291,7 @@ def test_district_staff_see_a_clerks_batch_but_only_the_uploader_imports_it(
     client_for, clerk_a, district_user, unit_a, files
 ):
     path = write_xlsx(files / "a.xlsx", cards(2))
-    batch, _report = batch_preview(path=path, file_name="a.xlsx", user=clerk_a)
+    batch, _report = batch_preview(name=stored(path), file_name="a.xlsx", user=clerk_a)
     client = client_for(district_user)
 
     page = client.get(batch.get_absolute_url())
@@ -307,7 +342,7 @@ def test_withdrawing_an_import_a_later_one_changed_is_refused_with_a_message(
 
 def test_an_evaluator_reaches_no_import_page(client_for, evaluator, clerk_a, unit_a, files):
     batch, _report = batch_preview(
-        path=write_xlsx(files / "a.xlsx", cards(1)), file_name="a.xlsx", user=clerk_a
+        name=stored(write_xlsx(files / "a.xlsx", cards(1))), file_name="a.xlsx", user=clerk_a
     )
     client = client_for(evaluator)
 
@@ -379,7 +414,7 @@ def test_the_batch_page_query_count_does_not_grow_with_rows_or_errors(
     for size in (2, 30):
         rows = [*cards(size), *(card_row(number=f"E{n}", 年龄="x") for n in range(size))]
         batch, _report = batch_preview(
-            path=write_xlsx(files / f"{size}.xlsx", rows), file_name="f.xlsx", user=clerk_a
+            name=stored(write_xlsx(files / f"{size}.xlsx", rows)), file_name="f.xlsx", user=clerk_a
         )
 
         with django_assert_max_num_queries(5):

@@ -1,4 +1,5 @@
-"""Job kinds the tests run, in-process or on real worker processes (importable by both)."""
+"""Job kinds the tests run, in-process or on real worker processes (importable by both), and
+`deliver`, which runs a job left queued here, as a worker would."""
 
 from __future__ import annotations
 
@@ -63,3 +64,12 @@ def refused(record: Job) -> Outcome:
 @job(label="test: broken")
 def broken(record: Job) -> Outcome:
     raise ZeroDivisionError("bug")
+
+
+def deliver(record: Job) -> None:
+    """Deliver a job left queued (by the dummy backend) once, in this process, as a worker
+    would."""
+    from programs.jobs.runner import KINDS, kind_of
+
+    kind = KINDS.get(record.kind) or kind_of(record.kind)
+    kind.task.call(type("Context", (), {"task_result": None})(), record.pk)

@@ -44,21 +44,19 @@ class Command(BaseCommand):
                 report = injuries_import(path=file, user=account)
             else:
                 with transaction.atomic():
+                    # The file is the caller's own: the batch does not keep it.
                     batch = ImportBatch.objects.create(
                         file_name=file.name[:255],
                         sha256=file_sha256(file),
                         size=file.stat().st_size,
                         uploaded_by=account,
-                        stored_file=str(file.resolve()),
                     )
                     try:  # the batch's move `commit`, as the account or (without one) the system
-                        transition(batch, "commit", by=account)
+                        transition(batch, "commit", by=account, path=file)
                         report = batch.commit_report
                     except BatchNowInError as refused:
                         report = refused.report
                         transaction.set_rollback(True)
-                    else:  # the file is the caller's own: the batch does not keep it
-                        ImportBatch.objects.filter(pk=batch.pk).update(stored_file="")
         except ImportRefused as refusal:
             raise CommandError(str(refusal)) from refusal
 
