@@ -428,6 +428,15 @@ def print_requests(recorder, ledger) -> tuple[int, int]:
             f"{percentile(pages, 0.5):.0f} ms, p95 {p95:.0f} ms "
             f"({'under' if p95 < 1000 else 'OVER'} the 1 s target)"
         )
+        rest = [
+            h.ms
+            for h in hits
+            if h.kind == "page" and h.status and not any(a <= h.started <= b for a, b in windows)
+        ]
+        print(
+            f"page GETs the rest of the time: {len(rest):,}, p50 {percentile(rest, 0.5):.0f} ms, "
+            f"p95 {percentile(rest, 0.95):.0f} ms"
+        )
     return errors, unexpected
 
 
