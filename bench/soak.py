@@ -440,6 +440,27 @@ def print_requests(recorder, ledger) -> tuple[int, int]:
     return errors, unexpected
 
 
+def write_requests(recorder) -> None:
+    """Every request as the client saw it, for a closer look (bench/results/soak/requests.csv);
+    the servers' own time of each is in web-<port>.log."""
+    with (RESULTS / "requests.csv").open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["started_s", "kind", "method", "path", "port", "status", "ms", "error"])
+        for h in sorted(recorder.hits, key=lambda h: h.started):
+            writer.writerow(
+                [
+                    f"{h.started:.3f}",
+                    h.kind,
+                    h.method,
+                    h.path,
+                    h.port,
+                    h.status,
+                    f"{h.ms:.1f}",
+                    h.error,
+                ]
+            )
+
+
 def print_ledger(ledger) -> None:
     for job in ledger.jobs:
         took = f"{job.ended - job.started:.0f} s" if job.ended is not None else "did not end"
@@ -571,6 +592,7 @@ def soak(procs: Processes, env: dict[str, str], args: argparse.Namespace) -> tup
     )
     print_machine(drive, usage, wall)
 
+    write_requests(drive.recorder)
     errors, unexpected = print_requests(drive.recorder, drive.ledger)
     print_ledger(drive.ledger)
     logged = server_log_errors()

@@ -132,6 +132,7 @@ class Actor(threading.Thread):
     """A person at a browser: signs in, then acts until the drive ends, pausing between acts."""
 
     stagger = 10.0  # seconds over which people sign in
+    start_after = 0.0  # seconds before that
 
     def __init__(self, drive: Drive, username: str, index: int) -> None:
         super().__init__(name=username, daemon=True)
@@ -142,7 +143,7 @@ class Actor(threading.Thread):
         self.done = 0
 
     def run(self) -> None:
-        time.sleep(self.rng.uniform(0, self.stagger))  # not everyone signs in at once
+        time.sleep(self.start_after + self.rng.uniform(0, self.stagger))  # not all at once
         try:
             self.landing = self.session.sign_in(self.username, PASSWORD)
             self.prepare()
@@ -492,6 +493,7 @@ class Importer(Actor):
     import (the commit); each step followed to its end. Then browses like the others."""
 
     stagger = 0.0
+    start_after = Actor.stagger + 5  # once the others have signed in
 
     def prepare(self) -> None:
         self.imported = False
