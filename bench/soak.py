@@ -30,7 +30,8 @@ postgres://safecommunity_ci:safecommunity_ci@127.0.0.1:5432/soak); the database 
    confirmed move once in the event log and the report in the state its last move left it,
    each activity and file once per clerk, the injury file imported once (one batch, every row
    added once), every job ended, a killed worker's job retried or failed with its reason.
-   Exits non-zero on any server error or discrepancy.
+   Exits non-zero on any server error or discrepancy. Every request as the client saw it is
+   in bench/results/soak/requests.csv; the servers' own time of each in web-<port>.log.
 5. Everything it started is stopped on the way out (Ctrl-C and errors included).
 
 On a small machine latency measures contention (the servers, the workers, PostgreSQL and the
