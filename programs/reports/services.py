@@ -51,23 +51,16 @@ def report_open(*, unit: CreatingUnit, period: date, by: User) -> MonthlyReport:
         from_log = indicator_values_from_activities(unit, period, indicators=indicators)
         # A report just created has no value rows yet: no need to ask.
         rows = {} if created else {row.indicator_id: row for row in report.values.all()}
-        new, refreshed = [], []
-        for indicator in indicators:
-            suggested = from_log.get(indicator.code)
-            # A log total beyond what a report may hold is shown, not copied: the clerk decides.
-            start_value = suggested if suggested is None or suggested <= MAX_VALUE else None
-            row = rows.get(indicator.pk)
-            if row is None:
-                new.append(
-                    ReportValue(
-                        report=report, indicator=indicator, prefilled=suggested, value=start_value
-                    )
-                )
-            elif row.prefilled != suggested:
-                if report.version == 0 and row.value == row.prefilled:
-                    row.value = start_value  # nobody has saved the report: nothing to keep
-                row.prefilled = suggested
-                refreshed.append(row)
+        new, refreshed = _report_refresh(report, rows, indicators, from_log)
+        if (new or refreshed) and not created:
+            # Lock the report as a save does, then read its rows and version again: a save
+            # that committed since they were read must not be written over with what was read
+            # before it (nor a row another opening just added be added twice).
+            report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+            if not report.is_editable:
+                return report
+            rows = {row.indicator_id: row for row in report.values.all()}
+            new, refreshed = _report_refresh(report, rows, indicators, from_log)
         if new:
             bulk_create_with_history(new, ReportValue, default_user=by)
         if refreshed:
@@ -75,6 +68,34 @@ def report_open(*, unit: CreatingUnit, period: date, by: User) -> MonthlyReport:
                 refreshed, ReportValue, ["value", "prefilled"], default_user=by
             )
     return report
+
+
+def _report_refresh(
+    report: MonthlyReport,
+    rows: dict[int, ReportValue],
+    indicators: list[Indicator],
+    from_log: dict[str, int],
+) -> tuple[list[ReportValue], list[ReportValue]]:
+    """The value rows an opening adds (indicators without one) and those whose suggestion from
+    the log changed, with their new `prefilled` (and `value`, while nobody has saved)."""
+    new, refreshed = [], []
+    for indicator in indicators:
+        suggested = from_log.get(indicator.code)
+        # A log total beyond what a report may hold is shown, not copied: the clerk decides.
+        start_value = suggested if suggested is None or suggested <= MAX_VALUE else None
+        row = rows.get(indicator.pk)
+        if row is None:
+            new.append(
+                ReportValue(
+                    report=report, indicator=indicator, prefilled=suggested, value=start_value
+                )
+            )
+        elif row.prefilled != suggested:
+            if report.version == 0 and row.value == row.prefilled:
+                row.value = start_value  # nobody has saved the report: nothing to keep
+            row.prefilled = suggested
+            refreshed.append(row)
+    return new, refreshed
 
 
 def report_save(

@@ -241,6 +241,61 @@ def test_two_people_saving_the_same_draft_at_once_one_wins_the_other_gets_a_conf
     assert report.version == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_opening_a_report_while_it_is_being_saved_keeps_the_saved_values(
+    unit_a, clerk_a, monkeypatch
+):
+    """Two clerks of one unit: one opens the report (which refreshes what the log suggests),
+    the other saves it at that moment. The opening must not write back the values it read
+    before the save committed."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite has no row locks (select_for_update); this needs PostgreSQL")
+    from django.db import connections
+
+    from programs.reports import services
+
+    trainings = indicator("trainings", source=Indicator.Source.TRAINING_COUNT)
+    report = report_open(unit=unit_a, period=LAST_MONTH, by=clerk_a)
+    save(report, clerk_a, {trainings: (5, "另有培训未录入台账")})
+    ActivityFactory(unit=unit_a, kind=ActivityKind.TRAINING, date=LAST_MONTH)  # log: 0 → 1
+    # Hold the opening just before it writes what it refreshed, while the other clerk saves.
+    write_refreshed = services.bulk_update_with_history
+    holding, go_on, saved = threading.Event(), threading.Event(), threading.Event()
+
+    def held(*args, **kwargs):
+        if threading.current_thread().name == "opening":
+            holding.set()
+            go_on.wait(10)
+        return write_refreshed(*args, **kwargs)
+
+    monkeypatch.setattr(services, "bulk_update_with_history", held)
+
+    def opening():
+        try:
+            report_open(unit=unit_a, period=LAST_MONTH, by=clerk_a)
+        finally:
+            connections.close_all()
+
+    def saving():
+        try:
+            holding.wait(10)
+            save(MonthlyReport.objects.get(pk=report.pk), clerk_a, {trainings: (9, "九次")})
+            saved.set()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=opening, name="opening"), threading.Thread(target=saving)]
+    for thread in threads:
+        thread.start()
+    saved.wait(2)  # the save waits for the opening (or, wrongly, commits under it)
+    go_on.set()
+    for thread in threads:
+        thread.join(20)
+
+    row = value_of(report, trainings)
+    assert (row.prefilled, row.value, row.comment) == (1, 9, "九次")
+
+
 # --- problems and submission ---------------------------------------------------------------------
 
 
