@@ -429,15 +429,25 @@ def print_requests(recorder, ledger) -> tuple[int, int]:
             f"{percentile(pages, 0.5):.0f} ms, p95 {p95:.0f} ms "
             f"({'under' if p95 < 1000 else 'OVER'} the 1 s target)"
         )
+        # The sign-ins (password hashing by design slow) crowd the first seconds: apart.
+        signed_in = max((h.started + h.ms / 1000 for h in hits if h.kind == "login"), default=0)
         rest = [
-            h.ms
+            h
             for h in hits
             if h.kind == "page" and h.status and not any(a <= h.started <= b for a, b in windows)
         ]
-        print(
-            f"page GETs the rest of the time: {len(rest):,}, p50 {percentile(rest, 0.5):.0f} ms, "
-            f"p95 {percentile(rest, 0.95):.0f} ms"
-        )
+        for label, part in (
+            (
+                f"while people signed in (0–{signed_in:.0f} s)",
+                [h for h in rest if h.started < signed_in],
+            ),
+            ("the rest of the time", [h for h in rest if h.started >= signed_in]),
+        ):
+            ms = [h.ms for h in part]
+            print(
+                f"page GETs {label}: {len(ms):,}, p50 {percentile(ms, 0.5):.0f} ms, "
+                f"p95 {percentile(ms, 0.95):.0f} ms"
+            )
     return errors, unexpected
 
 
