@@ -51,11 +51,10 @@ def commit_key(batch: ImportBatch) -> str:
 
 
 def import_page(record: Job) -> str:
-    """The batch's page once there is a batch (an import; a check that is done), else the page
-    that follows the check."""
-    batch = record.data.get("batch") or record.params.get("batch")
-    if batch:
-        return reverse("injuries:batch-detail", args=[batch])
+    """An import's batch page; a check's own page, which follows it and, once its batch
+    exists, sends the user there (a batch given up later for a newer file: it says so)."""
+    if "batch" in record.params:
+        return reverse("injuries:batch-detail", args=[record.params["batch"]])
     return reverse("injuries:import-check", args=[record.pk])
 
 

@@ -91,6 +91,8 @@ class ImportUploadView(ImportPageMixin, FormView):
             upload=form.cleaned_data["file"], user=self.request.user
         )
         _tell(self.request, record, created=created, done=messages.info)
+        if record.state == Job.State.DONE:  # checked already (a backend that runs jobs at once)
+            return redirect("injuries:batch-detail", pk=record.data["batch"])
         return redirect(record.get_absolute_url())
 
 

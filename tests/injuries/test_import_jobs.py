@@ -108,8 +108,21 @@ def test_a_queued_check_is_followed_on_its_page_until_the_batch_exists(
 
     job.refresh_from_db()
     batch = ImportBatch.objects.get()
-    assert job.get_absolute_url() == batch.get_absolute_url()
-    assert client.get(page)["Location"] == batch.get_absolute_url()
+    assert client.get(job.get_absolute_url())["Location"] == batch.get_absolute_url()
+
+
+def test_a_check_whose_batch_was_given_up_says_it_was_done(client_for, clerk_a, unit_a, tmp_path):
+    client = client_for(clerk_a)
+    client.post(IMPORT, {"file": upload(write_xlsx(tmp_path / "v1.xlsx", cards(2)))})
+    client.post(IMPORT, {"file": upload(write_xlsx(tmp_path / "v2.xlsx", cards(3)))})
+    first = Job.objects.filter(kind=injuries_check.module_path).order_by("pk").first()
+    assert not ImportBatch.objects.filter(pk=first.data["batch"]).exists()  # given up for v2
+
+    page = client.get(first.get_absolute_url())  # as 我的任务 links it
+
+    assert page.status_code == 200
+    assert first.message in page.text
+    assert 'id="import-recheck"' in page.text
 
 
 def test_a_check_counts_its_progress_to_the_files_rows(clerk_a, unit_a, tmp_path, monkeypatch):
