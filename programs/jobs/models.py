@@ -146,15 +146,18 @@ class Job(models.Model):
     def report_progress(self, done: int, total: int | None = None) -> None:
         """Tell whoever watches how far the job is: `done` of `total` rows or cells."""
         self.done, self.total = done, total if total is not None else self.total
-        cache.set(self._progress_key, (self.done, self.total), timeout=24 * 3600)
+        self._seen = (self.done, self.total)
+        cache.set(self._progress_key, self._seen, timeout=24 * 3600)
 
     def progress(self) -> tuple[int, int | None]:
-        """(done, total) as the job last wrote it; the record's own once it has finished."""
-        if self.is_active:
+        """(done, total) as the job last wrote it; the record's own once it has finished. Read
+        from the cache once per loaded record (a row shows it twice: the bar and the count)."""
+        if not self.is_active:
+            return self.done, self.total
+        if getattr(self, "_seen", None) is None:
             seen = cache.get(self._progress_key)
-            if seen:
-                return seen[0], seen[1]
-        return self.done, self.total
+            self._seen = (seen[0], seen[1]) if seen else (self.done, self.total)
+        return self._seen
 
     @property
     def percent(self) -> int | None:

@@ -205,12 +205,18 @@ def execute(kind: Kind, context: Any, job_id: int) -> None:
     with translation.override(record.language):
         try:
             outcome = kind.fn(record, **record.params)
+            try:
+                _finish(record, state=Job.State.DONE, outcome=outcome)
+            finally:
+                if isinstance(outcome.content, Path):
+                    outcome.content.unlink(missing_ok=True)
         except DomainError as refusal:
             _finish(record, state=Job.State.FAILED, error=str(refusal))
         except (OperationalError, InterfaceError):
             logger.exception("job %s lost its database", record.pk)
             _after_lost_database(record)
         except Exception:
+            # A bug, or its result could not be kept (storage full): never left running.
             reference = uuid.uuid4().hex[:8]
             logger.exception("job %s failed, reference %s", record.pk, reference)
             _finish(
@@ -218,12 +224,6 @@ def execute(kind: Kind, context: Any, job_id: int) -> None:
                 state=Job.State.FAILED,
                 error=str(errors.UNEXPECTED).format(reference=reference),
             )
-        else:
-            try:
-                _finish(record, state=Job.State.DONE, outcome=outcome)
-            finally:
-                if isinstance(outcome.content, Path):
-                    outcome.content.unlink(missing_ok=True)
 
 
 def _after_lost_database(record: Job) -> None:
@@ -249,16 +249,13 @@ def _finish(record: Job, *, state: str, outcome: Outcome | None = None, error: s
     fields: dict[str, Any] = {"state": state, "finished_at": now, "error": error}
     if outcome is not None:
         fields.update(message=str(outcome.message), data=outcome.data)
+        if isinstance(outcome.content, Path):
+            with outcome.content.open("rb") as handle:
+                record.result.save(outcome.file_name, File(handle), save=False)
+        elif outcome.content is not None:
+            record.result.save(outcome.file_name, ContentFile(outcome.content), save=False)
         if outcome.content is not None:
-            content = (
-                File(outcome.content.open("rb"))
-                if isinstance(outcome.content, Path)
-                else ContentFile(outcome.content)
-            )
-            record.result.save(outcome.file_name, content, save=False)
             fields.update(result=record.result.name, result_name=outcome.file_name)
-            if isinstance(outcome.content, Path):
-                content.close()
     finished_all = state == Job.State.DONE and record.total is not None
     fields.update(done=record.total if finished_all else record.done, total=record.total)
     with transaction.atomic():

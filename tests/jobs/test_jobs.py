@@ -212,3 +212,20 @@ def test_a_long_job_tells_its_user_by_mail_once_in_their_language(clerk_a, setti
 
     assert not tell_finished(Job.objects.get(pk=job.pk))
     assert len(mail.outbox) == 1
+
+
+def test_a_result_that_cannot_be_kept_fails_the_job_rather_than_leaving_it_running(
+    clerk_a, monkeypatch, caplog
+):
+    from django.core.files.storage import FileSystemStorage
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full)
+    job, _ = start_test(kinds.a_file, clerk_a, text="x")
+    job.refresh_from_db()
+    assert job.state == "failed" and not job.result_name
+    assert "No space" not in job.error  # the user reads a reference, not the trace
+    reference = job.error.split()[-1].strip("。.")
+    assert any(reference in message for message in caplog.messages)
