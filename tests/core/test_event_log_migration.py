@@ -7,26 +7,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrated_back
 
 BEFORE = [("programs", "0008_event_log"), ("workgroups", "0002_activities_projects")]
 AFTER = [("programs", "0009_event_log_from_history"), ("workgroups", "0003_event_log_from_history")]
 AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def old_apps(transactional_db):
-    apps = migrate(BEFORE)
-    yield apps
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    yield from migrated_back(BEFORE)
 
 
 def test_milestone_events_phase_moves_and_status_changes_are_copied(old_apps):

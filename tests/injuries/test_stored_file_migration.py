@@ -6,25 +6,16 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrated_back
 
 BEFORE = [("injuries", "0002_event_log_from_batches")]
 AFTER = [("injuries", "0003_stored_file_storage_names")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def old_apps(transactional_db):
-    apps = migrate(BEFORE)
-    yield apps
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    yield from migrated_back(BEFORE)
 
 
 def test_kept_paths_become_storage_names_and_back(old_apps, private_storage, tmp_path):
