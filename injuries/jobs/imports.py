@@ -77,7 +77,9 @@ def injuries_check(record: Job, *, name: str, file_name: str) -> Outcome:
     return Outcome(message=report_summary(report), data={"batch": batch.pk, "ok": report.ok})
 
 
-def injuries_check_start(*, upload: UploadedFile, user: User) -> tuple[Job, bool]:
+def injuries_check_start(
+    *, upload: UploadedFile, user: User, language: str = ""
+) -> tuple[Job, bool]:
     """Keep an uploaded file in the shared storage and queue its check. The same file while
     its check is queued or running is checked once: (that job, False), and this copy is not
     kept."""
@@ -91,6 +93,7 @@ def injuries_check_start(*, upload: UploadedFile, user: User) -> tuple[Job, bool
             title=_("Check of %(file)s") % {"file": upload.name},
             params={"name": name, "file_name": upload.name},
             key=check_key(user, sha256),
+            language=language,
         )
     except BaseException:
         stored_delete(name)
@@ -147,7 +150,7 @@ def commit_progress(record: Job, total: int) -> Progress:
     return tell
 
 
-def batch_commit_start(*, batch: ImportBatch, user: User) -> tuple[Job, bool]:
+def batch_commit_start(*, batch: ImportBatch, user: User, language: str = "") -> tuple[Job, bool]:
     """Queue the import of a checked batch; while one is queued or running, (that job, False).
     A batch already imported or given up, or with rows in error, is refused here at once (the
     job checks again, under the batch's lock)."""
@@ -162,6 +165,7 @@ def batch_commit_start(*, batch: ImportBatch, user: User) -> tuple[Job, bool]:
         params={"batch": batch.pk},
         key=commit_key(batch),
         total=batch.rows_total,
+        language=language,
     )
 
 

@@ -88,7 +88,9 @@ class ImportUploadView(ImportPageMixin, FormView):
 
     def form_valid(self, form: ImportUploadForm) -> HttpResponse:
         record, created = injuries_check_start(
-            upload=form.cleaned_data["file"], user=self.request.user
+            upload=form.cleaned_data["file"],
+            user=self.request.user,
+            language=self.request.LANGUAGE_CODE,
         )
         _tell(self.request, record, created=created, done=messages.info)
         if record.state == Job.State.DONE:  # checked already (a backend that runs jobs at once)
@@ -160,7 +162,9 @@ class BatchCommitView(View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponseRedirect:
         batch = scoped_object(request, ImportBatch.objects.filter(uploaded_by=request.user), pk=pk)
         try:
-            record, created = batch_commit_start(batch=batch, user=request.user)
+            record, created = batch_commit_start(
+                batch=batch, user=request.user, language=request.LANGUAGE_CODE
+            )
         except BatchError as error:
             messages.error(request, str(error))
         else:

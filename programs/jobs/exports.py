@@ -72,6 +72,7 @@ def start_export(
         title=title,
         params=params,
         key=export_key(request.user, kind_task, params),
+        language=request.LANGUAGE_CODE,
     )
     if not created:
         messages.info(request, already_running(record))

@@ -81,6 +81,14 @@ class Job(models.Model):
         verbose_name=_("creating unit"),
     )
     params = models.JSONField(_("parameters"), default=dict, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "The job writes its file, messages and e-mail in the language it was asked in."
+        ),
+    )
     key = models.CharField(
         _("key"),
         max_length=200,
@@ -132,10 +140,6 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in self.ACTIVE
-
-    @property
-    def language(self) -> str:
-        return getattr(self.user, "language", "") or settings.LANGUAGE_CODE
 
     # --- progress: written to the shared cache, outside the job's own transaction ---
 

@@ -109,9 +109,11 @@ def start(
     unit: Any = None,
     key: str = "",
     total: int | None = None,
+    language: str = "",
 ) -> tuple[Job, bool]:
     """Record a job and queue it. With a `key`, a second start while the first is queued or
-    running returns the first, and False."""
+    running returns the first, and False. A view passes the page's `language`
+    (`request.LANGUAGE_CODE`), used when the user never chose one."""
     path = kind_task.module_path
     if key and (running := Job.objects.active().filter(key=key).first()):
         return running, False
@@ -119,6 +121,7 @@ def start(
         with transaction.atomic():
             record = Job.objects.create(
                 kind=path,
+                language=_language_of(user, language),
                 title=str(title)[:300],
                 user=user if user is not None and user.is_authenticated else None,
                 unit=unit,
@@ -133,6 +136,12 @@ def start(
         return Job.objects.active().get(key=key), False
     record.refresh_from_db()
     return record, True
+
+
+def _language_of(user: Any, asked_in: str) -> str:
+    """The language the job speaks: the one the user chose (the header's switch saves it), else
+    the page's it was asked from; the portal's for work without a person."""
+    return getattr(user, "language", "") or asked_in or settings.LANGUAGE_CODE
 
 
 def already_running(record: Job) -> str:

@@ -208,3 +208,13 @@ def staff_district(district_user):
         *Permission.objects.filter(content_type__app_label="injuries")
     )
     return district_user
+
+
+def test_an_export_asked_for_in_english_is_written_in_english(english, district_user, unit_a):
+    """The page's language, not only the one saved for e-mails (never set here)."""
+    english.force_login(district_user)
+    response = english.get(reverse("programs:dashboard-export"))
+    record = Job.objects.get()
+    assert (record.language, district_user.language) == ("en", "")
+    assert record.message == "1 row written."
+    assert response.status_code == 302
