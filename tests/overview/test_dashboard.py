@@ -103,7 +103,7 @@ def test_the_latest_final_evaluation_is_shown_with_its_score_and_result(
     start = row.index('data-col="evaluation"')
     cell = row[start : row.index("</td>", start)]
     assert "87.5" in cell and "/150" in cell and "rectify" in cell
-    assert row_of(response, unit_a).evaluation_percent == pytest.approx(58.3)
+    assert row_of(response, unit_a).evaluation_percent == Decimal("58.3")
     assert row_of(response, unit_b).unit.evaluation_id is None
 
 
@@ -189,7 +189,7 @@ def test_injuries_compare_this_year_to_date_with_the_same_dates_last_year(
     row = row_of(client.get(DASHBOARD), unit_a)
 
     assert (row.injuries.now, row.injuries.before, row.injuries.change) == (3, 2, 50.0)
-    assert row.injuries.rate == pytest.approx(3 * 100_000 / unit_a.population, abs=0.05)
+    assert float(row.injuries.rate) == pytest.approx(3 * 100_000 / unit_a.population, abs=0.05)
     client.force_login(evaluator)  # evaluators see no injury records: no figures, not zeros
     response = client.get(DASHBOARD)
     assert all(row.injuries is None for row in response.context["board"].rows)
@@ -265,8 +265,8 @@ def test_headlines_count_units_titles_expiring_and_last_months_reporting(
     assert numbers["units"] == "2"
     assert numbers["titled"] == "1"
     assert numbers["expiring"] == "1"
-    assert numbers["reporting"] == "100%"
-    assert numbers["on_time"] == "50%"
+    assert numbers["reporting"] == "100.0%"
+    assert numbers["on_time"] == "50.0%"
     assert f"{month:%Y-%m}" in response.context["headlines"][3].label
     assert unit_a.name in response.content.decode().split('id="titles-expiring"')[1]
 
