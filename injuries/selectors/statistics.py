@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any
@@ -193,11 +192,11 @@ class Headline:
     baseline: int | None
 
     @property
-    def change_previous(self) -> Decimal | None:
+    def change_previous(self) -> float | None:
         return change(self.total, self.previous)
 
     @property
-    def change_baseline(self) -> Decimal | None:
+    def change_baseline(self) -> float | None:
         return change(self.total, self.baseline)
 
 

@@ -87,21 +87,27 @@ class Table:
         return [Cell(value, column.kind) for value, column in zip(row, self.columns, strict=True)]
 
 
-def share(part: int, whole: int) -> Decimal | None:
-    """`part` as a percentage of `whole`, one decimal rounded half up; None when `whole` is
-    zero."""
-    return percent(part, whole)
+def _number(value: Decimal | None) -> float | None:
+    """A value rounded once (half up, `safecommunity.numbers`) as the tables, charts and
+    exports carry it: a number that prints with the same digits (35.5 stays 35.5)."""
+    return None if value is None else float(value)
 
 
-def change(now: int, before: int | None) -> Decimal | None:
+def share(part: int, whole: int) -> float | None:
+    """`part` as a percentage of `whole`, one decimal rounded half up (1 of 16 is 6.3); None
+    when `whole` is zero."""
+    return _number(percent(part, whole))
+
+
+def change(now: int, before: int | None) -> float | None:
     """The change from `before` to `now` in percent, one decimal rounded half up (20 against 31
     is −35.5); None when `before` is zero."""
-    return change_percent(now, before)
+    return _number(change_percent(now, before))
 
 
-def rate(count: int, population: int | None) -> Decimal | None:
+def rate(count: int, population: int | None) -> float | None:
     """Records per 100,000 residents, one decimal rounded half up; None without a population."""
-    return per_population(count, population, PER)
+    return _number(per_population(count, population, PER))
 
 
 def _comparison_columns(filters: Filters) -> list[Column]:
@@ -315,14 +321,9 @@ def rates_table(
             "series": [
                 {
                     "name": _year_covered(filters.period, year),
-                    "data": [_number(row[4 + 2 * i]) for row in rows],
+                    "data": [row[4 + 2 * i] for row in rows],
                 }
                 for i, year in enumerate(years)
             ],
         },
     )
-
-
-def _number(value: Decimal | None) -> float | None:
-    """A rounded value as a chart's JSON carries it (a number, not a string)."""
-    return None if value is None else float(value)

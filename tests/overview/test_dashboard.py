@@ -189,7 +189,7 @@ def test_injuries_compare_this_year_to_date_with_the_same_dates_last_year(
     row = row_of(client.get(DASHBOARD), unit_a)
 
     assert (row.injuries.now, row.injuries.before, row.injuries.change) == (3, 2, 50.0)
-    assert float(row.injuries.rate) == pytest.approx(3 * 100_000 / unit_a.population, abs=0.05)
+    assert row.injuries.rate == pytest.approx(3 * 100_000 / unit_a.population, abs=0.05)
     client.force_login(evaluator)  # evaluators see no injury records: no figures, not zeros
     response = client.get(DASHBOARD)
     assert all(row.injuries is None for row in response.context["board"].rows)

@@ -49,8 +49,8 @@ def test_the_dashboard_shows_20_against_31_injuries_as_down_35_5_percent(client,
     response = client.get(DASHBOARD)
 
     row = row_of(response, unit)
-    assert row.injuries.change == Decimal("-35.5")
-    assert row.injuries.rate == Decimal("20.6")  # 20.597… per 100,000
+    assert row.injuries.change == -35.5
+    assert row.injuries.rate == 20.6  # 20.597… per 100,000
     html = response.content.decode()
     assert "▼35.5%" in html and "▼36%" not in html
     assert ">20.6<" in html
@@ -70,14 +70,14 @@ def test_an_exact_half_rounds_up_on_the_dashboard_and_the_statistics_page_alike(
     dashboard = client.get(DASHBOARD)
     statistics = client.get(STATISTICS)
 
-    assert row_of(dashboard, unit).injuries.change == Decimal("6.3")
+    assert row_of(dashboard, unit).injuries.change == 6.3
     assert "▲6.3%" in dashboard.content.decode()
     stats = statistics.context["stats"]
-    assert stats.headline.change_previous == Decimal("6.3")
+    assert stats.headline.change_previous == 6.3
     cause = next(table for table in stats.dimensions if table.key == "cause")
     shares = {row[0]: row[2] for row in cause.rows if row[1]}
-    assert sorted(shares.values()) == [Decimal("5.9"), Decimal("94.1")]  # 1/17, 16/17
-    assert row_of(dashboard, unit).injuries.rate == Decimal("21.3")  # 17 / 80,000: 21.25
+    assert sorted(shares.values()) == [5.9, 94.1]  # 1/17, 16/17
+    assert row_of(dashboard, unit).injuries.rate == 21.3  # 17 / 80,000: 21.25
     html = statistics.content.decode()
     assert "+6.3%" in html
 
@@ -91,7 +91,7 @@ def test_a_share_of_exactly_6_25_percent_reads_6_3_on_the_statistics_page(client
     response = client.get(STATISTICS)
 
     cause = next(t for t in response.context["stats"].dimensions if t.key == "cause")
-    assert sorted(row[2] for row in cause.rows if row[1]) == [Decimal("6.3"), Decimal("93.8")]
+    assert sorted(row[2] for row in cause.rows if row[1]) == [6.3, 93.8]
     table = response.content.decode().split('id="stats-cause"')[1].split("</table>")[0]
     assert 'data-value="6.3">6.3<' in table and ">6.2<" not in table
 
@@ -104,7 +104,7 @@ def test_a_half_per_100000_rounds_up_in_the_statistics_rates(client, district_us
     stats = client.get(STATISTICS).context["stats"]
 
     (row,) = [row for row in stats.rates.rows if row[0] == unit.code]
-    assert row[4] == Decimal("3.8")  # 3.75 per 100,000
+    assert row[4] == 3.8  # 3.75 per 100,000
 
 
 def test_the_rates_name_the_dates_they_count(client, district_user, english):
@@ -133,7 +133,7 @@ def test_the_district_rate_counts_the_towns_and_streets_residents_not_the_zones_
     stats = client.get(STATISTICS).context["stats"]
 
     assert stats.rates.total[2] == 100_000
-    assert stats.rates.total[3:] == [10, Decimal("10.0")]
+    assert stats.rates.total[3:] == [10, 10.0]
 
 
 # --- the reporting rate and the returned reports it counts ---------------------------------------

@@ -73,16 +73,16 @@ class InjuryTrend:
     population: int | None = None
 
     @property
-    def change(self) -> Decimal | None:
+    def change(self) -> float | None:
         """In percent, one decimal rounded half up: 20 against 31 is −35.5, shown ▼35.5%."""
         return change(self.now, self.before)
 
     @property
-    def rate(self) -> Decimal | None:
+    def rate(self) -> float | None:
         return rate(self.now, self.population)
 
     @property
-    def rate_before(self) -> Decimal | None:
+    def rate_before(self) -> float | None:
         return rate(self.before, self.population)
 
 
