@@ -117,6 +117,12 @@ def test_the_rates_name_the_dates_they_count(client, district_user, english):
     titles = [column.title for column in stats.rates.columns]
     assert "Rate per 100,000 2026 (01-01 – 06-15)" in titles
     assert "Per 100,000, 2026-01-01 – 06-15" in dashboard
+    english.cookies["django_language"] = "zh-hans"
+    with translation.override("zh-hans"):
+        chinese = english.get(DASHBOARD).content.decode()
+        stats = english.get(STATISTICS).context["stats"]
+    assert "每10万人（2026-01-01 – 06-15）" in chinese
+    assert "2026 (01-01 – 06-15) 发生率（1/10万）" in [c.title for c in stats.rates.columns]
 
 
 def test_the_district_rate_counts_the_towns_and_streets_residents_not_the_zones_again(
