@@ -204,15 +204,16 @@ class Clerk(Actor):
             self.browse()
         elif roll < 0.60:
             self.save(self.pick_month(6), submit=False)
-        elif roll < 0.75:
-            self.save(self.pick_month(3), submit=True)
+        elif roll < 0.75:  # a month is submitted once it is over: never the current one
+            self.save(self.pick_month(3, past=True), submit=True)
         elif roll < 0.90:
             self.record_activity()
         else:
             self.upload_evidence()
 
-    def pick_month(self, back: int) -> str:
-        return self.rng.choice(self.months[:2] if self.shared else self.months[:back])
+    def pick_month(self, back: int, *, past: bool = False) -> str:
+        months = self.months[:2] if self.shared else self.months[:back]
+        return self.rng.choice(months[1:] if past else months)
 
     def browse(self) -> None:
         code = self.code
@@ -282,7 +283,10 @@ class Clerk(Actor):
             self.note(f"{self.username}: {url} saved, but its rules refused the submission")
             self.saved(period, version, values, stamp)
             return
-        if not answer.succeeded():
+        # A draft is kept whatever its checks say: a save that shows them (a warning, and the
+        # page's "?check=1") stored the values too.
+        shown_checks = not then_submit and "check=1" in answer.location
+        if not (answer.succeeded() or shown_checks):
             self.drive.ledger.count("refused", "saves of a report submitted meanwhile")
             return
         self.saved(period, version, values, stamp)

@@ -11,8 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.db.models import Sum
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from injuries.demo import injuries_demo
+from programs.core.choices import UnitKind
+from programs.core.reference_data import DISTRICT_POPULATION, DISTRICT_POPULATION_YEAR
 from programs.evaluations.demo import evaluations_demo
 from programs.models import CreatingUnit, Department, Milestone, Phase, User
 from programs.progress.demo import unit_progress
@@ -74,14 +78,15 @@ def _phone(rng: random.Random) -> str:
 @transaction.atomic
 def demo_data_load() -> list[DemoAccount]:
     """Accounts for every role; for each unit a profile, its 14 groups and members, progress
-    through its milestones (some overdue, some returned), phase moves, titles, monthly reports
-    and evaluations."""
+    through its milestones (some overdue, some returned), phase moves, titles, five years of
+    injury records, monthly reports and evaluations."""
     reference_data_load()
     _demo_schedule()
     templates = list(WorkGroupTemplate.objects.filter(is_active=True))
     phases = {phase.order: phase for phase in Phase.objects.all()}
     accounts = {account.username: _ensure_account(account) for account in DEMO_ACCOUNTS}
     district = accounts["district"]
+    _demo_populations()
     for unit in CreatingUnit.objects.select_related("program"):
         _dress_unit(unit, templates, phases, by=district)
     clerks = {user.unit_id: user for user in User.objects.filter(role=User.Role.CLERK)}
@@ -90,6 +95,9 @@ def demo_data_load() -> list[DemoAccount]:
         unit_progress(unit, clerk=clerk, district=district, phases=phases)
         activities_demo(unit, random.Random(f"activities-{unit.code}"), clerk)
     titles_demo(district)
+    # The injury records before the reports, which count their casualties from them.
+    for unit in CreatingUnit.objects.order_by("code"):
+        injuries_demo(unit, random.Random(f"injuries-{unit.code}"))
     reports_demo(district)
     evaluations_demo(district, accounts["evaluator"], accounts["clerk"])
     return DEMO_ACCOUNTS
@@ -116,6 +124,35 @@ def _demo_schedule() -> None:
             milestone.save()  # the signal recomputes every unit's due date
 
 
+def _demo_populations() -> None:
+    """Populations for the units without one, as of the 2020 census: the towns and street
+    offices share the district's census population exactly (`DISTRICT_POPULATION`, less what
+    the office has entered), in believable sizes by the largest remainder; each economic zone
+    gets a few thousand residents of its own, which overlap the towns' and are never added."""
+    units = list(CreatingUnit.objects.filter(population__isnull=True).order_by("code"))
+    divided = [unit for unit in units if unit.kind != UnitKind.ZONE]
+    entered = (
+        CreatingUnit.objects.exclude(kind=UnitKind.ZONE)
+        .filter(population__isnull=False)
+        .aggregate(total=Sum("population"))["total"]
+        or 0
+    )
+    remaining = max(DISTRICT_POPULATION - entered, 0)
+    weights = [random.Random(f"population-{unit.code}").uniform(0.4, 2.0) for unit in divided]
+    shares = [remaining * weight / sum(weights) for weight in weights] if divided else []
+    counts = [int(share) for share in shares]
+    by_remainder = sorted(range(len(shares)), key=lambda n: counts[n] - shares[n])
+    for n in by_remainder[: remaining - sum(counts)]:
+        counts[n] += 1
+    for unit, count in zip(divided, counts, strict=True):
+        unit.population = count
+    for unit in units:
+        if unit.kind == UnitKind.ZONE:
+            unit.population = random.Random(f"population-{unit.code}").randrange(4_000, 30_000, 100)
+        unit.population_year = DISTRICT_POPULATION_YEAR
+    bulk_update_with_history(units, CreatingUnit, ["population", "population_year"])
+
+
 def _ensure_unit_clerk(unit: CreatingUnit) -> User:
     """Every unit has a clerk in the demo (clerk-t01 …), so its work has an author."""
     rng = random.Random(f"clerk-{unit.code}")
@@ -137,10 +174,6 @@ def _dress_unit(unit: CreatingUnit, templates, phases: dict[int, Phase], *, by: 
     unit.head_name = unit.head_name or _name(rng)
     unit.contact_name = unit.contact_name or _name(rng)
     unit.contact_phone = unit.contact_phone or _phone(rng)
-    if unit.population is None:
-        low, high = (4_000, 30_000) if unit.kind == "zone" else (18_000, 110_000)
-        unit.population = rng.randrange(low, high, 100)
-        unit.population_year = 2024
     unit.joined_on = unit.joined_on or date(2025, 3, 15 if unit.is_pilot else 28)
     # Pilots are furthest along; most units are implementing; a few zones are still starting.
     order = (

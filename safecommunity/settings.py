@@ -303,6 +303,13 @@ HEALTH_MIN_FREE_BYTES: int = env.int("HEALTH_MIN_FREE_MB", default=1024) * 1024 
 # The portal's address as its users reach it, for links in e-mails.
 SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# --- Monthly reports ---
+# A month's report may be submitted from its last day on (Asia/Shanghai), or this many days
+# earlier (e.g. 3: from the 28th of a 31-day month).
+REPORT_SUBMIT_FROM_DAYS_BEFORE_END: int = env.int("REPORT_SUBMIT_FROM_DAYS_BEFORE_END", default=0)
+if not 0 <= REPORT_SUBMIT_FROM_DAYS_BEFORE_END <= 27:
+    raise ImproperlyConfigured("REPORT_SUBMIT_FROM_DAYS_BEFORE_END must be between 0 and 27.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

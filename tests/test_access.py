@@ -92,6 +92,7 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:report-export",          "get",  None,        (LOGIN, 302, 302,  302,  302,  302)),
     ("programs:report-list",            "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
     ("programs:report-detail",          "get",  "report",    (LOGIN, 200, 200,  404,  200,  404)),
+    ("programs:report-print",           "get",  "report",    (LOGIN, 200, 200,  404,  200,  404)),
     ("programs:report-transition",      "post", "submit",    (LOGIN, 302, 302,  404,  404,  404)),
     ("workgroups:activity-list",        "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
     ("workgroups:activity-add",         "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),

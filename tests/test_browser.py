@@ -19,6 +19,7 @@ from programs.models import (
     ValidationRule,
 )
 from programs.progress.demo import demo_pdf
+from safecommunity.calendar import Month
 from tests.factories import (
     MemberFactory,
     MilestoneFactory,
@@ -161,8 +162,11 @@ def test_clerk_uploads_and_submits_district_accepts_and_the_unit_moves_on(
 
 
 def test_clerk_reports_the_month_district_returns_it_then_approves_the_resubmission(
-    page: Page, live_server, browser, browser_context_args
+    page: Page, live_server, browser, browser_context_args, settings
 ):
+    # A month is submitted once it is over; the office lets this one be submitted from today.
+    today = timezone.localdate()
+    settings.REPORT_SUBMIT_FROM_DAYS_BEFORE_END = (Month.last_day(today) - today).days
     unit = UnitFactory(code="T07", name="马坡镇")
     UserFactory(username="clerk", role=User.Role.CLERK, unit=unit, password=PASSWORD)
     UserFactory(username="office", role=User.Role.DISTRICT, password=PASSWORD)
@@ -208,7 +212,8 @@ def test_clerk_reports_the_month_district_returns_it_then_approves_the_resubmiss
     page.get_by_label("发现隐患数", exact=True).fill("2")
     page.get_by_label("整改隐患数", exact=True).fill("3")
     page.get_by_role("button", name="保存", exact=True).click()
-    expect(page.get_by_role("alert")).to_contain_text("月报已保存")
+    expect(page.get_by_role("alert")).to_contain_text("月报已保存")  # and marked at once:
+    expect(page.locator("#indicator-fixed")).to_contain_text("整改隐患数不能多于发现隐患数")
     page.get_by_role("button", name="提交月报").click()
     expect(page.locator("#indicator-fixed")).to_contain_text("整改隐患数不能多于发现隐患数")
     expect(page.get_by_role("heading", level=1)).to_contain_text("草稿")

@@ -6,6 +6,8 @@ built: build them in the user's language."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.text import capfirst
@@ -13,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from injuries.choices import AGE_GROUP_CHOICES, Sex
 from injuries.models import InjuryRecord
+from programs.core.choices import UnitKind
+from safecommunity.numbers import change_percent, per_population, percent
 
 if TYPE_CHECKING:
-    from injuries.selectors.periods import Filters
+    from injuries.selectors.periods import Filters, Period
     from programs.core.models import CreatingUnit
 
 PER = 100_000
@@ -83,19 +87,27 @@ class Table:
         return [Cell(value, column.kind) for value, column in zip(row, self.columns, strict=True)]
 
 
+def _number(value: Decimal | None) -> float | None:
+    """A value rounded once (half up, `safecommunity.numbers`) as the tables, charts and
+    exports carry it: a number that prints with the same digits (35.5 stays 35.5)."""
+    return None if value is None else float(value)
+
+
 def share(part: int, whole: int) -> float | None:
-    """`part` as a percentage of `whole`, one decimal; None when `whole` is zero."""
-    return round(100 * part / whole, 1) if whole else None
+    """`part` as a percentage of `whole`, one decimal rounded half up (1 of 16 is 6.3); None
+    when `whole` is zero."""
+    return _number(percent(part, whole))
 
 
 def change(now: int, before: int | None) -> float | None:
-    """The change from `before` to `now` in percent, one decimal; None when `before` is zero."""
-    return round(100 * (now - before) / before, 1) if before else None
+    """The change from `before` to `now` in percent, one decimal rounded half up (20 against 31
+    is −35.5); None when `before` is zero."""
+    return _number(change_percent(now, before))
 
 
 def rate(count: int, population: int | None) -> float | None:
-    """Records per 100,000 residents, one decimal; None without a population."""
-    return round(PER * count / population, 1) if population else None
+    """Records per 100,000 residents, one decimal rounded half up; None without a population."""
+    return _number(per_population(count, population, PER))
 
 
 def _comparison_columns(filters: Filters) -> list[Column]:
@@ -242,12 +254,24 @@ def sex_age_table(counts: dict[tuple[int, int, int, int], int]) -> Table:
     )
 
 
+def _year_covered(period: Period, year: int) -> str:
+    """The part of `year` the period covers, as a rate's column names it: "2025" for the whole
+    year, "2026 (01-01 – 06-30)" for part of it."""
+    start = max(period.start, date(year, 1, 1))
+    end = min(period.end, date(year, 12, 31))
+    if (start, end) == (date(year, 1, 1), date(year, 12, 31)):
+        return str(year)
+    return f"{year} ({start:%m-%d} – {end:%m-%d})"
+
+
 def rates_table(
     units: list[CreatingUnit], counts: dict[tuple[int, int, int, int], int], filters: Filters
 ) -> Table:
     """Per unit and year of the period: records and records per 100,000 residents, from the
-    unit's population; the district row divides the records of the units with a population by
-    the sum of their populations."""
+    unit's population; each rate column names the dates of its year it counts. The district
+    row divides the records of the units with a population by the residents of its towns and
+    street offices: the economic zones lie within them, so their residents are counted there
+    already and are not added again."""
     by_unit_year: dict[tuple[int, int], int] = {}
     for (unit_id, year, _sex, _group), n in counts.items():
         by_unit_year[unit_id, year] = by_unit_year.get((unit_id, year), 0) + n
@@ -260,7 +284,7 @@ def rates_table(
             row += [n, rate(n, unit.population)]
         rows.append(row)
     with_population = [unit for unit in units if unit.population]
-    population = sum(unit.population for unit in with_population)
+    population = sum(unit.population for unit in with_population if unit.kind != UnitKind.ZONE)
     total: list[Any] = ["", _("District"), population or None]
     for year in years:
         counted = sum(by_unit_year.get((unit.pk, year), 0) for unit in with_population)
@@ -274,9 +298,10 @@ def rates_table(
         Column(_("Population")),
     ]
     for year in years:
+        covered = _year_covered(filters.period, year)
         columns += [
-            Column(_("Records %(year)s") % {"year": year}),
-            Column(_("Rate per 100,000 %(year)s") % {"year": year}, Kind.RATE),
+            Column(_("Records %(year)s") % {"year": covered}),
+            Column(_("Rate per 100,000 %(year)s") % {"year": covered}, Kind.RATE),
         ]
     return Table(
         key="rates",
@@ -286,13 +311,18 @@ def rates_table(
         total=total,
         note=_(
             "Records in the period per 100,000 residents of the unit; units without a "
-            "population show “—” and are left out of the district's rate."
+            "population show “—” and are left out of the district's rate. The district's "
+            "residents are those of its towns and street offices: the economic zones lie "
+            "within them and are not added again."
         ),
         chart={
             "kind": "bar",
             "categories": [unit.name for unit in units],
             "series": [
-                {"name": str(year), "data": [row[4 + 2 * i] for row in rows]}
+                {
+                    "name": _year_covered(filters.period, year),
+                    "data": [row[4 + 2 * i] for row in rows],
+                }
                 for i, year in enumerate(years)
             ],
         },

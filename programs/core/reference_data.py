@@ -269,6 +269,12 @@ TOWNS = [
     "赵全营镇",
 ]
 STREETS = ["胜利街道", "光明街道", "石园街道", "空港街道", "双丰街道", "旺泉街道"]
+# The district's resident population at the 2020 census (第七次全国人口普查), which its 19 towns
+# and 6 street offices divide between them; the economic zones lie within them (shared/domain/
+# standards.md §4.4, http://xzqh.org/show/china/11/2020.html). The per-town figures were not
+# found: the office enters them; the demo spreads this total over the towns and streets.
+DISTRICT_POPULATION = 1_324_044
+DISTRICT_POPULATION_YEAR = 2020
 PILOTS = {"北小营镇", "南彩镇", "牛栏山镇", "马坡镇", "空港街道", "旺泉街道"}
 # Zones named in public sources (shared/domain/standards.md §5.3); the list of 13 itself
 # was not found, so the rest are placeholders the office renames in the admin.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -36,6 +36,7 @@ from programs.evaluations.models import (
     points_sum,
 )
 from programs.progress.models import Evidence, EvidenceVersion
+from safecommunity.numbers import round_half_up
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -50,7 +51,7 @@ ZERO_ITEMS_NAMED = 3  # a reason names this many zero items, then "and N more"
 
 
 def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_half_up(value, 2)  # the portal's one rounding rule (四舍五入)
 
 
 def _shown(value: Decimal) -> str:
@@ -374,7 +375,7 @@ class Readiness:
                 "element": element,
                 "subtotal": subtotal,
                 "maximum": maximum,
-                "percent": int(subtotal * 100 / maximum) if maximum else 0,
+                "percent": round_half_up(subtotal * 100 / maximum) if maximum else 0,
                 "weak": bool(maximum) and subtotal < maximum * WEAK_ITEM_SHARE,
             }
             for element, (subtotal, maximum) in self.score.elements.items()

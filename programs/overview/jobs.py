@@ -45,7 +45,7 @@ HEADERS = [
     gettext_noop("Quarters due"),
     gettext_noop("Injuries this year"),
     gettext_noop("Injuries last year (same dates)"),
-    gettext_noop("Injuries per 100,000"),
+    gettext_noop("Injuries per 100,000 (this year to date)"),
     gettext_noop("Title held"),
     gettext_noop("Title valid until"),
 ]

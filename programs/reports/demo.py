@@ -1,6 +1,12 @@
 """Demo monthly reports: two years for every unit, in mixed states — mostly approved, some late,
 some returned with a reason, a few missing, and the current month's drafts — so the
-completeness grid looks real. Written with bulk_create; values follow the indicators' rules."""
+completeness grid looks real. Written with bulk_create.
+
+The figures agree with the rest of the demo: every automatic indicator holds what the unit's
+activity log and injury records give for the month (`indicator_values_from_activities`, as a
+clerk opening the report would find it), so a meeting in the log is a meeting in the report; a
+month is left unreported only when its log has no creation work meeting; a broken warning rule
+carries its comment, as it must to be submitted."""
 
 from __future__ import annotations
 
@@ -14,8 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.core.models import CreatingUnit, Event, User
-from programs.reports.models import Indicator, MonthlyReport, ReportValue
+from programs.reports.models import Indicator, MonthlyReport, ReportValue, ValidationRule
 from programs.reports.selectors.completeness import expected_from
+from programs.reports.selectors.rules import indicator_values_from_activities, rules_evaluate
 from safecommunity.calendar import Month, due_date
 
 Status = MonthlyReport.Status
@@ -34,7 +41,8 @@ WORK_DONE = [
 
 
 def _values(rng: random.Random, size: float) -> dict[str, int]:
-    """One month of plausible figures for a unit of relative `size`."""
+    """One month of plausible figures for a unit of relative `size`; the automatic indicators'
+    are replaced by the log's (`_from_log`)."""
     events = {k: rng.randint(0, 3) for k in ("publicity", "trainings", "drills")}
     found = rng.randint(0, int(12 * size) + 1)
     values = {
@@ -66,6 +74,29 @@ def _values(rng: random.Random, size: float) -> dict[str, int]:
     return values
 
 
+CREATION_MEETINGS = "creation-meetings"
+EXPLANATION = "经核实，数据无误，已按程序上报并处置。"
+
+
+def _accidents_behind_casualties(values: dict[str, int]) -> None:
+    """A category with casualties in the injury records had at least one accident."""
+    for key in [key for key in values if key.startswith("accidents-")]:
+        category = key.removeprefix("accidents-")
+        casualties = values.get(f"deaths-{category}", 0) + values.get(f"injuries-{category}", 0)
+        if casualties and not values[key]:
+            values[key] = 1
+
+
+def _explained(rules: list[ValidationRule], values: dict[str, int]) -> dict[str, str]:
+    """The comments a unit writes beside the values breaking a warning rule (indicator code →
+    comment); the demo breaks no error rule."""
+    return {
+        outcome.rule.left.code: EXPLANATION
+        for outcome in rules_evaluate(rules, values)
+        if not outcome.is_error
+    }
+
+
 def _at(day: date, rng: random.Random) -> datetime:
     zone = ZoneInfo(settings.TIME_ZONE)
     moment = datetime.combine(day, time(rng.randint(8, 20), rng.randint(0, 59)), tzinfo=zone)
@@ -82,6 +113,9 @@ def reports_demo(district: User, *, months: int = 24) -> int:
     clerks = {user.unit_id: user for user in User.objects.filter(role=User.Role.CLERK)}
     done = set(MonthlyReport.objects.values_list("unit_id", flat=True).distinct())
     reports, figures = [], []
+    rules = list(ValidationRule.objects.in_force())
+    comments: list[dict[str, str]] = []
+    prefilled: list[dict[str, int]] = []
     for unit in CreatingUnit.objects.select_related("program").order_by("code"):
         if unit.pk in done:
             continue
@@ -94,8 +128,9 @@ def reports_demo(district: User, *, months: int = 24) -> int:
             due = due_date(period, unit.program.report_due_day)
             current = period == Month.first_day(today)
             roll = rng.random()
-            if not current and roll < 0.04:
-                continue  # missing
+            from_log = indicator_values_from_activities(unit, period, indicators=indicators)
+            if not current and roll < 0.04 and not from_log.get(CREATION_MEETINGS):
+                continue  # missing (never a month whose meeting the log holds)
             report = MonthlyReport(
                 unit=unit,
                 period=period,
@@ -124,13 +159,25 @@ def reports_demo(district: User, *, months: int = 24) -> int:
                     report.approved_once = True
                     report.reviewed_by = district
                     report.reviewed_at = report.submitted_at + timedelta(days=rng.randint(1, 6))
+            values = _values(rng, size) | from_log
+            _accidents_behind_casualties(values)
             reports.append(report)
-            figures.append(_values(rng, size))
+            figures.append(values)
+            prefilled.append(from_log)
+            comments.append(_explained(rules, values))
     MonthlyReport.objects.bulk_create(reports, batch_size=1000)
     ReportValue.objects.bulk_create(
         (
-            ReportValue(report=report, indicator=indicator, value=values.get(indicator.code))
-            for report, values in zip(reports, figures, strict=True)
+            ReportValue(
+                report=report,
+                indicator=indicator,
+                value=values.get(indicator.code),
+                prefilled=logged.get(indicator.code),
+                comment=explained.get(indicator.code, ""),
+            )
+            for report, values, logged, explained in zip(
+                reports, figures, prefilled, comments, strict=True
+            )
             for indicator in indicators
         ),
         batch_size=5000,

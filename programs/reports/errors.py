@@ -30,7 +30,9 @@ REPORT_EDIT_CONFLICT = _(
     "yours; check them and save again."
 )
 REPORT_HAS_ERRORS = _("The report breaks %(count)d rule(s) that must be fixed before submitting.")
-WARNING_NEEDS_COMMENT = _("Explain this in a comment: %(message)s")
 CHANGED_VALUE_NEEDS_COMMENT = _(
     "The activity log or the injury records give %(prefilled)s; say why the report differs."
+)
+REPORT_SUBMITTED_TOO_EARLY = _(
+    "The report of %(month)s can be submitted from %(date)s, once the month is over."
 )

@@ -1,4 +1,5 @@
-"""URLs of the monthly reports: a unit's months and report, the grid, the queue, the export."""
+"""URLs of the monthly reports: a unit's months and report (and its printable form), the grid,
+the queue, the export."""
 
 from django.urls import path
 
@@ -10,6 +11,11 @@ urlpatterns = [
         "units/<str:code>/reports/<str:period>/",
         views.MonthlyReportDetailView.as_view(),
         name="report-detail",
+    ),
+    path(
+        "units/<str:code>/reports/<str:period>/print/",
+        views.MonthlyReportPrintView.as_view(),
+        name="report-print",
     ),
     path(
         "units/<str:code>/reports/<str:period>/<slug:action>/",

@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -81,6 +82,11 @@ class MonthRow:
     report: MonthlyReport | None
 
     @property
+    def current(self) -> bool:
+        """The month under way: its report is a draft until the month is over."""
+        return self.period == Month.first_day(timezone.localdate())
+
+    @property
     def overdue(self) -> bool:
         submitted = self.report is not None and self.report.first_submitted_at is not None
         return not submitted and timezone.localdate() > self.due_date
@@ -122,6 +128,11 @@ class IndicatorRow:
     problems: list[ReportProblem] = field(default_factory=list)
     theirs: int | None = None
     conflict: bool = False
+
+    @property
+    def has_error(self) -> bool:
+        """An error among its problems: the row is marked red, else yellow for warnings."""
+        return any(problem.is_error for problem in self.problems)
 
 
 class MonthlyReportDetailView(TemplateView):
@@ -198,8 +209,14 @@ class MonthlyReportDetailView(TemplateView):
             # "Submit" sits in the same form: what is on the screen is saved first, so the
             # clerk never submits figures other than the ones just seen.
             return submit_and_redirect(request, self.report)
-        messages.success(request, _("The report is saved."))
-        return redirect(self.report.get_absolute_url())
+        # The draft is kept whatever the checks say; they are run and shown at once, so the
+        # clerk sees what to fix or explain without trying to submit first.
+        found_errors, warnings = report_problems(self.report)
+        if not (found_errors or warnings):
+            messages.success(request, _("The report is saved; it passes every check."))
+            return redirect(self.report.get_absolute_url())
+        messages.warning(request, saved_with_problems(len(found_errors), len(warnings)))
+        return redirect(self.report.get_absolute_url() + "?check=1#indicators")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -243,10 +260,54 @@ class MonthlyReportDetailView(TemplateView):
             editing=editing,
             can_edit=self.can_edit,
             problem_count=len(found_errors) + len(warnings),
+            error_count=len(found_errors),
+            warning_count=len(warnings),
             changed_after_approval=sum(v.changed_after_approval for v in self.rows),
             reason_form=ReasonForm(),
+            submit_open=report.submittable_on(timezone.localdate()),
         )
         return context
+
+
+class MonthlyReportPrintView(TemplateView):
+    """The report as a formal document for A4: a header (unit, month, who submitted and who
+    approved it, and when), its values and narrative, and a block for signatures and the
+    unit's stamp. Only a report that exists is printed (404 otherwise); nothing is created."""
+
+    template_name = "programs/report_print.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        period = period_from_url(self.kwargs["period"])
+        report = report_in_scope(self.request, self.kwargs["code"], period)
+        rows = list(report.values.select_related("indicator"))
+        sections = []
+        for section in IndicatorSection:
+            in_section = [row for row in rows if row.indicator.section == section]
+            if in_section:
+                sections.append((section.label, in_section))
+        approved = report.status == MonthlyReport.Status.APPROVED
+        return {
+            **super().get_context_data(**kwargs),
+            "unit": report.unit,
+            "report": report,
+            "sections": sections,
+            "approved_by": report.reviewed_by if approved else None,
+            "approved_at": report.reviewed_at if approved else None,
+            "printed_at": timezone.localtime(),
+        }
+
+
+def saved_with_problems(error_count: int, warning_count: int) -> str:
+    """The message after saving a draft that does not pass every check yet."""
+    return _(
+        "The report is saved as a draft. Before it can be submitted: %(errors)s, %(warnings)s; "
+        "see the marked rows."
+    ) % {
+        "errors": ngettext("%(n)d error to fix", "%(n)d errors to fix", error_count)
+        % {"n": error_count},
+        "warnings": ngettext("%(n)d warning to explain", "%(n)d warnings to explain", warning_count)
+        % {"n": warning_count},
+    }
 
 
 def submit_and_redirect(request: HttpRequest, report: MonthlyReport) -> HttpResponse:

@@ -6,6 +6,8 @@ from django import forms, template
 from django.http import QueryDict
 from django.utils.html import format_html
 
+from safecommunity.numbers import PERCENT_PLACES, shown
+
 register = template.Library()
 
 PHASE_COLOURS = {1: "secondary", 2: "primary", 3: "warning", 4: "success"}
@@ -85,3 +87,14 @@ def due_badge(item, today) -> dict:
     band = getattr(item, "band", None) or item.due_band(today)
     days = (item.due_date - today).days if item.due_date else None
     return {"item": item, "band": band, "days": days, "late": -days if days is not None else None}
+
+
+@register.filter
+def half_up(value, places: int = PERCENT_PLACES) -> str:
+    """A percentage or rate as the portal prints it: rounded half up (四舍五入) to `places`
+    decimals, always that many — `{{ change|half_up }}` → 35.5, `{{ x|half_up:0 }}` → 36; "" for
+    None. The one rule of `safecommunity.numbers`; never `floatformat` on a computed share."""
+    try:
+        return shown(value, int(places))
+    except (TypeError, ValueError, ArithmeticError):
+        return ""

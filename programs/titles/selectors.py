@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.core.models import CreatingUnit, Program
 from programs.titles.models import Certification, Target, levels_at_least
+from safecommunity.numbers import round_half_up
 
 
 class TargetState(models.TextChoices):
@@ -68,7 +69,7 @@ def targets_evaluate(program: Program, today: date | None = None) -> list[Target
         else:
             exact = Decimal(100) * numerator / denominator if denominator else Decimal(0)
         state = _target_state(target, exact, program, today)
-        value = exact if denominator is None else exact.quantize(Decimal("0.1"))
+        value = exact if denominator is None else round_half_up(exact)
         results.append(TargetResult(target, numerator, denominator, value, state))
     return results
 

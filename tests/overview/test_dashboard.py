@@ -103,7 +103,7 @@ def test_the_latest_final_evaluation_is_shown_with_its_score_and_result(
     start = row.index('data-col="evaluation"')
     cell = row[start : row.index("</td>", start)]
     assert "87.5" in cell and "/150" in cell and "rectify" in cell
-    assert row_of(response, unit_a).evaluation_percent == pytest.approx(58.3)
+    assert row_of(response, unit_a).evaluation_percent == Decimal("58.3")
     assert row_of(response, unit_b).unit.evaluation_id is None
 
 
@@ -265,8 +265,8 @@ def test_headlines_count_units_titles_expiring_and_last_months_reporting(
     assert numbers["units"] == "2"
     assert numbers["titled"] == "1"
     assert numbers["expiring"] == "1"
-    assert numbers["reporting"] == "100%"
-    assert numbers["on_time"] == "50%"
+    assert numbers["reporting"] == "100.0%"
+    assert numbers["on_time"] == "50.0%"
     assert f"{month:%Y-%m}" in response.context["headlines"][3].label
     assert unit_a.name in response.content.decode().split('id="titles-expiring"')[1]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -146,7 +147,7 @@ def test_a_report_from_a_unit_not_yet_expected_never_lifts_a_rate_above_100(prog
 def test_a_rate_cannot_be_built_above_100_percent():
     with pytest.raises(ValueError):
         Rate(3, 2)
-    assert Rate(1, 3).percent == 33
+    assert Rate(1, 3).percent == Decimal("33.3")
 
 
 @pytest.mark.parametrize(

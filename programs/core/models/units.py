@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from programs.core.choices import UnitKind
 from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.numbers import percent
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_not_blank, validate_phone, validate_portal_date
 
@@ -56,7 +57,7 @@ class CreatingUnitQuerySet(ScopedQuerySet):
                 "order": row["current_phase__order"],
                 "name": row["current_phase__name"],
                 "count": row["count"],
-                "percent": round(100 * row["count"] / total, 1),
+                "percent": percent(row["count"], total),
             }
             for row in rows
         ]

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -50,14 +51,16 @@ from programs.overview.filters import DashboardFilter
 from programs.overview.selectors.readiness import (
     ReadinessRow,
     injury_counts,
+    injury_periods,
     readiness_rows,
     rows_sorted,
     units_with_readiness,
 )
-from programs.reports.selectors.completeness import Rate, cell_rates, completeness
+from programs.reports.selectors.completeness import Rate, cell_rates, completeness, returned_text
 from programs.titles.models import EXPIRY_WARNINGS, LEVEL_RANK, Certification, levels_at_least
 from programs.titles.selectors import TargetResult, target_numerator, targets_evaluate
 from safecommunity.calendar import Month
+from safecommunity.numbers import percent
 
 # --- Headline numbers ---------------------------------------------------------------------------
 
@@ -110,14 +113,19 @@ def _separator() -> str:
 
 
 def _rate_detail(rate: Rate, board: Dashboard) -> str:
-    """ "35 of 38 units"; before the due day "12 of 38 units so far · due 12-05"."""
+    """ "35 of 38 units"; before the due day "12 of 38 units so far · due 12-05"; with "of
+    which 2 returned" when reports it counts are now returned."""
     counts = {"n": rate.numerator, "d": rate.denominator}
     if board.month_due is None or board.today > board.month_due:
-        return _("%(n)s of %(d)s units") % counts
-    return _("%(n)s of %(d)s units so far · due %(due)s") % {
-        **counts,
-        "due": f"{board.month_due:%m-%d}",
-    }
+        text = _("%(n)s of %(d)s units") % counts
+    else:
+        text = _("%(n)s of %(d)s units so far · due %(due)s") % {
+            **counts,
+            "due": f"{board.month_due:%m-%d}",
+        }
+    if rate.returned:
+        text += " · " + returned_text(rate)
+    return text
 
 
 def _percent(rate: Rate) -> str:
@@ -194,8 +202,8 @@ def certification_series(
             if result.denominator is None:
                 values.append(float(numerator))
             else:
-                share = 100 * numerator / result.denominator if result.denominator else 0
-                values.append(round(share, 1))
+                share = percent(numerator, result.denominator) or Decimal(0)
+                values.append(float(share))  # a number in the chart's JSON
         line = [(program.start_date, 0.0), (target.deadline, float(target.threshold))]
         series.append(TargetSeries(result, months, values, line))
     return series
@@ -220,6 +228,12 @@ class Dashboard:
     @property
     def month(self) -> date | None:
         return self.months[-1] if self.months else None
+
+    @property
+    def injury_period_label(self) -> str:
+        """The dates the injury columns count, this year to date: "2026-01-01 – 12-06"."""
+        now, _before = injury_periods(self.today)
+        return f"{now.start:%Y-%m-%d} – {now.end:%m-%d}"
 
     def headlines(self) -> list[Headline]:
         return _headlines(self)

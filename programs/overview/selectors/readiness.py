@@ -26,6 +26,7 @@ from programs.evaluations.selectors import scheme_maximums
 from programs.overview.selectors.progress import units_with_progress
 from programs.reports.selectors.completeness import Cell, Rate, cell_rates, completeness
 from safecommunity.calendar import Month, Quarter
+from safecommunity.numbers import round_half_up
 from workgroups.selectors import meetings_held, record_start
 
 REPORT_MONTHS = 12  # the reporting columns look back this many due months
@@ -73,6 +74,7 @@ class InjuryTrend:
 
     @property
     def change(self) -> float | None:
+        """In percent, one decimal rounded half up: 20 against 31 is −35.5, shown ▼35.5%."""
         return change(self.now, self.before)
 
     @property
@@ -118,13 +120,13 @@ class ReadinessRow:
         return str(EvaluationKind(kind).label) if kind else ""
 
     @property
-    def evaluation_percent(self) -> float | None:
-        """The latest evaluation's total as a share of its scheme's maximum, one decimal: the
-        schemes differ (150, 100 points), so rows compare by share."""
+    def evaluation_percent(self) -> Decimal | None:
+        """The latest evaluation's total as a share of its scheme's maximum, one decimal rounded
+        half up: the schemes differ (150, 100 points), so rows compare by share."""
         total, maximum = self.unit.evaluation_total, self.unit.evaluation_maximum
         if total is None or not maximum:
             return None
-        return float(round(Decimal(100) * total / maximum, 1))
+        return round_half_up(Decimal(100) * total / maximum)
 
 
 def injury_periods(today: date) -> tuple[Period, Period]:

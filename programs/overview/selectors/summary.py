@@ -46,6 +46,7 @@ from programs.reports.selectors.completeness import (
 )
 from programs.titles.models import Certification
 from safecommunity.calendar import Month
+from safecommunity.numbers import round_half_up
 from workgroups.models import Activity, ActivityKind
 from workgroups.selectors import QuarterMeetings, unit_meeting_record
 
@@ -84,8 +85,9 @@ class ElementLine:
     maximum: Decimal
 
     @property
-    def percent(self) -> int:
-        return int(100 * self.score / self.maximum) if self.maximum else 0
+    def percent(self) -> Decimal:
+        """The share of the maximum, one decimal rounded half up."""
+        return round_half_up(100 * self.score / self.maximum) if self.maximum else Decimal(0)
 
     @property
     def weak(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -168,6 +169,18 @@ class MonthlyReport(ConstraintErrorsOnFields, models.Model):
         return calendar.due_date(self.period, self.unit.program.report_due_day)
 
     @property
+    def submittable_from(self) -> date:
+        """The first day the report may be submitted: the month's last day, or
+        `REPORT_SUBMIT_FROM_DAYS_BEFORE_END` days before it (a month is reported once it is
+        over, or nearly)."""
+        days = settings.REPORT_SUBMIT_FROM_DAYS_BEFORE_END
+        return calendar.Month.last_day(self.period) - timedelta(days=days)
+
+    def submittable_on(self, day: date) -> bool:
+        """Whether the month is far enough along on `day` (Asia/Shanghai) to be submitted."""
+        return day >= self.submittable_from
+
+    @property
     def on_time(self) -> bool | None:
         """Whether the first submission came by the end of the due day (Asia/Shanghai)."""
         return calendar.submitted_on_time(self.first_submitted_at, self.due_date)
@@ -185,6 +198,24 @@ def _rules_kept(step: Step) -> None:
         )
         error.problems = (found_errors, warnings)
         raise error
+
+
+def _month_over(step: Step) -> None:
+    """A month is submitted once it is over (or within the configured days of its end): figures
+    of a month still under way would be incomplete."""
+    report = step.obj
+    if not report.submittable_on(timezone.localdate(step.at)):
+        raise errors.ReportError(
+            errors.REPORT_SUBMITTED_TOO_EARLY,
+            month=f"{report.period:%Y-%m}",
+            date=f"{report.submittable_from:%Y-%m-%d}",
+        )
+
+
+def _submit_check(step: Step) -> None:
+    """The submit move's precondition: the month is over, then the rules are kept."""
+    _month_over(step)
+    _rules_kept(step)
 
 
 def _submitted(step: Step) -> list[str]:
@@ -228,7 +259,7 @@ register(
                 label=_("Submit"),
                 past=_("submitted"),
                 allowed=edits_unit,
-                check=_rules_kept,
+                check=_submit_check,
                 effect=_submitted,
                 style="primary",
             ),

@@ -11,7 +11,11 @@ The rules, decided once here:
 - **On time** (按时): the *first* submission came by the end of the programme's due day of the
   following month, in the portal's time zone (Asia/Shanghai); a resubmission after a return
   neither earns nor loses timeliness. The rule itself is `safecommunity.calendar`'s.
-- Both rates are (numerator, denominator, percent) over the expected units. A report from a unit
+- **Returned** (其中已退回): of the reports counted as reported, those whose state is now
+  "returned" — still reported, but waiting for the unit's correction; shown beside the
+  reporting rate so that a rate of 100 % does not hide them.
+- Both rates are (numerator, denominator, percent) over the expected units; the percentage has
+  one decimal, rounded half up (`safecommunity.numbers`). A report from a unit
   not expected that month is shown in the grid but never counted, so a rate cannot pass 100 %.
 
 `completeness()` reads everything with two queries — the units, then the reports of the range —
@@ -23,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import QuerySet
@@ -33,6 +38,7 @@ from django.utils.translation import gettext as _
 from programs.core.models import CreatingUnit, User
 from programs.reports.models import MonthlyReport
 from safecommunity.calendar import Month, due_date, submitted_on_time
+from safecommunity.numbers import percent
 
 Status = MonthlyReport.Status
 
@@ -44,20 +50,29 @@ def expected_from(unit: CreatingUnit) -> date:
 
 @dataclass(frozen=True)
 class Rate:
-    """A share with its parts shown, never above 100 %."""
+    """A share with its parts shown, never above 100 %. A reporting rate also says how many of
+    the reports it counts are now returned (`returned`, part of the numerator)."""
 
     numerator: int
     denominator: int
+    returned: int = 0
 
     def __post_init__(self) -> None:
         if not 0 <= self.numerator <= self.denominator:
             raise ValueError(f"{self.numerator}/{self.denominator} is not a rate")
+        if not 0 <= self.returned <= self.numerator:
+            raise ValueError(f"{self.returned} returned of {self.numerator} reported")
 
     @property
-    def percent(self) -> int | None:
-        if not self.denominator:
-            return None
-        return round(100 * self.numerator / self.denominator)
+    def percent(self) -> Decimal | None:
+        """One decimal, rounded half up (9 of 11 is 81.8)."""
+        return percent(self.numerator, self.denominator)
+
+
+def returned_text(rate: Rate) -> str:
+    """ "of which 2 returned" (其中已退回 2): what a reporting rate says beside itself when some
+    of the reports it counts are now returned."""
+    return _("of which %(n)s returned") % {"n": rate.returned}
 
 
 @dataclass
@@ -80,6 +95,11 @@ class Cell:
     @property
     def reported(self) -> bool:
         return self.first_submitted_at is not None
+
+    @property
+    def returned(self) -> bool:
+        """Reported, and now returned to the unit for correction."""
+        return self.reported and self.status == Status.RETURNED
 
     @cached_property
     def on_time(self) -> bool | None:
@@ -108,10 +128,15 @@ class Cell:
 
 
 def cell_rates(cells: Iterable[Cell]) -> tuple[Rate, Rate]:
-    """Reported and on time, over the cells whose unit was expected to report that month."""
+    """Reported (with how many of them are now returned) and on time, over the cells whose unit
+    was expected to report that month."""
     expected = [cell for cell in cells if cell.expected]
     return (
-        Rate(sum(cell.reported for cell in expected), len(expected)),
+        Rate(
+            sum(cell.reported for cell in expected),
+            len(expected),
+            returned=sum(cell.returned for cell in expected),
+        ),
         Rate(sum(bool(cell.on_time) for cell in expected), len(expected)),
     )
 
@@ -153,7 +178,8 @@ def completeness(
         unit__in=units.values("pk"), period__gte=months[0], period__lte=months[-1]
     ).values_list("unit_id", "period", "pk", "status", "first_submitted_at")
     by_key = {(unit_id, period): rest for unit_id, period, *rest in reports}
-    rows, totals = [], {month: [0, 0, 0] for month in months}  # expected, reported, on time
+    # expected, reported, on time, returned
+    rows, totals = [], {month: [0, 0, 0, 0] for month in months}
     for unit in unit_list:
         start, due_day, cells = expected_from(unit), unit.program.report_due_day, []
         for month in months:
@@ -173,17 +199,22 @@ def completeness(
                 count[0] += 1
                 count[1] += cell.reported
                 count[2] += bool(cell.on_time)
+                count[3] += cell.returned
         rows.append(Row(unit, cells))
     columns = [
-        Column(month, Rate(reported, expected), Rate(on_time, expected))
-        for month, (expected, reported, on_time) in totals.items()
+        Column(month, Rate(reported, expected, returned), Rate(on_time, expected))
+        for month, (expected, reported, on_time, returned) in totals.items()
     ]
     expected = sum(c.reporting.denominator for c in columns)
     return Completeness(
         months=months,
         rows=rows,
         columns=columns,
-        reporting=Rate(sum(c.reporting.numerator for c in columns), expected),
+        reporting=Rate(
+            sum(c.reporting.numerator for c in columns),
+            expected,
+            sum(c.reporting.returned for c in columns),
+        ),
         on_time=Rate(sum(c.on_time.numerator for c in columns), expected),
     )
 

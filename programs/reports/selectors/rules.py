@@ -177,7 +177,10 @@ class ReportProblem:
 
 def report_problems(report: MonthlyReport) -> tuple[list[ReportProblem], list[ReportProblem]]:
     """The report's errors (broken error rules) and the warnings still lacking a comment: broken
-    warning rules, and values that differ from the activity log. Two queries."""
+    warning rules, and values that differ from the activity log. Two queries.
+
+    Each problem is one message: a broken rule's own message (which says what to check or to
+    explain), or the difference from the log; the page colours errors red and warnings yellow."""
     rows = list(report.values.select_related("indicator"))
     by_code = {row.indicator.code: row for row in rows}
     found_errors, warnings = [], []
@@ -189,8 +192,7 @@ def report_problems(report: MonthlyReport) -> tuple[list[ReportProblem], list[Re
         if outcome.is_error:
             found_errors.append(ReportProblem(row.indicator_id, outcome.message, is_error=True))
         elif not row.comment.strip():
-            message = str(errors.WARNING_NEEDS_COMMENT) % {"message": outcome.message}
-            warnings.append(ReportProblem(row.indicator_id, message, is_error=False))
+            warnings.append(ReportProblem(row.indicator_id, outcome.message, is_error=False))
     for row in rows:
         if row.differs_from_log and not row.comment.strip():
             message = str(errors.CHANGED_VALUE_NEEDS_COMMENT) % {"prefilled": row.prefilled}
