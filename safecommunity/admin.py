@@ -11,12 +11,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import BINARY_FORMATS, Format
 from simple_history.admin import SimpleHistoryAdmin
@@ -78,6 +80,18 @@ def limit_every_search(site: admin.AdminSite) -> None:
             limited = type(type(model_admin).__name__, (SearchLengthLimit, type(model_admin)), {})
             site.unregister(model)
             site.register(model, limited)
+
+
+def name_login_protection() -> None:
+    """django-axes' admin in the portal's languages. Its models, fields, filters and actions
+    are translated in the project's catalogue (`safecommunity/third_party_strings.py`); what
+    has no msgid at all is named here: the app (Django would title it "Axes") and the two
+    columns of computed values (titled from the method names "Expiration" and "Status")."""
+    from axes.admin import AccessAttemptAdmin
+
+    apps.get_app_config("axes").verbose_name = _("Login protection")
+    AccessAttemptAdmin.expiration.short_description = _("Expires At")
+    AccessAttemptAdmin.status.short_description = _("Attempts left")
 
 
 class ScopedAdminMixin(SearchLengthLimit):
