@@ -72,3 +72,15 @@ AXES_MESSAGES = [
     gettext_noop("Not set"),
     gettext_noop("Attempt Remaining"),
 ]
+
+# Django's admin (5.2), django-simple-history and django-tasks-db: strings their zh_Hans
+# catalogues lack.
+OTHER_MESSAGES = [
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    gettext_noop("Changes"),
+    gettext_noop("Task Result"),
+    gettext_noop("Task Results"),
+]

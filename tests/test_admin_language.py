@@ -81,7 +81,7 @@ def test_the_admin_index_names_axes_and_its_models_in_chinese(superuser):
     assert "登录保护" in html
     for name in ("访问尝试", "访问日志", "访问失败"):
         assert name in html
-    for english in (">Axes<", "Access attempts", "Access logs", "Access failures"):
+    for english in (">Axes<", "Access attempts", "Access logs", "Access failures", "Model name"):
         assert english not in html
 
 
@@ -109,8 +109,22 @@ def test_an_attempt_shows_its_form_and_meta_data_in_chinese(superuser, login_rec
     html = superuser.get(admin_url(AccessAttempt, "change", login_records.pk)).content.decode()
 
     assert "表单数据" in html and "元数据" in html and "GET 数据" in html
-    for english in ("Form Data", "Meta Data", "GET Data", "POST Data", "HTTP Accept"):
+    assert "wangfang 的登录尝试" in html
+    for english in ("Form Data", "Meta Data", "GET Data", "POST Data", "HTTP Accept", "Attempted"):
         assert english not in html
+
+
+@pytest.mark.parametrize(
+    ("model", "name"),
+    [(AccessLog, "wangfang 于 "), (AccessFailureLog, "从 10.0.0.7 登录失败")],
+)
+def test_login_records_are_named_in_chinese(superuser, login_records, model, name):
+    row = model.objects.get(username="wangfang")
+
+    html = superuser.get(admin_url(model, "change", row.pk)).content.decode()
+
+    assert name in html
+    assert "Access Log for" not in html and "Failed access" not in html
 
 
 # --- django-import-export ---
@@ -146,8 +160,16 @@ def test_the_import_page_is_chinese(superuser):
     "model", [model for model, _admin in exporting_admins()], ids=lambda m: m.__name__
 )
 def test_every_export_page_is_chinese_and_wires_select_all_without_inline_script(superuser, model):
-    html = superuser.get(admin_url(model, "export")).content.decode()
+    response = superuser.get(admin_url(model, "export"))
 
+    html = response.content.decode()
+    labels = [
+        str(field.label)
+        for field in response.context["form"].fields.values()
+        if getattr(field, "is_selectable_field", False)
+    ]
+    assert labels and all(CJK.search(label) for label in labels), labels
+    assert "Sort Order" not in html and "Name (" not in html
     assert "全选" in html and "此次将导出以下字段" in html
     assert 'id="select-all-toggle"' in html
     assert "onchange=" not in html and "onclick=" not in html
@@ -212,3 +234,16 @@ def test_favicon_ico_leads_to_the_icon_without_signing_in(client, db):
 
     assert response.status_code == 301
     assert response["Location"] == "/static/favicon.svg"
+
+
+# --- Django's and django-simple-history's strings their catalogues lack ---
+
+
+def test_the_history_and_user_pages_are_chinese(superuser):
+    department = DepartmentFactory(code="fire", name="消防救援支队")
+
+    history = superuser.get(admin_url(Department, "history", department.pk)).content.decode()
+    add_user = superuser.get(reverse("admin:programs_user_add")).content.decode()
+
+    assert "改动" in history and ">Changes<" not in history
+    assert "创建用户后" in add_user and "After you" not in add_user
