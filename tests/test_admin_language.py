@@ -148,6 +148,22 @@ def test_an_import_with_a_bad_row_says_so_in_proper_chinese(superuser):
     assert not Department.objects.exists()
 
 
+def test_a_finished_import_says_so_in_chinese(superuser):
+    upload = SimpleUploadedFile("部门.csv", b"Code,Name\nfire,\xe6\xb6\x88\xe9\x98\xb2\n")
+    preview = superuser.post(
+        admin_url(Department, "import"),
+        {"import_file": upload, "format": CSV_FORMAT, "resource": "0"},
+    )
+    form = preview.context["confirm_form"]
+    data = {name: form.initial[name] for name in form.fields}
+
+    response = superuser.post(admin_url(Department, "process_import"), data, follow=True)
+
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message == "行业部门导入完成：新增 1 条，更新 0 条，删除 0 条，跳过 0 条。"
+    assert Department.objects.get(code="fire").name == "消防"
+
+
 def test_the_import_page_is_chinese(superuser):
     html = superuser.get(admin_url(Department, "import")).content.decode()
 
