@@ -14,12 +14,13 @@ from programs.jobs import admin as jobs_admin  # noqa: F401 - registers
 from programs.progress import admin as progress_admin  # noqa: F401 - registers
 from programs.reports import admin as reports_admin  # noqa: F401 - registers
 from programs.titles.admin import TargetInline
-from safecommunity.admin import limit_every_search
+from safecommunity.admin import limit_every_search, name_login_protection
 
 admin.site.site_header = _("Safe Community Programme Portal")
 admin.site.site_title = _("Safe Community Programme Portal")
 admin.site.index_title = _("Administration")
 limit_every_search(admin.site)  # auth's and axes' admins, registered before these apps
+name_login_protection()
 
 # The programme's page lists its targets too; core does not know titles, so they meet here.
 ProgramAdmin.inlines = [*ProgramAdmin.inlines, TargetInline]

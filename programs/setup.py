@@ -37,6 +37,7 @@ def reference_data_load() -> Counter:
             lead=lead,
             cooperating=cooperating,
             duties=duties,
+            fill={"name_en": ref.WORK_GROUP_NAMES_EN.get(number, "")},
         )
     targets_load(program=program, created=created)
     indicators_load(created=created)

@@ -11,14 +11,19 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import BINARY_FORMATS, Format
+from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from safecommunity.errors import BAD_LIST_FILTER, BadQuery
@@ -78,6 +83,48 @@ def limit_every_search(site: admin.AdminSite) -> None:
             limited = type(type(model_admin).__name__, (SearchLengthLimit, type(model_admin)), {})
             site.unregister(model)
             site.register(model, limited)
+
+
+def name_login_protection() -> None:
+    """django-axes' admin in the portal's languages. Its models, fields, filters and actions
+    are translated in the project's catalogue (`safecommunity/third_party_strings.py`); what
+    has no msgid at all is named here: the app (Django would title it "Axes") and the two
+    columns of computed values (titled from the method names "Expiration" and "Status")."""
+    from axes.admin import AccessAttemptAdmin
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    apps.get_app_config("axes").verbose_name = _("Login protection")
+    AccessAttemptAdmin.expiration.short_description = _("Expires At")
+    AccessAttemptAdmin.status.short_description = _("Attempts left")
+    # Their names in titles and breadcrumbs are English f-strings in axes' models.
+    AccessAttempt.__str__ = lambda row: (
+        gettext("Login attempts of %(username)s") % {"username": row.username}
+    )
+    AccessLog.__str__ = lambda row: (
+        gettext("Login of %(username)s at %(time)s")
+        % {
+            "username": row.username,
+            "time": _local(row.attempt_time),
+        }
+    )
+    AccessFailureLog.__str__ = lambda row: (
+        gettext("Failed login of %(username)s at %(time)s from %(ip)s")
+        % {"username": row.username, "time": _local(row.attempt_time), "ip": row.ip_address}
+    )
+
+
+def _local(moment: Any) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+class ColumnsExportForm(SelectableFieldsExportForm):
+    """import-export's export form, each column's box labelled with the column's header in the
+    user's language (import-export titles it with the field's English attribute name, "Sort
+    Order (顺序)")."""
+
+    def _get_field_label(self, resource: Any, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return str(field.column_name) if field is not None else field_name
 
 
 class ScopedAdminMixin(SearchLengthLimit):
@@ -227,6 +274,7 @@ class SpreadsheetExportMixin:
     exact class; this gives them to their subclasses (`SpreadsheetXLSX`) too."""
 
     formats = SPREADSHEET_FORMATS
+    export_form_class = ColumnsExportForm
 
     def get_export_queryset(self, request: HttpRequest) -> models.QuerySet:
         """The changelist's rows; filters it cannot read (`?unit__id__exact=abc`) are the 400

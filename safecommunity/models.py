@@ -5,8 +5,45 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, router
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+
+def in_active_language(chinese: str, english: str) -> str:
+    """The Chinese text under a Chinese interface; otherwise the English one, when given."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if english and not language.lower().startswith("zh"):
+        return english
+    return chinese
+
+
+def english_name_field() -> models.CharField:
+    """The English name of a row of reference data (a phase, a department, a work-group
+    template, an indicator, a scheme element): shown in the English interface when given."""
+    return models.CharField(
+        _("English name"),
+        max_length=150,
+        blank=True,
+        help_text=_("Shown in the English interface; the name is shown when empty."),
+    )
+
+
+class NamedInTwoLanguages:
+    """Reference data named in Chinese (`name`), and in English (`name_en`) where the plan's
+    words have one: `label` is the name in the interface's language, read from the row itself
+    (no query), and `__str__` uses it, so pages, forms, the admin and exports follow the
+    language."""
+
+    name: str
+    name_en: str
+
+    @property
+    def label(self) -> str:
+        """The name in the interface's language."""
+        return in_active_language(self.name, self.name_en)
 
 
 class ConstraintErrorsOnFields:
@@ -43,17 +80,38 @@ class ConstraintErrorsOnFields:
 
 
 def ensure_row(
-    model: type[models.Model], created: Counter, lookup: dict[str, Any], **defaults: Any
+    model: type[models.Model],
+    created: Counter,
+    lookup: dict[str, Any],
+    *,
+    fill: dict[str, Any] | None = None,
+    **defaults: Any,
 ):
     """Return the row matching `lookup`, creating it (validated) when missing.
 
-    An existing row is left exactly as it is: the office may have corrected it in the admin,
-    and a second load must change nothing.
+    An existing row is left as it is — the office may have corrected it in the admin, and a
+    second load must change nothing — except that the fields in `fill` (values the reference
+    data gained later, such as English names) are filled where the row has them blank.
     """
+    fill = fill or {}
     row = model._default_manager.filter(**lookup).first()
     if row is None:
-        row = model(**lookup, **defaults)
+        row = model(**lookup, **defaults, **fill)
         row.full_clean()
         row.save()
         created[model._meta.verbose_name_plural] += 1
+    else:
+        fill_blanks(row, **fill)
     return row
+
+
+def fill_blanks(row: models.Model, **values: Any) -> list[str]:
+    """Give `row` the reference data's `values` for the fields it has blank, and only those:
+    a value the office typed in the admin is never overwritten. Saves (with its change history)
+    when something was filled; returns the fields filled."""
+    filled = [name for name, value in values.items() if value and getattr(row, name) in ("", None)]
+    if filled:
+        for name in filled:
+            setattr(row, name, values[name])
+        row.save(update_fields=filled)
+    return filled

@@ -7,6 +7,7 @@ from django.urls import include, path
 from programs.core.views import set_language
 from programs.jobs.health import healthz
 from programs.overview.views import HomeView
+from safecommunity.views import favicon
 
 handler400 = "safecommunity.views.bad_request"
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("programs.urls")),
     path("", include("workgroups.urls")),
     path("", include("injuries.urls")),

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.csrf import requires_csrf_token
 
 from safecommunity.errors import BadQuery
@@ -20,6 +22,13 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     (`BadQuery`); other bad requests (a forged host, a broken upload) show the general text."""
     message = str(exception) if isinstance(exception, BadQuery) else ""
     return render(request, "400.html", {"message": message}, status=400)
+
+
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever a page links (a PDF, a download, an old bookmark):
+    the portal's icon is static/favicon.svg, which the portal's and the admin's pages link."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def locked_out(

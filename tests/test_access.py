@@ -58,6 +58,7 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("set_language",                    "post", None,        (302,   302, 302,  302,  302,  302)),
     # public, and failing here: the test world runs no worker
     ("healthz",                         "get",  None,        (503,   503, 503,  503,  503,  503)),
+    ("favicon",                         "get",  None,        (301,   301, 301,  301,  301,  301)),
     ("programs:job-list",               "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:job-detail",             "get",  "job",       (LOGIN, 404, 200,  404,  404,  404)),
     ("programs:job-progress",           "get",  "job",       (LOGIN, 404, 200,  404,  404,  404)),

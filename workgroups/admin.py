@@ -36,10 +36,10 @@ from workgroups.resources import MemberResource, WorkGroupTemplateResource
 @admin.register(WorkGroupTemplate)
 class WorkGroupTemplateAdmin(ScopedImportExportAdmin):
     resource_classes = [WorkGroupTemplateResource]
-    list_display = ["number", "name", "lead", "is_active", "group_total"]
+    list_display = ["number", "name", "name_en", "lead", "is_active", "group_total"]
     list_display_links = ["number", "name"]
     list_filter = ["is_active"]
-    search_fields = ["name", "lead", "cooperating", "duties"]
+    search_fields = ["name", "name_en", "lead", "cooperating", "duties"]
     ordering = ["number"]
 
     group_total = count_column("work_groups", _("units' groups"))

@@ -48,9 +48,12 @@ def group_choices(unit: CreatingUnit, current_id: int | None) -> QuerySet[WorkGr
 
 
 class WorkGroupForm(UnitRowForm):
+    """A group of the unit's own, or a standard one's details. No raw sort order: standard
+    groups keep their template's number, the unit's own follow them by name."""
+
     class Meta:
         model = WorkGroup
-        fields = ["name", "lead", "duties", "sort_order"]
+        fields = ["name", "lead", "duties"]
         widgets = {"duties": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -68,18 +71,12 @@ class AddGroupsFromTemplatesForm(StyledFormMixin, forms.Form):
 
 
 class MemberForm(UnitRowForm):
+    """A person on the committee, the office or a group. No raw sort order: the role places a
+    new person (or one whose role changes) in the list (`Member.ROLE_ORDER`)."""
+
     class Meta:
         model = Member
-        fields = [
-            "body",
-            "group",
-            "name",
-            "role",
-            "position",
-            "organisation",
-            "phone",
-            "sort_order",
-        ]
+        fields = ["body", "group", "name", "role", "position", "organisation", "phone"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -93,6 +90,11 @@ class MemberForm(UnitRowForm):
         if body and body != Member.Body.GROUP:
             cleaned["group"] = None
         return cleaned
+
+    def save(self, commit: bool = True) -> Member:
+        if self.instance.pk is None or "role" in self.changed_data:
+            self.instance.sort_order = Member.ROLE_ORDER.get(self.instance.role, 100)
+        return super().save(commit)
 
 
 # --- The activity log and promotion projects ------------------------------------------------

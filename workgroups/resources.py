@@ -57,7 +57,7 @@ class WorkGroupTemplateResource(SpreadsheetResource):
         model = WorkGroupTemplate
         name = _("Work-group templates")
         import_id_fields = ["number"]
-        fields = ("number", "name", "lead", "cooperating", "duties", "is_active")
+        fields = ("number", "name", "name_en", "lead", "cooperating", "duties", "is_active")
 
 
 class MemberResource(SpreadsheetResource):

@@ -27,11 +27,11 @@ from safecommunity.admin import (
 @admin.register(Department)
 class DepartmentAdmin(ScopedImportExportAdmin):
     resource_classes = [DepartmentResource]
-    list_display = ["code", "name", "sort_order", "provider_count"]
+    list_display = ["code", "name", "name_en", "sort_order", "provider_count"]
     list_display_links = ["code", "name"]
     list_editable = ["sort_order"]
     list_filter = [("surveillance_data", admin.EmptyFieldListFilter)]
-    search_fields = ["code", "name", "duties", "surveillance_data"]
+    search_fields = ["code", "name", "name_en", "duties", "surveillance_data"]
     ordering = ["sort_order", "name"]
 
     provider_count = count_column("providers", _("providers"))
@@ -39,7 +39,7 @@ class DepartmentAdmin(ScopedImportExportAdmin):
 
 class PhaseInline(ScopedTabularInline):
     model = Phase
-    fields = ["order", "name", "start_date", "end_date"]
+    fields = ["order", "name", "name_en", "start_date", "end_date"]
 
 
 @admin.register(Program)
@@ -58,9 +58,9 @@ class MilestoneInline(ScopedTabularInline):
 
 @admin.register(Phase)
 class PhaseAdmin(ScopedHistoryAdmin):
-    list_display = ["__str__", "program", "start_date", "end_date"]
+    list_display = ["__str__", "name_en", "program", "start_date", "end_date"]
     list_filter = ["program"]
-    search_fields = ["name", "description"]
+    search_fields = ["name", "name_en", "description"]
     list_select_related = ["program"]
     ordering = ["program", "order"]
     inlines = [MilestoneInline]

@@ -68,6 +68,20 @@ DEPARTMENTS = [
     ),
 ]
 
+# code → English name, shown in the English interface (the load fills a blank one, never
+# overwrites the office's own)
+DEPARTMENT_NAMES_EN = {
+    "social": "District Social Affairs Office",
+    "education": "District Education Commission",
+    "public-order": "District Public Order Office",
+    "work-safety": "District Work Safety Supervision Bureau",
+    "civil-affairs": "District Civil Affairs Bureau",
+    "urban-management": "District Urban Management Enforcement Bureau",
+    "health": "District Health Bureau",
+    "meteorology": "District Meteorological Bureau",
+    "police": "Shunyi Branch of the Beijing Public Security Bureau",
+}
+
 # (number, name, lead, cooperating, duties)
 WORK_GROUP_TEMPLATES = [
     (
@@ -164,7 +178,33 @@ WORK_GROUP_TEMPLATES = [
     (14, "专家顾问组", "负责安全生产监督管理的部门", "", "聘请相关专家指导开展安全社区创建工作。"),
 ]
 
+# number → English name of the work-group template
+WORK_GROUP_NAMES_EN = {
+    1: "Safety publicity and education",
+    2: "Public order and crime prevention",
+    3: "Fire safety",
+    4: "Home safety",
+    5: "Health safety",
+    6: "Work safety",
+    7: "Food and drug safety",
+    8: "Environmental safety",
+    9: "Traffic safety",
+    10: "School safety",
+    11: "Sports safety",
+    12: "Injury surveillance",
+    13: "Performance evaluation",
+    14: "Expert advisers",
+}
+
 APRIL_DEADLINE = date(2025, 4, 30)
+
+# phase order → English name
+PHASE_NAMES_EN = {
+    1: "Launch",
+    2: "Implementation",
+    3: "Application for certification",
+    4: "Continuous improvement",
+}
 
 # phase order → (name, description, [(milestone, description, due, required, evidence)])
 PHASES = [

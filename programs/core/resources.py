@@ -94,4 +94,4 @@ class DepartmentResource(SpreadsheetResource):
         model = Department
         name = _("Departments")
         import_id_fields = ["code"]
-        fields = ("code", "name", "duties", "surveillance_data", "sort_order")
+        fields = ("code", "name", "name_en", "duties", "surveillance_data", "sort_order")

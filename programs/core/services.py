@@ -26,13 +26,19 @@ def programme_load(*, created: Counter) -> Program:
             duties=duties,
             surveillance_data=data,
             sort_order=order,
+            fill={"name_en": ref.DEPARTMENT_NAMES_EN.get(code, "")},
         )
     program_fields = dict(ref.PROGRAM)
     program = ensure_row(Program, created, {"code": program_fields.pop("code")}, **program_fields)
     first_phase = None
     for order, name, description, milestones in ref.PHASES:
         phase = ensure_row(
-            Phase, created, {"program": program, "order": order}, name=name, description=description
+            Phase,
+            created,
+            {"program": program, "order": order},
+            name=name,
+            description=description,
+            fill={"name_en": ref.PHASE_NAMES_EN.get(order, "")},
         )
         first_phase = first_phase or phase
         for m_order, (m_name, m_description, due, required, evidence) in enumerate(

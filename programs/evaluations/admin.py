@@ -101,7 +101,7 @@ class SchemeElementInline(SchemeLockAdminMixin, ScopedTabularInline):
     """A scheme's elements; under a scheme in use their numbers are fixed."""
 
     model = SchemeElement
-    fields = ["number", "name", "item_total", "element_points"]
+    fields = ["number", "name", "name_en", "item_total", "element_points"]
     locked_fields = ("number",)
     readonly_fields = ["item_total", "element_points"]
 
@@ -216,9 +216,9 @@ class SchemeItemInline(SchemeLockAdminMixin, ScopedTabularInline):
 
 @admin.register(SchemeElement)
 class SchemeElementAdmin(SchemeLockAdminMixin, ScopedHistoryAdmin):
-    list_display = ["__str__", "scheme", "item_total", "items_points"]
+    list_display = ["__str__", "name_en", "scheme", "item_total", "items_points"]
     list_filter = ["scheme"]
-    search_fields = ["name", "scheme__code", "scheme__name"]
+    search_fields = ["name", "name_en", "scheme__code", "scheme__name"]
     list_select_related = ["scheme"]
     ordering = ["scheme__name", "number"]
     inlines = [SchemeItemInline]

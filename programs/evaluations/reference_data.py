@@ -156,6 +156,22 @@ ELEMENTS: list[tuple[str, list[tuple[str, bool]]]] = [
     ),
 ]
 
+# element number → English name (the elements of both schemes, in the standard's order)
+ELEMENT_NAMES_EN = {
+    1: "Organisation and responsibilities",
+    2: "Communication and participation",
+    3: "Identification and assessment of accident and injury risks",
+    4: "Safety objectives and plans",
+    5: "Safety promotion programmes",
+    6: "Publicity, education and training",
+    7: "Emergency plans and response",
+    8: "Monitoring and supervision",
+    9: "Accident and injury records",
+    10: "Safe-community records",
+    11: "Preventive and corrective actions",
+    12: "Review and continuous improvement",
+}
+
 # Each item as written to the database: (text, is_sample, (presence, evidence, effect) points).
 Item = tuple[str, bool, tuple[Decimal, Decimal, Decimal]]
 

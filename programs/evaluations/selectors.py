@@ -386,7 +386,7 @@ class Readiness:
         translated."""
         rows = self.elements
         return {
-            "categories": [f"{row['element'].number}. {row['element'].name}" for row in rows],
+            "categories": [str(row["element"]) for row in rows],
             "scores": [float(row["subtotal"]) for row in rows],
             "maximums": [float(row["maximum"]) for row in rows],
             "weak": [row["weak"] for row in rows],

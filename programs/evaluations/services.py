@@ -26,7 +26,7 @@ from programs.evaluations.models import (
     SchemeItem,
 )
 from programs.progress.models import Evidence
-from safecommunity.models import ensure_row
+from safecommunity.models import ensure_row, fill_blanks
 
 if TYPE_CHECKING:
     from programs.core.models import User
@@ -253,11 +253,17 @@ def schemes_load(*, created: Counter | None = None) -> Counter:
         fields = dict(fields)
         elements = fields.pop("elements")
         scheme = ensure_row(EvaluationScheme, created, {"code": fields.pop("code")}, **fields)
-        if scheme.is_in_use:
+        if scheme.is_in_use:  # its elements get only the English names they lack
+            for element in scheme.elements.all():
+                fill_blanks(element, name_en=ref.ELEMENT_NAMES_EN.get(element.number, ""))
             continue
         for number, (name, items) in enumerate(elements, start=1):
             element = ensure_row(
-                SchemeElement, created, {"scheme": scheme, "number": number}, name=name
+                SchemeElement,
+                created,
+                {"scheme": scheme, "number": number},
+                name=name,
+                fill={"name_en": ref.ELEMENT_NAMES_EN.get(number, "")},
             )
             for item_number, (text, is_sample, (presence, evidence, effect)) in enumerate(
                 items, start=1

@@ -2,6 +2,7 @@
 (its rows are the queue's machinery, and its admin knows no scope)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
 from safecommunity.admin import ScopedReadOnlyAdmin
@@ -10,9 +11,12 @@ from .models import Job, Once, Worker
 
 
 def hide_task_queue() -> None:
-    """Called once every admin module is loaded (django-tasks-db's comes after ours)."""
+    """Called once every admin module is loaded (django-tasks-db's comes after ours). Its app
+    is still named in the permission and content-type choices: in the portal's language (its
+    own name is an untranslated "Tasks Database Backend")."""
     if admin.site.is_registered(DBTaskResult):
         admin.site.unregister(DBTaskResult)
+    DBTaskResult._meta.app_config.verbose_name = _("Task queue")
 
 
 @admin.register(Job)

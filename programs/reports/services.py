@@ -166,11 +166,11 @@ def indicators_load(*, created: Counter) -> Counter:
             created,
             {"code": code},
             name=name,
-            name_en=name_en,
             unit_of_measure=unit,
             section=section,
             source=source,
             order=order * 10,
+            fill={"name_en": name_en},
         )
     for code, name, left, operator, right, severity, message_zh, message_en in ref.VALIDATION_RULES:
         by_indicator = isinstance(right, str)

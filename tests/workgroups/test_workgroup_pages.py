@@ -24,7 +24,6 @@ def group_data(**overrides: str) -> dict[str, str]:
         "name": "自建安全组",
         "lead": "镇政府",
         "duties": "巡查",
-        "sort_order": "50",
         **overrides,
     }
 
@@ -38,7 +37,6 @@ def member_data(**overrides) -> dict[str, str]:
         "position": "",
         "organisation": "",
         "phone": "",
-        "sort_order": "100",
     }
     return {**data, **overrides}
 

@@ -3,7 +3,7 @@ work groups (dropped ones are kept) and the people on its committee, office and 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from programs.core.models import CreatingUnit, ReferenceQuerySet
 from programs.core.transitions import Move, Step, Workflow, edits_unit, register
-from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.models import ConstraintErrorsOnFields, NamedInTwoLanguages, english_name_field
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_not_blank, validate_phone
 from workgroups.errors import ALREADY_ACTIVE, ALREADY_DROPPED, WorkGroupError
@@ -23,11 +23,12 @@ if TYPE_CHECKING:
     pass
 
 
-class WorkGroupTemplate(ConstraintErrorsOnFields, models.Model):
+class WorkGroupTemplate(NamedInTwoLanguages, ConstraintErrorsOnFields, models.Model):
     """One of the 14 standard work groups (专项工作组) the plan asks every unit to form."""
 
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=100, validators=[validate_not_blank])
+    name_en = english_name_field()
     lead = models.CharField(
         _("lead department"),
         max_length=200,
@@ -54,7 +55,7 @@ class WorkGroupTemplate(ConstraintErrorsOnFields, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     def get_absolute_url(self) -> str:
         return reverse("programs:program-overview") + f"#template-{self.number}"
@@ -204,6 +205,16 @@ class Member(ConstraintErrorsOnFields, models.Model):
         MEMBER = "member", _("Member")
         CONTACT = "contact", _("Contact person")
 
+    # Where a person added in the portal stands in the list: the leader first, then the deputies,
+    # members and the contact person, each in the order added (`sort_order`, then `pk`). The
+    # admin may set `sort_order` by hand; the portal's forms do not show it.
+    ROLE_ORDER: ClassVar[dict[str, int]] = {
+        Role.CHAIR: 10,
+        Role.DEPUTY: 20,
+        Role.MEMBER: 100,
+        Role.CONTACT: 200,
+    }
+
     unit = models.ForeignKey(
         CreatingUnit,
         on_delete=models.CASCADE,
@@ -267,6 +278,17 @@ class Member(ConstraintErrorsOnFields, models.Model):
 
     def get_absolute_url(self) -> str:
         return self.unit.get_absolute_url() + f"#member-{self.pk}"
+
+    def fellow_leaders(self) -> list[str]:
+        """The names of the other leaders of this member's group (or of the committee, or the
+        office) when this member is a leader too: one query, empty for anyone else. A second
+        leader is allowed (co-leaders happen) but usually a slip, so the pages warn."""
+        if self.role != self.Role.CHAIR:
+            return []
+        others = Member.objects.filter(
+            unit_id=self.unit_id, body=self.body, group_id=self.group_id, role=self.Role.CHAIR
+        ).exclude(pk=self.pk)
+        return list(others.order_by("sort_order", "pk").values_list("name", flat=True))
 
     def clean(self) -> None:
         super().clean()

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import CreateView, DeleteView, FormView, UpdateView
 
 from programs.core.transitions import Move
@@ -117,6 +117,26 @@ class WorkGroupRestoreView(GroupTransitionView):
     done = gettext_lazy("Work group “%(name)s” restored.")
 
 
+def warn_of_a_second_leader(request: HttpRequest, member: Member) -> None:
+    """A warning, not a refusal (co-leaders happen): the member just made a leader is not the
+    only leader of the group, committee or office."""
+    others = member.fellow_leaders()
+    if others:
+        where = member.group.name if member.group_id else member.get_body_display()
+        messages.warning(
+            request,
+            _(
+                "“%(where)s” now has more than one leader: %(name)s and %(others)s. If that is "
+                "a slip, change one of them to another role."
+            )
+            % {
+                "where": where,
+                "name": member.name,
+                "others": pgettext("list separator", ", ").join(others),
+            },
+        )
+
+
 class MemberCreateView(EditableUnitMixin, CreateView):
     """Add a person to the committee, the office or a work group (`?body=` / `?group=`)."""
 
@@ -139,6 +159,7 @@ class MemberCreateView(EditableUnitMixin, CreateView):
     def form_valid(self, form: MemberForm) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, _("%(name)s added.") % {"name": self.object.name})
+        warn_of_a_second_leader(self.request, self.object)
         return response
 
 
@@ -150,6 +171,8 @@ class MemberUpdateView(EditableRowMixin, UpdateView):
     def form_valid(self, form: MemberForm) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, _("%(name)s saved.") % {"name": self.object.name})
+        if "role" in form.changed_data or "group" in form.changed_data:
+            warn_of_a_second_leader(self.request, self.object)
         return response
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.models import ConstraintErrorsOnFields, NamedInTwoLanguages, english_name_field
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_portal_date
 
@@ -22,7 +22,7 @@ class ReferenceQuerySet(ScopedQuerySet):
     unit_lookup = None
 
 
-class Department(ConstraintErrorsOnFields, models.Model):
+class Department(NamedInTwoLanguages, ConstraintErrorsOnFields, models.Model):
     """A district functional department (行业部门) that guides the units and supplies data."""
 
     code = models.SlugField(
@@ -31,6 +31,7 @@ class Department(ConstraintErrorsOnFields, models.Model):
         help_text=_("Stable short code, used by spreadsheet imports and the reference data."),
     )
     name = models.CharField(_("name"), max_length=100)
+    name_en = english_name_field()
     duties = models.TextField(_("duties in the programme"), blank=True)
     surveillance_data = models.TextField(_("surveillance data supplied"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -49,7 +50,7 @@ class Department(ConstraintErrorsOnFields, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     def get_absolute_url(self) -> str:
         return reverse("programs:program-overview") + f"#department-{self.pk}"
@@ -112,7 +113,7 @@ class Program(ConstraintErrorsOnFields, models.Model):
         return getattr(self, f"{level}_title_years")
 
 
-class Phase(ConstraintErrorsOnFields, models.Model):
+class Phase(NamedInTwoLanguages, ConstraintErrorsOnFields, models.Model):
     """One of the programme's four ordered phases (启动, 实施, 申请认证, 持续改进)."""
 
     program = models.ForeignKey(
@@ -120,6 +121,7 @@ class Phase(ConstraintErrorsOnFields, models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=50)
+    name_en = english_name_field()
     description = models.TextField(_("description"), blank=True)
     start_date = models.DateField(
         _("window opens"), null=True, blank=True, validators=[validate_portal_date]
@@ -149,7 +151,7 @@ class Phase(ConstraintErrorsOnFields, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order}. {self.name}"
+        return f"{self.order}. {self.label}"
 
     def get_absolute_url(self) -> str:
         return reverse("programs:program-overview") + f"#phase-{self.order}"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.core.choices import UnitKind
-from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.models import ConstraintErrorsOnFields, in_active_language
 from safecommunity.numbers import percent
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_not_blank, validate_phone, validate_portal_date
@@ -47,7 +47,7 @@ class CreatingUnitQuerySet(ScopedQuerySet):
         in the database."""
         rows = list(
             self.order_by()
-            .values("current_phase__order", "current_phase__name")
+            .values("current_phase__order", "current_phase__name", "current_phase__name_en")
             .annotate(count=Count("pk"))
             .order_by("current_phase__order")
         )
@@ -55,7 +55,9 @@ class CreatingUnitQuerySet(ScopedQuerySet):
         return [
             {
                 "order": row["current_phase__order"],
-                "name": row["current_phase__name"],
+                "name": in_active_language(
+                    row["current_phase__name"], row["current_phase__name_en"]
+                ),
                 "count": row["count"],
                 "percent": percent(row["count"], total),
             }

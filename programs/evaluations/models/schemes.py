@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 from programs.core.choices import TitleLevel
 from programs.core.models import ReferenceQuerySet
 from programs.evaluations import errors
-from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.models import ConstraintErrorsOnFields, NamedInTwoLanguages, english_name_field
 
 if TYPE_CHECKING:
     pass
@@ -220,7 +220,7 @@ class EvaluationScheme(ScoringLock, ConstraintErrorsOnFields, models.Model):
         return self.pk is not None and type(self).objects.filter(pk=self.pk).in_use().exists()
 
 
-class SchemeElement(ScoringLock, ConstraintErrorsOnFields, models.Model):
+class SchemeElement(NamedInTwoLanguages, ScoringLock, ConstraintErrorsOnFields, models.Model):
     """A first-level element (一级指标) of a scheme, such as 安全社区创建机构与职责."""
 
     scheme = models.ForeignKey(
@@ -231,6 +231,7 @@ class SchemeElement(ScoringLock, ConstraintErrorsOnFields, models.Model):
     )
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     name = models.CharField(_("name"), max_length=100)
+    name_en = english_name_field()
 
     objects = ReferenceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -251,7 +252,7 @@ class SchemeElement(ScoringLock, ConstraintErrorsOnFields, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.name}"
+        return f"{self.number}. {self.label}"
 
 
 class SchemeItem(ScoringLock, ConstraintErrorsOnFields, models.Model):

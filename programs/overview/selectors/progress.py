@@ -56,7 +56,7 @@ def progress_cells(unit: CreatingUnit) -> list:
         unit.name,
         unit.get_kind_display(),
         _("yes") if unit.is_pilot else _("no"),
-        unit.current_phase.name if unit.current_phase else "",
+        unit.current_phase.label if unit.current_phase else "",
         unit.gate_accepted,
         unit.gate_total,
         unit.overdue_count,

@@ -36,7 +36,7 @@ def _advance(step: Step) -> list[str]:
     if overridden:
         if not step.by.reviews_units:
             raise errors.PhaseGateError(
-                errors.GATE_CLOSED, phase=gate.phase.name, count=len(gate.open_required)
+                errors.GATE_CLOSED, phase=gate.phase.label, count=len(gate.open_required)
             )
         if not step.reason:
             raise errors.PhaseGateError(errors.OVERRIDE_NEEDS_REASON)

@@ -7,23 +7,18 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Self
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.core.models import ReferenceQuerySet
-from safecommunity.models import ConstraintErrorsOnFields
-
-
-def in_active_language(chinese: str, english: str) -> str:
-    """The Chinese text under a Chinese interface; otherwise the English one, when given."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    if english and not language.lower().startswith("zh"):
-        return english
-    return chinese
+from safecommunity.models import (
+    ConstraintErrorsOnFields,
+    NamedInTwoLanguages,
+    english_name_field,
+    in_active_language,
+)
 
 
 class IndicatorSection(models.TextChoices):
@@ -87,7 +82,7 @@ class IndicatorQuerySet(ReferenceQuerySet):
         return self.active().exclude(source=IndicatorSource.NONE)
 
 
-class Indicator(ConstraintErrorsOnFields, models.Model):
+class Indicator(NamedInTwoLanguages, ConstraintErrorsOnFields, models.Model):
     """A figure every unit reports each month, such as trainings held or traffic deaths;
     some are filled in from the unit's activity log or its injury records."""
 
@@ -100,12 +95,7 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
         help_text=_("Stable short code, used by spreadsheets, exports and the reference data."),
     )
     name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(
-        _("English name"),
-        max_length=150,
-        blank=True,
-        help_text=_("Shown in the English interface; the name is shown when empty."),
-    )
+    name_en = english_name_field()
     unit_of_measure = models.CharField(
         _("unit of measure"), max_length=20, help_text=_("For example 次, 人次, 起, 人.")
     )
@@ -160,12 +150,7 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
-
-    @property
-    def label(self) -> str:
-        """The name in the interface's language."""
-        return in_active_language(self.name, self.name_en)
+        return self.label
 
     @property
     def is_automatic(self) -> bool:

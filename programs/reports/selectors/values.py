@@ -16,6 +16,7 @@ from programs.core.models import CreatingUnit, User
 from programs.reports.filters import CompletenessFilter
 from programs.reports.models import MonthlyReport, ReportValue
 from safecommunity.calendar import due_date, submitted_on_time
+from safecommunity.models import in_active_language
 
 
 def completeness_units(
@@ -64,6 +65,7 @@ def report_values(user: User, units: QuerySet[CreatingUnit], months: list[date])
             "report__unit__program__report_due_day",
             "indicator__code",
             "indicator__name",
+            "indicator__name_en",
             "indicator__unit_of_measure",
             "value",
             "comment",
@@ -78,8 +80,19 @@ def value_rows(values: QuerySet) -> Iterator[tuple]:
     labels = {value: str(label) for value, label in MonthlyReport.Status.choices}
     flags = {None: "", True: _("yes"), False: _("no")}
     timeliness: dict[tuple, str] = {}  # the same for every value of a report
-    for code, name, period, status, first, due_day, *rest in values.iterator(chunk_size=5000):
+    for row in values.iterator(chunk_size=5000):
+        code, name, period, status, first, due_day, indicator, label, label_en, *rest = row
         key = (period, first, due_day)
         if key not in timeliness:
             timeliness[key] = flags[submitted_on_time(first, due_date(period, due_day))]
-        yield (code, name, f"{period:%Y-%m}", labels[status], timeliness[key], *rest)
+        label = in_active_language(label, label_en)
+        yield (
+            code,
+            name,
+            f"{period:%Y-%m}",
+            labels[status],
+            timeliness[key],
+            indicator,
+            label,
+            *rest,
+        )
