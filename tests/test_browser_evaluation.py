@@ -241,6 +241,11 @@ def test_a_scoring_sheet_of_the_national_form_prints_on_a4_pages(page: Page, liv
         expect(page.locator("#evaluation-items tr[data-item]")).to_have_count(50)
         pdf = page.pdf(format="A4", print_background=True)
         (SHOTS / f"scoring-sheet-{name}.pdf").write_bytes(pdf)
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 718, "height": 1000})  # A4 less its margins, at 96 dpi
+        page.screenshot(path=str(SHOTS / f"scoring-sheet-{name}.png"), full_page=True)
+        page.emulate_media(media="null")  # back to no emulation: page.pdf() prints as print
+        page.set_viewport_size({"width": 1366, "height": 900})
         assert pdf_pages(pdf) == SHEET_PAGES, name
 
 
@@ -290,6 +295,8 @@ def test_opening_a_round_selects_none_then_units_by_kind_phase_and_pilot(page: P
     page.screenshot(path=str(SHOTS / "round-create.png"), full_page=True)
 
     # The server takes the boxes as they are: the two pilots.
+    page.get_by_label("评定表").select_option(label=str(EvaluationScheme.objects.first()))
+    page.locator("#id_kind").select_option("district")
     page.get_by_label("名称").fill("试点单位复核")
     page.get_by_label("开始日期").fill(f"{timezone.localdate():%Y-%m-%d}")
     page.get_by_label("截止日期").fill(f"{timezone.localdate() + timedelta(days=9):%Y-%m-%d}")

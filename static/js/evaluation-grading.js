@@ -50,7 +50,11 @@
   form.addEventListener("change", (event) => {
     if (!event.target.matches("select")) return;
     recompute();
+    // The result and its reason are the server's: dimmed until the grades are saved.
     const note = document.getElementById("recomputed-note");
     if (note) note.hidden = false;
+    for (const id of ["running-result", "running-reason"]) {
+      document.getElementById(id)?.classList.add("opacity-50");
+    }
   });
 })();
