@@ -410,12 +410,21 @@ def test_an_evaluator_sees_the_units_of_their_rounds_read_only_and_nothing_else_
     item = SchemeItemFactory(element__scheme=evaluation.round.scheme)
     score = ItemScore.objects.create(evaluation=evaluation, item=item)
     score.evidence_links.add(unit_a_world.version.evidence)
+    CreatingUnit.objects.filter(pk=unit_a_world.unit.pk).update(
+        head_name="李镇长", contact_name="赵联络", contact_phone="010-69440000"
+    )
     client.force_login(evaluator)
 
-    units = client.get(reverse("programs:unit-list")).context["units"]
+    listing = client.get(reverse("programs:unit-list"))
     page = client.get(reverse("programs:unit-detail", args=[unit_a_world.unit.code]))
 
-    assert {unit.code for unit in units} == {unit_a_world.unit.code, unit_b.code}
+    assert {unit.code for unit in listing.context["units"]} == {
+        unit_a_world.unit.code,
+        unit_b.code,
+    }
+    for private in ("李镇长", "赵联络", "010-69440000"):  # the unit's people stay unlisted
+        assert private not in listing.content.decode()
+        assert private not in page.content.decode()
     assert page.status_code == 200
     html = page.content.decode()
     assert "工作方案" in html  # the linked document, with its download
