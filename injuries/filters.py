@@ -46,7 +46,9 @@ class InjuryRecordFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = CreatingUnit.objects.visible_to(user).in_plan_order()
+        self.filters["unit"].queryset = CreatingUnit.objects.records_visible_to(
+            user
+        ).in_plan_order()
 
     @property
     def form(self):

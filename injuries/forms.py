@@ -106,7 +106,7 @@ class InjuryRecordForm(StyledFormMixin, forms.ModelForm):
         self.user = user
         self.warnings: list[Check] = []
         unit = self.fields["unit"]
-        unit.queryset = CreatingUnit.objects.visible_to(user).in_plan_order()
+        unit.queryset = CreatingUnit.objects.records_visible_to(user).in_plan_order()
         if not user.sees_all_units:  # a clerk: their own unit is the one choice
             unit.empty_label = None
         self.fields["age"].widget.attrs.update(min=0, max=120)
@@ -199,7 +199,7 @@ class StatisticsFilterForm(StyledFormMixin, forms.Form):
             data.setdefault(name, value)
         super().__init__(data)
         units = self.fields["units"]
-        units.queryset = CreatingUnit.objects.visible_to(user).in_plan_order()
+        units.queryset = CreatingUnit.objects.records_visible_to(user).in_plan_order()
         units.widget.attrs["size"] = 4
         last_day = date(self.today.year, 12, 31)
         for name in ("date_from", "date_to"):

@@ -25,6 +25,7 @@ from programs.models import (
     Event,
     Evidence,
     EvidenceVersion,
+    ItemScore,
     MonthlyReport,
     UnitMilestone,
 )
@@ -37,6 +38,7 @@ from tests.factories import (
     MilestoneFactory,
     PhaseFactory,
     PromotionProjectFactory,
+    SchemeItemFactory,
     WorkGroupFactory,
 )
 from tests.jobs.kinds import a_file
@@ -108,7 +110,11 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:round-create",           "get",  None,        (LOGIN, 200, 404,  404,  404,  404)),
     ("programs:round-detail",           "get",  "round",     (LOGIN, 200, 200,  404,  404,  404)),
     ("programs:evaluation-detail",      "get",  "evaluation", (LOGIN, 200, 200, 404,  404,  404)),
-    ("programs:evaluation-finalise",    "post", "evaluation", (LOGIN, 302, 302, 404,  404,  404)),
+    ("programs:round-export",           "get",  "round",     (LOGIN, 200, 200,  404,  404,  404)),
+    # district staff get the confirmation page; clerk A may not finalise a district review
+    ("programs:evaluation-finalise",    "post", "evaluation", (LOGIN, 200, 302, 404,  404,  404)),
+    # a draft: district staff are told it is not final (and need a reason); others may not
+    ("programs:evaluation-reopen",      "post", "evaluation", (LOGIN, 302, 404, 404,  404,  404)),
 ]
 # fmt: on
 
@@ -393,3 +399,75 @@ def test_anonymous_is_sent_to_login_and_back(client, unit_a):
 
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+def test_an_evaluator_sees_the_units_of_their_rounds_read_only_and_nothing_else_of_them(
+    client, unit_a_world, unit_b, evaluator, district_user
+):
+    evaluation = unit_a_world.evaluation
+    evaluation.round.evaluators.add(evaluator)
+    # A second round names the evaluator too, over unit B: both units are theirs to see.
+    EvaluationFactory(unit=unit_b, round__evaluators=[evaluator], round__created_by=district_user)
+    # The milestone's document is linked in the evaluation of unit A.
+    item = SchemeItemFactory(element__scheme=evaluation.round.scheme)
+    score = ItemScore.objects.create(evaluation=evaluation, item=item)
+    score.evidence_links.add(unit_a_world.version.evidence)
+    CreatingUnit.objects.filter(pk=unit_a_world.unit.pk).update(
+        head_name="李镇长", contact_name="赵联络", contact_phone="010-69440000"
+    )
+    client.force_login(evaluator)
+
+    listing = client.get(reverse("programs:unit-list"))
+    page = client.get(reverse("programs:unit-detail", args=[unit_a_world.unit.code]))
+
+    assert {unit.code for unit in listing.context["units"]} == {
+        unit_a_world.unit.code,
+        unit_b.code,
+    }
+    for private in ("李镇长", "赵联络", "010-69440000"):  # the unit's people stay unlisted
+        assert private not in listing.content.decode()
+        assert private not in page.content.decode()
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "工作方案" in html  # the linked document, with its download
+    assert unit_a_world.version.get_absolute_url() in html
+    assert reverse("programs:evaluation-detail", args=[evaluation.pk]) in html
+    for private in ("张三", "消防安全培训", "老年人防跌倒项目", "宣传教育组"):
+        assert private not in html
+    assert client.get(unit_a_world.version.get_absolute_url()).status_code == 200
+    for name, target in (
+        ("programs:unit-history", "unit"),
+        ("programs:unit-summary", "unit"),
+        ("programs:unit-edit", "unit"),
+        ("programs:report-list", "unit"),
+        ("programs:report-detail", "report"),
+        ("programs:milestone-detail", "milestone"),
+        ("workgroups:activity-list", "unit"),
+        ("workgroups:project-list", "unit"),
+        ("workgroups:member-edit", "member"),
+    ):
+        url = reverse(name, args=unit_a_world.args_for(target))
+        assert client.get(url).status_code == 404, url
+
+
+def test_an_evaluator_gets_404_on_units_outside_their_rounds(client, unit_a_world, evaluator):
+    client.force_login(evaluator)
+
+    assert not client.get(reverse("programs:unit-list")).context["units"]
+    for name in ("programs:unit-detail", "programs:report-list", "workgroups:activity-list"):
+        assert client.get(reverse(name, args=[unit_a_world.unit.code])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "page", ["programs:dashboard", "programs:progress", "programs:report-grid"]
+)
+def test_an_evaluators_units_add_nothing_to_the_pages_of_the_units_records(
+    client, unit_a_world, evaluator, page
+):
+    unit_a_world.evaluation.round.evaluators.add(evaluator)
+    client.force_login(evaluator)
+
+    response = client.get(reverse(page))
+
+    assert response.status_code == 200
+    assert unit_a_world.unit.name not in response.content.decode()

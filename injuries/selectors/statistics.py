@@ -249,5 +249,7 @@ def injury_statistics(
 def statistics_for(user: User, filters: Filters) -> Statistics:
     """The statistics `filters` ask for, among the records the user may see; with no unit
     chosen, the rates of every unit the user may see. The page and the export's job read it."""
-    units = list(filters.units) or list(CreatingUnit.objects.visible_to(user).in_plan_order())
+    units = list(filters.units) or list(
+        CreatingUnit.objects.records_visible_to(user).in_plan_order()
+    )
     return injury_statistics(records=records_for(user, filters), units=units, filters=filters)

@@ -15,6 +15,11 @@ EVALUATION_LOCKED = _("The evaluation is finalised and can no longer change.")
 EVALUATION_UNGRADED = _(
     "%(count)d item(s) are not fully graded yet; grade every part of every item before finalising."
 )
+EVALUATION_REOPEN_NOT_ALLOWED = _("Only district staff reopen a finalised evaluation.")
+EVALUATION_REOPEN_REASON_MISSING = _("Say why the evaluation is reopened.")
+EVALUATION_OUTSIDE_WINDOW = _(
+    "Grading is open from %(opens)s to %(closes)s only; nothing was saved."
+)
 EVALUATION_GRADE_INVALID = _("“%(grade)s” is not a grade; use a, b, c or d.")
 EVALUATION_ITEM_UNKNOWN = _("Item %(item)s is not part of this evaluation's scheme.")
 

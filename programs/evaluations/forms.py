@@ -27,6 +27,31 @@ from safecommunity.forms import (
 )
 
 
+class UnitCheckboxes(forms.CheckboxSelectMultiple):
+    """The units to evaluate, side by side, each carrying its kind, phase and pilot flag
+    (`data-kind`, `data-phase`, `data-pilot`) for the page's selection tools
+    (static/js/round-units.js); what is posted is checked by the form as ever."""
+
+    template_name = "forms/widgets/inline_checkboxes.html"
+    option_template_name = "forms/widgets/inline_checkbox_option.html"
+
+    def __init__(self, attrs: dict | None = None, choices=()) -> None:
+        super().__init__({"class": "form-check-input", **(attrs or {})}, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        unit = getattr(value, "instance", None)
+        if unit is not None:
+            option["attrs"].update(
+                {
+                    "data-kind": unit.kind,
+                    "data-phase": unit.current_phase_id or "",
+                    "data-pilot": "yes" if unit.is_pilot else "no",
+                }
+            )
+        return option
+
+
 class RoundOpenForm(StyledFormMixin, forms.Form):
     """What district staff choose when they open an evaluation round: the scheme, the kind, the
     window, the units (all by default) and the evaluators."""
@@ -39,7 +64,7 @@ class RoundOpenForm(StyledFormMixin, forms.Form):
     units = BoundedModelMultipleChoiceField(
         label=_("Units"),
         queryset=CreatingUnit.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=UnitCheckboxes,
     )
     evaluators = BoundedModelMultipleChoiceField(
         label=_("Evaluators"),

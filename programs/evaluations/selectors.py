@@ -426,3 +426,22 @@ def unit_readiness(unit: CreatingUnit, *, user: User | None = None) -> Readiness
                 )
             )
     return Readiness(evaluation=evaluation, score=score, gaps=tuple(gaps))
+
+
+def evaluated_unit_view(unit: CreatingUnit, user: User) -> tuple[list[Evaluation], list[Evidence]]:
+    """What an evaluator sees of a unit their rounds evaluate: the unit's evaluations they may
+    see (newest round first) and the documents linked in them (with `latest_version_id` for
+    the download). Two queries."""
+    evaluations = list(
+        Evaluation.objects.visible_to(user)
+        .filter(unit=unit)
+        .select_related("round__scheme")
+        .order_by("-round__opens_on", "-pk")
+    )
+    linked = ItemScore.evidence_links.through.objects.filter(
+        itemscore__evaluation__in=[evaluation.pk for evaluation in evaluations]
+    ).values("evidence_id")
+    documents = list(
+        evaluation_documents(unit).filter(pk__in=linked).visible_to(user) if evaluations else []
+    )
+    return evaluations, documents

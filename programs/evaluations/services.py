@@ -145,6 +145,7 @@ def _locked_for(evaluation: Evaluation, by: User) -> Evaluation:
         raise errors.EvaluationError(errors.EVALUATION_LOCKED)
     if not Evaluation.objects.allows_edit(by, current):
         raise errors.EvaluationError(errors.EVALUATION_NOT_ALLOWED)
+    evaluation.round.ensure_open()
     return current
 
 
@@ -233,8 +234,16 @@ def _links_write(links: Mapping[int, set[int]]) -> None:
 
 def evaluation_finalise(*, evaluation: Evaluation, by: User) -> Evaluation:
     """Compute the total, the result and its reason, and lock the evaluation (the move
-    `finalise` of its table; refused while any item is not fully graded)."""
+    `finalise` of its table; refused while any item is not fully graded, or outside the
+    round's window)."""
     transition(evaluation, "finalise", by=by)
+    return evaluation
+
+
+def evaluation_reopen(*, evaluation: Evaluation, by: User, reason: str) -> Evaluation:
+    """District staff take a final evaluation back to a draft, with the reason on record (the
+    move `reopen`). The scheme stays locked: it was scored against once (`in_use`)."""
+    transition(evaluation, "reopen", by=by, reason=reason)
     return evaluation
 
 

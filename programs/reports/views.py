@@ -55,7 +55,7 @@ def period_from_url(text: str) -> date:
 
 def unit_in_scope(request: HttpRequest, code: str, *, editable: bool = False) -> CreatingUnit:
     """The unit named in the URL, if the user may see (or change) it; else 404."""
-    units = CreatingUnit.objects.select_related("program")
+    units = CreatingUnit.objects.records_visible_to(request.user).select_related("program")
     return scoped_object(request, units, editable=editable, code=code)
 
 

@@ -152,8 +152,8 @@ CASES = {
         Evaluation,
         list(Evaluation.Status),
         evaluation_in,
-        {"finalise": {"district_user", "evaluator"}},
-        {},
+        {"finalise": {"district_user", "evaluator"}, "reopen": DISTRICT},
+        {"reopen": {"reason": REASON}},
     ),
 }
 

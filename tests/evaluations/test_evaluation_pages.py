@@ -47,6 +47,9 @@ def grades_post(evaluation: Evaluation, grade: str, comment: str = "") -> dict[s
     return data
 
 
+CONFIRMED = {"confirmed": "yes"}  # the confirmation page's answer
+
+
 def message_texts(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
@@ -240,7 +243,7 @@ def test_finalising_locks_the_evaluation_and_shows_its_result(client, district_u
         reverse("programs:evaluation-detail", args=[evaluation.pk]), grades_post(evaluation, "a")
     )
 
-    response = client.post(reverse("programs:evaluation-finalise", args=[evaluation.pk]))
+    response = client.post(reverse("programs:evaluation-finalise", args=[evaluation.pk]), CONFIRMED)
 
     evaluation.refresh_from_db()
     assert response.status_code == 302
@@ -259,7 +262,7 @@ def test_finalising_saves_the_grades_on_the_screen_first(client, district_user, 
 
     response = client.post(
         reverse("programs:evaluation-finalise", args=[evaluation.pk]),
-        grades_post(evaluation, "b", "材料基本齐全"),
+        {**grades_post(evaluation, "b", "材料基本齐全"), **CONFIRMED},
     )
 
     evaluation.refresh_from_db()
@@ -287,7 +290,7 @@ def test_grading_a_final_evaluation_is_refused_without_an_error_page(client, dis
     client.force_login(district_user)
     url = reverse("programs:evaluation-detail", args=[evaluation.pk])
     client.post(url, grades_post(evaluation, "a"))
-    client.post(reverse("programs:evaluation-finalise", args=[evaluation.pk]))
+    client.post(reverse("programs:evaluation-finalise", args=[evaluation.pk]), CONFIRMED)
 
     response = client.post(url, grades_post(evaluation, "d"))
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from programs.models import Evaluation, EvaluationRound
-from tests.factories import EvaluationSchemeFactory
+from programs.models import CreatingUnit, Evaluation, EvaluationRound
+from tests.factories import EvaluationSchemeFactory, PhaseFactory
 
 BIG = "9" * 20  # past a 64-bit integer: SQLite cannot even compare with it
 
@@ -74,4 +74,40 @@ def test_a_date_outside_2000_to_2100_is_refused_at_its_field(district, round_dat
     assert response.status_code == 200
     assert response.context["form"].errors[field] == [message]
     assert message in response.content.decode()
+    assert not EvaluationRound.objects.exists()
+
+
+def test_each_unit_carries_its_kind_phase_and_pilot_flag_for_the_selection_tools(
+    district, unit_a, unit_b
+):
+    phase = PhaseFactory(program=unit_a.program, order=1, name="启动")
+    CreatingUnit.objects.filter(pk=unit_a.pk).update(current_phase=phase, is_pilot=True)
+
+    html = district.get(reverse("programs:round-create")).content.decode()
+
+    box_a = html[html.index(f'value="{unit_a.pk}"') - 300 :][:600]
+    assert 'data-kind="town"' in box_a
+    assert f'data-phase="{phase.pk}"' in box_a
+    assert 'data-pilot="yes"' in box_a
+    box_b = html[html.index(f'value="{unit_b.pk}"') - 300 :][:600]
+    assert 'data-kind="street"' in box_b and 'data-pilot="no"' in box_b
+    tools = html[html.index('id="unit-tools"') :]
+    for text in ("Select none", "Select all", "Select only these", "pilots only", "启动"):
+        assert text in tools
+    assert "round-units.js" in html
+    assert "onclick" not in html
+
+
+def test_the_server_takes_only_the_units_posted(district, round_data, unit_a, unit_b):
+    response = district.post(reverse("programs:round-create"), round_data(units=[unit_b.pk]))
+
+    assert response.status_code == 302
+    assert list(Evaluation.objects.values_list("unit", flat=True)) == [unit_b.pk]
+
+
+def test_posting_no_unit_is_refused_at_the_field(district, round_data):
+    response = district.post(reverse("programs:round-create"), round_data(units=[]))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["units"] == ["This field is required."]
     assert not EvaluationRound.objects.exists()

@@ -60,7 +60,7 @@ class VisibleUnitMixin:
     kwargs: dict[str, Any]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        units = CreatingUnit.objects.select_related("program")
+        units = CreatingUnit.objects.records_visible_to(request.user).select_related("program")
         self.unit = scoped_object(request, units, code=kwargs["code"])
         self.can_edit = permissions_for(request.user, self.unit).can_edit
         return super().dispatch(request, *args, **kwargs)

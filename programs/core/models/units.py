@@ -23,6 +23,8 @@ from safecommunity.validators import validate_not_blank, validate_phone, validat
 from .program import Phase, Program
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from .users import User
 
 UNIT_CODE_VALIDATOR = RegexValidator(
@@ -32,7 +34,30 @@ UNIT_CODE_VALIDATOR = RegexValidator(
 
 
 class CreatingUnitQuerySet(ScopedQuerySet):
+    """Who sees which unit. Everyone sees the units whose records they read (`records_visible_to`:
+    district staff and providers every unit, a clerk their own); an evaluator sees, besides, the
+    profile of each unit evaluated in a round they are named in — the unit page read-only, not
+    its records (reports, organisation, activities, injuries, history), which stay outside
+    their scope. Pages that list or count a unit's records ask `records_visible_to`."""
+
     unit_lookup = "pk"
+
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        if user.is_authenticated and user.role == user.Role.EVALUATOR:
+            return self.evaluated_by(user)
+        return super().visible_to(user)
+
+    def records_visible_to(self, user: User | AnonymousUser) -> Self:
+        """The units whose records `user` may read: the rule of every unit's rows
+        (`ScopedQuerySet.visible_to`); an evaluator's units are not among them."""
+        return super().visible_to(user)
+
+    def allows_records(self, user: User | AnonymousUser, unit: CreatingUnit) -> bool:
+        """Whether `unit` is among `records_visible_to(user)`, read from the user without a
+        query."""
+        if not user.is_authenticated:
+            return False
+        return user.sees_all_units or (user.unit_id is not None and user.unit_id == unit.pk)
 
     def in_plan_order(self) -> Self:
         """Towns, then street offices, then zones, each by code — the plan's own order."""
@@ -65,8 +90,10 @@ class CreatingUnitQuerySet(ScopedQuerySet):
         ]
 
     def evaluated_by(self, user: User) -> Self:
-        """The units evaluated in the rounds `user` is named an evaluator of."""
-        return self.filter(evaluations__round__evaluators=user).distinct()
+        """The units evaluated in the rounds `user` is named an evaluator of (a subquery, so
+        the rows come once each and the queryset chains with annotations)."""
+        evaluated = CreatingUnit.objects.filter(evaluations__round__evaluators=user)
+        return self.filter(pk__in=evaluated.values("pk"))
 
     def with_counts(self) -> Self:
         """Annotate active work groups and members, each in one correlated subquery."""

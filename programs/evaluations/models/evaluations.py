@@ -9,11 +9,13 @@ result (pass, rectify, fail) live in `programs.evaluations`.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -116,6 +118,19 @@ class EvaluationRound(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_open_on(self, day: date) -> bool:
+        """Whether grading is open on `day`: from its first to its last day, both included."""
+        return self.opens_on <= day <= self.closes_on
+
+    def ensure_open(self, day: date | None = None) -> None:
+        """Refuse grading (and finalising) outside the round's window, saying when it is open."""
+        if not self.is_open_on(day or timezone.localdate()):
+            raise errors.EvaluationError(
+                errors.EVALUATION_OUTSIDE_WINDOW,
+                opens=f"{self.opens_on:%Y-%m-%d}",
+                closes=f"{self.closes_on:%Y-%m-%d}",
+            )
 
 
 class EvaluationResult(models.TextChoices):
@@ -264,6 +279,11 @@ def _grades(user: User, evaluation: Evaluation) -> bool:
     return Evaluation.objects.allows_edit(user, evaluation)
 
 
+def _reopens(user: User, evaluation: Evaluation) -> bool:
+    """District staff reopen a final evaluation (with a reason on record)."""
+    return user.edits_all_units
+
+
 def _scored(step: Step) -> list[str]:
     """The total, the result and its reason, computed from the grades as they are now (the row
     is locked: a grade saved in between cannot change a locked result); refused while any item
@@ -271,6 +291,7 @@ def _scored(step: Step) -> list[str]:
     from programs.evaluations.selectors import evaluation_current_score
 
     evaluation = step.obj
+    step.current.round.ensure_open(timezone.localtime(step.at).date())
     score = evaluation_current_score(step.current)
     if score.ungraded:
         raise errors.EvaluationError(errors.EVALUATION_UNGRADED, count=score.ungraded)
@@ -278,6 +299,17 @@ def _scored(step: Step) -> list[str]:
     evaluation.result_reason = score.reason[:300]
     evaluation.finalised_at, evaluation.finalised_by = step.at, step.by
     step.data.update(total=str(score.total), result=score.result)
+    return ["total", "result", "result_reason", "finalised_at", "finalised_by"]
+
+
+def _unscored(step: Step) -> list[str]:
+    """Back to a draft: the stored total, result and finalisation are cleared (the event keeps
+    what they were; the change history keeps the row as it was)."""
+    evaluation = step.current
+    step.data.update(total=str(evaluation.total), result=evaluation.result)
+    obj = step.obj
+    obj.total, obj.result, obj.result_reason = None, "", ""
+    obj.finalised_at, obj.finalised_by = None, None
     return ["total", "result", "result_reason", "finalised_at", "finalised_by"]
 
 
@@ -298,6 +330,19 @@ register(
                 refused=errors.EVALUATION_NOT_ALLOWED,
                 effect=_scored,
                 style="success",
+            ),
+            Move(
+                "reopen",
+                sources={Evaluation.Status.FINAL},
+                target=Evaluation.Status.DRAFT,
+                label=_("Reopen"),
+                past=_("reopened"),
+                allowed=_reopens,
+                refused=errors.EVALUATION_REOPEN_NOT_ALLOWED,
+                reason=True,
+                reason_missing=errors.EVALUATION_REOPEN_REASON_MISSING,
+                effect=_unscored,
+                style="outline-secondary",
             ),
         ],
     ),

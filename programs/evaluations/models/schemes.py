@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar, Self
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.core.choices import TitleLevel
-from programs.core.models import ReferenceQuerySet
+from programs.core.models import Event, EventKind, ReferenceQuerySet
 from programs.evaluations import errors
 from safecommunity.models import ConstraintErrorsOnFields, NamedInTwoLanguages, english_name_field
 
@@ -53,15 +54,21 @@ GRADE_FRACTIONS = {
 
 class EvaluationSchemeQuerySet(ReferenceQuerySet):
     def in_use(self) -> Self:
-        """The schemes some final evaluation was scored against: their scoring is locked, or
+        """The schemes some evaluation was ever finalised against: their scoring is locked, or
         pages that score a final evaluation again from its grades would disagree with its
-        stored total."""
+        stored total. Reopening the evaluation does not unlock it: "ever final" is read from
+        the event log (a `finalise` move), besides the evaluations final now."""
         from .evaluations import Evaluation  # the rounds' evaluations refer to their scheme
 
-        final = Evaluation.objects.filter(
-            round__scheme=OuterRef("pk"), status=Evaluation.Status.FINAL
+        finalised = Event.objects.filter(
+            content_type=ContentType.objects.get_for_model(Evaluation),
+            kind=EventKind.MOVE,
+            action="finalise",
+        ).values("object_id")
+        ever_final = Evaluation.objects.filter(round__scheme=OuterRef("pk")).filter(
+            Q(status=Evaluation.Status.FINAL) | Q(pk__in=finalised)
         )
-        return self.filter(Exists(final))
+        return self.filter(Exists(ever_final))
 
 
 class ScoringLock:

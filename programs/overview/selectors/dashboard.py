@@ -349,7 +349,7 @@ def headline_numbers(user: User, today: date | None = None) -> list[Headline]:
     """The dashboard's headline numbers over every unit the user may see, without its rows (for
     the admin index): the same rules, a handful of small queries."""
     today = today or timezone.localdate()
-    units = CreatingUnit.objects.visible_to(user)
+    units = CreatingUnit.objects.records_visible_to(user)
     grid = completeness(units, Month.last_months(1, until=today), today=today)
     board = Dashboard(today=today, program=None, rows=[], months=grid.months)
     board.unit_count = len(grid.rows)

@@ -50,7 +50,7 @@ def units_with_readiness(user: User, today: date | None = None) -> QuerySet[Crea
 
     return (
         units_with_progress(
-            CreatingUnit.objects.visible_to(user).select_related("current_phase"), today
+            CreatingUnit.objects.records_visible_to(user).select_related("current_phase"), today
         )
         .annotate(
             evaluation_id=of_latest("pk"),

@@ -62,7 +62,7 @@ def summary_units(user: User, today: date | None = None) -> QuerySet[CreatingUni
     """The units whose summary the user may open, with the programme, the phase and the
     progress columns (gate, overdue milestones) loaded in the same query."""
     return units_with_progress(
-        CreatingUnit.objects.visible_to(user).select_related("program", "current_phase"),
+        CreatingUnit.objects.records_visible_to(user).select_related("program", "current_phase"),
         today or timezone.localdate(),
     )
 

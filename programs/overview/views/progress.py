@@ -26,7 +26,8 @@ def progress_rows(request) -> tuple[ProgressFilter, QuerySet[CreatingUnit]]:
     today = timezone.localdate()
     units = (
         units_with_progress(
-            CreatingUnit.objects.visible_to(request.user).select_related("current_phase"), today
+            CreatingUnit.objects.records_visible_to(request.user).select_related("current_phase"),
+            today,
         )
         .annotate(
             gate_share=Cast(F("gate_accepted"), FloatField()) / NullIf(F("gate_total"), 0),

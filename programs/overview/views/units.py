@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.query import EmptyQuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
@@ -16,7 +17,11 @@ from programs.core.selectors import history_of
 from programs.core.transitions import allowed_moves
 from programs.core.views import UnitScopeMixin
 from programs.evaluations.models import EvaluationRound
-from programs.evaluations.selectors import evaluations_visible_to, unit_readiness
+from programs.evaluations.selectors import (
+    evaluated_unit_view,
+    evaluations_visible_to,
+    unit_readiness,
+)
 from programs.progress.models import DueBand, UnitMilestone
 from programs.progress.selectors import unit_gate
 from programs.reports.selectors.completeness import report_url, unit_report_cells
@@ -64,6 +69,9 @@ class UnitListView(ListView):
         context["total"] = context["paginator"].count
         context["querystring_without_page"] = _without(self.request.GET, "page")
         context["phase_summary"] = self.filterset.qs.phase_counts()
+        # An evaluator sees the units of their rounds, not their organisation or contacts.
+        records = CreatingUnit.objects.records_visible_to(self.request.user)
+        context["shows_records"] = not isinstance(records, EmptyQuerySet)
         return context
 
 
@@ -77,9 +85,23 @@ class UnitDetailView(UnitScopeMixin, DetailView):
     def get_queryset(self) -> QuerySet[CreatingUnit]:
         return super().get_queryset().select_related("program", "current_phase")
 
+    def shows_records(self) -> bool:
+        """Whether the user reads the unit's records, or — an evaluator of its rounds — only
+        its profile, their evaluations of it and the documents linked in them."""
+        return CreatingUnit.objects.allows_records(self.request.user, self.object)
+
+    def get_template_names(self) -> list[str]:
+        if not self.shows_records():
+            return ["programs/unit_evaluated.html"]
+        return super().get_template_names()
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         unit: CreatingUnit = self.object
+        if not self.shows_records():
+            evaluations, documents = evaluated_unit_view(unit, self.request.user)
+            context.update(evaluations=evaluations, documents=documents)
+            return context
         members = list(
             Member.objects.filter(unit=unit, group__isnull=True).order_by("sort_order", "pk")
         )
@@ -133,6 +155,9 @@ class UnitHistoryView(UnitScopeMixin, DetailView):
 
     template_name = "programs/unit_history.html"
     context_object_name = "unit"
+
+    def get_queryset(self) -> QuerySet[CreatingUnit]:
+        return CreatingUnit.objects.records_visible_to(self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

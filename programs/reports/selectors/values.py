@@ -24,7 +24,7 @@ def completeness_units(
 ) -> tuple[CompletenessFilter, QuerySet[CreatingUnit], list[date]]:
     """The units the user may see, filtered as `query` asks, and the months asked for. A search
     the filter refuses raises `BadQuery` (the 400 page)."""
-    units = CreatingUnit.objects.visible_to(user).in_plan_order()
+    units = CreatingUnit.objects.records_visible_to(user).in_plan_order()
     filterset = CompletenessFilter(query, queryset=units, user=user)
     return filterset, filterset.qs, filterset.months()
 
