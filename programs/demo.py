@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from programs.evaluations.demo import evaluations_demo
 from programs.models import CreatingUnit, Department, Milestone, Phase, User
+from programs.notifications.demo import notifications_demo
 from programs.progress.demo import unit_progress
 from programs.reports.demo import reports_demo
 from programs.setup import reference_data_load
@@ -74,8 +75,8 @@ def _phone(rng: random.Random) -> str:
 @transaction.atomic
 def demo_data_load() -> list[DemoAccount]:
     """Accounts for every role; for each unit a profile, its 14 groups and members, progress
-    through its milestones (some overdue, some returned), phase moves, titles, monthly reports
-    and evaluations."""
+    through its milestones (some overdue, some returned), phase moves, titles, monthly reports,
+    evaluations, and the notifications the recent events and today's reminders make."""
     reference_data_load()
     _demo_schedule()
     templates = list(WorkGroupTemplate.objects.filter(is_active=True))
@@ -92,6 +93,7 @@ def demo_data_load() -> list[DemoAccount]:
     titles_demo(district)
     reports_demo(district)
     evaluations_demo(district, accounts["evaluator"], accounts["clerk"])
+    notifications_demo()
     return DEMO_ACCOUNTS
 
 
