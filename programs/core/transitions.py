@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -264,8 +263,7 @@ def transition(
             at=step.at,
             actor=by,
             unit_id=workflow.unit_of(obj),
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=obj.pk,
+            record=obj,  # the content type and id; the listeners read the record in hand
             kind=EventKind.MOVE,
             action=move.name,
             from_state=before,
@@ -294,7 +292,7 @@ def record_event(
     event = occurrence(
         obj, kind, by=by, action=action, unit_id=unit_id, reason=reason, data=data, at=at
     )
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the event and what follows it: all or nothing
         event.save()
         announce([event])
     return event
@@ -302,7 +300,7 @@ def record_event(
 
 def record_events(events: Sequence[Event]) -> list[Event]:
     """Write several occurrences (`occurrence(...)` each) at once and tell the listeners."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         written = Event.objects.bulk_create(events)
         announce(written)
     return written
@@ -326,8 +324,7 @@ def occurrence(
         at=at or timezone.now(),
         actor=by,
         unit_id=unit_id,
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=obj.pk,
+        record=obj,  # the content type and id; the listeners read the record in hand
         kind=kind,
         action=action or str(kind),
         reason=reason,

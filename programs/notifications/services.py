@@ -4,7 +4,7 @@ e-mail settings, and the reminders the daily job writes to the event log."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import partial
 from typing import Any
@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from programs.core.models import Event, EventKind, User
 from programs.core.transitions import record_event
+from programs.jobs.models import Job
 from programs.jobs.runner import once, start
 
 from . import errors
@@ -30,6 +31,28 @@ def may_see(user: User, record: Any) -> bool:
     return type(record)._default_manager.visible_to(user).filter(pk=record.pk).exists()
 
 
+def _scope_of(user: User, record: Any) -> tuple:
+    """People of the same role, unit and department share a scope (the rule of
+    `ScopedQuerySet`), so the access decision is asked once for each; an evaluator's scope is
+    their rounds and a job is its owner's, so those are asked person by person."""
+    if user.role == User.Role.EVALUATOR or isinstance(record, Job):
+        return ("person", user.pk)
+    return (user.role, user.unit_id, user.department_id, user.is_superuser)
+
+
+def who_may_see(people: Iterable[User], record: Any) -> list[User]:
+    """Those of `people` in whose scope `record` is: one query per scope among them."""
+    answers: dict[tuple, bool] = {}
+    seeing = []
+    for user in people:
+        scope = _scope_of(user, record)
+        if scope not in answers:
+            answers[scope] = may_see(user, record)
+        if answers[scope]:
+            seeing.append(user)
+    return seeing
+
+
 def notify_events(events: Sequence[Event]) -> None:
     """Make the notifications `events` call for, in their transaction (the listener of the
     event log, connected in `programs.apps`): one per (recipient, event) — the unique key makes
@@ -43,11 +66,9 @@ def notify_events(events: Sequence[Event]) -> None:
         record = event.record
         if record is None or not rule.when(event, record):
             continue
-        people = [
-            user
-            for user in rule.recipients(event, record)
-            if user.pk != event.actor_id and may_see(user, record)
-        ]
+        people = [user for user in rule.recipients(event, record) if user.pk != event.actor_id]
+        if not getattr(rule.recipients, "chosen_by_scope", False):
+            people = who_may_see(people, record)
         if not people:
             continue
         subject = rule.subject(event, record)[:200]

@@ -38,8 +38,8 @@ LINKS = ItemScore.evidence_links.through
 # Session, user, the evaluation, the items, the grades, their links, may-edit, the unit's
 # documents: the same however many items, documents and links. Read-only (final), the last two
 # are not needed.
-EVALUATION_PAGE_MAX_QUERIES = 8
-READ_ONLY_PAGE_MAX_QUERIES = 6
+EVALUATION_PAGE_MAX_QUERIES = 8 + 1  # + the header's bell
+READ_ONLY_PAGE_MAX_QUERIES = 6 + 1
 
 
 def open_round(by: User, units: list[CreatingUnit], *, items: int = 2, **kwargs) -> EvaluationRound:

@@ -35,8 +35,8 @@ Status = MonthlyReport.Status
 # form, the units, their reports of the range (a clerk's has one more: their unit, for the
 # navigation bar). Queue (4): session, user, count, the page of reports (with unit, programme and
 # submitter). The export's job (2): the count, the values (with their report, unit and indicator).
-REPORT_GRID_MAX_QUERIES = 5
-REPORT_QUEUE_MAX_QUERIES = 4
+REPORT_GRID_MAX_QUERIES = 5 + 1  # + the header's bell
+REPORT_QUEUE_MAX_QUERIES = 4 + 1
 REPORT_EXPORT_MAX_QUERIES = 2
 
 
