@@ -1,5 +1,6 @@
 """In a real Chromium: district staff return a report; the clerk's bell shows 1, the list shows
-the return with its reason, opening it leads to the report, and the bell goes quiet."""
+the return with its reason, opening it leads to the report and the bell goes quiet; the clerk
+submits again, district staff are told and approve from the notification, the clerk is told."""
 
 from __future__ import annotations
 
@@ -27,11 +28,17 @@ def log_in(page: Page, live_server, username: str) -> None:
     page.locator("#login-submit").click()
 
 
-def test_the_clerk_is_told_of_a_return_and_opens_the_report(page: Page, live_server):
+def test_the_clerk_is_told_of_a_return_resubmits_and_is_told_of_the_approval(
+    page: Page, live_server, browser, browser_context_args
+):
     unit = UnitFactory(code="T07", name="马坡镇")
     UserFactory(username="clerk", role=User.Role.CLERK, unit=unit, password=PASSWORD)
     district = UserFactory(
-        username="district", role=User.Role.DISTRICT, last_name="王", first_name="芳"
+        username="district",
+        role=User.Role.DISTRICT,
+        last_name="王",
+        first_name="芳",
+        password=PASSWORD,
     )
     report = MonthlyReportFactory(
         unit=unit, period=date(2026, 5, 1), status=MonthlyReport.Status.SUBMITTED
@@ -64,3 +71,24 @@ def test_the_clerk_is_told_of_a_return_and_opens_the_report(page: Page, live_ser
     row.get_by_role("link", name=re.compile("已被退回")).click()
     expect(page).to_have_url(re.compile(r"/units/T07/reports/2026-05/$"))
     expect(page.locator("#bell-count")).to_have_count(0)
+
+    # The clerk submits again; district staff are told, open it and approve it.
+    page.get_by_role("button", name="提交月报").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已提交")
+    office_context = browser.new_context(**browser_context_args)
+    office = office_context.new_page()
+    log_in(office, live_server, "district")
+    office.locator("#bell").click()
+    office.get_by_role("link", name="月报 马坡镇 · 2026-05 已提交审核。").click()
+    expect(office).to_have_url(re.compile(r"/units/T07/reports/2026-05/$"))
+    office.get_by_role("button", name="通过", exact=True).click()
+    expect(office.get_by_role("heading", level=1)).to_contain_text("已通过")
+    office_context.close()
+
+    # The clerk is told.
+    page.reload()
+    expect(page.locator("#bell-count")).to_have_text("1")
+    page.locator("#bell").click()
+    expect(page.locator("#notifications tbody tr").first).to_contain_text(
+        "月报 马坡镇 · 2026-05 已通过审核。"
+    )
