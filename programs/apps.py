@@ -7,7 +7,12 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programme and creating units")
 
     def ready(self) -> None:
+        from programs.core.transitions import listen
         from programs.jobs.admin import hide_task_queue
+        from programs.notifications.services import notify_events
         from programs.progress import signals  # noqa: F401 - connects the receivers
 
         hide_task_queue()
+        # Every event written through the transition primitive tells the people it concerns,
+        # in its own transaction (core knows no listener by name).
+        listen(notify_events)

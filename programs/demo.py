@@ -19,6 +19,7 @@ from programs.core.choices import UnitKind
 from programs.core.reference_data import DISTRICT_POPULATION, DISTRICT_POPULATION_YEAR
 from programs.evaluations.demo import evaluations_demo
 from programs.models import CreatingUnit, Department, Milestone, Phase, User
+from programs.notifications.demo import notifications_demo
 from programs.progress.demo import unit_progress
 from programs.reports.demo import reports_demo
 from programs.setup import reference_data_load
@@ -79,7 +80,8 @@ def _phone(rng: random.Random) -> str:
 def demo_data_load() -> list[DemoAccount]:
     """Accounts for every role; for each unit a profile, its 14 groups and members, progress
     through its milestones (some overdue, some returned), phase moves, titles, five years of
-    injury records, monthly reports and evaluations."""
+    injury records, monthly reports, evaluations, and the notifications the recent events and
+    today's reminders make."""
     reference_data_load()
     _demo_schedule()
     templates = list(WorkGroupTemplate.objects.filter(is_active=True))
@@ -100,6 +102,7 @@ def demo_data_load() -> list[DemoAccount]:
         injuries_demo(unit, random.Random(f"injuries-{unit.code}"))
     reports_demo(district)
     evaluations_demo(district, accounts["evaluator"], accounts["clerk"])
+    notifications_demo()
     return DEMO_ACCOUNTS
 
 

@@ -21,7 +21,7 @@ from programs.jobs.backups import backup
 from programs.jobs.maintenance import prune_jobs
 from programs.jobs.models import Job
 from programs.jobs.runner import once, start
-from programs.reports.jobs import send_report_reminders
+from programs.notifications.jobs import send_digests, write_reminders
 from programs.titles.jobs import expire_titles
 
 
@@ -37,7 +37,9 @@ SCHEDULE = [
     Scheduled("expire-titles", expire_titles, time(0, 10), _("Expiry of titles")),
     Scheduled("backup", backup, time(2, 0), _("Backup")),
     Scheduled("prune-jobs", prune_jobs, time(3, 30), _("Housekeeping of jobs")),
-    Scheduled("report-reminders", send_report_reminders, time(8, 0), _("Monthly report reminders")),
+    # Reminders are written to the event log (and so become notifications) before the digest.
+    Scheduled("reminders", write_reminders, time(7, 30), _("Reminders")),
+    Scheduled("notification-digest", send_digests, time(8, 0), _("Daily digest of notifications")),
 ]
 
 

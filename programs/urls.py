@@ -3,6 +3,7 @@
 from programs.core import urls as core
 from programs.evaluations import urls as evaluations
 from programs.jobs import urls as jobs
+from programs.notifications import urls as notifications
 from programs.overview import urls as overview
 from programs.progress import urls as progress
 from programs.reports import urls as reports
@@ -18,4 +19,5 @@ urlpatterns = [
     *titles.urlpatterns,
     *evaluations.urlpatterns,
     *jobs.urlpatterns,
+    *notifications.urlpatterns,
 ]

@@ -29,11 +29,14 @@ from programs.models import (
     MonthlyReport,
     UnitMilestone,
 )
+from programs.notifications.models import Notification
+from programs.notifications.services import notify_events
 from programs.progress.demo import demo_pdf
 from programs.progress.services import evidence_upload
 from tests.factories import (
     ActivityFactory,
     EvaluationFactory,
+    EventFactory,
     MemberFactory,
     MilestoneFactory,
     PhaseFactory,
@@ -115,6 +118,12 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:evaluation-finalise",    "post", "evaluation", (LOGIN, 200, 302, 404,  404,  404)),
     # a draft: district staff are told it is not final (and need a reason); others may not
     ("programs:evaluation-reopen",      "post", "evaluation", (LOGIN, 302, 404, 404,  404,  404)),
+    ("programs:notification-list",      "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("programs:notification-settings",  "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("programs:notification-read-all",  "post", None,        (LOGIN, 302, 302,  302,  302,  302)),
+    # clerk A's notification of unit A's report: its recipient only
+    ("programs:notification-open",      "get",  "notification", (LOGIN, 404, 302, 404, 404, 404)),
+    ("programs:notification-read",      "post", "notification", (LOGIN, 404, 302, 404, 404, 404)),
 ]
 # fmt: on
 
@@ -188,6 +197,7 @@ class UnitA:
     report: MonthlyReport
     evaluation: Evaluation
     job: Job
+    notification: Notification
 
     def args_for(self, target: str | None) -> list:
         return {
@@ -208,6 +218,7 @@ class UnitA:
             "round": [self.evaluation.round_id],
             "evaluation": [self.evaluation.pk],
             "job": [self.job.pk],
+            "notification": [self.notification.pk],
         }[target]
 
     def snapshot(self) -> tuple:
@@ -298,7 +309,11 @@ def unit_a_world(unit_a, unit_b, district_user, clerk_a) -> UnitA:
     )
     # Clerk A's export: a job with its file, which only clerk A may follow and download.
     job, _created = start(a_file, user=clerk_a, title="导出", params={"text": "x"})
+    # Clerk A is told of the report's return; only clerk A may open it.
+    notify_events([EventFactory(record=report, action="return")])
+    notification = Notification.objects.get(user=clerk_a)
     return UnitA(
+        notification=notification,
         job=job,
         evaluation=evaluation,
         report=report,

@@ -53,6 +53,19 @@ ALLOWED: dict[str, set[str]] = {
         "workgroups",
         "injuries",
     },
+    # Notifications read every domain's events (the rule table, the reminders); nothing but the
+    # gatherers (models, admin, urls, schedule, demo, apps) imports them.
+    "programs.notifications": {
+        "safecommunity",
+        "programs.core",
+        "programs.jobs",
+        "programs.progress",
+        "programs.titles",
+        "programs.reports",
+        "programs.evaluations",
+        "workgroups",
+        "injuries",
+    },
     # Activities keep their attachments as the unit's evidence.
     "workgroups": {"safecommunity", "programs.core", "programs.jobs", "programs.progress"},
     "injuries": {"safecommunity", "programs.core", "programs.jobs"},
@@ -159,3 +172,10 @@ def test_the_direction_check_sees_function_local_and_relative_imports(tmp_path, 
 def test_no_production_module_passes_500_lines(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.relative_to(ROOT)} has {lines} lines; split it"
+
+
+def test_no_domain_imports_notifications():
+    """Notifications read every domain; only the gatherers (which belong to no domain) import
+    them, so no domain's work depends on who is told of it."""
+    leaning = [part for part, allowed in ALLOWED.items() if "programs.notifications" in allowed]
+    assert leaning == []

@@ -26,17 +26,22 @@ Work without a user (commands, scheduled jobs) passes `by=None`: the system, exp
 make only the moves marked `system=True` (a title's expiry).
 
 Occurrences that are not moves (created, assigned, deadline reached, job finished or failed) are
-written by `record_event`.
+written by `record_event` (several at once: `record_events`).
+
+Whatever must follow an event in the same transaction — the notifications it makes — listens:
+`listen(fn)` (called once, from an app's `ready()`), and every event written through
+`transition`, `record_event` or `record_events` is handed to each listener before the
+transaction commits. `core` knows no listener by name; a raw `Event.objects.bulk_create` (demo
+history, migrations) tells nobody.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -159,6 +164,21 @@ class Workflow:
 
 WORKFLOWS: dict[type[models.Model], Workflow] = {}
 
+Listener = Callable[[Sequence[Event]], None]
+LISTENERS: list[Listener] = []
+
+
+def listen(listener: Listener) -> None:
+    """Hand every event written from now on to `listener`, inside the event's transaction."""
+    if listener not in LISTENERS:
+        LISTENERS.append(listener)
+
+
+def announce(events: Sequence[Event]) -> None:
+    """Tell the listeners about `events`, just written (called inside their transaction)."""
+    for listener in LISTENERS:
+        listener(events)
+
 
 def register(model: type[models.Model], workflow: Workflow) -> Workflow:
     """Declare `model`'s table of moves (each domain registers the workflows it owns; the
@@ -239,12 +259,11 @@ def transition(
         if by is not None:
             obj._history_user = by  # django-simple-history: who changed the row
         obj.save(update_fields=fields)
-        return Event.objects.create(
+        event = Event.objects.create(
             at=step.at,
             actor=by,
             unit_id=workflow.unit_of(obj),
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=obj.pk,
+            record=obj,  # the content type and id; the listeners read the record in hand
             kind=EventKind.MOVE,
             action=move.name,
             from_state=before,
@@ -252,6 +271,8 @@ def transition(
             reason=reason,
             data={**(data or {}), **step.data},
         )
+        announce([event])
+        return event
 
 
 def record_event(
@@ -267,12 +288,22 @@ def record_event(
 ) -> Event:
     """Write an occurrence that is not a move — created, assigned, deadline reached, job
     finished or failed — to the event log (several at once: `occurrence(...)` each, then
-    `Event.objects.bulk_create`)."""
+    `record_events`)."""
     event = occurrence(
         obj, kind, by=by, action=action, unit_id=unit_id, reason=reason, data=data, at=at
     )
-    event.save()
+    with transaction.atomic(savepoint=False):  # the event and what follows it: all or nothing
+        event.save()
+        announce([event])
     return event
+
+
+def record_events(events: Sequence[Event]) -> list[Event]:
+    """Write several occurrences (`occurrence(...)` each) at once and tell the listeners."""
+    with transaction.atomic(savepoint=False):
+        written = Event.objects.bulk_create(events)
+        announce(written)
+    return written
 
 
 def occurrence(
@@ -293,8 +324,7 @@ def occurrence(
         at=at or timezone.now(),
         actor=by,
         unit_id=unit_id,
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=obj.pk,
+        record=obj,  # the content type and id; the listeners read the record in hand
         kind=kind,
         action=action or str(kind),
         reason=reason,

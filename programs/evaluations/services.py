@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from programs.core.models import CreatingUnit, Event, EventKind
-from programs.core.transitions import occurrence, transition
+from programs.core.models import CreatingUnit, EventKind
+from programs.core.transitions import occurrence, record_events, transition
 from programs.evaluations import errors
 from programs.evaluations import reference_data as ref
 from programs.evaluations.models import (
@@ -72,17 +72,6 @@ def round_open(
         evaluation_round.save()
         evaluators = list(evaluators)
         evaluation_round.evaluators.set(evaluators)
-        Event.objects.bulk_create(
-            [
-                occurrence(evaluation_round, EventKind.CREATED, by=by, data={"units": len(units)}),
-                *(
-                    occurrence(
-                        evaluation_round, EventKind.ASSIGNED, by=by, data={"evaluator": user.pk}
-                    )
-                    for user in evaluators
-                ),
-            ]
-        )
         previous = _latest_finals(units, scheme) if start_from_previous else {}
         evaluations = bulk_create_with_history(
             [
@@ -120,6 +109,19 @@ def round_open(
                 through(itemscore_id=score.pk, evidence_id=evidence.pk)
                 for score, evidences in links
                 for evidence in evidences
+            ]
+        )
+        # Written once the round has its units, so what follows the events (the notifications
+        # to the units' clerks) finds them.
+        record_events(
+            [
+                occurrence(evaluation_round, EventKind.CREATED, by=by, data={"units": len(units)}),
+                *(
+                    occurrence(
+                        evaluation_round, EventKind.ASSIGNED, by=by, data={"evaluator": user.pk}
+                    )
+                    for user in evaluators
+                ),
             ]
         )
     return evaluation_round

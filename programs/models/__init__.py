@@ -11,6 +11,7 @@ from programs.evaluations.models import (
     SchemeItem,
 )
 from programs.jobs.models import Job, Once, Worker
+from programs.notifications.models import Notification, NotificationPreference
 from programs.progress.models import (
     DueBand,
     Evidence,
@@ -37,6 +38,8 @@ __all__ = [
     "Job",
     "Milestone",
     "MonthlyReport",
+    "Notification",
+    "NotificationPreference",
     "Once",
     "Phase",
     "Program",

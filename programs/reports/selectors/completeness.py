@@ -33,9 +33,8 @@ from functools import cached_property
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from programs.core.models import CreatingUnit, User
+from programs.core.models import CreatingUnit
 from programs.reports.models import MonthlyReport
 from safecommunity.calendar import Month, due_date, submitted_on_time
 from safecommunity.numbers import percent
@@ -221,106 +220,6 @@ def completeness(
 
 def report_url(code: str, month: date) -> str:
     return reverse("programs:report-detail", args=[code, f"{month:%Y-%m}"])
-
-
-# --- reminders ----------------------------------------------------------------------------------
-
-REMIND_MONTHS_BACK = 12  # how far back a never-submitted report is still chased
-REMIND_DAYS_BEFORE_DUE = 3
-
-
-@dataclass(frozen=True)
-class Reminder:
-    """One e-mail to send: to whom, the subject and the text."""
-
-    to: tuple[str, ...]
-    subject: str
-    body: str
-
-
-def report_reminders(today: date | None = None) -> list[Reminder]:
-    """The e-mails for the reports still owed: one to each unit's clerks when last month's report
-    is due within three days or overdue, or an earlier month's (within a year) was never
-    submitted; and a digest of last month to district staff (the units missing, the reporting
-    and on-time rates so far). Months before a unit was expected are left alone."""
-    today = today or timezone.localdate()
-    months = Month.last_months(REMIND_MONTHS_BACK, until=today)
-    month = months[-1]
-    grid = completeness(CreatingUnit.objects.all(), months)
-    clerks: dict[int, list[str]] = {}
-    for unit_id, email in (
-        User.objects.filter(role=User.Role.CLERK, is_active=True, unit__isnull=False)
-        .exclude(email="")
-        .values_list("unit_id", "email")
-    ):
-        clerks.setdefault(unit_id, []).append(email)
-    reminders, missing = [], []
-    for row in grid.rows:
-        *earlier, cell = row.cells
-        older = [f"{c.month:%Y-%m}" for c in earlier if c.expected and not c.reported]
-        owed = cell.expected and not cell.reported
-        if owed:
-            missing.append((row.unit, cell))
-        days_left = (cell.due - today).days
-        remind_last = owed and days_left <= REMIND_DAYS_BEFORE_DUE
-        if not (remind_last or older) or not clerks.get(row.unit.pk):
-            continue
-        if not remind_last:
-            subject = _("Monthly reports not yet submitted: %(months)s") % {
-                "months": ", ".join(older)
-            }
-            body = _(
-                "%(unit)s has not yet submitted its monthly reports for %(months)s. Please submit "
-                "them in the portal."
-            ) % {"unit": row.unit.name, "months": ", ".join(older)}
-            reminders.append(Reminder(tuple(sorted(clerks[row.unit.pk])), subject, body))
-            continue
-        if days_left >= 0:
-            subject = _("Monthly report for %(month)s due on %(due)s") % {
-                "month": f"{month:%Y-%m}",
-                "due": f"{cell.due:%Y-%m-%d}",
-            }
-        else:
-            subject = _("Monthly report for %(month)s is overdue (due %(due)s)") % {
-                "month": f"{month:%Y-%m}",
-                "due": f"{cell.due:%Y-%m-%d}",
-            }
-        body = _(
-            "%(unit)s has not yet submitted its monthly report for %(month)s; it is due by the "
-            "end of %(due)s. Please submit it in the portal."
-        ) % {"unit": row.unit.name, "month": f"{month:%Y-%m}", "due": f"{cell.due:%Y-%m-%d}"}
-        if older:
-            body += "\n" + _("Also not submitted yet: %(months)s.") % {"months": ", ".join(older)}
-        reminders.append(Reminder(tuple(sorted(clerks[row.unit.pk])), subject, body))
-    staff = sorted(
-        User.objects.filter(role=User.Role.DISTRICT, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if staff and grid.columns:
-        column = grid.columns[-1]
-        lines = [
-            _("Monthly reports for %(month)s: %(n)s of %(d)s reported, %(t)s on time.")
-            % {
-                "month": f"{month:%Y-%m}",
-                "n": column.reporting.numerator,
-                "d": column.reporting.denominator,
-                "t": column.on_time.numerator,
-            },
-            _("On-time rate: %(rate)s")
-            % {"rate": f"{column.on_time.percent}%" if column.on_time.percent is not None else "—"},
-            "",
-            _("Not yet submitted:") if missing else _("Every expected unit has submitted."),
-        ]
-        lines += [f"  {unit.code} {unit.name}" for unit, _cell in missing]
-        reminders.append(
-            Reminder(
-                tuple(staff),
-                _("Monthly report digest for %(month)s") % {"month": f"{month:%Y-%m}"},
-                "\n".join(lines),
-            )
-        )
-    return reminders
 
 
 def unit_report_cells(
