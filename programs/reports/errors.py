@@ -34,3 +34,9 @@ WARNING_NEEDS_COMMENT = _("Explain this in a comment: %(message)s")
 CHANGED_VALUE_NEEDS_COMMENT = _(
     "The activity log or the injury records give %(prefilled)s; say why the report differs."
 )
+
+# Bulk approval from the review queue: why a selected report was left alone.
+BULK_NOT_SUBMITTED = _("no longer awaiting review (now “%(status)s”)")
+BULK_HAS_ERRORS = _("breaks %(count)d error rule(s)")
+BULK_UNEXPLAINED = _("%(count)d warning(s) without an explanation")
+BULK_NOT_FOUND = _("not found")
