@@ -72,8 +72,6 @@ def report_open(*, unit: CreatingUnit, period: date, by: User) -> MonthlyReport:
             bulk_update_with_history(
                 refreshed, ReportValue, ["value", "prefilled"], default_user=by
             )
-        if new or refreshed:
-            report_store_checks(report=report)
     return report
 
 

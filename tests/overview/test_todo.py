@@ -248,3 +248,20 @@ def test_district_staff_get_no_grading_list_on_the_round_list(client, district_u
     response = client.get(reverse("programs:round-list"))
     assert response.context["to_grade"] is None
     assert 'id="to-grade"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_the_evaluators_round_list_reads_a_fixed_number_of_queries(
+    client, evaluator, size, django_assert_max_num_queries
+):
+    """Session, user, the rounds (with their counts), the evaluations to grade (with round and
+    unit): the same however many rounds and evaluations."""
+    for _n in range(size):
+        open_round = EvaluationRoundFactory(evaluators=[evaluator], kind="expert")
+        EvaluationFactory.create_batch(2, round=open_round)
+    client.force_login(evaluator)
+
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("programs:round-list"))
+
+    assert len(response.context["to_grade"]) == 2 * size

@@ -108,8 +108,9 @@ class MonthlyReport(ConstraintErrorsOnFields, models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=0, help_text=_("Raised at every save, to catch concurrent edits.")
     )
-    # What the review queue filters on, stored when the report is saved, opened or submitted
-    # (`programs.reports.services.report_store_checks`): the queue never evaluates rules.
+    # What the review queue filters on, stored when the report is saved or submitted (and when
+    # bulk approval checks it again): the queue never evaluates rules. A draft's counts are as
+    # of its last save; a submitted report's, as of its submission.
     error_count = models.PositiveSmallIntegerField(
         _("errors"), default=0, help_text=_("Error rules the values broke at the last check.")
     )
