@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from programs.core.transitions import transition
-from programs.models import Indicator, MonthlyReport, User, ValidationRule
+from programs.models import Indicator, MonthlyReport, UnitMilestone, User, ValidationRule
 from programs.reports.services import report_open, report_save, report_store_checks
 from safecommunity.calendar import Month
-from tests.factories import UnitFactory, UserFactory
+from tests.factories import MilestoneFactory, PhaseFactory, UnitFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,12 +74,20 @@ def test_district_approves_the_clean_reports_in_bulk_and_returns_the_one_left(
     )
     report_store_checks(report=reports["T04"])
     UserFactory(username="office", role=User.Role.DISTRICT, password=PASSWORD)
+    plan = MilestoneFactory(
+        phase=PhaseFactory(program=reports["T01"].unit.program, name="启动阶段"),
+        name="制定创建工作方案",
+        evidence_required=False,
+    )
+    item = UnitMilestone.objects.get(unit=reports["T01"].unit, milestone=plan)
+    transition(item, "submit", by=User.objects.get(username="clerk-T01"))
 
     # District staff land on the dashboard: the inbox and the navigation count 4 reports.
     log_in(page, live_server, "office")
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
-    expect(page.locator("#nav-review-count")).to_have_text("4")
+    expect(page.locator("#nav-review-count")).to_have_text("5")
     expect(page.locator("#inbox-reports")).to_contain_text("4")
+    expect(page.locator("#inbox-milestones")).to_contain_text("1")
     shot(page, "dashboard-inbox")
 
     page.locator("#nav-review").click()
@@ -104,17 +112,30 @@ def test_district_approves_the_clean_reports_in_bulk_and_returns_the_one_left(
     expect(alerts.first).to_contain_text("3 份月报已通过，跳过 1 份。")
     expect(page.get_by_text(re.compile(r"已跳过 T04 北务镇 .*违反 1 条错误规则"))).to_be_visible()
     expect(rows).to_have_count(1)
-    expect(page.locator("#nav-review-count")).to_have_text("1")
+    expect(page.locator("#nav-review-count")).to_have_text("2")
     shot(page, "report-queue-after")
 
     # The one left is reviewed on its page and returned; no other report waits.
     page.locator(f"#queue-report-{reports['T04'].pk}").get_by_role("link", name="审核").click()
     expect(page.locator("#back-to-queue")).to_be_visible()
+    expect(page.locator("#report-checks")).to_contain_text("1 条错误")
     shot(page, "report-review")
     page.get_by_label("理由").fill("整改数少于发现数，请核实")
     page.get_by_role("button", name="按此理由退回").click()
     expect(page).to_have_url(re.compile(r"/reports/queue/\?"))
     expect(page.get_by_text("此队列中已没有其他待审月报。")).to_be_visible()
+
+    # The milestone waiting is accepted from its queue; the queue is empty after it.
+    page.locator("#nav-review").click()
+    page.locator("#nav-queue-milestones").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("待验收节点任务")
+    shot(page, "milestone-queue")
+    page.locator(f"#queue-milestone-{item.pk}").get_by_role("link", name="审核").click()
+    page.locator("#accept-milestone").click()
+    expect(page.get_by_text("此队列中已没有其他待验收节点任务。")).to_be_visible()
+    expect(page.locator("#nav-review-count")).to_have_count(0)
+    item.refresh_from_db()
+    assert item.status == UnitMilestone.Status.ACCEPTED
 
     statuses = dict(MonthlyReport.objects.values_list("unit__code", "status"))
     assert statuses == {"T01": "approved", "T02": "approved", "T03": "approved", "T04": "returned"}
@@ -130,7 +151,10 @@ def test_district_approves_the_clean_reports_in_bulk_and_returns_the_one_left(
     clerk_context.close()
 
     # The same queue in English.
-    english_context = browser.new_context(**{**browser_context_args, "locale": "en-GB"})
+    english_context = browser.new_context(**browser_context_args)
+    english_context.add_cookies(
+        [{"name": "django_language", "value": "en", "url": live_server.url}]
+    )
     office = english_context.new_page()
     log_in(office, live_server, "office", english=True)
     office.goto(f"{live_server.url}/reports/queue/?state=all")

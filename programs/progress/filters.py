@@ -47,7 +47,7 @@ class MilestoneQueueFilter(django_filters.FilterSet):
             ("due_date", "due"),
         ),
         field_labels={
-            "status_changed_at": _("Submitted"),
+            "status_changed_at": _("Last change"),
             "unit__code": _("Unit"),
             "due_date": _("Due date"),
         },

@@ -118,7 +118,7 @@ class ReportQueueFilter(django_filters.FilterSet):
             ("warning_count", "warnings"),
         ),
         field_labels={
-            "submitted_at": _("Submitted"),
+            "submitted_at": _("Submitted at"),
             "unit__code": _("Unit"),
             "period": _("Month"),
             "warning_count": _("Warnings"),
