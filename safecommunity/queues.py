@@ -9,6 +9,7 @@ filtered by state)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, QueryDict
@@ -40,3 +41,27 @@ def next_in_queue(ids: list[int], current: int) -> int | None:
     first other one when `current` was not in it; None when nothing else waits."""
     rest = ids[ids.index(current) + 1 :] if current in ids else ids
     return next((pk for pk in rest if pk != current), None)
+
+
+@dataclass(frozen=True)
+class QueuePlace:
+    """Where a record stands in the queue it was opened from: "3 of 12", and the next one's
+    page (carrying the queue), if any."""
+
+    position: int | None  # None when the record is no longer in the queue
+    total: int
+    next_url: str
+
+
+def place_in_queue(
+    rows: list[tuple[int, str]], current: int, query: QueryDict | None
+) -> QueuePlace:
+    """The place of `current` among the queue's `rows` — (id, page URL) in the queue's order."""
+    ids = [pk for pk, _url in rows]
+    following = next_in_queue(ids, current)
+    urls = dict(rows)
+    return QueuePlace(
+        position=ids.index(current) + 1 if current in ids else None,
+        total=len(rows),
+        next_url=with_queue(urls[following], query) if following is not None else "",
+    )

@@ -119,6 +119,7 @@ def test_district_approves_the_clean_reports_in_bulk_and_returns_the_one_left(
     page.locator(f"#queue-report-{reports['T04'].pk}").get_by_role("link", name="审核").click()
     expect(page.locator("#back-to-queue")).to_be_visible()
     expect(page.locator("#report-checks")).to_contain_text("1 条错误")
+    expect(page.locator("#queue-position")).to_have_text("第 1 项，共 1 项")
     shot(page, "report-review")
     page.get_by_label("理由").fill("整改数少于发现数，请核实")
     page.get_by_role("button", name="按此理由退回").click()

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.http import QueryDict
+from django.urls import reverse
 
 from programs.core.models import CreatingUnit, Phase, User
 from programs.progress.filters import MilestoneQueueFilter
@@ -75,3 +76,10 @@ def milestone_queue(user: User, params: QueryDict) -> MilestoneQueueFilter:
 def milestone_queue_ids(user: User, params: QueryDict) -> list[int]:
     """The ids of the queue's milestones in its order; one query."""
     return list(milestone_queue(user, params).qs.values_list("pk", flat=True))
+
+
+def milestone_queue_pages(user: User, params: QueryDict) -> list[tuple[int, str]]:
+    """(id, page URL) of the queue's milestones in its order, for "3 of 12" and the next one;
+    one query."""
+    rows = milestone_queue(user, params).qs.values_list("pk", "unit__code")
+    return [(pk, reverse("programs:milestone-detail", args=[code, pk])) for pk, code in rows]

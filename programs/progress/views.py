@@ -23,11 +23,16 @@ from programs.core.views import TransitionView
 from programs.progress.errors import PhaseGateError
 from programs.progress.forms import EvidenceUploadForm
 from programs.progress.models import EvidenceVersion, UnitMilestone
-from programs.progress.selectors import milestone_queue, milestone_queue_ids, unit_gate
+from programs.progress.selectors import (
+    milestone_queue,
+    milestone_queue_ids,
+    milestone_queue_pages,
+    unit_gate,
+)
 from programs.progress.services import evidence_upload
 from safecommunity.errors import DomainError
 from safecommunity.forms import ReasonForm
-from safecommunity.queues import next_in_queue, queue_of, with_queue
+from safecommunity.queues import QueuePlace, next_in_queue, place_in_queue, queue_of, with_queue
 from safecommunity.scoping import scoped_object
 
 
@@ -70,8 +75,17 @@ class UnitMilestoneDetailView(DetailView):
             upload_form=kwargs.get("upload_form") or EvidenceUploadForm(unit_milestone=item),
             return_form=kwargs.get("return_form") or ReasonForm(),
             review_queue=(queue_of(self.request) or QueryDict()).urlencode(),
+            queue_place=self.queue_place(item),
         )
         return context
+
+    def queue_place(self, item: UnitMilestone) -> QueuePlace | None:
+        """Opened from the milestone queue: the milestone's place in it and the next one (one
+        query); None otherwise."""
+        query = queue_of(self.request)
+        if query is None:
+            return None
+        return place_in_queue(milestone_queue_pages(self.request.user, query), item.pk, query)
 
 
 class EvidenceUploadView(FormView):

@@ -36,13 +36,13 @@ from programs.reports.jobs import export_report_values
 from programs.reports.models import MonthlyReport, ReportValue
 from programs.reports.models.indicators import IndicatorSection
 from programs.reports.selectors.completeness import completeness, expected_from, report_url
-from programs.reports.selectors.queue import report_queue, report_queue_ids
+from programs.reports.selectors.queue import report_queue, report_queue_ids, report_queue_pages
 from programs.reports.selectors.rules import ReportProblem, report_problems
 from programs.reports.selectors.values import completeness_units
 from programs.reports.services import report_open, report_save, reports_approve
 from safecommunity.calendar import Month, due_date
 from safecommunity.forms import ReasonForm
-from safecommunity.queues import next_in_queue, queue_of, with_queue
+from safecommunity.queues import QueuePlace, next_in_queue, place_in_queue, queue_of, with_queue
 from safecommunity.scoping import scoped_object
 
 
@@ -247,10 +247,20 @@ class MonthlyReportDetailView(TemplateView):
             can_edit=self.can_edit,
             problem_count=len(found_errors) + len(warnings),
             review_queue=(queue_of(self.request) or QueryDict()).urlencode(),
+            queue_place=self.queue_place(),
             changed_after_approval=sum(v.changed_after_approval for v in self.rows),
             reason_form=ReasonForm(),
         )
         return context
+
+    def queue_place(self) -> QueuePlace | None:
+        """Opened from the review queue: the report's place in it and the next one (one
+        query); None otherwise."""
+        query = queue_of(self.request)
+        if query is None:
+            return None
+        rows = report_queue_pages(self.request.user, query)
+        return place_in_queue(rows, self.report.pk, query)
 
 
 def submit_and_redirect(request: HttpRequest, report: MonthlyReport) -> HttpResponse:

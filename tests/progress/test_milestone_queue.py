@@ -99,6 +99,9 @@ def test_accepting_from_the_queue_opens_the_next_milestone(client, district_user
     detail = client.get(page.context["items"][0].url)
     # the default queue, its defaults written out
     assert detail.context["review_queue"] == "state=submitted&sort=waiting"
+    place = detail.context["queue_place"]
+    assert (place.position, place.total) == (1, 3)
+    assert place.next_url == page.context["items"][1].url
 
     queue = "sort=waiting"
     url = reverse("programs:milestone-transition", args=[first.unit.code, first.pk, "accept"])

@@ -227,6 +227,10 @@ def test_approving_from_the_queue_opens_the_next_report_of_the_same_queue(
     assert (link.path, parse_qs(link.query)) == (r["b"].get_absolute_url(), {"queue": [queue]})
     report = client.get(page.context["reports"][0].url)
     assert report.context["review_queue"] == queue
+    place = report.context["queue_place"]
+    assert (place.position, place.total) == (1, 3)
+    assert place.next_url == page.context["reports"][1].url
+    assert 'id="queue-next"' in report.content.decode()
     assert 'name="queue" value="warnings=no&amp;state=submitted&amp;sort=submitted"' in (
         report.content.decode()
     )
