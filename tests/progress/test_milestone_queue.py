@@ -13,6 +13,7 @@ from django.utils import timezone
 from programs.core.transitions import transition
 from programs.models import UnitMilestone
 from tests.factories import MilestoneFactory, PhaseFactory, UnitFactory, UserFactory
+from tests.test_queries import build_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +125,25 @@ def test_returning_the_last_one_goes_back_to_the_queue(client, district_user, wa
     assert response.url == f"{QUEUE}?unit=M1"
     item.refresh_from_db()
     assert (item.status, item.return_reason) == (Status.RETURNED, "请补充签字页")
+
+
+# Session, user, count, the page of milestones (with unit, phase and who moved them), the
+# phases of the filter form, the navigation's counts of what waits for review.
+MILESTONE_QUEUE_MAX_QUERIES = 6
+
+
+@pytest.mark.parametrize("unit_count", [38, 400])
+def test_the_queue_reads_a_fixed_number_of_queries(
+    client, district_user, unit_count, django_assert_max_num_queries
+):
+    units = build_progress(unit_count)
+    UnitMilestone.objects.filter(unit__in=units, milestone__order=1).update(
+        status=Status.SUBMITTED, status_changed_at=timezone.now()
+    )
+    client.force_login(district_user)
+
+    with django_assert_max_num_queries(MILESTONE_QUEUE_MAX_QUERIES):
+        response = client.get(QUEUE, {"sort": "-due"})
+
+    assert response.context["total"] == 2 * unit_count  # the first milestone of each phase
+    assert len(response.context["items"]) == 50

@@ -19,6 +19,7 @@ from programs.reports import errors
 from programs.reports.services import report_open, report_save, reports_approve
 from safecommunity.calendar import Month
 from tests.factories import ActivityFactory, DepartmentFactory, UnitFactory, UserFactory
+from tests.reports.test_completeness import REPORT_QUEUE_MAX_QUERIES, build_reports
 from workgroups.models import ActivityKind
 
 pytestmark = pytest.mark.django_db
@@ -418,3 +419,22 @@ def test_the_review_page_shows_the_reports_events_and_values_differing_from_the_
     ]
     page = response.content.decode()
     assert "请附签到表" in page and "补录一次培训" in page
+
+
+@pytest.mark.parametrize("unit_count", [38, 400])
+def test_the_filtered_queue_reads_a_fixed_number_of_queries(
+    client, district_user, unit_count, django_assert_max_num_queries
+):
+    """Session, user, count, the page of reports, the navigation's counts — whatever the
+    filters and the number of reports."""
+    build_reports(unit_count, month_count=4)
+    MonthlyReport.objects.filter(unit__code__endswith="1").update(warning_count=2)
+    client.force_login(district_user)
+
+    with django_assert_max_num_queries(REPORT_QUEUE_MAX_QUERIES):
+        response = client.get(
+            QUEUE, {"state": "all", "warnings": "no", "sort": "-unit", "unit": "G0"}
+        )
+
+    assert response.status_code == 200
+    assert response.context["total"] == MonthlyReport.objects.filter(warning_count=0).count()
