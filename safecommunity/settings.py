@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "programs.notifications.views.bell",
+                "programs.overview.context_processors.review_counts",
             ],
         },
     },

@@ -95,6 +95,9 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:progress-export",        "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:report-grid",            "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:report-queue",           "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    # each selected report is decided by its move's rule; nothing selected: back to the queue
+    ("programs:report-bulk-approve",    "post", None,        (LOGIN, 302, 302,  302,  302,  302)),
+    ("programs:milestone-queue",        "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:report-export",          "get",  None,        (LOGIN, 302, 302,  302,  302,  302)),
     ("programs:report-list",            "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
     ("programs:report-detail",          "get",  "report",    (LOGIN, 200, 200,  404,  200,  404)),

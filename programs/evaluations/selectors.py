@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.query import EmptyQuerySet
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -445,3 +447,20 @@ def evaluated_unit_view(unit: CreatingUnit, user: User) -> tuple[list[Evaluation
         evaluation_documents(unit).filter(pk__in=linked).visible_to(user) if evaluations else []
     )
     return evaluations, documents
+
+
+def in_open_rounds(today: date) -> Q:
+    """Evaluations whose round is open on `today` (its window includes the day)."""
+    return Q(round__opens_on__lte=today, round__closes_on__gte=today)
+
+
+def evaluations_to_grade(user: User, *, today: date | None = None) -> list[Evaluation]:
+    """The draft evaluations `user` may grade in rounds open today, the round closing first
+    first — an evaluator's to-do on the round list; one query."""
+    today = today or timezone.localdate()
+    return list(
+        Evaluation.objects.editable_by(user)
+        .filter(in_open_rounds(today))
+        .select_related("round", "unit")
+        .order_by("round__closes_on", "round__pk", "unit__code")
+    )

@@ -36,6 +36,7 @@ from programs.evaluations.selectors import (
     evaluation_score,
     evaluation_scores,
     item_points,
+    evaluations_to_grade,
     scheme_items,
 )
 from programs.evaluations.services import evaluation_finalise, evaluation_grade, round_open
@@ -76,7 +77,10 @@ class EvaluationRoundListView(ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
         return super().get_context_data(
-            may_open=EvaluationRound.objects.may_create(user, EvaluationRound()), **kwargs
+            may_open=EvaluationRound.objects.may_create(user, EvaluationRound()),
+            # Evaluators land here: the evaluations they may grade in rounds open today.
+            to_grade=evaluations_to_grade(user) if not user.works_with_units else None,
+            **kwargs,
         )
 
 

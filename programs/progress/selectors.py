@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from programs.core.models import CreatingUnit, Phase
+from django.http import QueryDict
+from django.urls import reverse
+
+from programs.core.models import CreatingUnit, Phase, User
+from programs.progress.filters import MilestoneQueueFilter
 from programs.progress.models import UnitMilestone
 
 
@@ -52,3 +56,30 @@ def unit_gate(
             i for i in items if i.milestone.phase_id == current.pk and i.milestone.required_for_gate
         ]
     return Gate(phase=current, next_phase=later[0] if later else None, required=required)
+
+
+# --- The milestone queue ------------------------------------------------------------------------
+
+
+def milestone_queue(user: User, params: QueryDict) -> MilestoneQueueFilter:
+    """Milestones across the units `user` may see, as filtered by `params` (submitted ones, the
+    longest waiting first, unless they say otherwise); `.qs` holds the rows with their unit,
+    milestone, phase and who moved them last."""
+    rows = (
+        UnitMilestone.objects.visible_to(user)
+        .select_related("unit", "milestone__phase", "status_changed_by")
+        .with_band()
+    )
+    return MilestoneQueueFilter(params, queryset=rows, user=user)
+
+
+def milestone_queue_ids(user: User, params: QueryDict) -> list[int]:
+    """The ids of the queue's milestones in its order; one query."""
+    return list(milestone_queue(user, params).qs.values_list("pk", flat=True))
+
+
+def milestone_queue_pages(user: User, params: QueryDict) -> list[tuple[int, str]]:
+    """(id, page URL) of the queue's milestones in its order, for "3 of 12" and the next one;
+    one query."""
+    rows = milestone_queue(user, params).qs.values_list("pk", "unit__code")
+    return [(pk, reverse("programs:milestone-detail", args=[code, pk])) for pk, code in rows]

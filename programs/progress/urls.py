@@ -5,6 +5,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("milestones/queue/", views.MilestoneQueueView.as_view(), name="milestone-queue"),
     path("units/<str:code>/advance/", views.UnitAdvanceView.as_view(), name="unit-advance"),
     path(
         "units/<str:code>/milestones/<int:pk>/",

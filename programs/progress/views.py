@@ -7,13 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView
+from django.views.generic import DetailView, FormView, ListView
 
 from programs.core.access import move_actions, permissions_for
 from programs.core.models import CreatingUnit
@@ -23,10 +23,16 @@ from programs.core.views import TransitionView
 from programs.progress.errors import PhaseGateError
 from programs.progress.forms import EvidenceUploadForm
 from programs.progress.models import EvidenceVersion, UnitMilestone
-from programs.progress.selectors import unit_gate
+from programs.progress.selectors import (
+    milestone_queue,
+    milestone_queue_ids,
+    milestone_queue_pages,
+    unit_gate,
+)
 from programs.progress.services import evidence_upload
 from safecommunity.errors import DomainError
 from safecommunity.forms import ReasonForm
+from safecommunity.queues import QueuePlace, next_in_queue, place_in_queue, queue_of, with_queue
 from safecommunity.scoping import scoped_object
 
 
@@ -68,8 +74,18 @@ class UnitMilestoneDetailView(DetailView):
             today=timezone.localdate(),
             upload_form=kwargs.get("upload_form") or EvidenceUploadForm(unit_milestone=item),
             return_form=kwargs.get("return_form") or ReasonForm(),
+            review_queue=(queue_of(self.request) or QueryDict()).urlencode(),
+            queue_place=self.queue_place(item),
         )
         return context
+
+    def queue_place(self, item: UnitMilestone) -> QueuePlace | None:
+        """Opened from the milestone queue: the milestone's place in it and the next one (one
+        query); None otherwise."""
+        query = queue_of(self.request)
+        if query is None:
+            return None
+        return place_in_queue(milestone_queue_pages(self.request.user, query), item.pk, query)
 
 
 class EvidenceUploadView(FormView):
@@ -126,15 +142,65 @@ class UnitMilestoneTransitionView(TransitionView):
             self.request, self.kwargs["code"], self.kwargs["pk"], editable=True
         )
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Reviewing from the queue: its order is read before the decision, which may take the
+        # milestone out of it; after the decision the next one of the queue opens.
+        self.queue = queue_of(request)
+        self.queue_ids = milestone_queue_ids(request.user, self.queue) if self.queue else []
+        self.moved = False
+        return super().post(request, *args, **kwargs)
+
     def done_message(self, item: UnitMilestone, move: Move) -> str:
+        self.moved = True
         return _("“%(milestone)s” is now %(status)s.") % {
             "milestone": item.milestone.name,
             "status": item.get_status_display(),
         }
 
+    def success_url(self, item: UnitMilestone) -> str:
+        if self.queue is None:
+            return item.get_absolute_url()
+        if not self.moved:
+            return with_queue(item.get_absolute_url(), self.queue)
+        following = next_in_queue(self.queue_ids, item.pk)
+        if following is None:
+            messages.info(self.request, _("No other milestone waits in this queue."))
+            return reverse("programs:milestone-queue") + "?" + self.queue.urlencode()
+        upcoming = UnitMilestone.objects.select_related("unit").get(pk=following)
+        return with_queue(upcoming.get_absolute_url(), self.queue)
+
     def reason_invalid(self, item: UnitMilestone, move: Move, form: ReasonForm) -> HttpResponse:
         view = UnitMilestoneDetailView(request=self.request, kwargs=self.kwargs, object=item)
         return view.render_to_response(view.get_context_data(return_form=form))
+
+
+class MilestoneQueueView(ListView):
+    """Milestones across units waiting for acceptance — submitted ones, the longest waiting
+    first, by default — filtered by unit, phase and state; each opens with the queue carried
+    along, so that accepting or returning it moves on to the next."""
+
+    template_name = "programs/milestone_queue.html"
+    context_object_name = "items"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[UnitMilestone]:
+        self.filterset = milestone_queue(self.request.user, self.request.GET)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # The queue as filtered, its defaults written out: what the review pages carry along.
+        query = self.filterset.data.copy()
+        query.pop("page", None)
+        for item in context["items"]:
+            item.url = with_queue(item.get_absolute_url(), query)
+        context.update(
+            filter=self.filterset,
+            total=context["paginator"].count,
+            querystring_without_page=query.urlencode(),
+            today=timezone.localdate(),
+        )
+        return context
 
 
 class EvidenceDownloadView(View):

@@ -36,3 +36,9 @@ CHANGED_VALUE_NEEDS_COMMENT = _(
 REPORT_SUBMITTED_TOO_EARLY = _(
     "The report of %(month)s can be submitted from %(date)s, once the month is over."
 )
+
+# Bulk approval from the review queue: why a selected report was left alone.
+BULK_NOT_SUBMITTED = _("no longer awaiting review (now “%(status)s”)")
+BULK_HAS_ERRORS = _("breaks %(count)d error rule(s)")
+BULK_UNEXPLAINED = _("%(count)d warning(s) without an explanation")
+BULK_NOT_FOUND = _("not found")

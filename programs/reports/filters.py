@@ -5,11 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import django_filters
-from django.db.models import QuerySet
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from programs.core.filters import UnitFilter
+from programs.core.filters import NullsLastOrderingFilter, UnitFilter
+from programs.reports.models import MonthlyReport
 from safecommunity.calendar import Month
+from safecommunity.errors import BadQuery
+from safecommunity.forms import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, style_form
 
 
 class CompletenessFilter(UnitFilter):
@@ -42,3 +47,122 @@ class CompletenessFilter(UnitFilter):
             if start <= end and (end.year - start.year) * 12 + end.month - start.month < 240:
                 return Month.between(start, end)
         return Month.last_months(12)
+
+
+# --- The review queue ---------------------------------------------------------------------------
+
+MONTH_INVALID = _("Give a month as YYYY-MM, between 2000-01 and 2100-12.")
+
+
+class MonthField(forms.CharField):
+    """A month typed YYYY-MM (the browser's month input), cleaned to its first day."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        month = Month.parse(text)
+        if month is None:
+            raise forms.ValidationError(MONTH_INVALID, code="invalid")
+        return month
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+
+QUEUE_ALL = "all"
+Status = MonthlyReport.Status
+
+
+class ReportQueueFilter(django_filters.FilterSet):
+    """The review queue's filters: unit (code or name), month, state (submitted unless said
+    otherwise), warnings and changes after approval — all read from fields stored at save time
+    — and the order, oldest submission first unless said otherwise."""
+
+    unit = django_filters.CharFilter(
+        label=_("Unit"),
+        method="filter_unit",
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages={"max_length": SEARCH_TOO_LONG},
+    )
+    month = MonthFilter(label=_("Month"), field_name="period")
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[(QUEUE_ALL, _("Any state")), *Status.choices],
+        empty_label=None,
+        method="filter_state",
+    )
+    warnings = django_filters.ChoiceFilter(
+        label=_("Warnings"),
+        choices=(
+            ("yes", _("With warnings")),
+            ("unexplained", _("Unexplained or errors")),
+            ("no", _("No warnings")),
+        ),
+        empty_label=_("All"),
+        method="filter_warnings",
+    )
+    changed = django_filters.ChoiceFilter(
+        label=_("Changed after approval"),
+        choices=(("yes", _("Yes")), ("no", _("No"))),
+        empty_label=_("All"),
+        method="filter_changed",
+    )
+    sort = NullsLastOrderingFilter(
+        label=_("Sort"),
+        fields=(
+            ("submitted_at", "submitted"),
+            ("unit__code", "unit"),
+            ("period", "month"),
+            ("warning_count", "warnings"),
+        ),
+        field_labels={
+            "submitted_at": _("Submitted at"),
+            "unit__code": _("Unit"),
+            "period": _("Month"),
+            "warning_count": _("Warnings"),
+        },
+        empty_label=None,
+    )
+
+    class Meta:
+        model = MonthlyReport
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        data.setdefault("state", Status.SUBMITTED)
+        data.setdefault("sort", "submitted")
+        super().__init__(data, *args, **kwargs)
+        self.filters["month"].field.widget.input_type = "month"
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            style_form(super().form)
+        return self._form
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """A search the field refuses is the 400 page; a bad month is shown at its field and
+        filters nothing (the form's error), like every other filter left empty."""
+        if "unit" in self.form.errors:
+            raise BadQuery(self.form.errors["unit"][0])
+        queryset = super().filter_queryset(queryset)
+        return queryset.order_by(*queryset.query.order_by, "pk")
+
+    def filter_unit(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(unit__code__icontains=value) | Q(unit__name__icontains=value))
+
+    def filter_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset if value == QUEUE_ALL else queryset.filter(status=value)
+
+    def filter_warnings(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "yes":
+            return queryset.filter(warning_count__gt=0)
+        if value == "unexplained":
+            return queryset.filter(Q(error_count__gt=0) | Q(unexplained_count__gt=0))
+        return queryset.filter(warning_count=0, error_count=0)
+
+    def filter_changed(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(changed_after_approval=value == "yes")

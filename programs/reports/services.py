@@ -5,6 +5,8 @@ submit)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -14,12 +16,15 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from programs.core.access import ensure_edits_unit
 from programs.core.models import CreatingUnit, EventKind
-from programs.core.transitions import record_event
+from programs.core.transitions import record_event, transition, workflow_of
 from programs.reports import errors
 from programs.reports import reference_data as ref
 from programs.reports.models import Indicator, MonthlyReport, ReportValue, ValidationRule
 from programs.reports.models.monthly import MAX_VALUE
-from programs.reports.selectors.rules import indicator_values_from_activities
+from programs.reports.selectors.rules import (
+    indicator_values_from_activities,
+    report_check_counts,
+)
 from safecommunity.calendar import Month
 from safecommunity.models import ensure_row
 
@@ -149,11 +154,99 @@ def report_save(
             if field in narrative:
                 setattr(current, field, narrative[field].strip())
         current.version += 1
+        current.changed_after_approval = current.changed_after_approval or any(
+            row.changed_after_approval for row in changed
+        )
+        current.error_count, current.warning_count, current.unexplained_count = report_check_counts(
+            current
+        )
         current._history_user = by
-        current.save(update_fields=[*NARRATIVE_FIELDS, "version"])
-    for field in (*NARRATIVE_FIELDS, "version"):
+        current.save(update_fields=[*NARRATIVE_FIELDS, "version", *REVIEW_FIELDS])
+    for field in (*NARRATIVE_FIELDS, "version", *REVIEW_FIELDS):
         setattr(report, field, getattr(current, field))
     return report
+
+
+REVIEW_FIELDS = ("error_count", "warning_count", "unexplained_count", "changed_after_approval")
+
+
+def report_store_checks(*, report: MonthlyReport) -> None:
+    """Store what a check of the report finds now (its errors, warnings and unexplained
+    warnings), for the review queue's filters. Three queries; no history row (derived)."""
+    counts = report_check_counts(report)
+    report.error_count, report.warning_count, report.unexplained_count = counts
+    MonthlyReport.objects.filter(pk=report.pk).update(
+        error_count=counts.errors,
+        warning_count=counts.warnings,
+        unexplained_count=counts.unexplained,
+    )
+
+
+@dataclass
+class BulkApproval:
+    """What a bulk approval did: the reports approved (each by its own move and event) and the
+    ones skipped, each with the reason."""
+
+    approved: list[MonthlyReport] = field(default_factory=list)
+    skipped: list[tuple[MonthlyReport | None, str]] = field(default_factory=list)
+
+
+def reports_approve(*, report_ids: Iterable[int], by: User) -> BulkApproval:
+    """Approve each of the reports `by` may see that awaits review, has no error and no
+    unexplained warning as its values stand now; skip the rest with the reason.
+
+    Each report is decided in its own transaction under its row lock, so a report returned,
+    approved or changed by someone meanwhile is judged as it is now, and one refusal does not
+    undo the others. The approval itself is the report's move (`transition`), with its event.
+    Refused as a whole (nothing read or written) to anyone the move does not allow.
+    """
+    if not workflow_of(MonthlyReport).by_name["approve"].allowed(by, MonthlyReport()):
+        raise errors.ReportError(errors.ONLY_DISTRICT_REVIEWS_REPORTS)
+    done = BulkApproval()
+    wanted = list(dict.fromkeys(report_ids))
+    found = {
+        report.pk: report
+        for report in MonthlyReport.objects.visible_to(by)
+        .filter(pk__in=wanted)
+        .select_related("unit__program")
+    }
+    for pk in wanted:
+        report = found.get(pk)
+        if report is None:
+            done.skipped.append((None, str(errors.BULK_NOT_FOUND)))
+            continue
+        reason = ""
+        try:
+            with transaction.atomic():
+                # Lock the row before reading its state and values: a clerk's resubmission or
+                # another reviewer's decision waits until this report is decided.
+                current = MonthlyReport.objects.select_for_update().get(pk=pk)
+                current.unit = report.unit
+                reason = _bulk_refusal(current)
+                if not reason:
+                    transition(current, "approve", by=by)
+                    report = current
+        except errors.ReportError as error:
+            reason = str(error)
+        if reason:
+            done.skipped.append((report, reason))
+        else:
+            done.approved.append(report)
+    return done
+
+
+def _bulk_refusal(report: MonthlyReport) -> str:
+    """Why bulk approval leaves the (locked) report alone, or "" when it may approve it: it
+    must await review and, checked as its values stand now, break no error rule and leave no
+    warning unexplained."""
+    if report.status != MonthlyReport.Status.SUBMITTED:
+        return str(errors.BULK_NOT_SUBMITTED) % {"status": report.get_status_display()}
+    report_store_checks(report=report)
+    if report.error_count:
+        return str(errors.BULK_HAS_ERRORS) % {"count": report.error_count}
+    if report.unexplained_count:
+        return str(errors.BULK_UNEXPLAINED) % {"count": report.unexplained_count}
+    return ""
 
 
 @transaction.atomic

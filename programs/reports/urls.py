@@ -24,5 +24,10 @@ urlpatterns = [
     ),
     path("reports/", views.ReportGridView.as_view(), name="report-grid"),
     path("reports/queue/", views.ReportQueueView.as_view(), name="report-queue"),
+    path(
+        "reports/queue/approve/",
+        views.ReportBulkApproveView.as_view(),
+        name="report-bulk-approve",
+    ),
     path("reports/export.xlsx", views.ReportExportView.as_view(), name="report-export"),
 ]

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from django.views.generic import ListView, TemplateView
 from programs.core.access import move_actions, permissions_for
 from programs.core.models import CreatingUnit
 from programs.core.selectors import history_of
-from programs.core.transitions import Move, transition
+from programs.core.transitions import Move, transition, workflow_of
 from programs.core.views import TransitionView
 from programs.jobs.exports import export_query, start_export
 from programs.reports.errors import ReportConflict, ReportError
@@ -36,11 +36,13 @@ from programs.reports.jobs import export_report_values
 from programs.reports.models import MonthlyReport, ReportValue
 from programs.reports.models.indicators import IndicatorSection
 from programs.reports.selectors.completeness import completeness, expected_from, report_url
+from programs.reports.selectors.queue import report_queue, report_queue_ids, report_queue_pages
 from programs.reports.selectors.rules import ReportProblem, report_problems
 from programs.reports.selectors.values import completeness_units
-from programs.reports.services import report_open, report_save
+from programs.reports.services import report_open, report_save, reports_approve
 from safecommunity.calendar import Month, due_date
 from safecommunity.forms import ReasonForm
+from safecommunity.queues import QueuePlace, next_in_queue, place_in_queue, queue_of, with_queue
 from safecommunity.scoping import scoped_object
 
 
@@ -262,11 +264,22 @@ class MonthlyReportDetailView(TemplateView):
             problem_count=len(found_errors) + len(warnings),
             error_count=len(found_errors),
             warning_count=len(warnings),
+            review_queue=(queue_of(self.request) or QueryDict()).urlencode(),
+            queue_place=self.queue_place(),
             changed_after_approval=sum(v.changed_after_approval for v in self.rows),
             reason_form=ReasonForm(),
             submit_open=report.submittable_on(timezone.localdate()),
         )
         return context
+
+    def queue_place(self) -> QueuePlace | None:
+        """Opened from the review queue: the report's place in it and the next one (one
+        query); None otherwise."""
+        query = queue_of(self.request)
+        if query is None:
+            return None
+        rows = report_queue_pages(self.request.user, query)
+        return place_in_queue(rows, self.report.pk, query)
 
 
 class MonthlyReportPrintView(TemplateView):
@@ -340,10 +353,28 @@ class MonthlyReportTransitionView(TransitionView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if kwargs["action"] == "submit":  # with its rule check shown at the rows
             return submit_and_redirect(request, self.get_object())
+        # Reviewing from the queue: its order is read before the decision, which may take the
+        # report out of it; after the decision the next report of the queue opens.
+        self.queue = queue_of(request)
+        self.queue_ids = report_queue_ids(request.user, self.queue) if self.queue else []
+        self.moved = False
         return super().post(request, *args, **kwargs)
 
     def done_message(self, report: MonthlyReport, move: Move) -> str:
+        self.moved = True
         return report_moved(report)
+
+    def success_url(self, report: MonthlyReport) -> str:
+        if self.queue is None:
+            return report.get_absolute_url()
+        if not self.moved:
+            return with_queue(report.get_absolute_url(), self.queue)
+        following = next_in_queue(self.queue_ids, report.pk)
+        if following is None:
+            messages.info(self.request, _("No other report waits in this queue."))
+            return reverse("programs:report-queue") + "?" + self.queue.urlencode()
+        upcoming = MonthlyReport.objects.select_related("unit").get(pk=following)
+        return with_queue(upcoming.get_absolute_url(), self.queue)
 
 
 UNITS_PER_PAGE = 100
@@ -382,28 +413,71 @@ class ReportGridView(TemplateView):
 
 
 class ReportQueueView(ListView):
-    """Submitted reports waiting for review, oldest submission first."""
+    """Reports to review, filtered (unit, month, state, warnings, changed after approval) and
+    sorted — submitted reports, oldest submission first, by default; reviewers approve the
+    clean ones of a page at once (`ReportBulkApproveView`)."""
 
     template_name = "programs/report_queue.html"
     context_object_name = "reports"
-    paginate_by = 100
+    paginate_by = 50
 
     def get_queryset(self) -> QuerySet[MonthlyReport]:
-        return (
-            MonthlyReport.objects.visible_to(self.request.user)
-            .filter(status=MonthlyReport.Status.SUBMITTED)
-            .select_related("unit__program", "submitted_by")
-            .order_by("submitted_at", "pk")
-        )
+        self.filterset = report_queue(self.request.user, self.request.GET)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        for report in context["reports"]:
-            report.url = report_url(report.unit.code, report.period)
-        query = self.request.GET.copy()
+        # The queue as filtered, its defaults written out: what the review pages carry along.
+        query = self.filterset.data.copy()
         query.pop("page", None)
-        context.update(total=context["paginator"].count, querystring_without_page=query.urlencode())
+        for report in context["reports"]:
+            report.url = with_queue(report_url(report.unit.code, report.period), query)
+        approve = workflow_of(MonthlyReport).by_name["approve"]
+        context.update(
+            filter=self.filterset,
+            total=context["paginator"].count,
+            querystring_without_page=query.urlencode(),
+            queue=query.urlencode(),
+            may_approve=approve.allowed(self.request.user, MonthlyReport()),
+        )
         return context
+
+
+class ReportBulkApproveView(View):
+    """POST the reports selected on the queue: each clean one approved by its own move, the
+    rest skipped with the reason; back to the same queue with the summary."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        ids = [int(pk) for pk in request.POST.getlist("report") if pk.isdigit()][:BULK_MAX]
+        back = reverse("programs:report-queue")
+        query = queue_of(request)
+        if query:
+            back += "?" + query.urlencode()
+        if not ids:
+            messages.warning(request, _("Select the reports to approve first."))
+            return redirect(back)
+        try:
+            done = reports_approve(report_ids=ids, by=request.user)
+        except ReportError as error:
+            messages.error(request, str(error))
+            return redirect(back)
+        summary = ngettext(
+            "%(approved)d report approved, %(skipped)d skipped.",
+            "%(approved)d reports approved, %(skipped)d skipped.",
+            len(done.approved),
+        ) % {"approved": len(done.approved), "skipped": len(done.skipped)}
+        (messages.success if done.approved else messages.warning)(request, summary)
+        for report, reason in done.skipped:
+            name = f"{report.unit.code} {report.unit.name} {report.period:%Y-%m}" if report else "—"
+            messages.warning(
+                request, _("Skipped %(report)s: %(reason)s") % {"report": name, "reason": reason}
+            )
+        return redirect(back)
+
+
+BULK_MAX = 200  # reports in one bulk approval: a page of the queue and more
 
 
 class ReportExportView(View):

@@ -37,10 +37,11 @@ from tests.factories import (
 
 LINKS = ItemScore.evidence_links.through
 # Session, user, the evaluation, the items, the grades, their links, may-edit, the unit's
-# documents, its history (the event log), the header's bell: the same however many items,
-# documents and links. Read-only (final), may-edit and the documents are not needed.
-EVALUATION_PAGE_MAX_QUERIES = 9 + 1  # + the header's bell
-READ_ONLY_PAGE_MAX_QUERIES = 7 + 1
+# documents, its history (the event log): the same however many items, documents and links.
+# Read-only (final), may-edit and the documents are not needed. Every page adds the header's bell;
+# district staff's the navigation's counts of what waits.
+EVALUATION_PAGE_MAX_QUERIES = 9 + 2  # + the header's bell and counts
+READ_ONLY_PAGE_MAX_QUERIES = 7 + 2
 
 
 def open_round(by: User, units: list[CreatingUnit], *, items: int = 2, **kwargs) -> EvaluationRound:

@@ -345,8 +345,9 @@ def test_the_round_shows_each_drafts_running_total_and_grading_progress(
     )
     client.force_login(district_user)
 
-    # session, user, the round, its evaluations, the scheme's items, the grades, evaluators
-    with django_assert_max_num_queries(7 + 1):  # + the header's bell
+    # session, user, the round, its evaluations, the scheme's items, the grades, evaluators,
+    # the header's bell and the navigation's counts of what waits for review
+    with django_assert_max_num_queries(7 + 2):
         response = client.get(reverse("programs:round-detail", args=[evaluation_round.pk]))
 
     rows = {evaluation.unit_id: evaluation for evaluation in response.context["evaluations"]}

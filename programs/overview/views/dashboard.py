@@ -15,6 +15,7 @@ from programs.evaluations.selectors import evaluations_visible_to
 from programs.jobs.exports import export_query, start_export
 from programs.overview.jobs import export_dashboard
 from programs.overview.selectors.dashboard import Dashboard, dashboard_filter, dashboard_for
+from programs.overview.selectors.todo import district_inbox
 from programs.titles.models import EXPIRY_WARNINGS
 
 
@@ -37,6 +38,7 @@ class DashboardView(TemplateView):
             expiry_days=max(EXPIRY_WARNINGS),
             last_warning=min(EXPIRY_WARNINGS),
             filtered=any(value for key, value in self.request.GET.items() if key != "sort"),
+            inbox=district_inbox(self.request),
         )
         return context
 

@@ -22,6 +22,7 @@ from programs.evaluations.selectors import (
     evaluations_visible_to,
     unit_readiness,
 )
+from programs.overview.selectors.todo import clerk_todo
 from programs.progress.models import DueBand, UnitMilestone
 from programs.progress.selectors import unit_gate
 from programs.reports.selectors.completeness import report_url, unit_report_cells
@@ -113,8 +114,11 @@ class UnitDetailView(UnitScopeMixin, DetailView):
             )
             .order_by("status", "sort_order", "name")
         )
-        can_edit = permissions_for(self.request.user, unit).can_edit
-        context.update(progress_context(unit, self.request.user, can_edit=can_edit))
+        user = self.request.user
+        can_edit = permissions_for(user, unit).can_edit
+        context.update(progress_context(unit, user, can_edit=can_edit))
+        if can_edit and user.unit_id == unit.pk:  # the unit's own clerk: the whole to-do
+            context["clerk_todo"] = clerk_todo(unit, user, milestones=context["todo"])
         context.update(
             can_edit=can_edit,
             bodies=[

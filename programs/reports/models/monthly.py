@@ -109,6 +109,28 @@ class MonthlyReport(ConstraintErrorsOnFields, models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=0, help_text=_("Raised at every save, to catch concurrent edits.")
     )
+    # What the review queue filters on, stored when the report is saved or submitted (and when
+    # bulk approval checks it again): the queue never evaluates rules. A draft's counts are as
+    # of its last save; a submitted report's, as of its submission.
+    error_count = models.PositiveSmallIntegerField(
+        _("errors"), default=0, help_text=_("Error rules the values broke at the last check.")
+    )
+    warning_count = models.PositiveSmallIntegerField(
+        _("warnings"),
+        default=0,
+        help_text=_(
+            "Warning rules broken and values that differ from the activity log, explained or "
+            "not, at the last check."
+        ),
+    )
+    unexplained_count = models.PositiveSmallIntegerField(
+        _("unexplained warnings"), default=0, help_text=_("Warnings still without a comment.")
+    )
+    changed_after_approval = models.BooleanField(
+        _("changed after approval"),
+        default=False,
+        help_text=_("Some value was changed after the report was first approved."),
+    )
 
     objects = MonthlyReportQuerySet.as_manager()
     history = HistoricalRecords()
@@ -157,6 +179,15 @@ class MonthlyReport(ConstraintErrorsOnFields, models.Model):
     @property
     def is_returned(self) -> bool:
         return self.status == ReportStatus.RETURNED
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.status == ReportStatus.SUBMITTED
+
+    @property
+    def is_clean(self) -> bool:
+        """No error and no unexplained warning at the last check: bulk approval may take it."""
+        return not self.error_count and not self.unexplained_count
 
     @property
     def status_style(self) -> str:
@@ -223,7 +254,19 @@ def _submitted(step: Step) -> list[str]:
     report.submitted_at, report.submitted_by = step.at, step.by
     report.first_submitted_at = step.current.first_submitted_at or step.at
     report.version = step.current.version + 1
-    return ["submitted_at", "submitted_by", "first_submitted_at", "version"]
+    from programs.reports.selectors.rules import report_check_counts
+
+    counts = report_check_counts(report)
+    report.error_count, report.warning_count, report.unexplained_count = counts
+    return [
+        "submitted_at",
+        "submitted_by",
+        "first_submitted_at",
+        "version",
+        "error_count",
+        "warning_count",
+        "unexplained_count",
+    ]
 
 
 def _reviewed(step: Step) -> list[str]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
@@ -198,3 +198,35 @@ def report_problems(report: MonthlyReport) -> tuple[list[ReportProblem], list[Re
             message = str(errors.CHANGED_VALUE_NEEDS_COMMENT) % {"prefilled": row.prefilled}
             warnings.append(ReportProblem(row.indicator_id, message, is_error=False))
     return found_errors, warnings
+
+
+class CheckCounts(NamedTuple):
+    """What a check of a report found: errors, warnings (explained or not) and the warnings
+    still without a comment — what the review queue filters on and bulk approval reads."""
+
+    errors: int
+    warnings: int
+    unexplained: int
+
+
+def report_check_counts(report: MonthlyReport) -> CheckCounts:
+    """Count the report's broken error rules, its warnings — broken warning rules and values
+    that differ from the activity log — and those of its warnings lacking a comment (the
+    rule of `report_problems`, which lists the ones to act on). Two queries."""
+    rows = list(report.values.select_related("indicator"))
+    by_code = {row.indicator.code: row for row in rows}
+    outcomes = rules_evaluate(
+        ValidationRule.objects.in_force(), {code: row.value for code, row in by_code.items()}
+    )
+    found_errors = warnings = unexplained = 0
+    for outcome in outcomes:
+        if outcome.is_error:
+            found_errors += 1
+            continue
+        warnings += 1
+        unexplained += not by_code[outcome.rule.left.code].comment.strip()
+    for row in rows:
+        if row.differs_from_log:
+            warnings += 1
+            unexplained += not row.comment.strip()
+    return CheckCounts(found_errors, warnings, unexplained)

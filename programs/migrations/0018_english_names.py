@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0014_job_language'),
+        ('programs', '0017_report_review_fields_fill'),
     ]
 
     operations = [
