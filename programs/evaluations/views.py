@@ -35,8 +35,8 @@ from programs.evaluations.selectors import (
     evaluation_reason,
     evaluation_score,
     evaluation_scores,
-    item_points,
     evaluations_to_grade,
+    item_points,
     scheme_items,
 )
 from programs.evaluations.services import evaluation_finalise, evaluation_grade, round_open

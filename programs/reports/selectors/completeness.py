@@ -33,6 +33,7 @@ from functools import cached_property
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from programs.core.models import CreatingUnit
 from programs.reports.models import MonthlyReport
@@ -40,6 +41,10 @@ from safecommunity.calendar import Month, due_date, submitted_on_time
 from safecommunity.numbers import percent
 
 Status = MonthlyReport.Status
+
+
+#: How far back a never-submitted month is still listed on the clerk's to-do.
+REMIND_MONTHS_BACK = 12
 
 
 def expected_from(unit: CreatingUnit) -> date:
