@@ -76,6 +76,12 @@ def _phone(rng: random.Random) -> str:
     return f"010-{rng.randint(6040, 6998)}{rng.randint(1000, 9999)}"
 
 
+def injuries_of_every_unit() -> None:
+    """Five years of injury records for each unit that has none (seeded by its code)."""
+    for unit in CreatingUnit.objects.order_by("code"):
+        injuries_demo(unit, random.Random(f"injuries-{unit.code}"))
+
+
 @transaction.atomic
 def demo_data_load() -> list[DemoAccount]:
     """Accounts for every role; for each unit a profile, its 14 groups and members, progress
@@ -97,9 +103,7 @@ def demo_data_load() -> list[DemoAccount]:
         unit_progress(unit, clerk=clerk, district=district, phases=phases)
         activities_demo(unit, random.Random(f"activities-{unit.code}"), clerk)
     titles_demo(district)
-    # The injury records before the reports, which count their casualties from them.
-    for unit in CreatingUnit.objects.order_by("code"):
-        injuries_demo(unit, random.Random(f"injuries-{unit.code}"))
+    injuries_of_every_unit()  # before the reports, which count their casualties from them
     reports_demo(district)
     evaluations_demo(district, accounts["evaluator"], accounts["clerk"])
     notifications_demo()

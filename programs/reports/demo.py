@@ -22,7 +22,11 @@ from django.utils import timezone
 from programs.core.models import CreatingUnit, Event, User
 from programs.reports.models import Indicator, MonthlyReport, ReportValue, ValidationRule
 from programs.reports.selectors.completeness import expected_from
-from programs.reports.selectors.rules import indicator_values_from_activities, rules_evaluate
+from programs.reports.selectors.rules import (
+    check_counts,
+    indicator_values_from_activities,
+    rules_evaluate,
+)
 from safecommunity.calendar import Month, due_date
 
 Status = MonthlyReport.Status
@@ -165,9 +169,11 @@ def reports_demo(district: User, *, months: int = 24) -> int:
             figures.append(values)
             prefilled.append(from_log)
             comments.append(_explained(rules, values))
-    MonthlyReport.objects.bulk_create(reports, batch_size=1000)
-    ReportValue.objects.bulk_create(
-        (
+    rows = []
+    for report, values, logged, explained in zip(
+        reports, figures, prefilled, comments, strict=True
+    ):
+        of_report = [
             ReportValue(
                 report=report,
                 indicator=indicator,
@@ -175,13 +181,15 @@ def reports_demo(district: User, *, months: int = 24) -> int:
                 prefilled=logged.get(indicator.code),
                 comment=explained.get(indicator.code, ""),
             )
-            for report, values, logged, explained in zip(
-                reports, figures, prefilled, comments, strict=True
-            )
             for indicator in indicators
-        ),
-        batch_size=5000,
-    )
+        ]
+        # What a save would store for the review queue's filters.
+        report.error_count, report.warning_count, report.unexplained_count = check_counts(
+            of_report, rules
+        )
+        rows.extend(of_report)
+    MonthlyReport.objects.bulk_create(reports, batch_size=1000)
+    ReportValue.objects.bulk_create(rows, batch_size=5000)
     Event.objects.bulk_create(_moves_of(reports), batch_size=5000)
     return len(reports)
 

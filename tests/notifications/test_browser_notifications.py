@@ -1,6 +1,7 @@
 """In a real Chromium: district staff return a report; the clerk's bell shows 1, the list shows
 the return with its reason, opening it leads to the report and the bell goes quiet; the clerk
-submits again, district staff are told and approve from the notification, the clerk is told."""
+submits again, district staff are told, open it from their notification and approve it from the
+review queue in bulk; the clerk is told."""
 
 from __future__ import annotations
 
@@ -81,8 +82,16 @@ def test_the_clerk_is_told_of_a_return_resubmits_and_is_told_of_the_approval(
     office.locator("#bell").click()
     office.get_by_role("link", name="月报 马坡镇 · 2026-05 已提交审核。").click()
     expect(office).to_have_url(re.compile(r"/units/T07/reports/2026-05/$"))
-    office.get_by_role("button", name="通过", exact=True).click()
-    expect(office.get_by_role("heading", level=1)).to_contain_text("已通过")
+    # From the review queue, in bulk: the clean report is approved by its own move.
+    office.locator("#nav-review").click()
+    office.locator("#nav-queue-reports").click()
+    expect(office.locator("#report-queue tbody tr")).to_have_count(1)
+    office.locator("#select-all-clean").check()
+    expect(office.locator("[data-selected-count]")).to_have_text("1")
+    office.locator("#bulk-approve").click()
+    expect(office.get_by_role("alert").first).to_contain_text("1 份月报已通过")
+    expect(office.locator(f"#queue-report-{report.pk}")).to_have_count(0)
+    expect(office.locator("#report-queue tbody")).to_contain_text("没有符合条件的月报")
     office_context.close()
 
     # The clerk is told.

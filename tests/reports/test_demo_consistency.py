@@ -16,7 +16,7 @@ from programs.core.choices import UnitKind
 from programs.core.reference_data import DISTRICT_POPULATION
 from programs.demo import demo_data_load
 from programs.models import CreatingUnit, MonthlyReport, ReportValue
-from programs.reports.selectors.rules import report_problems
+from programs.reports.selectors.rules import report_check_counts, report_problems
 from safecommunity.calendar import Month, Quarter
 from workgroups.models import Activity, ActivityKind
 
@@ -95,3 +95,18 @@ def test_each_report_has_a_value_for_every_indicator():
         MonthlyReport.objects.annotate(n=Count("values")).values_list("n", flat=True).distinct()
     )
     assert len(counts) == 1
+
+
+def test_the_review_queue_reads_of_each_demo_report_what_a_check_finds():
+    # The demo writes its reports in bulk; the counts the queue filters on must still be the
+    # ones a save would have stored.
+    sample = MonthlyReport.objects.filter(unit__code__in=["T07", "S06", "T13", "E01"])
+    stored = {
+        report.pk: (report.error_count, report.warning_count, report.unexplained_count)
+        for report in sample
+    }
+    checked = {report.pk: tuple(report_check_counts(report)) for report in sample}
+
+    assert len(stored) > 40
+    assert stored == checked
+    assert any(warnings for _errors, warnings, _unexplained in stored.values())

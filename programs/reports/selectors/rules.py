@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from programs.core.models import CreatingUnit
 from programs.reports import errors
-from programs.reports.models import Indicator, MonthlyReport, ValidationRule
+from programs.reports.models import Indicator, MonthlyReport, ReportValue, ValidationRule
 from programs.reports.models.indicators import IndicatorSource
 from safecommunity.calendar import Month
 
@@ -214,10 +214,14 @@ def report_check_counts(report: MonthlyReport) -> CheckCounts:
     that differ from the activity log — and those of its warnings lacking a comment (the
     rule of `report_problems`, which lists the ones to act on). Two queries."""
     rows = list(report.values.select_related("indicator"))
+    return check_counts(rows, ValidationRule.objects.in_force())
+
+
+def check_counts(rows: Iterable[ReportValue], rules: Iterable[ValidationRule]) -> CheckCounts:
+    """`report_check_counts` over rows in hand (each with its indicator): pure, so the demo
+    counts the reports it writes in bulk as a save would."""
     by_code = {row.indicator.code: row for row in rows}
-    outcomes = rules_evaluate(
-        ValidationRule.objects.in_force(), {code: row.value for code, row in by_code.items()}
-    )
+    outcomes = rules_evaluate(rules, {code: row.value for code, row in by_code.items()})
     found_errors = warnings = unexplained = 0
     for outcome in outcomes:
         if outcome.is_error:
@@ -225,7 +229,7 @@ def report_check_counts(report: MonthlyReport) -> CheckCounts:
             continue
         warnings += 1
         unexplained += not by_code[outcome.rule.left.code].comment.strip()
-    for row in rows:
+    for row in by_code.values():
         if row.differs_from_log:
             warnings += 1
             unexplained += not row.comment.strip()
