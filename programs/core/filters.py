@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import F, Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from programs.core.choices import UnitKind
@@ -19,6 +20,53 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
         descending = param.startswith("-")
         field = F(self.param_map.get(param.lstrip("-"), param.lstrip("-")))
         return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+
+
+QUEUE_ALL = "all"
+
+
+def queue_states(choices) -> list[tuple[str, str]]:
+    """A review queue's state choices: any state, then the model's."""
+    return [(QUEUE_ALL, _("Any state")), *choices]
+
+
+class QueueFilter(django_filters.FilterSet):
+    """What the review queues share: a unit searched by code or name (a search the field
+    refuses is the 400 page), a `state` filter whose "all" shows every state, defaults for
+    the state and the order (`defaults`), and the primary key as the last order, so "next"
+    after a review is always the same record."""
+
+    unit = django_filters.CharFilter(
+        label=_("Unit"),
+        method="filter_unit",
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages={"max_length": SEARCH_TOO_LONG},
+    )
+    defaults: dict[str, str] = {}
+
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        for name, value in self.defaults.items():
+            data.setdefault(name, value)
+        super().__init__(data, *args, **kwargs)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            style_form(super().form)
+        return self._form
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        if "unit" in self.form.errors:
+            raise BadQuery(self.form.errors["unit"][0])
+        queryset = super().filter_queryset(queryset)
+        return queryset.order_by(*queryset.query.order_by, "pk")
+
+    def filter_unit(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(unit__code__icontains=value) | Q(unit__name__icontains=value))
+
+    def filter_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset if value == QUEUE_ALL else queryset.filter(status=value)
 
 
 class UnitFilter(django_filters.FilterSet):

@@ -7,14 +7,11 @@ from datetime import date
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from programs.core.filters import NullsLastOrderingFilter, UnitFilter
+from programs.core.filters import NullsLastOrderingFilter, QueueFilter, UnitFilter, queue_states
 from programs.reports.models import MonthlyReport
 from safecommunity.calendar import Month
-from safecommunity.errors import BadQuery
-from safecommunity.forms import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, style_form
 
 
 class CompletenessFilter(UnitFilter):
@@ -71,25 +68,18 @@ class MonthFilter(django_filters.Filter):
     field_class = MonthField
 
 
-QUEUE_ALL = "all"
 Status = MonthlyReport.Status
 
 
-class ReportQueueFilter(django_filters.FilterSet):
+class ReportQueueFilter(QueueFilter):
     """The review queue's filters: unit (code or name), month, state (submitted unless said
     otherwise), warnings and changes after approval — all read from fields stored at save time
     — and the order, oldest submission first unless said otherwise."""
 
-    unit = django_filters.CharFilter(
-        label=_("Unit"),
-        method="filter_unit",
-        max_length=SEARCH_MAX_LENGTH,
-        error_messages={"max_length": SEARCH_TOO_LONG},
-    )
     month = MonthFilter(label=_("Month"), field_name="period")
     state = django_filters.ChoiceFilter(
         label=_("State"),
-        choices=[(QUEUE_ALL, _("Any state")), *Status.choices],
+        choices=queue_states(Status.choices),
         empty_label=None,
         method="filter_state",
     )
@@ -126,36 +116,16 @@ class ReportQueueFilter(django_filters.FilterSet):
         empty_label=None,
     )
 
+    defaults = {"state": Status.SUBMITTED, "sort": "submitted"}
+
     class Meta:
         model = MonthlyReport
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, **kwargs) -> None:
-        data = data.copy() if data is not None else QueryDict(mutable=True)
-        data.setdefault("state", Status.SUBMITTED)
-        data.setdefault("sort", "submitted")
-        super().__init__(data, *args, **kwargs)
+    def __init__(self, *args, **kwargs) -> None:
+        # A bad month is shown at its field and filters nothing, like a filter left empty.
+        super().__init__(*args, **kwargs)
         self.filters["month"].field.widget.input_type = "month"
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            style_form(super().form)
-        return self._form
-
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        """A search the field refuses is the 400 page; a bad month is shown at its field and
-        filters nothing (the form's error), like every other filter left empty."""
-        if "unit" in self.form.errors:
-            raise BadQuery(self.form.errors["unit"][0])
-        queryset = super().filter_queryset(queryset)
-        return queryset.order_by(*queryset.query.order_by, "pk")
-
-    def filter_unit(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(unit__code__icontains=value) | Q(unit__name__icontains=value))
-
-    def filter_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset if value == QUEUE_ALL else queryset.filter(status=value)
 
     def filter_warnings(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "yes":
