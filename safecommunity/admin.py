@@ -113,6 +113,39 @@ def name_login_protection() -> None:
     )
 
 
+#: Django names the four default permissions in English when it creates them ("Can add unit"):
+#: data, not text. The admin shows them in the reader's language from these instead.
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Any) -> str:
+    """ "app | model | what it allows", each part in the reader's language (no query when the
+    permission comes with its content type)."""
+    model = permission.content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is None or action not in PERMISSION_ACTIONS or model_name != model._meta.model_name:
+        allows = gettext(permission.name)
+    else:
+        allows = PERMISSION_ACTIONS[action] % {"model": model._meta.verbose_name}
+    return f"{permission.content_type} | {allows}"
+
+
+class PermissionLabels:
+    """Permission choices (a user's, a group's) labelled by `permission_label`."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model._meta.label == "auth.Permission":
+            field.label_from_instance = permission_label
+            field.queryset = field.queryset.select_related("content_type")
+        return field
+
+
 def _local(moment: Any) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 

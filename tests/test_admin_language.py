@@ -263,3 +263,21 @@ def test_the_history_and_user_pages_are_chinese(superuser):
 
     assert "改动" in history and ">Changes<" not in history
     assert "创建用户后" in add_user and "After you" not in add_user
+
+
+@pytest.mark.parametrize("page", ["user", "group"])
+def test_permissions_are_named_in_the_readers_language(superuser, admin_user, page):
+    # Django stores the default permissions' names in English ("Can add creating unit").
+    url = (
+        reverse("admin:programs_user_change", args=[admin_user.pk])
+        if page == "user"
+        else reverse("admin:auth_group_add")
+    )
+
+    chinese = superuser.get(url).content.decode()
+    superuser.cookies["django_language"] = "en"
+    english = superuser.get(url).content.decode()
+
+    assert "可以添加创建单位" in chinese and "可以查看事件" in chinese
+    assert "Can add" not in chinese and "Can view" not in chinese
+    assert "Can add creating unit" in english

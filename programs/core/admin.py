@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
 from django.http import HttpRequest
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.core.models import CreatingUnit, Department, Event, Milestone, Phase, Program, User
 from programs.core.resources import CreatingUnitResource, DepartmentResource
 from safecommunity.admin import (
+    PermissionLabels,
     ReadOnlyAdminMixin,
     ScopedAdminMixin,
     ScopedHistoryAdmin,
@@ -157,7 +160,7 @@ PORTAL_ROLE_FIELDSET = (
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+class UserAdmin(PermissionLabels, ScopedAdminMixin, DjangoUserAdmin):
     """Users with their portal role; the model has no history table, so Django's log applies."""
 
     fieldsets = (*DjangoUserAdmin.fieldsets, PORTAL_ROLE_FIELDSET)
@@ -180,6 +183,14 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     @admin.display(description=_("full name"))
     def display_name(self, obj: User) -> str:
         return obj.get_full_name()
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PermissionLabels, DjangoGroupAdmin):
+    """auth's groups, their permissions named in the reader's language."""
 
 
 # --- The event log: read-only, rows are never changed or deleted ---
