@@ -24,6 +24,17 @@ SEARCH_TOO_LONG = _(
 # What a primary key can be: a positive 64-bit integer, in SQLite and PostgreSQL alike.
 PK_RANGE = range(1, 2**63)
 
+
+def keys_in_range(values: list[str]) -> list[int]:
+    """The values that are primary keys written in ASCII digits (not "²", not past 2⁶³−1), as
+    integers; the rest are dropped, as no row could have them."""
+    return [
+        int(value)
+        for value in values
+        if value.isascii() and value.isdigit() and int(value) in PK_RANGE
+    ]
+
+
 WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxSelectMultiple, ""),
     (forms.RadioSelect, ""),

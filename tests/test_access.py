@@ -42,6 +42,7 @@ from tests.factories import (
     PhaseFactory,
     PromotionProjectFactory,
     SchemeItemFactory,
+    UnitFactory,
     WorkGroupFactory,
 )
 from tests.jobs.kinds import a_file
@@ -466,6 +467,24 @@ def test_an_evaluator_sees_the_units_of_their_rounds_read_only_and_nothing_else_
     ):
         url = reverse(name, args=unit_a_world.args_for(target))
         assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("sort", ["members", "-members", "groups", "-groups"])
+def test_an_evaluator_cannot_order_the_units_by_their_organisation(client, evaluator, sort):
+    # The order would tell the sizes the page does not show: it stays the plan's.
+    small = UnitFactory(code="T01")
+    large = UnitFactory(code="T02")
+    for _n in range(3):
+        MemberFactory(unit=large)
+    for unit in (small, large):
+        EvaluationFactory(unit=unit, round__evaluators=[evaluator])
+    client.force_login(evaluator)
+
+    response = client.get(reverse("programs:unit-list"), {"sort": sort})
+
+    assert response.status_code == 200
+    assert [unit.code for unit in response.context["units"]] == ["T01", "T02"]
+    assert not hasattr(response.context["units"][0], "member_count")
 
 
 def test_an_evaluator_gets_404_on_units_outside_their_rounds(client, unit_a_world, evaluator):

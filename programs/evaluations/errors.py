@@ -20,6 +20,10 @@ EVALUATION_REOPEN_REASON_MISSING = _("Say why the evaluation is reopened.")
 EVALUATION_OUTSIDE_WINDOW = _(
     "Grading is open from %(opens)s to %(closes)s only; nothing was saved."
 )
+EVALUATION_REOPEN_OUTSIDE_WINDOW = _(
+    "A final evaluation is reopened only while its round is open (%(opens)s to %(closes)s), so "
+    "that it can be graded again: extend the round's dates first."
+)
 EVALUATION_GRADE_INVALID = _("“%(grade)s” is not a grade; use a, b, c or d.")
 EVALUATION_ITEM_UNKNOWN = _("Item %(item)s is not part of this evaluation's scheme.")
 

@@ -41,7 +41,7 @@ def round_workbook(
             _("Maximum"),
             _("Result"),
             _("Reason"),
-            *(f"{element.number}. {element.name}" for element in elements),
+            *(f"{element.number}. {element.label}" for element in elements),
         ],
         widths=(10, 20, 10, 10, 10, 10, 10, 40),
         freeze="C2",

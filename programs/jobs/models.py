@@ -134,7 +134,8 @@ class Job(models.Model):
     def get_absolute_url(self) -> str:
         from .runner import kind_of  # the registry imports this module
 
-        page = kind_of(self.kind).page if self.kind else None
+        kind = kind_of(self.kind) if self.kind else None  # None: a kind since removed
+        page = kind.page if kind else None
         return page(self) if page else reverse("programs:job-detail", args=[self.pk])
 
     @property

@@ -3,6 +3,9 @@ like every event), the e-mails sent at once, and the daily digest at 08:00."""
 
 from __future__ import annotations
 
+import logging
+import smtplib
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.utils import timezone
@@ -16,6 +19,33 @@ from .mail import mail_digest, mail_one
 from .models import Notification
 from .selectors import digest_recipients
 from .services import reminders_record
+
+logger = logging.getLogger(__name__)
+
+
+def _each(send: Callable[[object], bool], items: Iterable[object]) -> tuple[int, int]:
+    """Send each item on its own: a mail server refusing one recipient stops nobody else's
+    (the refused one's once-key rolls back with it, so it is tried again next time); (sent,
+    refused)."""
+    sent = refused = 0
+    for item in items:
+        try:
+            sent += send(item)
+        except (smtplib.SMTPException, OSError):
+            refused += 1
+            logger.exception("e-mail of %r not sent", item)
+    return sent, refused
+
+
+def _mailed(sent: int, refused: int, message: str) -> Outcome:
+    """The job's outcome: `message` (what was sent), and what the mail server refused."""
+    if refused:
+        message += " " + ngettext(
+            "%(n)s could not be sent (the mail server refused it; see the log).",
+            "%(n)s could not be sent (the mail server refused them; see the log).",
+            refused,
+        ) % {"n": refused}
+    return Outcome(message=message, data={"sent": sent, "refused": refused})
 
 
 def _day(day: str) -> date:
@@ -35,18 +65,14 @@ def write_reminders(record: Job, *, day: str = "") -> Outcome:
 @job(label=_("E-mail of notifications"))
 def mail_notifications(record: Job, *, notifications: list[int]) -> Outcome:
     rows = Notification.objects.filter(pk__in=notifications).select_related("user", "event")
-    sent = sum(mail_one(notification) for notification in rows)
-    return Outcome(
-        message=ngettext("%(n)s e-mail sent.", "%(n)s e-mails sent.", sent) % {"n": sent},
-        data={"sent": sent},
-    )
+    sent, refused = _each(mail_one, rows)
+    message = ngettext("%(n)s e-mail sent.", "%(n)s e-mails sent.", sent) % {"n": sent}
+    return _mailed(sent, refused, message)
 
 
 @job(label=_("Daily digest of notifications"))
 def send_digests(record: Job, *, day: str = "") -> Outcome:
     on = _day(day)
-    sent = sum(mail_digest(user, on) for user in digest_recipients())
-    return Outcome(
-        message=ngettext("%(n)s digest sent.", "%(n)s digests sent.", sent) % {"n": sent},
-        data={"sent": sent},
-    )
+    sent, refused = _each(lambda user: mail_digest(user, on), digest_recipients())
+    message = ngettext("%(n)s digest sent.", "%(n)s digests sent.", sent) % {"n": sent}
+    return _mailed(sent, refused, message)

@@ -5,7 +5,8 @@ name (`submit`, `return` …), an occurrence (`created`, `assigned`, `job_finish
 reminder the daily job writes (`report_due` …). The keys are strings, so a move added to a
 table of moves elsewhere (an evaluation's `reopen`) is covered by a row here without this
 module importing its code. Each row names the notification's kind, its recipients (only the
-active people who may see the record are told, and never the one who acted), its text and,
+active people who may see the record are told, and not the one who acted unless the row says
+so), its text and,
 through the kind, the default delivery by e-mail.
 """
 
@@ -155,6 +156,9 @@ class Rule:
     link: Callable[[Any, Any], str] = record_page
     when: Callable[[Event, Any], bool] = always
     subject: Callable[[Event, Any], str] = record_name
+    #: Whether the one who acted is told too: a job's end is written as its owner's act, and
+    #: telling them is the point.
+    tells_actor: bool = False
 
 
 REPORT = "programs.monthlyreport"
@@ -250,10 +254,18 @@ RULES: dict[tuple[str, str], Rule] = {
         _("Title %(subject)s expires on %(due)s, within %(within)s days."),
     ),
     (JOB, "job_finished"): Rule(
-        Kind.IMPORT_FINISHED, job_owner, _("%(subject)s finished."), when=import_job
+        Kind.IMPORT_FINISHED,
+        job_owner,
+        _("%(subject)s finished."),
+        when=import_job,
+        tells_actor=True,
     ),
     (JOB, "job_failed"): Rule(
-        Kind.IMPORT_FAILED, job_owner, _("%(subject)s failed."), when=import_job
+        Kind.IMPORT_FAILED,
+        job_owner,
+        _("%(subject)s failed."),
+        when=import_job,
+        tells_actor=True,
     ),
     # evaluators
     (ROUND, "assigned"): Rule(

@@ -57,8 +57,8 @@ def notify_events(events: Sequence[Event]) -> None:
     """Make the notifications `events` call for, in their transaction (the listener of the
     event log, connected in `programs.apps`): one per (recipient, event) — the unique key makes
     a second hand-over of the same event tell nobody twice —, only for active people who may see
-    the record, never for the one who acted. E-mails due at once are queued when the
-    transaction commits."""
+    the record, not for the one who acted (unless the rule says so). E-mails due at once are
+    queued when the transaction commits."""
     for event in events:
         rule = rule_for(event)
         if rule is None:
@@ -66,7 +66,11 @@ def notify_events(events: Sequence[Event]) -> None:
         record = event.record
         if record is None or not rule.when(event, record):
             continue
-        people = [user for user in rule.recipients(event, record) if user.pk != event.actor_id]
+        people = [
+            user
+            for user in rule.recipients(event, record)
+            if rule.tells_actor or user.pk != event.actor_id
+        ]
         if not getattr(rule.recipients, "chosen_by_scope", False):
             people = who_may_see(people, record)
         if not people:

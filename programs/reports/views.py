@@ -41,7 +41,7 @@ from programs.reports.selectors.rules import ReportProblem, report_problems
 from programs.reports.selectors.values import completeness_units
 from programs.reports.services import report_open, report_save, reports_approve
 from safecommunity.calendar import Month, due_date
-from safecommunity.forms import ReasonForm
+from safecommunity.forms import ReasonForm, keys_in_range
 from safecommunity.queues import QueuePlace, next_in_queue, place_in_queue, queue_of, with_queue
 from safecommunity.scoping import scoped_object
 
@@ -450,7 +450,7 @@ class ReportBulkApproveView(View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        ids = [int(pk) for pk in request.POST.getlist("report") if pk.isdigit()][:BULK_MAX]
+        ids = keys_in_range(request.POST.getlist("report"))[:BULK_MAX]
         back = reverse("programs:report-queue")
         query = queue_of(request)
         if query:

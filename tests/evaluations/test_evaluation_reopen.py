@@ -3,6 +3,8 @@ locked, since an evaluation against it was once final."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -64,6 +66,27 @@ def test_a_reopen_without_a_reason_changes_nothing_and_says_why(client, district
     final.refresh_from_db()
     assert final.status == Evaluation.Status.FINAL
     assert str(errors.EVALUATION_REOPEN_REASON_MISSING) in message_texts(response)
+    assert not Event.objects.of(final).filter(action="reopen").exists()
+
+
+def test_a_final_evaluation_of_a_closed_round_is_reopened_only_once_its_dates_are_extended(
+    client, district_user, final
+):
+    EvaluationRound.objects.filter(pk=final.round_id).update(
+        opens_on=date(2000, 1, 1), closes_on=date(2000, 1, 31)
+    )
+    client.force_login(district_user)
+
+    response = client.post(
+        reverse("programs:evaluation-reopen", args=[final.pk]), {"reason": REASON}
+    )
+
+    final.refresh_from_db()
+    assert final.status == Evaluation.Status.FINAL  # not a draft nobody could grade
+    assert message_texts(response) == [
+        "评定批次开放期间（2000-01-01 至 2000-01-31）才能重新打开已确认的评定，以便重新评分："
+        "请先延长评定批次的日期。"
+    ]
     assert not Event.objects.of(final).filter(action="reopen").exists()
 
 

@@ -313,3 +313,33 @@ def test_the_pages_following_a_job_have_a_fixed_query_count(
             page = client.get(batch.get_absolute_url())
         assert 'id="batch-job"' in page.text
         deliver(Job.objects.get(kind=injuries_commit.module_path, state="queued"))
+
+
+# --- The user is told how their import ended (the event is written as their own act) ---
+
+
+def test_a_finished_check_and_import_each_tell_their_user(
+    client_for, clerk_a, district_user, unit_a, tmp_path
+):
+    from programs.notifications.models import Notification
+
+    client = client_for(clerk_a)
+    client.post(IMPORT, {"file": upload(write_csv(tmp_path / "cards.csv", cards(3)))})
+    client.post(reverse("injuries:batch-commit", args=[ImportBatch.objects.get().pk]))
+
+    told = Notification.objects.filter(kind=Notification.Kind.IMPORT_FINISHED)
+    assert sorted(told.values_list("user__username", flat=True)) == [clerk_a.username] * 2
+    assert client.get(reverse("programs:notification-list")).text.count("cards.csv") >= 2
+
+
+def test_a_failed_import_tells_its_user_why(client_for, clerk_a, unit_a, unit_b, tmp_path):
+    from programs.notifications.models import Notification
+    from tests.factories import InjuryRecordFactory
+
+    batch = checked(write_xlsx(tmp_path / "a.xlsx", cards(2)), clerk_a)
+    InjuryRecordFactory(unit=unit_b, reporting_org="顺义区医院", record_number="H0002")
+
+    client_for(clerk_a).post(reverse("injuries:batch-commit", args=[batch.pk]))
+
+    notification = Notification.objects.get(kind=Notification.Kind.IMPORT_FAILED)
+    assert notification.user == clerk_a

@@ -50,6 +50,18 @@ def test_my_jobs_lists_only_mine_with_their_state(client, clerk_a, clerk_b):
     assert "result.txt" in page
 
 
+def test_a_job_of_a_kind_since_removed_still_lists_and_opens(client, clerk_a):
+    # Issue 12's report reminders became events of the notifications; their jobs stay on record.
+    job = Job.objects.create(
+        kind="programs.reports.jobs.send_report_reminders", title="月报提醒", user=clerk_a
+    )
+    client.force_login(clerk_a)
+
+    assert job.get_absolute_url() == reverse("programs:job-detail", args=[job.pk])
+    assert "月报提醒" in client.get(reverse("programs:job-list")).content.decode()
+    assert client.get(job.get_absolute_url()).status_code == 200
+
+
 def test_a_refusal_fails_the_job_with_its_message_in_the_users_language(clerk_a):
     clerk_a.language = "en"
     clerk_a.save()

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -375,6 +376,18 @@ def test_bulk_approval_refuses_those_the_move_does_not_allow_and_writes_nothing(
 def test_bulk_approval_skips_what_the_reviewer_cannot_find(district_user):
     done = reports_approve(report_ids=[987654], by=district_user)
     assert done.approved == [] and done.skipped == [(None, str(errors.BULK_NOT_FOUND))]
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 25, "-1", "0", "1e3", "abc"])
+def test_bulk_approval_of_a_key_no_report_can_have_asks_for_a_selection(
+    client, district_user, value
+):
+    client.force_login(district_user)
+
+    response = client.post(reverse("programs:report-bulk-approve"), {"report": [value]})
+
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["请先勾选要通过的月报。"]
 
 
 # --- the review page -----------------------------------------------------------------------------

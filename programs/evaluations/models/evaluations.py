@@ -302,6 +302,18 @@ def _scored(step: Step) -> list[str]:
     return ["total", "result", "result_reason", "finalised_at", "finalised_by"]
 
 
+def _regradable(step: Step) -> None:
+    """Reopened only inside the round's window, where it can be graded and finalised again —
+    never left a draft nobody may grade."""
+    evaluation_round = step.current.round
+    if not evaluation_round.is_open_on(timezone.localtime(step.at).date()):
+        raise errors.EvaluationError(
+            errors.EVALUATION_REOPEN_OUTSIDE_WINDOW,
+            opens=f"{evaluation_round.opens_on:%Y-%m-%d}",
+            closes=f"{evaluation_round.closes_on:%Y-%m-%d}",
+        )
+
+
 def _unscored(step: Step) -> list[str]:
     """Back to a draft: the stored total, result and finalisation are cleared (the event keeps
     what they were; the change history keeps the row as it was)."""
@@ -341,6 +353,7 @@ register(
                 refused=errors.EVALUATION_REOPEN_NOT_ALLOWED,
                 reason=True,
                 reason_missing=errors.EVALUATION_REOPEN_REASON_MISSING,
+                check=_regradable,
                 effect=_unscored,
                 style="outline-secondary",
             ),

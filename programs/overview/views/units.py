@@ -47,6 +47,10 @@ class HomeView(RedirectView):
         return reverse("programs:unit-list")
 
 
+#: Orders by a unit's organisation, which only those who see its records may use.
+ORGANISATION_SORTS = {"groups", "-groups", "members", "-members"}
+
+
 class UnitListView(ListView):
     """Every unit the user may see, filtered, searched and sorted, with its organisation counts."""
 
@@ -55,13 +59,18 @@ class UnitListView(ListView):
     paginate_by = 100
 
     def get_queryset(self) -> QuerySet[CreatingUnit]:
-        units = (
-            CreatingUnit.objects.visible_to(self.request.user)
-            .select_related("current_phase")
-            .with_counts()
-            .in_plan_order()
-        )
-        self.filterset = UnitFilter(self.request.GET, queryset=units, user=self.request.user)
+        # An evaluator sees the units of their rounds, not their organisation or contacts:
+        # no counts, and no order by them (which would tell their size).
+        records = CreatingUnit.objects.records_visible_to(self.request.user)
+        self.shows_records = not isinstance(records, EmptyQuerySet)
+        units = CreatingUnit.objects.visible_to(self.request.user).select_related("current_phase")
+        query = self.request.GET
+        if self.shows_records:
+            units = units.with_counts()
+        elif ORGANISATION_SORTS.intersection(query.getlist("sort")):
+            query = query.copy()
+            query.setlist("sort", [s for s in query.getlist("sort") if s not in ORGANISATION_SORTS])
+        self.filterset = UnitFilter(query, queryset=units.in_plan_order(), user=self.request.user)
         return self.filterset.qs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -70,9 +79,7 @@ class UnitListView(ListView):
         context["total"] = context["paginator"].count
         context["querystring_without_page"] = _without(self.request.GET, "page")
         context["phase_summary"] = self.filterset.qs.phase_counts()
-        # An evaluator sees the units of their rounds, not their organisation or contacts.
-        records = CreatingUnit.objects.records_visible_to(self.request.user)
-        context["shows_records"] = not isinstance(records, EmptyQuerySet)
+        context["shows_records"] = self.shows_records
         return context
 
 
