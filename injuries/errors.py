@@ -19,6 +19,15 @@ class BatchError(DomainError):
     """A batch cannot make the move asked of it; the message says why."""
 
 
+class CardsRefused(DomainError):
+    """A batch of cards sent as JSON is refused whole; nothing was written. `errors` says where:
+    `[{"index": card's index or None for the batch, "field": name, "message": text}]`."""
+
+    def __init__(self, errors: list[dict]) -> None:
+        super().__init__(CARDS_REFUSED, count=len(errors))
+        self.errors = errors
+
+
 class StatisticsRefused(DomainError):
     """An export of the statistics whose filters no longer hold when its job runs."""
 
@@ -77,6 +86,26 @@ BAD_ICD10 = _("“%(value)s” is not an ICD-10 code such as S72.0 or W19.")
 IN_THE_FUTURE = _("This date is in the future.")
 REPEATED_ROW = _("This card repeats row %(row)s of the file.")
 OTHER_UNITS_CARD = _("This card is already recorded under a unit you may not change.")
+
+# --- A batch of cards sent as JSON (`injuries.services.cards`) ---
+
+CARDS_REFUSED = _("The cards were refused (%(count)s errors); nothing was written.")
+CARD_FIELD = _("%(field)s: %(message)s")
+CARDS_NOT_A_LIST = _("Give the cards as a list of objects under “records”.")
+CARDS_NONE = _("The batch holds no card.")
+CARDS_TOO_MANY = _("A batch holds at most %(limit)s cards; split it into smaller batches.")
+CARD_NOT_AN_OBJECT = _("A card must be an object of field names and values.")
+CARD_UNKNOWN_FIELD = _("This is not a field of the injury card.")
+CARD_IDENTIFIER_FIELD = _(
+    "Injury records must not name the injured person: no name, ID number, phone or address."
+)
+CARD_NOT_TEXT = _("Write this value as text.")
+CARD_NOT_WHOLE_NUMBER = _("Write this value as a whole number.")
+CARD_NOT_CODE = _("Write a code of the card: its number or its label.")
+CARD_NOT_DATE = _("Write the date as text such as 2024-03-31.")
+CARD_NOT_TIME = _("Write the time as text such as 14:30.")
+CARD_BOTH_FORMS = _("Give the date either in this field or in %(other)s, not both.")
+REPEATED_CARD = _("This card repeats the card at index %(row)s of the batch.")
 
 # --- A batch: importing and withdrawing it ---
 

@@ -172,6 +172,8 @@ EVIDENCE_MAX_BYTES: int = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
 # Injury record imports: files above either limit are refused whole.
 INJURY_IMPORT_MAX_BYTES: int = env.int("INJURY_IMPORT_MAX_MB", default=20) * 1024 * 1024
 INJURY_IMPORT_MAX_ROWS: int = env.int("INJURY_IMPORT_MAX_ROWS", default=200_000)
+#: The most injury cards one JSON batch may hold (`injuries.services.cards_import`).
+API_CARDS_MAX: int = env.int("API_CARDS_MAX", default=10_000)
 
 # --- One request-size policy. A view accepting files names its limit (`upload_limit =
 # "evidence"`); safecommunity.uploads stops keeping a file's bytes once it passes that limit and

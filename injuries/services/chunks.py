@@ -32,12 +32,19 @@ class ChunkImporter:
     """Checks and writes the rows of one file, a chunk at a time."""
 
     def __init__(
-        self, columns: Columns, user: User | None, batch: ImportBatch | None, report: ImportReport
+        self,
+        columns: Columns,
+        user: User | None,
+        batch: ImportBatch | None,
+        report: ImportReport,
+        *,
+        repeated: Any = REPEATED_ROW,
     ) -> None:
         self.columns = columns
         self.user = user
         self.batch = batch
         self.report = report
+        self.repeated = repeated  # the message of a row repeating an earlier row's card
         self.written = columns.written_fields
         self.first_row_of: dict[tuple, int] = {}
         self.editable_units = self._editable_units()
@@ -54,7 +61,7 @@ class ChunkImporter:
             if "record_number" not in errors and all(key):
                 first = self.first_row_of.setdefault(key, number)
                 if first != number:
-                    errors["record_number"] = str(REPEATED_ROW % {"row": first})
+                    errors["record_number"] = str(self.repeated % {"row": first})
             rows.append((number, values, errors))
         existing = self._existing([values for _n, values, errors in rows if not errors])
         new, changed, changes = [], [], []

@@ -78,7 +78,7 @@ from injuries.services.files import (
     stored_copy,
     stored_delete,
 )
-from injuries.services.rows import Columns, Problem
+from injuries.services.rows import Columns, Problem, RowSource
 from programs.core.models import EventKind
 from programs.core.transitions import Step, record_event, transition
 
@@ -160,27 +160,50 @@ def injuries_import(
     is told the rows read after each chunk (when committing, inside the transaction, once the
     chunk is written), and at the end the rows the file had.
     """
+    check_size(path.stat().st_size)
+    with SpreadsheetRows(path) as rows:
+        return rows_import(
+            source=RowSource(rows.header, rows, total=rows.total),
+            user=user,
+            batch=batch,
+            commit=commit,
+            progress=progress,
+        )
+
+
+def rows_import(
+    *,
+    source: RowSource,
+    user: User | None,
+    batch: ImportBatch | None = None,
+    commit: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check (and with `commit=True` import) the rows of `source` — a file's, or the cards of
+    a JSON batch (`injuries.services.cards`) —: the one path both take, as `injuries_import`
+    describes it."""
     if commit and batch is None:
         raise ValueError("A commit writes records under a batch.")
-    check_size(path.stat().st_size)
     report = ImportReport()
     with transaction.atomic():
-        with SpreadsheetRows(path) as rows:
-            resource = InjuryRecordResource(user=user)
-            columns = Columns.of(rows.header, resource)
-            known = set(columns.positions.values())
-            report.ignored_columns = [h for n, h in enumerate(rows.header) if n not in known and h]
-            importer = ChunkImporter(columns, user, batch if commit else None, report)
-            limit = settings.INJURY_IMPORT_MAX_ROWS
-            tell = progress or (lambda done, total: None)
-            tell(0, rows.total)
-            while chunk := list(islice(rows, CHUNK_ROWS)):
-                report.rows += len(chunk)
-                if report.rows > limit:
-                    raise ImportRefused(REFUSED_TOO_MANY_ROWS, limit=limit)
-                importer.take(chunk)
-                tell(report.rows, max(rows.total, report.rows))
-            tell(report.rows, report.rows)
+        resource = InjuryRecordResource(user=user)
+        columns = Columns.of(source.header, resource)
+        known = set(columns.positions.values())
+        report.ignored_columns = [h for n, h in enumerate(source.header) if n not in known and h]
+        importer = ChunkImporter(
+            columns, user, batch if commit else None, report, repeated=source.repeated
+        )
+        limit = settings.INJURY_IMPORT_MAX_ROWS
+        tell = progress or (lambda done, total: None)
+        tell(0, source.total)
+        rows = iter(source.rows)
+        while chunk := list(islice(rows, CHUNK_ROWS)):
+            report.rows += len(chunk)
+            if report.rows > limit:
+                raise ImportRefused(REFUSED_TOO_MANY_ROWS, limit=limit)
+            importer.take(chunk)
+            tell(report.rows, max(source.total, report.rows))
+        tell(report.rows, report.rows)
         if commit:
             if report.ok:
                 _record_batch(batch, report, imported=True)
@@ -290,12 +313,14 @@ class BatchNowInError(BatchError):
 
 def batch_importable(step: Step) -> None:
     """A checked file may be imported: no row was in error, and the file is still kept (or the
-    command gives its own file, `path=`)."""
+    command gives its own file, `path=`, or a JSON batch its cards, `source=`)."""
     batch = step.current
     if batch.rows_in_error:
         raise BatchError(BATCH_HAS_ERRORS)
-    if step.params.get("path") is None and (
-        not batch.stored_file or not default_storage.exists(batch.stored_file)
+    if (
+        step.params.get("path") is None
+        and step.params.get("source") is None
+        and (not batch.stored_file or not default_storage.exists(batch.stored_file))
     ):
         raise BatchError(BATCH_FILE_GONE)
 
@@ -303,17 +328,22 @@ def batch_importable(step: Step) -> None:
 def batch_import_rows(step: Step) -> list[str]:
     """The effect of `commit`: import the file's rows under the batch (under the batch's row
     lock: two clicks on "import", or a job delivered twice, cannot import the file twice). The
-    file is the kept one, or the command's own (`path=`); `progress=` follows the rows."""
+    file is the kept one, or the command's own (`path=`); `progress=` follows the rows. A JSON
+    batch gives its cards as `source=` (a `RowSource`) instead of a file."""
     batch = step.obj
-    given = step.params.get("path")
-    with nullcontext(Path(given)) if given else stored_copy(step.current.stored_file) as path:
-        report = injuries_import(
-            path=path,
-            user=step.by,
-            batch=batch,
-            commit=True,
-            progress=step.params.get("progress"),
-        )
+    given, source = step.params.get("path"), step.params.get("source")
+    if source is not None:  # the cards of a JSON batch (`injuries.services.cards`)
+        report = rows_import(source=source, user=step.by, batch=batch, commit=True)
+    else:
+        stored = step.current.stored_file
+        with nullcontext(Path(given)) if given else stored_copy(stored) as path:
+            report = injuries_import(
+                path=path,
+                user=step.by,
+                batch=batch,
+                commit=True,
+                progress=step.params.get("progress"),
+            )
     if not report.ok:
         raise BatchNowInError(report)
     step.data.update(added=report.added, updated=report.updated, unchanged=report.unchanged)

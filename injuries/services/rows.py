@@ -5,7 +5,7 @@ for plain values (as `full_clean` would apply them, without building a record pe
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -20,6 +20,7 @@ from injuries.errors import (
     IN_THE_FUTURE,
     REFUSED_IDENTIFIERS,
     REFUSED_MISSING_COLUMNS,
+    REPEATED_ROW,
     REQUIRED_VALUE,
     TOO_LONG,
     ImportRefused,
@@ -79,6 +80,17 @@ class Problem:
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message,
                 "error": self.is_error}  # fmt: skip
+
+
+@dataclass
+class RowSource:
+    """Rows to import: the header, then (row number, cells) pairs; a file's rows, or the cards
+    of a JSON batch (numbered by their index, which `repeated` names when a card repeats)."""
+
+    header: list[str]
+    rows: Iterable[tuple[int, Sequence[Any]]]
+    total: int = 0
+    repeated: Any = REPEATED_ROW
 
 
 @dataclass
