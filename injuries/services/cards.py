@@ -115,9 +115,7 @@ class CardsOutcome:
     dry_run: bool = False
 
 
-def cards_import(
-    *, records: Any, user: User, dry_run: bool = False, body: bytes = b""
-) -> CardsOutcome:
+def cards_import(*, records: Any, user: User, dry_run: bool = False, body: bytes) -> CardsOutcome:
     """Check and import the cards `records` as `user`; `body` is the request's JSON (its
     SHA-256 and size are the batch's). Raises `CardsRefused` when any card is in error: nothing
     is written. With `dry_run=True` everything is checked and nothing written."""

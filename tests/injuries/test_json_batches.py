@@ -404,3 +404,11 @@ def test_a_batch_takes_the_same_queries_at_any_size(
         outcome, _body = post(records, provider)
 
     assert (outcome.added, outcome.updated) == (count, count)
+
+
+def test_a_date_given_in_both_forms_is_refused(provider, unit_a):
+    errors = refusal([card_json(injured_at=f"{injury_day()} 09:30")], provider)
+
+    assert [(e["index"], e["field"]) for e in errors] == [(0, "injury_date"), (0, "injury_time")]
+    assert "injured_at" in errors[0]["message"]
+    assert nothing_written()
