@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -98,8 +99,12 @@ TYPE_MESSAGES = {
     DATE: CARD_NOT_DATE,
     TIME: CARD_NOT_TIME,
 }
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME_RE = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+#: The JSON types each kind takes (`type()`, so that true and false are no numbers).
+TYPES = {TEXT: {str}, WHOLE: {int}, CODE: {str, int}, DATE: {str}, TIME: {str}}
+PATTERNS = {
+    DATE: re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+    TIME: re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$"),
+}
 
 
 @dataclass
@@ -167,10 +172,11 @@ def _outcome(
 def _cards_as_rows(records: list) -> tuple[RowSource, list[dict[str, Any]]]:
     """The cards as a file's rows (numbered by their index), and the errors of the cards whose
     fields are unknown, identifiers or of the wrong JSON type (those cards are left out)."""
-    given = set()
+    keys = set()
     for card in records:
         if isinstance(card, dict):
-            given.update(COLUMN.get(name, name) for name in card if name in KINDS)
+            keys.update(card)
+    given = {COLUMN.get(name, name) for name in keys if name in KINDS}
     header = [name for name in InjuryRecordResource.Meta.fields if name in given or name in ALWAYS]
     rows, errors = [], []
     for index, card in enumerate(records):
@@ -195,33 +201,30 @@ def _card_errors(index: int, card: Any) -> list[dict[str, Any]]:
     errors = []
     for name, value in card.items():
         key = str(name)
-        if _is_identifier(key):
+        kind = _kind_of(key)
+        if kind is IDENTIFIER:
             errors.append(_error(index, key, CARD_IDENTIFIER_FIELD))
-        elif key not in KINDS:
+        elif kind is None:
             errors.append(_error(index, key, CARD_UNKNOWN_FIELD))
-        elif value is not None and not _of_kind(value, KINDS[key]):
-            errors.append(_error(index, key, TYPE_MESSAGES[KINDS[key]]))
+        elif value is not None and (
+            type(value) not in TYPES[kind] or (kind in PATTERNS and not PATTERNS[kind].match(value))
+        ):
+            errors.append(_error(index, key, TYPE_MESSAGES[kind]))
         elif key in COLUMN and COLUMN[key] in card:
             errors.append(_error(index, key, CARD_BOTH_FORMS % {"other": COLUMN[key]}))
     return errors
 
 
-def _is_identifier(name: str) -> bool:
-    return bool({_normalise(name), _normalise(name.replace("_", " "))} & IDENTIFIER_HEADERS)
+IDENTIFIER = "identifier"
 
 
-def _of_kind(value: Any, kind: str) -> bool:
-    if kind == WHOLE:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == CODE:
-        return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
-    if not isinstance(value, str):
-        return False
-    if kind == DATE:
-        return bool(_DATE_RE.match(value))
-    if kind == TIME:
-        return bool(_TIME_RE.match(value))
-    return True
+@lru_cache(maxsize=1024)
+def _kind_of(name: str) -> str | None:
+    """The JSON type a field takes, `IDENTIFIER` for a personal identifier, None for a field
+    the card does not have (decided once per name: a batch repeats the same few)."""
+    if {_normalise(name), _normalise(name.replace("_", " "))} & IDENTIFIER_HEADERS:
+        return IDENTIFIER
+    return KINDS.get(name)
 
 
 def _problems(report: ImportReport, records: list, *, errors: bool) -> list[dict[str, Any]]:
