@@ -51,7 +51,7 @@ from injuries.errors import (
 from injuries.models import ImportBatch, InjuryRecord
 from injuries.resources import IDENTIFIER_HEADERS, InjuryRecordResource
 from injuries.services.imports import BatchNowInError, ImportReport, rows_import
-from injuries.services.rows import REQUIRED, RowSource
+from injuries.services.rows import REQUIRED, Problem, RowSource
 from programs.core.models import EventKind
 from programs.core.transitions import record_event, transition
 from safecommunity.spreadsheets import _normalise
@@ -108,6 +108,23 @@ PATTERNS = {
 
 
 @dataclass
+class CardsReport(ImportReport):
+    """An import's report that keeps the first `ERRORS_KEPT` errors and, apart, the first
+    `ERRORS_KEPT` warnings: one card's warnings never crowd out another's error."""
+
+    errors_kept: int = 0
+    warnings_kept: int = 0
+
+    def note(self, problem: Problem) -> None:
+        if problem.is_error and self.errors_kept < ERRORS_KEPT:
+            self.errors_kept += 1
+            self.problems.append(problem)
+        elif not problem.is_error and self.warnings_kept < ERRORS_KEPT:
+            self.warnings_kept += 1
+            self.problems.append(problem)
+
+
+@dataclass
 class CardsOutcome:
     """What a batch of cards did (or, on a dry run, would do)."""
 
@@ -115,6 +132,7 @@ class CardsOutcome:
     added: int
     updated: int
     unchanged: int
+    warned: int = 0  # cards with warnings (`warnings` lists the first `ERRORS_KEPT`)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     batch: ImportBatch | None = None  # None on a dry run
     dry_run: bool = False
@@ -163,6 +181,7 @@ def _outcome(
         added=report.added,
         updated=report.updated,
         unchanged=report.unchanged,
+        warned=report.rows_warned,
         warnings=_sorted(_problems(report, records, errors=False)),
         batch=batch,
         dry_run=dry_run,
@@ -192,7 +211,7 @@ def _cards_as_rows(records: list) -> tuple[RowSource, list[dict[str, Any]]]:
             else:
                 cells.append(card.get(column))
         rows.append((index, cells))
-    return RowSource(header, rows, total=len(rows), repeated=REPEATED_CARD), errors
+    return RowSource(header, rows, len(rows), REPEATED_CARD, CardsReport), errors
 
 
 def _card_errors(index: int, card: Any) -> list[dict[str, Any]]:
@@ -264,4 +283,4 @@ def _sorted(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return errors[:ERRORS_KEPT]
 
 
-__all__ = ["ERRORS_KEPT", "CardsOutcome", "CardsRefused", "cards_import"]
+__all__ = ["ERRORS_KEPT", "CardsOutcome", "CardsRefused", "CardsReport", "cards_import"]

@@ -184,7 +184,7 @@ def rows_import(
     describes it."""
     if commit and batch is None:
         raise ValueError("A commit writes records under a batch.")
-    report = ImportReport()
+    report = (source.report_type or ImportReport)()
     with transaction.atomic():
         resource = InjuryRecordResource(user=user)
         columns = Columns.of(source.header, resource)

@@ -91,6 +91,7 @@ class RowSource:
     rows: Iterable[tuple[int, Sequence[Any]]]
     total: int = 0
     repeated: Any = REPEATED_ROW
+    report_type: type | None = None  # an `ImportReport` of its own (imports.ImportReport)
 
 
 @dataclass

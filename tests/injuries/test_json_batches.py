@@ -27,7 +27,8 @@ from injuries.errors import (
     CardsRefused,
 )
 from injuries.models import ImportBatch, ImportBatchChange, InjuryRecord
-from injuries.services import batch_commit, batch_preview, batch_withdraw, cards_import
+from injuries.services import batch_commit, batch_preview, batch_withdraw, cards_import, imports
+from injuries.services import cards as cards_module
 from programs.core.models import Event
 from tests.injury_files import cards, injury_day, stored, write_xlsx
 
@@ -412,3 +413,17 @@ def test_a_date_given_in_both_forms_is_refused(provider, unit_a):
     assert [(e["index"], e["field"]) for e in errors] == [(0, "injury_date"), (0, "injury_time")]
     assert "injured_at" in errors[0]["message"]
     assert nothing_written()
+
+
+def test_warnings_never_crowd_out_an_error(provider, unit_a, monkeypatch):
+    monkeypatch.setattr(cards_module, "ERRORS_KEPT", 2)
+    monkeypatch.setattr(imports, "PROBLEMS_KEPT", 2)  # a file's report would keep 2 warnings
+    records = batch_of(5, cause=1)  # a traffic crash at home while doing housework: 2 warnings
+    records[4]["sex"] = 7
+
+    errors = refusal(records, provider)
+
+    assert [(e["index"], e["field"]) for e in errors] == [(4, "sex")]
+    records[4]["sex"] = 1
+    outcome, _body = post(records, provider)
+    assert (outcome.warned, len(outcome.warnings)) == (5, 2)
