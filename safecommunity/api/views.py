@@ -1,0 +1,40 @@
+"""The base of every API view: the request's language, no redirect to the login page (the API
+answers 401 itself), and reads only through the user's scope (`visible_to`; outside it 404)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import viewsets
+
+from .language import ApiLanguageMixin
+
+
+class ApiViewMixin(ApiLanguageMixin):
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        # LoginRequiredMiddleware would send a token's request to the sign-in page: the API
+        # decides itself (authentication classes, then 401).
+        return login_not_required(super().as_view(*args, **kwargs))
+
+
+class ScopedReadViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    """A resource read within the user's scope. A subclass names its `model` (whose queryset has
+    `visible_to`) and may narrow the rows in `scoped(queryset)` (select_related, annotations);
+    a row outside the scope is 404 on detail, like the pages. Writes answer 403."""
+
+    model = None
+
+    def scoped(self, queryset):
+        return queryset
+
+    def get_queryset(self):
+        return self.scoped(self.model.objects.visible_to(self.request.user))
+
+
+class SchemaView(ApiViewMixin, SpectacularAPIView):
+    pass
+
+
+class DocsView(ApiViewMixin, SpectacularSwaggerSplitView):
+    pass
