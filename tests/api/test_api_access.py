@@ -21,10 +21,10 @@ LIST_SCOPE = {
 # url, the object of unit A it names, how a row tells its unit; detail answer per persona
 # fmt: off
 RESOURCES = [
-    # resource          object    unit of a row                       anon dist clk_a clk_b prov eval
-    ("units",           "code",   lambda row: row["code"],            (401, 200, 200, 404, 200, 404)),
-    ("events",          "event",  lambda row: row["unit"],            (401, 200, 200, 404, 200, 404)),
-    ("injury-records",  "record", lambda row: row["unit"],            (401, 200, 200, 404, 200, 404)),
+    # resource         object    unit of a row              anon dist clk_a clk_b prov eval
+    ("units",          "code",   lambda row: row["code"],   (401, 200, 200, 404, 200, 404)),
+    ("events",         "event",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
+    ("injury-records", "record", lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
 ]
 # fmt: on
 
