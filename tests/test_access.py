@@ -15,9 +15,9 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from programs.core.choices import TitleLevel
+from programs.core.services import token_create
 from programs.jobs.models import Job
 from programs.jobs.runner import start
-from programs.core.services import token_create
 from programs.models import (
     ApiToken,
     Certification,
