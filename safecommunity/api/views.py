@@ -4,6 +4,7 @@ answers 401 itself), and reads only through the user's scope (`visible_to`; outs
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import viewsets
 
@@ -30,6 +31,12 @@ class ScopedReadViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return self.scoped(self.model.objects.visible_to(self.request.user))
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except OverflowError:  # an id past the database's integers is no row either
+            raise Http404 from None
 
 
 class SchemaView(ApiViewMixin, SpectacularAPIView):

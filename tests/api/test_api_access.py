@@ -76,3 +76,19 @@ def test_the_schema_and_docs_need_a_signed_in_user(client, clerk_a, token_client
     client.force_login(clerk_a)
     assert client.get("/api/docs/").status_code == 200
     assert client.get("/api/schema/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/injury-records/abc/",
+        "/api/v1/injury-records/123456789012345678901234567890/",
+        "/api/v1/events/99999999999999999999999/",
+        "/api/v1/units/ZZ99/",
+    ],
+)
+def test_a_malformed_or_huge_id_is_404_not_500(token_client, provider, url):
+    response = token_client(provider, HTTP_ACCEPT_LANGUAGE="en").get(url)
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
