@@ -2,14 +2,14 @@
 resources, each registered from its domain's `api.py`. (An assembler, like the root URLconf:
 it may import every app.)"""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from injuries.api import InjuryRecordViewSet
 from programs.core.api import EventViewSet
 from programs.overview.api import UnitViewSet
 
-from .views import DocsView, SchemaView
+from .views import DocsView, NotFoundView, SchemaView
 
 v1 = DefaultRouter(trailing_slash=True)
 v1.include_root_view = False
@@ -21,4 +21,5 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("v1/", include((v1.urls, "api"), namespace="v1")),
+    re_path(r"^", NotFoundView.as_view(), name="api-not-found"),
 ]

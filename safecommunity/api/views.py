@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
+from rest_framework.views import APIView
 
 from .language import ApiLanguageMixin
 
@@ -45,3 +46,15 @@ class SchemaView(ApiViewMixin, SpectacularAPIView):
 
 class DocsView(ApiViewMixin, SpectacularSwaggerSplitView):
     pass
+
+
+class NotFoundView(ApiViewMixin, APIView):
+    """Any other address under /api/: 404 as JSON in the request's language (after
+    authentication, so the anonymous still get 401), never the portal's HTML page."""
+
+    schema = None
+
+    def get(self, request, *args, **kwargs):
+        raise exceptions.NotFound
+
+    post = put = patch = delete = get

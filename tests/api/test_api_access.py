@@ -85,6 +85,8 @@ def test_the_schema_and_docs_need_a_signed_in_user(client, clerk_a, token_client
         "/api/v1/injury-records/123456789012345678901234567890/",
         "/api/v1/events/99999999999999999999999/",
         "/api/v1/units/ZZ99/",
+        "/api/v1/events/1.5/",
+        "/api/v1/nothing/",
     ],
 )
 def test_a_malformed_or_huge_id_is_404_not_500(token_client, provider, url):
