@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from injuries.choices import Cause, Domain, Outcome, Source
 from injuries.models import InjuryRecord
+from safecommunity.api.filters import UpdatedSinceFilter
 from safecommunity.api.views import ScopedReadViewSet
 
 #: The card's fields an integrator reads, as the spreadsheet import names them (codes as codes).
@@ -64,9 +65,7 @@ class InjuryRecordFilter(django_filters.FilterSet):
     cause = django_filters.TypedChoiceFilter(choices=Cause.choices, coerce=int)
     domain = django_filters.ChoiceFilter(choices=Domain.choices)
     outcome = django_filters.TypedChoiceFilter(choices=Outcome.choices, coerce=int)
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Changed at or after")
-    )
+    updated_since = UpdatedSinceFilter("updated_at")
 
     class Meta:
         model = InjuryRecord

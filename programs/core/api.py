@@ -10,6 +10,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import serializers
 
 from programs.core.models import Event, EventKind
+from safecommunity.api.filters import UpdatedSinceFilter
 from safecommunity.api.pagination import AfterIdPagination
 from safecommunity.api.views import ScopedReadViewSet
 
@@ -62,9 +63,7 @@ class EventFilter(django_filters.FilterSet):
     unit = django_filters.CharFilter(field_name="unit__code", max_length=16)
     kind = django_filters.ChoiceFilter(choices=EventKind.choices)
     action = django_filters.CharFilter(max_length=40)
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="at", lookup_expr="gte", label=_("Written at or after")
-    )
+    updated_since = UpdatedSinceFilter("at", label=_("Written at or after (ISO 8601)"))
 
     class Meta:
         model = Event

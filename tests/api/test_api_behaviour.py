@@ -145,3 +145,26 @@ def test_events_come_after_an_id_oldest_first(token_client, district_user, unit_
     assert after_last == {"next": None, "last_id": events[-1].pk, "results": []}
     assert client.get("/api/v1/events/", {"after": -1}).status_code == 400
     assert client.get("/api/v1/events/", {"after": "x"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "moment", ["2060-03-31T08:52:13+16:26", "1999-12-31T00:00:00Z", "9999-12-31T23:59:59-23:00"]
+)
+@pytest.mark.parametrize("resource", ["events", "injury-records"])
+def test_a_strange_updated_since_is_400_or_read_never_500(token_client, provider, resource, moment):
+    response = token_client(provider, HTTP_ACCEPT_LANGUAGE="en").get(
+        f"/api/v1/{resource}/", {"updated_since": moment}
+    )
+
+    assert response.status_code in {200, 400}
+    if response.status_code == 400:
+        assert set(response.json()) == {"updated_since"}
+
+
+def test_updated_since_reads_the_offset(token_client, provider, unit_a):
+    record = InjuryRecordFactory(unit=unit_a)
+    at = record.updated_at.astimezone(timezone.get_fixed_timezone(16 * 60 + 26))
+
+    found = token_client(provider).get("/api/v1/injury-records/", {"updated_since": at.isoformat()})
+
+    assert [row["id"] for row in found.json()["results"]] == [record.pk]

@@ -11,7 +11,9 @@ import pytest
 import schemathesis
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from schemathesis import checks
@@ -34,6 +36,16 @@ schema.app = get_wsgi_application()
 
 @pytest.fixture
 def provider_key(db):
+    # Served in-process like Django's test client, which also keeps the test's connection open
+    # across requests (its transaction holds the data).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield _provider_key()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def _provider_key() -> str:
     cache.clear()  # the rate limit starts afresh
     unit = UnitFactory(code="A01")
     CertificationFactory(unit=unit)
