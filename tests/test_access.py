@@ -130,7 +130,7 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     # clerk A's notification of unit A's report: its recipient only
     ("programs:notification-open",      "get",  "notification", (LOGIN, 404, 302, 404, 404, 404)),
     ("programs:notification-read",      "post", "notification", (LOGIN, 404, 302, 404, 404, 404)),
-    # API tokens: each user's own; clerk A's token is revoked by clerk A only
+    # API tokens: each user's own (an empty form is 400); clerk A's token is revoked by clerk A only
     ("programs:token-list",             "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:token-create",           "post", None,        (LOGIN, 400, 400,  400,  400,  400)),
     ("programs:token-revoke",           "post", "token",     (LOGIN, 404, 302,  404,  404,  404)),

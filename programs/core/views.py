@@ -137,7 +137,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
 # --- Personal API tokens (the profile's "API tokens" page) -----------------------------------
 
 
-def _token_page(request: HttpRequest, form: TokenForm, *, key: str = "", status: int = 200):
+#: The session key under which a new token's key waits for the one page that shows it.
+NEW_KEY = "api_token_new_key"
+
+
+def _token_page(request: HttpRequest, form: TokenForm, *, status: int = 200) -> HttpResponse:
+    key = request.session.pop(NEW_KEY, "")  # shown once: gone from the session as it is shown
     tokens = ApiToken.objects.own(request.user)
     context = {"form": form, "tokens": tokens, "new_key": key, "now": timezone.now()}
     response = render(request, "programs/api_tokens.html", context, status=status)
@@ -147,22 +152,24 @@ def _token_page(request: HttpRequest, form: TokenForm, *, key: str = "", status:
 
 
 def token_list(request: HttpRequest) -> HttpResponse:
-    """API tokens: the user's own, each with its prefix, dates and state; a form for a new one."""
+    """API tokens: the user's own, each with its prefix, dates and state; a form for a new one;
+    a token just created shows its key here, this once."""
     return _token_page(request, TokenForm())
 
 
 @require_POST
 def token_create_view(request: HttpRequest) -> HttpResponse:
-    """Create a token and show its key this once (the page is not a redirect: the key is kept
-    nowhere, not even in the session)."""
+    """Create a token, then redirect to the list, which shows its key once (the key waits in
+    the session for that one page, so reloading the page neither re-posts nor shows it again)."""
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _token_page(request, form, status=400)
     token, key = token_create(
         user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
     )
+    request.session[NEW_KEY] = key
     messages.success(request, errors.TOKEN_CREATED % {"name": token.name})
-    return _token_page(request, TokenForm(), key=key)
+    return redirect("programs:token-list")
 
 
 @require_POST

@@ -32,12 +32,13 @@ def test_the_page_shows_a_new_key_once_and_keeps_only_its_hash(client, provider)
     client.force_login(provider)
 
     created = client.post("/profile/tokens/create/", {"name": "公安分局接口", "days": 30})
+    shown = client.get("/profile/tokens/")
 
     token = ApiToken.objects.get(user=provider)
-    key = created.context["new_key"]
-    assert created.status_code == 200
-    assert key in created.content.decode()
-    assert "no-store" in created["Cache-Control"]
+    key = shown.context["new_key"]
+    assert created.status_code == 302
+    assert key in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]
     assert len(key) >= 40
     assert token.key_hash == hashlib.sha256(key.encode()).hexdigest()
     assert key not in {token.key_hash, token.prefix, token.name}
