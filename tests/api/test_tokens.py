@@ -15,6 +15,7 @@ from programs.core import errors
 from programs.core.errors import TokenError
 from programs.core.models import ApiToken
 from programs.core.services import token_create, token_revoke
+from tests.database import refused_by_database
 
 
 def _client(key: str, **headers) -> APIClient:
@@ -149,3 +150,24 @@ def test_the_admin_lists_tokens_read_only_without_keys(client, admin_user, provi
     assert key not in page + change
     assert token.key_hash not in page + change
     assert client.get("/admin/programs/apitoken/add/").status_code == 403
+
+
+def test_the_database_refuses_a_token_expiring_before_it_is_made_or_a_repeated_key(provider):
+    token, _key = token_create(user=provider, name="x")
+
+    refused_by_database(
+        lambda: ApiToken.objects.create(
+            user=provider, name="y", key_hash="b" * 64, prefix="sc_", expires_at=token.created_at
+        ),
+        "api_token_expires_after_created",
+    )
+    refused_by_database(
+        lambda: ApiToken.objects.create(
+            user=provider,
+            name="z",
+            key_hash=token.key_hash,
+            prefix="sc_",
+            expires_at=token.expires_at,
+        ),
+        "api_token_key_unique",
+    )
