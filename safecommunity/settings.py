@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "programs",
     "workgroups",
     "injuries",
@@ -289,6 +292,43 @@ else:
             "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
         }
     }
+
+# --- The API (/api/v1/): personal tokens or the session, signed in always, cursor pages, a rate
+# per token through the shared cache. Its machinery lives in safecommunity/api/. ---
+API_RATE: str = env.str("API_RATE", default="1200/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "programs.core.auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["safecommunity.api.permissions.ReadOnlySignedIn"],
+    "DEFAULT_PAGINATION_CLASS": "safecommunity.api.pagination.IdCursorPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_THROTTLE_CLASSES": ["safecommunity.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_RATE},
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "safecommunity.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "safecommunity.api.schema.PortalAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "安全社区创建管理平台 API",
+    "DESCRIPTION": (
+        "Read the programme's units, event log and injury records within your scope. "
+        "Authenticate with a personal token (`Authorization: Bearer <key>`, created on the "
+        "profile page) or the portal's session."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # --- Background jobs: Django's task API on the database (django-tasks-db) ---
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

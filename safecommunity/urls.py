@@ -1,4 +1,4 @@
-"""The portal's URLs: sign-in, language switch, the apps' pages and the admin."""
+"""The portal's URLs: sign-in, language switch, the apps' pages, the API and the admin."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("workgroups.urls")),
     path("", include("injuries.urls")),
+    path("api/", include("safecommunity.api.urls")),
     path("admin/", admin.site.urls),
 ]

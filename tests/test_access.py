@@ -15,9 +15,11 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from programs.core.choices import TitleLevel
+from programs.core.services import token_create
 from programs.jobs.models import Job
 from programs.jobs.runner import start
 from programs.models import (
+    ApiToken,
     Certification,
     CreatingUnit,
     Evaluation,
@@ -128,6 +130,10 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     # clerk A's notification of unit A's report: its recipient only
     ("programs:notification-open",      "get",  "notification", (LOGIN, 404, 302, 404, 404, 404)),
     ("programs:notification-read",      "post", "notification", (LOGIN, 404, 302, 404, 404, 404)),
+    # API tokens: each user's own (an empty form is 400); clerk A's token is revoked by clerk A only
+    ("programs:token-list",             "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("programs:token-create",           "post", None,        (LOGIN, 400, 400,  400,  400,  400)),
+    ("programs:token-revoke",           "post", "token",     (LOGIN, 404, 302,  404,  404,  404)),
 ]
 # fmt: on
 
@@ -202,6 +208,7 @@ class UnitA:
     evaluation: Evaluation
     job: Job
     notification: Notification
+    token: ApiToken
 
     def args_for(self, target: str | None) -> list:
         return {
@@ -223,6 +230,7 @@ class UnitA:
             "evaluation": [self.evaluation.pk],
             "job": [self.job.pk],
             "notification": [self.notification.pk],
+            "token": [self.token.pk],
         }[target]
 
     def snapshot(self) -> tuple:
@@ -316,7 +324,9 @@ def unit_a_world(unit_a, unit_b, district_user, clerk_a) -> UnitA:
     # Clerk A is told of the report's return; only clerk A may open it.
     notify_events([EventFactory(record=report, action="return")])
     notification = Notification.objects.get(user=clerk_a)
+    token, _key = token_create(user=clerk_a, name="公安分局")
     return UnitA(
+        token=token,
         notification=notification,
         job=job,
         evaluation=evaluation,

@@ -71,7 +71,12 @@ ALLOWED: dict[str, set[str]] = {
     "injuries": {"safecommunity", "programs.core", "programs.jobs"},
 }
 # The project's own URLconf and settings put the apps together; they import whatever they join.
-ASSEMBLERS = {"safecommunity.urls", "safecommunity.settings", "safecommunity.settings_test"}
+ASSEMBLERS = {
+    "safecommunity.urls",
+    "safecommunity.api.urls",
+    "safecommunity.settings",
+    "safecommunity.settings_test",
+}
 DOMAINS = [name.removeprefix("programs.") for name in ALLOWED if name.startswith("programs.")]
 
 

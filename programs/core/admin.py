@@ -11,7 +11,16 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from programs.core.models import CreatingUnit, Department, Event, Milestone, Phase, Program, User
+from programs.core.models import (
+    ApiToken,
+    CreatingUnit,
+    Department,
+    Event,
+    Milestone,
+    Phase,
+    Program,
+    User,
+)
 from programs.core.resources import CreatingUnitResource, DepartmentResource
 from safecommunity.admin import (
     PermissionLabels,
@@ -226,3 +235,24 @@ class EventInline(ReadOnlyAdminMixin, GenericTabularInline):
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         return super().get_queryset(request).visible_to(request.user).select_related("actor")
+
+
+# --- API tokens: read-only (a key is never kept, so none is shown); their users revoke them ---
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ScopedReadOnlyAdmin):
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+        "rate_exempt",
+    ]
+    list_filter = ["rate_exempt", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "user__username"]
+    list_select_related = ["user"]
+    exclude = ["key_hash"]

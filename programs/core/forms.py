@@ -1,10 +1,13 @@
-"""Forms of the programme's units: a unit's profile, as clerks and as district staff edit it."""
+"""Forms of the programme's units: a unit's profile, as clerks and as district staff edit it;
+a new API token."""
 
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from programs.core.models import CreatingUnit
+from programs.core.services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
 from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
 
 CLERK_UNIT_FIELDS = [
@@ -52,3 +55,15 @@ class DistrictUnitForm(UnitProfileForm):
 
 def unit_form_class(user) -> type[UnitProfileForm]:
     return DistrictUnitForm if user.edits_all_units else UnitProfileForm
+
+
+class TokenForm(StyledFormMixin, forms.Form):
+    """A new API token: what it is for and how many days it lasts (90 by default, at most 365)."""
+
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("e.g. 公安分局数据接口"))
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        initial=TOKEN_DEFAULT_DAYS,
+        min_value=1,
+        max_value=TOKEN_MAX_DAYS,
+    )

@@ -1,15 +1,29 @@
-"""Use cases of the programme itself: loading the district's plan."""
+"""Use cases of the programme itself: loading the district's plan; personal API tokens."""
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from programs.core import errors
 from programs.core import reference_data as ref
 from programs.core.choices import UnitKind
-from programs.core.models import CreatingUnit, Department, Milestone, Phase, Program
+from programs.core.errors import TokenError
+from programs.core.models import (
+    ApiToken,
+    CreatingUnit,
+    Department,
+    Milestone,
+    Phase,
+    Program,
+    User,
+)
+from programs.core.models.tokens import key_digest
 from safecommunity.models import ensure_row
 
 
@@ -87,3 +101,50 @@ def _units():
 def _pilot(name: str) -> dict[str, Any]:
     is_pilot = name in ref.PILOTS
     return {"is_pilot": is_pilot, "batch": 1 if is_pilot else 2}
+
+
+# --- Personal API tokens ---------------------------------------------------------------------
+
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+#: The last use is written at most this often, so a busy token writes once a minute, not per call.
+TOKEN_TOUCH_SECONDS = 60
+
+
+def token_create(*, user: User, name: str, days: int = TOKEN_DEFAULT_DAYS) -> tuple[ApiToken, str]:
+    """A new token of `user`'s, lasting `days` (1 to 365); returns it and its key, which is
+    kept nowhere: only its SHA-256."""
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise TokenError(errors.TOKEN_DAYS_RANGE, max=TOKEN_MAX_DAYS)
+    key = "sc_" + secrets.token_urlsafe(32)
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_hash=key_digest(key),
+        prefix=key[:10],
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    return token, key
+
+
+def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
+    """Revoke `token` (its owner's act); a revoked token answers 401 from then on."""
+    if not ApiToken.objects.allows_edit(by, token):
+        raise TokenError(errors.TOKEN_INVALID)
+    if token.revoked_at is not None:
+        raise TokenError(errors.TOKEN_ALREADY_REVOKED)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token
+
+
+def token_touch(token: ApiToken, now=None) -> None:
+    """Record a use of `token`, unless one was recorded less than a minute ago."""
+    now = now or timezone.now()
+    last = token.last_used_at
+    if last is not None and (now - last).total_seconds() < TOKEN_TOUCH_SECONDS:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

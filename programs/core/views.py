@@ -1,5 +1,5 @@
-"""Pages of the programme's units themselves (a unit's profile, edited), and the one view every
-transition URL is served by."""
+"""Pages of the programme's units themselves (a unit's profile, edited), the one view every
+transition URL is served by, and the user's API tokens."""
 
 from __future__ import annotations
 
@@ -11,16 +11,21 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View, i18n
+from django.views.decorators.http import require_POST
 from django.views.generic import UpdateView
 
-from programs.core.forms import unit_form_class
-from programs.core.models import CreatingUnit, User
+from programs.core import errors
+from programs.core.forms import TokenForm, unit_form_class
+from programs.core.models import ApiToken, CreatingUnit, User
+from programs.core.services import token_create, token_revoke
 from programs.core.transitions import Move, transition, workflow_of
 from safecommunity.errors import DomainError
 from safecommunity.forms import ReasonForm
+from safecommunity.scoping import scoped_object
 from safecommunity.views import ScopedObjectMixin
 
 
@@ -127,3 +132,54 @@ def set_language(request: HttpRequest) -> HttpResponse:
     ):
         User.objects.filter(pk=request.user.pk).update(language=chosen)
     return response
+
+
+# --- Personal API tokens (the profile's "API tokens" page) -----------------------------------
+
+
+#: The session key under which a new token's key waits for the one page that shows it.
+NEW_KEY = "api_token_new_key"
+
+
+def _token_page(request: HttpRequest, form: TokenForm, *, status: int = 200) -> HttpResponse:
+    key = request.session.pop(NEW_KEY, "")  # shown once: gone from the session as it is shown
+    tokens = ApiToken.objects.own(request.user)
+    context = {"form": form, "tokens": tokens, "new_key": key, "now": timezone.now()}
+    response = render(request, "programs/api_tokens.html", context, status=status)
+    if key:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def token_list(request: HttpRequest) -> HttpResponse:
+    """API tokens: the user's own, each with its prefix, dates and state; a form for a new one;
+    a token just created shows its key here, this once."""
+    return _token_page(request, TokenForm())
+
+
+@require_POST
+def token_create_view(request: HttpRequest) -> HttpResponse:
+    """Create a token, then redirect to the list, which shows its key once (the key waits in
+    the session for that one page, so reloading the page neither re-posts nor shows it again)."""
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _token_page(request, form, status=400)
+    token, key = token_create(
+        user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+    )
+    request.session[NEW_KEY] = key
+    messages.success(request, errors.TOKEN_CREATED % {"name": token.name})
+    return redirect("programs:token-list")
+
+
+@require_POST
+def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one of the user's own tokens (another's is 404)."""
+    token = scoped_object(request, ApiToken, editable=True, pk=pk)
+    try:
+        token_revoke(token=token, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, errors.TOKEN_REVOKED_DONE % {"name": token.name})
+    return redirect("programs:token-list")

@@ -1,6 +1,15 @@
 """Django finds the programme's models here; each domain package defines its own."""
 
-from programs.core.models import CreatingUnit, Department, Event, Milestone, Phase, Program, User
+from programs.core.models import (
+    ApiToken,
+    CreatingUnit,
+    Department,
+    Event,
+    Milestone,
+    Phase,
+    Program,
+    User,
+)
 from programs.evaluations.models import (
     Evaluation,
     EvaluationRound,
@@ -22,6 +31,7 @@ from programs.reports.models import Indicator, MonthlyReport, ReportValue, Valid
 from programs.titles.models import Certification, Target
 
 __all__ = [
+    "ApiToken",
     "Certification",
     "CreatingUnit",
     "Department",

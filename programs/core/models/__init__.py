@@ -2,10 +2,12 @@
 
 from .events import Event, EventKind
 from .program import Department, Milestone, Phase, Program, ReferenceQuerySet
+from .tokens import ApiToken
 from .units import CreatingUnit
 from .users import User
 
 __all__ = [
+    "ApiToken",
     "CreatingUnit",
     "Department",
     "Event",

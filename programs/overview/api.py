@@ -1,0 +1,97 @@
+"""The API's units: each unit's profile, current phase, progress through its phase gate and the
+highest title in force, read within the user's scope (`CreatingUnit.objects.visible_to`)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from programs.core.choices import TitleLevel, UnitKind
+from programs.core.models import CreatingUnit
+from programs.overview.selectors.progress import units_with_progress
+from safecommunity.api.views import ScopedReadViewSet
+
+
+class PhaseSerializer(serializers.Serializer):
+    order = serializers.IntegerField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+
+
+class GateSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField(
+        source="gate_accepted", help_text=_("Required milestones of the phase accepted.")
+    )
+    total = serializers.IntegerField(
+        source="gate_total", help_text=_("Required milestones of the phase.")
+    )
+    overdue = serializers.IntegerField(
+        source="overdue_count", help_text=_("Open milestones past their due date.")
+    )
+
+
+class TitleSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(source="title_level", choices=TitleLevel.choices)
+    valid_until = serializers.DateField(source="title_valid_until", allow_null=True)
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    current_phase = PhaseSerializer(allow_null=True, read_only=True)
+    gate = GateSerializer(source="*", read_only=True)
+    title = serializers.SerializerMethodField(help_text=_("The highest title in force, or null."))
+
+    class Meta:
+        model = CreatingUnit
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "is_pilot",
+            "batch",
+            "joined_on",
+            "population",
+            "population_year",
+            "area_km2",
+            "head_name",
+            "contact_name",
+            "contact_phone",
+            "address",
+            "current_phase",
+            "gate",
+            "title",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(TitleSerializer(allow_null=True))
+    def get_title(self, unit: CreatingUnit) -> dict | None:
+        return TitleSerializer(unit).data if unit.title_level else None
+
+
+class UnitFilter(django_filters.FilterSet):
+    code = django_filters.CharFilter(field_name="code", max_length=16)
+    kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
+    phase = django_filters.NumberFilter(
+        field_name="current_phase__order", min_value=0, max_value=100, label=_("Phase (order)")
+    )
+    is_pilot = django_filters.BooleanFilter()
+
+    class Meta:
+        model = CreatingUnit
+        fields: list[str] = []
+
+
+class UnitViewSet(ScopedReadViewSet):
+    """Units: profile, current phase, gate progress (required milestones accepted of all) and
+    the highest title in force. Filters: `code`, `kind`, `phase` (its order), `is_pilot`."""
+
+    model = CreatingUnit
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilter
+    lookup_field = "code"
+    lookup_value_regex = "[A-Z][A-Z0-9-]{1,15}"
+
+    def scoped(self, queryset):
+        return units_with_progress(queryset.select_related("current_phase"))

@@ -1,0 +1,37 @@
+"""The API's fixtures: a client holding a personal token, and one record of unit A of each
+resource (its unit, an event, an injury record)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from rest_framework.test import APIClient
+
+from programs.core.services import token_create
+from tests.factories import EventFactory, InjuryRecordFactory
+
+
+@pytest.fixture
+def token_client():
+    """`token_client(user, **headers)` — an API client sending a new token of `user`'s."""
+
+    def make(user, **headers):
+        _token, key = token_create(user=user, name="test")
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}", **headers)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_world(unit_a, unit_b):
+    """Unit A and B, each with one event and one injury record."""
+    return SimpleNamespace(
+        unit=unit_a,
+        event=EventFactory(record=unit_a),
+        event_b=EventFactory(record=unit_b),
+        record=InjuryRecordFactory(unit=unit_a),
+        record_b=InjuryRecordFactory(unit=unit_b),
+    )

@@ -1,0 +1,96 @@
+"""Who reads what through the API: every resource × the personas of `tests/test_access.py`.
+
+Anonymous is 401; a list holds only the persona's scope; a detail outside it is 404; a write is
+403 (the API's v1 writes nothing of these)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_access import PERSONAS
+
+# The codes of the units each persona's list shows (A01 and B01 exist, with one row each).
+ALL, OWN_A, OWN_B, NONE = {"A01", "B01"}, {"A01"}, {"B01"}, set()
+LIST_SCOPE = {
+    "district_user": ALL,
+    "clerk_a": OWN_A,
+    "clerk_b": OWN_B,
+    "provider": ALL,
+    "evaluator": NONE,
+}
+# url, the object of unit A it names, how a row tells its unit; detail answer per persona
+# fmt: off
+RESOURCES = [
+    # resource         object    unit of a row              anon dist clk_a clk_b prov eval
+    ("units",          "code",   lambda row: row["code"],   (401, 200, 200, 404, 200, 404)),
+    ("events",         "event",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
+    ("injury-records", "record", lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
+]
+# fmt: on
+
+
+def _detail_url(resource: str, obj: str, world) -> str:
+    key = {"code": world.unit.code, "event": world.event.pk, "record": world.record.pk}[obj]
+    return f"/api/v1/{resource}/{key}/"
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+@pytest.mark.parametrize(("resource", "obj", "unit_of", "detail"), RESOURCES)
+def test_the_api_answers_each_persona_within_its_scope(
+    client, persona, api_world, resource, obj, unit_of, detail
+):
+    expected = dict(zip(PERSONAS, detail, strict=True))[persona]
+
+    listed = client.get(f"/api/v1/{resource}/")
+    one = client.get(_detail_url(resource, obj, api_world))
+    created = client.post(f"/api/v1/{resource}/", {}, content_type="application/json")
+    changed = client.put(_detail_url(resource, obj, api_world), {}, content_type="application/json")
+    removed = client.delete(_detail_url(resource, obj, api_world))
+
+    assert one.status_code == expected
+    if persona == "anonymous":
+        assert listed.status_code == 401
+        assert listed["WWW-Authenticate"].startswith("Bearer")
+        assert {created.status_code, changed.status_code, removed.status_code} == {401}
+        return
+    assert listed.status_code == 200
+    assert {unit_of(row) for row in listed.json()["results"]} == LIST_SCOPE[persona]
+    assert {created.status_code, changed.status_code, removed.status_code} == {403}
+
+
+def test_a_clerks_token_sees_only_its_unit(token_client, clerk_a, api_world):
+    client = token_client(clerk_a)
+
+    for resource in ("units", "events", "injury-records"):
+        rows = client.get(f"/api/v1/{resource}/").json()["results"]
+        assert rows, resource
+        assert {row.get("unit", row.get("code")) for row in rows} == {"A01"}, resource
+    assert client.get(f"/api/v1/injury-records/{api_world.record_b.pk}/").status_code == 404
+    assert client.get("/api/v1/units/B01/").status_code == 404
+
+
+def test_the_schema_and_docs_need_a_signed_in_user(client, clerk_a, token_client):
+    for url in ("/api/schema/", "/api/docs/"):
+        assert client.get(url).status_code == 401, url
+    assert token_client(clerk_a).get("/api/schema/").status_code == 200
+    client.force_login(clerk_a)
+    assert client.get("/api/docs/").status_code == 200
+    assert client.get("/api/schema/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/injury-records/abc/",
+        "/api/v1/injury-records/123456789012345678901234567890/",
+        "/api/v1/events/99999999999999999999999/",
+        "/api/v1/units/ZZ99/",
+        "/api/v1/events/1.5/",
+        "/api/v1/nothing/",
+    ],
+)
+def test_a_malformed_or_huge_id_is_404_not_500(token_client, provider, url):
+    response = token_client(provider, HTTP_ACCEPT_LANGUAGE="en").get(url)
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}

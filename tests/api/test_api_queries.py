@@ -1,0 +1,76 @@
+"""Queries per API request at two data sizes: the same bound for 2 rows as for 60 (a token's
+request: its lookup, its last use, the page), and constant per cursor page of injury records."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from programs.core.models import CreatingUnit
+from tests.factories import (
+    CertificationFactory,
+    EventFactory,
+    InjuryRecordFactory,
+    PhaseFactory,
+    UnitFactory,
+)
+
+# A token's request: the token with its user (1), its last use (1, at most once a minute), then
+# the endpoint's own queries.
+BOUNDS = {"units": 3, "events": 3, "injury-records": 3}
+
+
+def _world(size: int, unit_a) -> None:
+    phase = PhaseFactory(program=unit_a.program)
+    units = [unit_a, *UnitFactory.create_batch(size - 1, program=unit_a.program)]
+    CreatingUnit.objects.filter(pk__in=[u.pk for u in units]).update(current_phase=phase)
+    for unit in units:
+        CertificationFactory(unit=unit)
+        EventFactory(record=unit)
+        InjuryRecordFactory(unit=unit)
+
+
+@pytest.mark.parametrize("size", [2, 60])
+@pytest.mark.parametrize("resource", list(BOUNDS))
+def test_each_list_asks_a_fixed_number_of_queries(
+    token_client, provider, unit_a, size, resource, django_assert_max_num_queries
+):
+    _world(size, unit_a)
+    client = token_client(provider)
+
+    with django_assert_max_num_queries(BOUNDS[resource]):
+        response = client.get(f"/api/v1/{resource}/", {"page_size": 1000})
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == size
+
+
+@pytest.mark.parametrize("size", [2, 60])
+def test_a_unit_detail_asks_a_fixed_number_of_queries(
+    token_client, provider, unit_a, size, django_assert_max_num_queries
+):
+    _world(size, unit_a)
+    client = token_client(provider)
+
+    with django_assert_max_num_queries(3):
+        body = client.get(f"/api/v1/units/{unit_a.code}/").json()
+
+    assert body["title"]["level"] == "municipal"
+    assert body["gate"] == {"accepted": 0, "total": 0, "overdue": 0}
+
+
+def test_every_cursor_page_of_records_asks_the_same_queries(token_client, provider, unit_a):
+    InjuryRecordFactory.create_batch(30, unit=unit_a)
+    client = token_client(provider)
+    client.get("/api/v1/units/")  # the token's last use is written now, not during the pages
+    url, counts = "/api/v1/injury-records/?page_size=5", []
+
+    while url:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(url).json()
+        counts.append(len(queries))
+        url = body["next"]
+
+    assert len(counts) == 6
+    assert set(counts) == {2}  # the token, the page
