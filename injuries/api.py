@@ -4,12 +4,21 @@ page filters (unit, injury dates, source, cause, domain, outcome) and by `update
 
 from __future__ import annotations
 
+import json
+
 import django_filters
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from injuries.choices import Cause, Domain, Outcome, Source
+from injuries.errors import CardsRefused
 from injuries.models import InjuryRecord
+from injuries.services import cards_import
 from safecommunity.api.filters import UpdatedSinceFilter
 from safecommunity.api.views import ScopedReadViewSet
 
@@ -72,6 +81,62 @@ class InjuryRecordFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+class CardProblemSerializer(serializers.Serializer):
+    index = serializers.IntegerField(allow_null=True, help_text="The card's place in `records`.")
+    field = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+
+
+class CardBatchRequestSerializer(serializers.Serializer):
+    records = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Up to API_CARDS_MAX (10,000) cards, each with the record's field names and "
+        "the codes the spreadsheet import takes.",
+    )
+
+
+class CardBatchSerializer(serializers.Serializer):
+    cards = serializers.IntegerField()
+    added = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    warned = serializers.IntegerField()
+    warnings = CardProblemSerializer(many=True)
+    batch = serializers.IntegerField(
+        allow_null=True, help_text="The import batch; null on a dry run."
+    )
+    dry_run = serializers.BooleanField()
+
+
+class CardBatchRefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = CardProblemSerializer(many=True)
+
+
+def _batch_body(request) -> tuple[bytes, object]:
+    """The request's JSON body, read at most up to its limit; (the bytes, the parsed value).
+    Raises `CardsRefused` for a body past the limit or not JSON."""
+    limit = settings.UPLOAD_LIMITS["api_batch"]
+    raw = request._request.read(limit + 1)
+    if len(raw) > limit:
+        raise CardsRefused(
+            [
+                {
+                    "index": None,
+                    "field": "records",
+                    "message": gettext("The body is over %(mb)s MB.")
+                    % {"mb": limit // (1024 * 1024)},
+                }
+            ]
+        )
+    try:
+        return raw, json.loads(raw)
+    except (UnicodeDecodeError, ValueError):
+        raise CardsRefused(
+            [{"index": None, "field": "", "message": gettext("The body is not valid JSON.")}]
+        ) from None
+
+
 class InjuryRecordViewSet(ScopedReadViewSet):
     """Injury records (伤害监测报告卡) in the user's scope, by rising id (`?cursor=` pages of 100,
     `page_size` up to 1,000). Filters: `unit` (code), `start`/`end` (injury date), `source`,
@@ -83,3 +148,66 @@ class InjuryRecordViewSet(ScopedReadViewSet):
 
     def scoped(self, queryset):
         return queryset.select_related("unit").order_by()
+
+    @property
+    def writes_allowed(self) -> bool:
+        return self.action == "batches"
+
+    @extend_schema(
+        request=CardBatchRequestSerializer,
+        parameters=[
+            OpenApiParameter("dry_run", bool, description="1: check everything and write nothing.")
+        ],
+        responses={
+            201: CardBatchSerializer,
+            200: CardBatchSerializer,
+            400: CardBatchRefusedSerializer,
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="batches",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def batches(self, request):
+        """Injury cards in bulk, all or nothing, through the file import's own checks: any
+        error answers 400 with every error (`index`, `field`, `message`) and writes nothing;
+        the plausibility checks a person would confirm come back as warnings. A repeated card
+        number updates its record. The batch joins the import history (the body's SHA-256
+        stands for the file) and is withdrawn like a file. `?dry_run=1` writes nothing (200)."""
+        if InjuryRecord.objects.unit_ids_editable_by(request.user) == set():
+            raise exceptions.PermissionDenied  # evaluators enter no records: 403, as a write
+        dry_run = request.query_params.get("dry_run") in {"1", "true"}
+        try:
+            raw, payload = _batch_body(request)
+            if not isinstance(payload, dict) or set(payload) != {"records"}:
+                raise CardsRefused(
+                    [
+                        {
+                            "index": None,
+                            "field": "records",
+                            "message": gettext('The body must be {"records": [ … ]}.'),
+                        }
+                    ]
+                )
+            done = cards_import(
+                records=payload["records"], user=request.user, dry_run=dry_run, body=raw
+            )
+        except CardsRefused as refusal:
+            return Response(
+                {"detail": str(refusal), "errors": refusal.errors},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        answer = {
+            "cards": done.cards,
+            "added": done.added,
+            "updated": done.updated,
+            "unchanged": done.unchanged,
+            "warned": done.warned,
+            "warnings": done.warnings,
+            "batch": done.batch.pk if done.batch else None,
+            "dry_run": done.dry_run,
+        }
+        return Response(answer, status=status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED)
