@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from injuries.choices import Cause, Domain, Outcome, Source
 from injuries.errors import CardsRefused
-from injuries.models import InjuryRecord
+from injuries.models import CARD_FIELDS, InjuryRecord
 from injuries.services import cards_import
 from safecommunity.api.filters import UpdatedSinceFilter
 from safecommunity.api.views import ScopedReadViewSet
@@ -33,23 +33,7 @@ RECORD_FIELDS = [
     "injury_time",
     "visit_date",
     "visit_time",
-    "sex",
-    "age",
-    "registration",
-    "education",
-    "occupation",
-    "cause",
-    "place",
-    "activity",
-    "intent",
-    "alcohol",
-    "nature",
-    "body_part",
-    "severity",
-    "outcome",
-    "diagnosis",
-    "icd10",
-    "narrative",
+    *CARD_FIELDS,
     "domain",
     "batch",
     "created_at",
