@@ -4,6 +4,7 @@ highest title in force, read within the user's scope (`CreatingUnit.objects.visi
 from __future__ import annotations
 
 import django_filters
+from django.db.models.query import EmptyQuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -37,9 +38,16 @@ class TitleSerializer(serializers.Serializer):
     valid_until = serializers.DateField(source="title_valid_until", allow_null=True)
 
 
+#: What only those who read a unit's records see of it: an evaluator sees the units of their
+#: rounds without their people or progress (as on the pages): blank and null here.
+PRIVATE_TEXT = ("head_name", "contact_name", "contact_phone", "address")
+
+
 class UnitSerializer(serializers.ModelSerializer):
     current_phase = PhaseSerializer(allow_null=True, read_only=True)
-    gate = GateSerializer(source="*", read_only=True)
+    gate = GateSerializer(
+        source="*", read_only=True, allow_null=True, help_text=_("Null for an evaluator.")
+    )
     title = serializers.SerializerMethodField(help_text=_("The highest title in force, or null."))
 
     class Meta:
@@ -64,6 +72,12 @@ class UnitSerializer(serializers.ModelSerializer):
             "title",
         ]
         read_only_fields = fields
+
+    def to_representation(self, unit: CreatingUnit) -> dict:
+        data = super().to_representation(unit)
+        if not self.context.get("shows_records", True):
+            data.update(dict.fromkeys(PRIVATE_TEXT, ""), gate=None)
+        return data
 
     @extend_schema_field(TitleSerializer(allow_null=True))
     def get_title(self, unit: CreatingUnit) -> dict | None:
@@ -95,3 +109,9 @@ class UnitViewSet(ScopedReadViewSet):
 
     def scoped(self, queryset):
         return units_with_progress(queryset.select_related("current_phase"))
+
+    def get_serializer_context(self) -> dict:
+        # The page's rule (UnitListView): an evaluator's records scope is empty, with no query.
+        records = CreatingUnit.objects.records_visible_to(self.request.user)
+        shows_records = not isinstance(records, EmptyQuerySet)
+        return {**super().get_serializer_context(), "shows_records": shows_records}

@@ -94,3 +94,24 @@ def test_a_malformed_or_huge_id_is_404_not_500(token_client, provider, url):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+def test_an_evaluator_reads_the_units_of_their_rounds_without_their_people_or_progress(
+    token_client, evaluator, district_user, unit_a
+):
+    from programs.models import CreatingUnit
+    from tests.factories import EvaluationFactory
+
+    CreatingUnit.objects.filter(pk=unit_a.pk).update(
+        head_name="李镇长", contact_name="赵联络", contact_phone="010-69440000", address="镇政府"
+    )
+    EvaluationFactory(unit=unit_a, round__evaluators=[evaluator])
+
+    (seen,) = token_client(evaluator).get("/api/v1/units/").json()["results"]
+    office = token_client(district_user).get(f"/api/v1/units/{unit_a.code}/").json()
+
+    assert seen["code"] == unit_a.code
+    assert [seen[f] for f in ("head_name", "contact_name", "contact_phone", "address")] == [""] * 4
+    assert seen["gate"] is None
+    assert (office["head_name"], office["contact_phone"]) == ("李镇长", "010-69440000")
+    assert office["gate"] is not None
