@@ -31,6 +31,22 @@ def english_name_field() -> models.CharField:
     )
 
 
+class UpdatedAt(models.Model):
+    """`updated_at`: when the row last changed, what the API's `updated_since` reads. A save
+    with `update_fields` (a move, a stored check) writes it too; a queryset's `update()` or
+    `bulk_update` must set it itself."""
+
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
+
+
 class NamedInTwoLanguages:
     """Reference data named in Chinese (`name`), and in English (`name_en`) where the plan's
     words have one: `label` is the name in the interface's language, read from the row itself

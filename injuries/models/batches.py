@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from injuries.errors import BATCH_NOT_IMPORTED, BATCH_NOT_WAITING, BatchError
 from injuries.models.records import InjuryRecord
 from programs.core.transitions import Move, Step, Workflow, register
+from safecommunity.models import UpdatedAt
 from safecommunity.scoping import ScopedQuerySet
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class ImportBatchQuerySet(ScopedQuerySet):
         return InjuryRecord.objects.unit_ids_editable_by(user) != set()
 
 
-class ImportBatch(models.Model):
+class ImportBatch(UpdatedAt):
     """One spreadsheet of injury records as it was uploaded, checked and brought in: the file's
     name and fingerprint, who brought it in and when, and what it changed."""
 

@@ -48,7 +48,7 @@ from injuries.errors import (
     RECORD_NUMBER_SPACES,
     VISIT_DATE_IN_FUTURE,
 )
-from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.models import ConstraintErrorsOnFields, UpdatedAt
 from safecommunity.scoping import ScopedQuerySet
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ class InjuryRecordQuerySet(ScopedQuerySet):
 
 # Field names in the context "injury card" are translated as the card prints them (性别,
 # 伤害发生原因 …): those are the Chinese headers an import recognises.
-class InjuryRecord(ConstraintErrorsOnFields, models.Model):
+class InjuryRecord(ConstraintErrorsOnFields, UpdatedAt):
     """One injured person as a hospital or department reported them (伤害监测报告卡): what
     happened, to whom (age, sex …, never who), and how it ended."""
 
@@ -233,7 +233,6 @@ class InjuryRecord(ConstraintErrorsOnFields, models.Model):
         help_text=_("The import that last wrote the record; empty when entered by hand."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = InjuryRecordQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["year", "month", "age_group", "age_band"])

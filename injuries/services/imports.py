@@ -79,6 +79,7 @@ from injuries.services.files import (
     stored_delete,
 )
 from injuries.services.rows import Columns, Problem, RowSource
+from programs.core.deletions import deletion_events
 from programs.core.models import EventKind
 from programs.core.transitions import Step, record_event, transition
 
@@ -368,22 +369,31 @@ def batch_undo_rows(step: Step) -> list[str]:
     if later.exists():
         files = "、".join(str(b) for b in later[:3])
         raise BatchError(BATCH_CHANGED_LATER, files=files)
-    restored, fields = [], set()
+    restored, fields, now = [], set(), timezone.now()
     changes = batch.changes.select_related("record")
     for change in changes.iterator(chunk_size=CHUNK_ROWS):
         record = change.record
         for name, value in change.previous.items():
             setattr(record, name, value_from_json(name, value))
         fields.update(change.previous)
-        record.batch_id = change.previous_batch_id
+        record.batch_id, record.updated_at = change.previous_batch_id, now
         record.derive()
         restored.append(record)
     if restored:
         InjuryRecord.objects.bulk_update(
-            restored, [*model_fields(fields), *DERIVED_FIELDS, "batch"], batch_size=500
+            restored,
+            [*model_fields(fields), *DERIVED_FIELDS, "batch", "updated_at"],
+            batch_size=500,
         )
     added = InjuryRecord.objects.filter(batch=batch)
     ImportBatchChange.objects.filter(record__in=added).delete()
+    # A copy kept through the API reads each deleted record in the change feed.
+    deletion_events(
+        InjuryRecord,
+        added.values_list("pk", "unit_id").iterator(),
+        by=step.by,
+        data={"batch": batch.pk},
+    )
     # One DELETE: the per-row history simple-history would write on delete() is not wanted
     # here; the batch and its event record who withdrew what and when.
     deleted = added._raw_delete(added.db)

@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from programs.core.models import CreatingUnit, EventKind
@@ -194,6 +195,8 @@ def evaluation_grade(
             bulk_update_with_history(
                 changed, ItemScore, [*GRADED_FIELDS, "comment"], default_user=by
             )
+        if changed or links:  # the evaluation's total and links changed: a copy re-reads it
+            Evaluation.objects.filter(pk=evaluation.pk).update(updated_at=timezone.now())
         if links:
             _links_write({rows[item_id].pk: documents for item_id, documents in links.items()})
     return evaluation

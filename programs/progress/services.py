@@ -10,6 +10,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from programs.core.access import ensure_edits_unit
 from programs.core.models import CreatingUnit, Milestone, User
@@ -54,10 +55,10 @@ def unit_milestones_sync(
             if row is None:
                 to_create.append(UnitMilestone(unit=unit, milestone=milestone, due_date=due))
             elif row.due_date != due:
-                row.due_date = due
+                row.due_date, row.updated_at = due, timezone.now()
                 to_update.append(row)
     UnitMilestone.objects.bulk_create(to_create, batch_size=1000)
-    UnitMilestone.objects.bulk_update(to_update, ["due_date"], batch_size=1000)
+    UnitMilestone.objects.bulk_update(to_update, ["due_date", "updated_at"], batch_size=1000)
     return len(to_create) + len(to_update)
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from programs.core.access import ensure_edits_unit
@@ -72,6 +73,8 @@ def report_open(*, unit: CreatingUnit, period: date, by: User) -> MonthlyReport:
             bulk_update_with_history(
                 refreshed, ReportValue, ["value", "prefilled"], default_user=by
             )
+        if (new or refreshed) and not created:
+            MonthlyReport.objects.filter(pk=report.pk).update(updated_at=timezone.now())
     return report
 
 
@@ -179,6 +182,7 @@ def report_store_checks(*, report: MonthlyReport) -> None:
         error_count=counts.errors,
         warning_count=counts.warnings,
         unexplained_count=counts.unexplained,
+        updated_at=timezone.now(),
     )
 
 

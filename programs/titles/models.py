@@ -19,7 +19,7 @@ from programs.core.choices import TitleLevel
 from programs.core.models import CreatingUnit, Program, ReferenceQuerySet
 from programs.core.transitions import Move, Step, Workflow, register, reviews
 from programs.titles import errors
-from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.models import ConstraintErrorsOnFields, UpdatedAt
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_portal_date
 
@@ -64,7 +64,7 @@ class TitleStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
-class Certification(ConstraintErrorsOnFields, models.Model):
+class Certification(ConstraintErrorsOnFields, UpdatedAt):
     """A unit's application for a title level and, once named, the title with its validity."""
 
     Status = TitleStatus
@@ -90,7 +90,7 @@ class Certification(ConstraintErrorsOnFields, models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = CertificationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     constraint_fields = {
         "certification_one_open_per_level": "level",
         "certification_named_has_dates": "named_on",
@@ -257,7 +257,7 @@ class TargetMeasure(models.TextChoices):
     UNITS_COUNT = "units_count", _("Number of units holding the title")
 
 
-class Target(ConstraintErrorsOnFields, models.Model):
+class Target(ConstraintErrorsOnFields, UpdatedAt):
     """A district goal with a deadline, e.g. "at least 50 % of units hold the Beijing title"."""
 
     Measure = TargetMeasure
@@ -285,7 +285,7 @@ class Target(ConstraintErrorsOnFields, models.Model):
     description = models.TextField(_("description"), blank=True)
 
     objects = ReferenceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     constraint_fields = {"target_code_unique": "code", "target_share_at_most_100": "threshold"}
 
     class Meta:

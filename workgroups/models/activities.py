@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from programs.core.models import CreatingUnit
 from programs.core.transitions import Move, Workflow, edits_unit, register
-from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.models import ConstraintErrorsOnFields, UpdatedAt
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_not_blank, validate_portal_date
 from workgroups.choices import ActivityKind, Intervention, SafetyArea, TargetGroup
@@ -42,7 +42,7 @@ class ActivityQuerySet(ScopedQuerySet):
         return self.filter(date__year=first_day.year, date__month=first_day.month)
 
 
-class Activity(ConstraintErrorsOnFields, models.Model):
+class Activity(ConstraintErrorsOnFields, UpdatedAt):
     """Something a unit did for its safe community: a meeting, a training, a drill, an
     inspection … recorded when it happens, with its participants and results."""
 
@@ -75,7 +75,7 @@ class Activity(ConstraintErrorsOnFields, models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = ActivityQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     constraint_fields = {"activity_rectified_not_above_found": "hazards_rectified"}
 
     class Meta:

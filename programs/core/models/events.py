@@ -1,6 +1,6 @@
 """The event log: one row for every move of a record from one state to another, and for the few
 occurrences people are told about that are not moves (created, assigned, deadline reached, job
-finished or failed).
+finished or failed, deleted).
 
 Rows are written by `programs.core.transitions` (`transition` for moves, `record_event` for
 occurrences) and never edited or deleted. Histories, notifications, to-do lists and the API's
@@ -34,6 +34,7 @@ class EventKind(models.TextChoices):
     DEADLINE = "deadline", _("Deadline reached")
     JOB_FINISHED = "job_finished", _("Job finished")
     JOB_FAILED = "job_failed", _("Job failed")
+    DELETED = "deleted", _("Deleted")
 
 
 class EventQuerySet(ScopedQuerySet):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.core.choices import UnitKind
-from safecommunity.models import ConstraintErrorsOnFields, in_active_language
+from safecommunity.models import ConstraintErrorsOnFields, UpdatedAt, in_active_language
 from safecommunity.numbers import percent
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_not_blank, validate_phone, validate_portal_date
@@ -110,7 +110,7 @@ class CreatingUnitQuerySet(ScopedQuerySet):
         )
 
 
-class CreatingUnit(ConstraintErrorsOnFields, models.Model):
+class CreatingUnit(ConstraintErrorsOnFields, UpdatedAt):
     """A town, street office or economic zone that builds a safe community (创建单位)."""
 
     program = models.ForeignKey(
@@ -169,7 +169,7 @@ class CreatingUnit(ConstraintErrorsOnFields, models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = CreatingUnitQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     constraint_fields = {
         "unit_code_unique": "code",
         "unit_name_unique_in_program": "name",

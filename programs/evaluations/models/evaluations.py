@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from programs.core.transitions import Move, Step, Workflow, register
 from programs.evaluations import errors
-from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.models import ConstraintErrorsOnFields, UpdatedAt
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_portal_date
 
@@ -184,7 +184,7 @@ class EvaluationQuerySet(ScopedQuerySet):
         return obj.status != Evaluation.Status.FINAL and super().allows_edit(user, obj)
 
 
-class Evaluation(ConstraintErrorsOnFields, models.Model):
+class Evaluation(ConstraintErrorsOnFields, UpdatedAt):
     """One unit's evaluation in a round: its item grades, and once finalised its total, the
     result and the reason for it, locked."""
 
@@ -234,7 +234,7 @@ class Evaluation(ConstraintErrorsOnFields, models.Model):
     )
 
     objects = EvaluationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     constraint_fields = {"evaluation_once_per_round": "unit"}
 
     class Meta:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.core.models import CreatingUnit, Milestone
 from programs.core.transitions import Move, Step, Workflow, edits_unit, register, reviews
 from programs.progress import errors
-from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.models import ConstraintErrorsOnFields, UpdatedAt
 from safecommunity.scoping import ScopedQuerySet
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class MilestoneStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-class UnitMilestone(ConstraintErrorsOnFields, models.Model):
+class UnitMilestone(ConstraintErrorsOnFields, UpdatedAt):
     """A unit's progress on one milestone: its status, due date and the last decision on it."""
 
     Status = MilestoneStatus

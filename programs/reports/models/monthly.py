@@ -19,7 +19,7 @@ from programs.core.models import CreatingUnit
 from programs.core.transitions import Move, Step, Workflow, edits_unit, register, reviews
 from programs.reports import errors
 from safecommunity import calendar
-from safecommunity.models import ConstraintErrorsOnFields
+from safecommunity.models import ConstraintErrorsOnFields, UpdatedAt
 from safecommunity.scoping import ScopedQuerySet
 
 from .indicators import Indicator
@@ -55,7 +55,7 @@ class MonthlyReportQuerySet(ScopedQuerySet):
         return self.filter(period=calendar.Month.first_day(first_day))
 
 
-class MonthlyReport(ConstraintErrorsOnFields, models.Model):
+class MonthlyReport(ConstraintErrorsOnFields, UpdatedAt):
     """What a unit did in one month: its indicator values and a short narrative, submitted to
     and reviewed by the district office."""
 
@@ -133,7 +133,7 @@ class MonthlyReport(ConstraintErrorsOnFields, models.Model):
     )
 
     objects = MonthlyReportQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     constraint_fields = {"monthlyreport_once_per_unit_month": "period"}
 
     class Meta:
