@@ -316,9 +316,11 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "安全社区创建管理平台 API",
     "DESCRIPTION": (
-        "Read the programme's units, event log and injury records within your scope. "
-        "Authenticate with a personal token (`Authorization: Bearer <key>`, created on the "
-        "profile page) or the portal's session."
+        "Read the programme's units, milestones, titles, targets, monthly reports, activities, "
+        "evaluations, injury records, import batches and event log within your scope; send "
+        "injury cards in batches (all or nothing) and withdraw an import batch, where the "
+        "portal lets you do the same. Authenticate with a personal token (`Authorization: "
+        "Bearer <key>`, created on the profile page) or the portal's session (with CSRF)."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

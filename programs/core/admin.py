@@ -10,6 +10,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from programs.core.models import (
     ApiToken,
@@ -256,3 +257,27 @@ class ApiTokenAdmin(ScopedReadOnlyAdmin):
     search_fields = ["name", "prefix", "user__username"]
     list_select_related = ["user"]
     exclude = ["key_hash"]
+    actions = ["exempt_from_rate", "count_against_rate"]
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        # Exempting a system's token from the rate limit (a bulk copy, a benchmark) is the
+        # administrator's decision alone; the rest of the admin only reads tokens.
+        return super().get_actions(request) if request.user.is_superuser else {}
+
+    @admin.action(description=_("Exempt the selected tokens from the rate limit"))
+    def exempt_from_rate(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        self._set_rate_exempt(request, queryset, exempt=True)
+
+    @admin.action(description=_("Count the selected tokens against the rate limit"))
+    def count_against_rate(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        self._set_rate_exempt(request, queryset, exempt=False)
+
+    def _set_rate_exempt(
+        self, request: HttpRequest, queryset: models.QuerySet, *, exempt: bool
+    ) -> None:
+        changed = queryset.exclude(rate_exempt=exempt).update(rate_exempt=exempt)
+        self.message_user(
+            request,
+            ngettext("%(count)d token changed.", "%(count)d tokens changed.", changed)
+            % {"count": changed},
+        )

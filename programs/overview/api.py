@@ -4,6 +4,7 @@ highest title in force, read within the user's scope (`CreatingUnit.objects.visi
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.query import EmptyQuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -12,6 +13,9 @@ from rest_framework import serializers
 from programs.core.choices import TitleLevel, UnitKind
 from programs.core.models import CreatingUnit
 from programs.overview.selectors.progress import units_with_progress
+from programs.progress.models import UnitMilestone
+from programs.titles.models import Certification
+from safecommunity.api.filters import UpdatedSinceFilter
 from safecommunity.api.views import ScopedReadViewSet
 
 
@@ -70,6 +74,7 @@ class UnitSerializer(serializers.ModelSerializer):
             "current_phase",
             "gate",
             "title",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -91,15 +96,31 @@ class UnitFilter(django_filters.FilterSet):
         field_name="current_phase__order", min_value=0, max_value=100, label=_("Phase (order)")
     )
     is_pilot = django_filters.BooleanFilter()
+    updated_since = UpdatedSinceFilter(
+        "updated_at",
+        method="changed_since",
+        label=_("Profile, phase, a milestone or a title changed at or after (ISO 8601)"),
+    )
 
     class Meta:
         model = CreatingUnit
         fields: list[str] = []
 
+    def changed_since(self, queryset, name: str, moment):
+        """The units whose own row, or a milestone or title behind their gate and title,
+        changed at or after `moment` (`overdue` moves with the date alone: read it daily)."""
+        since = {"unit": OuterRef("pk"), "updated_at__gte": moment}
+        return queryset.filter(
+            Q(updated_at__gte=moment)
+            | Exists(UnitMilestone.objects.filter(**since))
+            | Exists(Certification.objects.filter(**since))
+        )
+
 
 class UnitViewSet(ScopedReadViewSet):
     """Units: profile, current phase, gate progress (required milestones accepted of all) and
-    the highest title in force. Filters: `code`, `kind`, `phase` (its order), `is_pilot`."""
+    the highest title in force. Filters: `code`, `kind`, `phase` (its order), `is_pilot`,
+    `updated_since` (the unit, a milestone or a title changed)."""
 
     model = CreatingUnit
     serializer_class = UnitSerializer

@@ -9,7 +9,7 @@ from programs.core.models import CreatingUnit, Milestone
 from programs.progress.services import unit_milestones_sync
 
 # Saving only these fields cannot change which milestones a unit has or when they are due.
-UNIT_FIELDS_WITHOUT_MILESTONES = frozenset({"current_phase"})
+UNIT_FIELDS_WITHOUT_MILESTONES = frozenset({"current_phase", "updated_at"})
 
 
 @receiver(post_save, sender=CreatingUnit, dispatch_uid="unit_milestones_for_unit")

@@ -171,3 +171,25 @@ def test_the_database_refuses_a_token_expiring_before_it_is_made_or_a_repeated_k
         ),
         "api_token_key_unique",
     )
+
+
+def test_only_the_administrator_exempts_a_systems_token_from_the_rate_limit(
+    client, admin_user, district_user, provider
+):
+    token, _key = token_create(user=provider, name="公安分局接口")
+    action = {"action": "exempt_from_rate", "_selected_action": [token.pk]}
+    district_user.is_staff = True
+    district_user.save()
+
+    client.force_login(district_user)
+    client.post("/admin/programs/apitoken/", action)
+    token.refresh_from_db()
+    assert not token.rate_exempt
+
+    client.force_login(admin_user)
+    client.post("/admin/programs/apitoken/", action)
+    token.refresh_from_db()
+    assert token.rate_exempt
+    client.post("/admin/programs/apitoken/", {**action, "action": "count_against_rate"})
+    token.refresh_from_db()
+    assert not token.rate_exempt

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from programs.core.transitions import transition
-from programs.models import MonthlyReport, User
+from programs.models import MonthlyReport, User, ValidationRule
 from tests.factories import MonthlyReportFactory, UnitFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,7 +82,15 @@ def test_the_clerk_is_told_of_a_return_resubmits_and_is_told_of_the_approval(
     office.locator("#bell").click()
     office.get_by_role("link", name="月报 马坡镇 · 2026-05 已提交审核。").click()
     expect(office).to_have_url(re.compile(r"/units/T07/reports/2026-05/$"))
-    # From the review queue, in bulk: the clean report is approved by its own move.
+    # From the review queue, in bulk: the clean report is approved by its own move. (Clean:
+    # the submit stored no error and no unexplained warning; say what was there if not.)
+    report.refresh_from_db()
+    assert report.is_clean, (
+        report.error_count,
+        report.unexplained_count,
+        list(report.values.values_list("indicator__code", "value", "prefilled")),
+        list(ValidationRule.objects.values_list("pk", flat=True)),
+    )
     office.locator("#nav-review").click()
     office.locator("#nav-queue-reports").click()
     expect(office.locator("#report-queue tbody tr")).to_have_count(1)
