@@ -86,8 +86,8 @@ class UnitMilestoneFilter(django_filters.FilterSet):
         field_name="milestone__phase__order", min_value=0, max_value=100, label=_("Phase (order)")
     )
     status = django_filters.ChoiceFilter(choices=UnitMilestone.Status.choices)
-    band = django_filters.ChoiceFilter(
-        choices=DueBand.choices, label=_("Due band today (overdue, due soon …)")
+    due_band = django_filters.ChoiceFilter(
+        field_name="band", choices=DueBand.choices, label=_("Due band today (overdue, due soon …)")
     )
     updated_since = UpdatedSinceFilter("updated_at")
 
@@ -99,7 +99,7 @@ class UnitMilestoneFilter(django_filters.FilterSet):
 class UnitMilestoneViewSet(ScopedReadViewSet):
     """Units' milestones in the user's scope: the milestone, its phase, status, due date and
     due band today, the last decision (when, by whom, the reason for a return) and how many
-    pieces of evidence it has. Filters: `unit` (code), `phase` (order), `status`, `band`,
+    pieces of evidence it has. Filters: `unit` (code), `phase` (order), `status`, `due_band`,
     `updated_since` (a copy re-reads what changed; the band moves with the day)."""
 
     model = UnitMilestone

@@ -93,11 +93,11 @@ def test_milestones_filter_as_the_queue_does_by_unit_phase_status_and_band(
     ]
     assert listed(phase=2) == [("A01", 2, "not_started", "none"), ("B01", 2, "not_started", "none")]
     assert listed(status="submitted") == [("A01", 1, "submitted", "on_time")]
-    assert listed(band="overdue") == [("B01", 1, "not_started", "overdue")]
+    assert listed(due_band="overdue") == [("B01", 1, "not_started", "overdue")]
     assert listed(unit="B01", phase=1, status="submitted") == []
 
 
-@pytest.mark.parametrize("query", [{"status": "done"}, {"band": "late"}, {"phase": "first"}])
+@pytest.mark.parametrize("query", [{"status": "done"}, {"due_band": "late"}, {"phase": "first"}])
 def test_a_milestone_filter_outside_its_choices_is_400_at_the_field(
     token_client, provider, milestones, query
 ):

@@ -59,7 +59,7 @@ PATHS = {
         "unit",
         "phase",
         "status",
-        "band",
+        "due_band",
         "updated_since",
     },
     "/api/v1/titles/": {"cursor", "page_size", "unit", "level", "status", "updated_since"},
