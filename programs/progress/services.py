@@ -94,6 +94,10 @@ def evidence_upload(
             raise errors.EvidenceError(errors.EVIDENCE_CLOSED, status=locked.get_status_display())
         if evidence is not None and evidence.unit_milestone_id != unit_milestone.pk:
             raise errors.EvidenceError(errors.EVIDENCE_OF_ANOTHER_MILESTONE)
+        if evidence is None:
+            # A new piece changes the milestone's evidence count, which the API serves with
+            # it: the milestone has changed for `updated_since` too.
+            UnitMilestone.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
         return evidence or Evidence(
             unit=unit_milestone.unit, unit_milestone=unit_milestone, title=title.strip()
         )

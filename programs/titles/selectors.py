@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -45,30 +46,52 @@ class TargetResult:
 
 def targets_evaluate(program: Program, today: date | None = None) -> list[TargetResult]:
     """Each target of the programme against today's numbers, in three queries."""
+    return targets_results(program.targets.all(), today)
+
+
+def targets_results(targets: Iterable[Target], today: date | None = None) -> list[TargetResult]:
+    """Each of `targets` against today's numbers of its programme, in the targets' order: two
+    queries (the units' totals, the titles held) however many targets and programmes, besides
+    reading `targets` (which should bring their programme along)."""
     today = today or timezone.localdate()
-    units = CreatingUnit.objects.filter(program=program)
-    held = Certification.objects.held(today).filter(unit__program=program)
-    totals = units.aggregate(all=Count("pk"), pilots=Count("pk", filter=Q(is_pilot=True)))
-    holders: dict[str, set[int]] = {}
-    for level, unit_id, is_pilot in held.values_list("level", "unit_id", "unit__is_pilot"):
-        holders.setdefault(level, set()).add((unit_id, is_pilot))
+    targets = list(targets)
+    if not targets:
+        return []
+    programs = {target.program_id for target in targets}
+    totals = {
+        row["program"]: row
+        for row in CreatingUnit.objects.filter(program__in=programs)
+        .order_by()
+        .values("program")
+        .annotate(all=Count("pk"), pilots=Count("pk", filter=Q(is_pilot=True)))
+    }
+    held = Certification.objects.held(today).filter(unit__program__in=programs)
+    holders: dict[tuple[int, str], set[tuple[int, bool]]] = {}
+    for program_id, level, unit_id, is_pilot in held.values_list(
+        "unit__program_id", "level", "unit_id", "unit__is_pilot"
+    ):
+        holders.setdefault((program_id, level), set()).add((unit_id, is_pilot))
     results = []
-    for target in program.targets.all():
+    for target in targets:
         holding = set().union(
-            *(holders.get(level, set()) for level in levels_at_least(target.level))
+            *(
+                holders.get((target.program_id, level), set())
+                for level in levels_at_least(target.level)
+            )
         )
         numerator = target_numerator(target, holding)
+        counts = totals.get(target.program_id, {"all": 0, "pilots": 0})
         if target.measure == Target.Measure.PILOTS_TITLED:
-            denominator = totals["pilots"]
+            denominator = counts["pilots"]
         elif target.measure == Target.Measure.UNITS_SHARE:
-            denominator = totals["all"]
+            denominator = counts["all"]
         else:
             denominator = None
         if denominator is None:
             exact = Decimal(numerator)
         else:
             exact = Decimal(100) * numerator / denominator if denominator else Decimal(0)
-        state = _target_state(target, exact, program, today)
+        state = _target_state(target, exact, target.program, today)
         value = exact if denominator is None else round_half_up(exact)
         results.append(TargetResult(target, numerator, denominator, value, state))
     return results

@@ -8,6 +8,8 @@ from rest_framework.routers import DefaultRouter
 from injuries.api import InjuryRecordViewSet
 from programs.core.api import EventViewSet
 from programs.overview.api import UnitViewSet
+from programs.progress.api import UnitMilestoneViewSet
+from programs.titles.api import CertificationViewSet, TargetViewSet
 
 from .views import DocsView, NotFoundView, SchemaView
 
@@ -16,6 +18,9 @@ v1.include_root_view = False
 v1.register("units", UnitViewSet, basename="unit")
 v1.register("events", EventViewSet, basename="event")
 v1.register("injury-records", InjuryRecordViewSet, basename="injury-record")
+v1.register("milestones", UnitMilestoneViewSet, basename="milestone")
+v1.register("titles", CertificationViewSet, basename="title")
+v1.register("targets", TargetViewSet, basename="target")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),

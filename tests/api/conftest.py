@@ -1,5 +1,5 @@
 """The API's fixtures: a client holding a personal token, and one record of unit A of each
-resource (its unit, an event, an injury record)."""
+resource (its unit, an event, an injury record, a milestone, a title) and a target."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ import pytest
 from rest_framework.test import APIClient
 
 from programs.core.services import token_create
-from tests.factories import EventFactory, InjuryRecordFactory
+from programs.progress.models import UnitMilestone
+from tests.factories import (
+    CertificationFactory,
+    EventFactory,
+    InjuryRecordFactory,
+    MilestoneFactory,
+    PhaseFactory,
+    TargetFactory,
+)
 
 
 @pytest.fixture
@@ -27,11 +35,17 @@ def token_client():
 
 @pytest.fixture
 def api_world(unit_a, unit_b):
-    """Unit A and B, each with one event and one injury record."""
+    """Unit A and B, each with one event, one injury record, one milestone and one title; and
+    a target of their programme."""
+    milestone = MilestoneFactory(phase=PhaseFactory(program=unit_a.program))  # both get a row
     return SimpleNamespace(
         unit=unit_a,
         event=EventFactory(record=unit_a),
         event_b=EventFactory(record=unit_b),
         record=InjuryRecordFactory(unit=unit_a),
         record_b=InjuryRecordFactory(unit=unit_b),
+        milestone=UnitMilestone.objects.get(unit=unit_a, milestone=milestone),
+        title=CertificationFactory(unit=unit_a),
+        title_b=CertificationFactory(unit=unit_b),
+        target=TargetFactory(program=unit_a.program),
     )

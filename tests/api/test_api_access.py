@@ -25,12 +25,21 @@ RESOURCES = [
     ("units",          "code",   lambda row: row["code"],   (401, 200, 200, 404, 200, 404)),
     ("events",         "event",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
     ("injury-records", "record", lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
+    ("milestones",     "milestone", lambda row: row["unit"], (401, 200, 200, 404, 200, 404)),
+    ("titles",         "title",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
 ]
 # fmt: on
 
 
 def _detail_url(resource: str, obj: str, world) -> str:
-    key = {"code": world.unit.code, "event": world.event.pk, "record": world.record.pk}[obj]
+    key = {
+        "code": world.unit.code,
+        "event": world.event.pk,
+        "record": world.record.pk,
+        "milestone": world.milestone.pk,
+        "title": world.title.pk,
+        "target": world.target.pk,
+    }[obj]
     return f"/api/v1/{resource}/{key}/"
 
 
@@ -58,15 +67,50 @@ def test_the_api_answers_each_persona_within_its_scope(
     assert {created.status_code, changed.status_code, removed.status_code} == {403}
 
 
+# Reference data, read by every signed-in persona; which of them see its values (null for the
+# others), as the pages show them: the targets' values only to those who see every unit.
+# fmt: off
+REFERENCE = [
+    # resource   object    values shown for            anon dist clk_a clk_b prov eval
+    ("targets",  "target", lambda row: row["attainment"], (401, 200, 200, 200, 200, 200),
+     {"district_user", "provider"}),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+@pytest.mark.parametrize(("resource", "obj", "values_of", "detail", "shown_to"), REFERENCE)
+def test_reference_data_answers_every_signed_in_persona(
+    client, persona, api_world, resource, obj, values_of, detail, shown_to
+):
+    expected = dict(zip(PERSONAS, detail, strict=True))[persona]
+
+    listed = client.get(f"/api/v1/{resource}/")
+    one = client.get(_detail_url(resource, obj, api_world))
+    created = client.post(f"/api/v1/{resource}/", {}, content_type="application/json")
+    removed = client.delete(_detail_url(resource, obj, api_world))
+
+    assert one.status_code == expected
+    if persona == "anonymous":
+        assert {listed.status_code, created.status_code, removed.status_code} == {401}
+        return
+    (row,) = listed.json()["results"]
+    assert row["id"] == one.json()["id"] == getattr(api_world, obj).pk
+    assert (values_of(row) is not None) == (persona in shown_to)
+    assert (values_of(one.json()) is not None) == (persona in shown_to)
+    assert {created.status_code, removed.status_code} == {403}
+
+
 def test_a_clerks_token_sees_only_its_unit(token_client, clerk_a, api_world):
     client = token_client(clerk_a)
 
-    for resource in ("units", "events", "injury-records"):
+    for resource in ("units", "events", "injury-records", "milestones", "titles"):
         rows = client.get(f"/api/v1/{resource}/").json()["results"]
         assert rows, resource
         assert {row.get("unit", row.get("code")) for row in rows} == {"A01"}, resource
     assert client.get(f"/api/v1/injury-records/{api_world.record_b.pk}/").status_code == 404
     assert client.get("/api/v1/units/B01/").status_code == 404
+    assert client.get(f"/api/v1/titles/{api_world.title_b.pk}/").status_code == 404
 
 
 def test_the_schema_and_docs_need_a_signed_in_user(client, clerk_a, token_client):

@@ -8,27 +8,44 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programs.core.models import CreatingUnit
+from programs.progress.models import Evidence
 from tests.factories import (
     CertificationFactory,
     EventFactory,
     InjuryRecordFactory,
+    MilestoneFactory,
     PhaseFactory,
+    TargetFactory,
     UnitFactory,
 )
 
 # A token's request: the token with its user (1), its last use (1, at most once a minute), then
-# the endpoint's own queries.
-BOUNDS = {"units": 3, "events": 3, "injury-records": 3}
+# the endpoint's own queries (the targets' values: two more, the units' totals and the titles).
+BOUNDS = {
+    "units": 3,
+    "events": 3,
+    "injury-records": 3,
+    "milestones": 3,
+    "titles": 3,
+    "targets": 5,
+}
 
 
 def _world(size: int, unit_a) -> None:
+    """`size` units (each with a title, an event, an injury record and a milestone outside the
+    gate, with evidence) and `size` targets."""
     phase = PhaseFactory(program=unit_a.program)
+    MilestoneFactory(phase=phase, required_for_gate=False)  # a row for each unit
     units = [unit_a, *UnitFactory.create_batch(size - 1, program=unit_a.program)]
     CreatingUnit.objects.filter(pk__in=[u.pk for u in units]).update(current_phase=phase)
     for unit in units:
         CertificationFactory(unit=unit)
         EventFactory(record=unit)
         InjuryRecordFactory(unit=unit)
+        Evidence.objects.create(
+            unit=unit, unit_milestone=unit.unit_milestones.get(), title="工作方案"
+        )
+    TargetFactory.create_batch(size, program=unit_a.program)
 
 
 @pytest.mark.parametrize("size", [2, 60])
@@ -44,6 +61,8 @@ def test_each_list_asks_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == size
+    if resource == "targets":  # the values were computed within the bound
+        assert all(row["attainment"] for row in response.json()["results"])
 
 
 @pytest.mark.parametrize("size", [2, 60])

@@ -31,6 +31,14 @@ INTEGRATOR_FIELDS = {
               "to_state"},
     "InjuryRecord": {"id", "unit", "source", "reporting_org", "record_number", "injury_date",
                      "sex", "age", "cause", "outcome", "updated_at"},
+    "UnitMilestone": {"id", "unit", "milestone_id", "milestone", "phase", "required_for_gate",
+                      "status", "due_date", "due_band", "overdue", "status_changed_at",
+                      "status_changed_by", "return_reason", "evidence_count", "updated_at"},
+    "Certification": {"id", "unit", "level", "status", "applied_on", "named_on", "valid_until",
+                      "certificate_number", "held", "updated_at"},
+    "Target": {"id", "program", "code", "name", "measure", "level", "threshold", "deadline",
+               "attainment", "updated_at"},
+    "Attainment": {"on", "value", "numerator", "denominator", "met", "state"},
 }
 # fmt: on
 PATHS = {
@@ -45,6 +53,17 @@ PATHS = {
         "end",
         "updated_since",
     },
+    "/api/v1/milestones/": {
+        "cursor",
+        "page_size",
+        "unit",
+        "phase",
+        "status",
+        "due_band",
+        "updated_since",
+    },
+    "/api/v1/titles/": {"cursor", "page_size", "unit", "level", "status", "updated_since"},
+    "/api/v1/targets/": {"cursor", "page_size", "code", "measure", "updated_since"},
 }
 
 
