@@ -8,6 +8,8 @@ from rest_framework.routers import DefaultRouter
 from injuries.api import InjuryRecordViewSet
 from programs.core.api import EventViewSet
 from programs.overview.api import UnitViewSet
+from programs.reports.api import MonthlyReportViewSet
+from workgroups.api import ActivityViewSet
 
 from .views import DocsView, NotFoundView, SchemaView
 
@@ -16,6 +18,8 @@ v1.include_root_view = False
 v1.register("units", UnitViewSet, basename="unit")
 v1.register("events", EventViewSet, basename="event")
 v1.register("injury-records", InjuryRecordViewSet, basename="injury-record")
+v1.register("monthly-reports", MonthlyReportViewSet, basename="monthly-report")
+v1.register("activities", ActivityViewSet, basename="activity")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),

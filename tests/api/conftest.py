@@ -1,5 +1,5 @@
 """The API's fixtures: a client holding a personal token, and one record of unit A of each
-resource (its unit, an event, an injury record)."""
+resource (its unit, an event, an injury record, a monthly report, an activity)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from programs.core.services import token_create
-from tests.factories import EventFactory, InjuryRecordFactory
+from tests.factories import (
+    ActivityFactory,
+    EventFactory,
+    InjuryRecordFactory,
+    MonthlyReportFactory,
+)
 
 
 @pytest.fixture
@@ -27,11 +32,15 @@ def token_client():
 
 @pytest.fixture
 def api_world(unit_a, unit_b):
-    """Unit A and B, each with one event and one injury record."""
+    """Unit A and B, each with one event, injury record, monthly report and activity."""
     return SimpleNamespace(
         unit=unit_a,
         event=EventFactory(record=unit_a),
         event_b=EventFactory(record=unit_b),
         record=InjuryRecordFactory(unit=unit_a),
         record_b=InjuryRecordFactory(unit=unit_b),
+        report=MonthlyReportFactory(unit=unit_a),
+        report_b=MonthlyReportFactory(unit=unit_b),
+        activity=ActivityFactory(unit=unit_a),
+        activity_b=ActivityFactory(unit=unit_b),
     )

@@ -25,12 +25,20 @@ RESOURCES = [
     ("units",          "code",   lambda row: row["code"],   (401, 200, 200, 404, 200, 404)),
     ("events",         "event",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
     ("injury-records", "record", lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
+    ("monthly-reports", "report", lambda row: row["unit"],  (401, 200, 200, 404, 200, 404)),
+    ("activities",     "activity", lambda row: row["unit"], (401, 200, 200, 404, 200, 404)),
 ]
 # fmt: on
 
 
 def _detail_url(resource: str, obj: str, world) -> str:
-    key = {"code": world.unit.code, "event": world.event.pk, "record": world.record.pk}[obj]
+    key = {
+        "code": world.unit.code,
+        "event": world.event.pk,
+        "record": world.record.pk,
+        "report": world.report.pk,
+        "activity": world.activity.pk,
+    }[obj]
     return f"/api/v1/{resource}/{key}/"
 
 
@@ -61,7 +69,7 @@ def test_the_api_answers_each_persona_within_its_scope(
 def test_a_clerks_token_sees_only_its_unit(token_client, clerk_a, api_world):
     client = token_client(clerk_a)
 
-    for resource in ("units", "events", "injury-records"):
+    for resource in ("units", "events", "injury-records", "monthly-reports", "activities"):
         rows = client.get(f"/api/v1/{resource}/").json()["results"]
         assert rows, resource
         assert {row.get("unit", row.get("code")) for row in rows} == {"A01"}, resource

@@ -1,5 +1,6 @@
 """Queries per API request at two data sizes: the same bound for 2 rows as for 60 (a token's
-request: its lookup, its last use, the page), and constant per cursor page of injury records."""
+request: its lookup, its last use, the page, and a report page's values), and constant per
+cursor page of injury records."""
 
 from __future__ import annotations
 
@@ -8,27 +9,48 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programs.core.models import CreatingUnit
+from programs.reports.models import Indicator, ReportValue
 from tests.factories import (
+    ActivityFactory,
     CertificationFactory,
     EventFactory,
     InjuryRecordFactory,
+    MonthlyReportFactory,
     PhaseFactory,
     UnitFactory,
+    UserFactory,
+    WorkGroupFactory,
+    WorkGroupTemplateFactory,
 )
 
 # A token's request: the token with its user (1), its last use (1, at most once a minute), then
-# the endpoint's own queries.
-BOUNDS = {"units": 3, "events": 3, "injury-records": 3}
+# the endpoint's own queries (a page of reports: the reports, then all their values).
+BOUNDS = {"units": 3, "events": 3, "injury-records": 3, "monthly-reports": 4, "activities": 3}
 
 
 def _world(size: int, unit_a) -> None:
     phase = PhaseFactory(program=unit_a.program)
     units = [unit_a, *UnitFactory.create_batch(size - 1, program=unit_a.program)]
     CreatingUnit.objects.filter(pk__in=[u.pk for u in units]).update(current_phase=phase)
+    indicators = [
+        Indicator.objects.create(
+            code=f"i{n}", name=f"指标{n}", unit_of_measure="次", section=Indicator.Section.WORK
+        )
+        for n in range(3)
+    ]
+    clerk, reviewer, template = UserFactory(), UserFactory(), WorkGroupTemplateFactory()
     for unit in units:
         CertificationFactory(unit=unit)
         EventFactory(record=unit)
         InjuryRecordFactory(unit=unit)
+        report = MonthlyReportFactory(
+            unit=unit, status="approved", submitted_by=clerk, reviewed_by=reviewer
+        )
+        ReportValue.objects.bulk_create(
+            ReportValue(report=report, indicator=indicator, value=n)
+            for n, indicator in enumerate(indicators)
+        )
+        ActivityFactory(unit=unit, group=WorkGroupFactory(unit=unit, template=template))
 
 
 @pytest.mark.parametrize("size", [2, 60])
@@ -44,6 +66,8 @@ def test_each_list_asks_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == size
+    if resource == "monthly-reports":
+        assert {len(row["values"]) for row in response.json()["results"]} == {3}
 
 
 @pytest.mark.parametrize("size", [2, 60])
