@@ -100,10 +100,15 @@ def test_a_returned_report_carries_the_reason(token_client, clerk_a, district_us
 
 @pytest.fixture
 def months(unit_a, unit_b):
-    """Unit A's reports of March (approved), April (submitted) and May (draft) 2026; unit B's
-    of April (returned)."""
+    """Unit A's reports of March (approved, then changed), April (submitted) and May (draft)
+    2026; unit B's of April (returned)."""
     return {
-        "a-03": MonthlyReportFactory(unit=unit_a, period=date(2026, 3, 1), status=Status.APPROVED),
+        "a-03": MonthlyReportFactory(
+            unit=unit_a,
+            period=date(2026, 3, 1),
+            status=Status.APPROVED,
+            changed_after_approval=True,
+        ),
         "a-04": MonthlyReportFactory(unit=unit_a, period=date(2026, 4, 1), status=Status.SUBMITTED),
         "a-05": MonthlyReportFactory(unit=unit_a, period=date(2026, 5, 1)),
         "b-04": MonthlyReportFactory(unit=unit_b, period=date(2026, 4, 1), status=Status.RETURNED),
@@ -122,6 +127,7 @@ def months(unit_a, unit_b):
         ({"start": "2026-04", "end": "2026-04", "unit": "A01"}, {"a-04"}),
         ({"status": "submitted"}, {"a-04"}),
         ({"status": "returned"}, {"b-04"}),
+        ({"changed_after_approval": "true"}, {"a-03"}),
     ],
 )
 def test_the_filters_of_the_report_pages(token_client, district_user, months, query, expected):
