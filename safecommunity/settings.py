@@ -330,6 +330,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # Each resource's `status` by its own name: several models have one.
+    "ENUM_NAME_OVERRIDES": {
+        "MonthlyReportStatusEnum": "programs.reports.models.monthly.ReportStatus",
+    },
 }
 
 # --- Background jobs: Django's task API on the database (django-tasks-db) ---

@@ -9,7 +9,9 @@ from injuries.api import InjuryRecordViewSet
 from programs.core.api import EventViewSet
 from programs.overview.api import UnitViewSet
 from programs.progress.api import UnitMilestoneViewSet
+from programs.reports.api import MonthlyReportViewSet
 from programs.titles.api import CertificationViewSet, TargetViewSet
+from workgroups.api import ActivityViewSet
 
 from .views import DocsView, NotFoundView, SchemaView
 
@@ -21,6 +23,8 @@ v1.register("injury-records", InjuryRecordViewSet, basename="injury-record")
 v1.register("milestones", UnitMilestoneViewSet, basename="milestone")
 v1.register("titles", CertificationViewSet, basename="title")
 v1.register("targets", TargetViewSet, basename="target")
+v1.register("monthly-reports", MonthlyReportViewSet, basename="monthly-report")
+v1.register("activities", ActivityViewSet, basename="activity")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),

@@ -1,5 +1,6 @@
 """The API's fixtures: a client holding a personal token, and one record of unit A of each
-resource (its unit, an event, an injury record, a milestone, a title) and a target."""
+resource (its unit, an event, an injury record, a milestone, a title, a monthly report, an
+activity) and a target."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from rest_framework.test import APIClient
 from programs.core.services import token_create
 from programs.progress.models import UnitMilestone
 from tests.factories import (
+    ActivityFactory,
     CertificationFactory,
     EventFactory,
     InjuryRecordFactory,
     MilestoneFactory,
+    MonthlyReportFactory,
     PhaseFactory,
     TargetFactory,
 )
@@ -35,8 +38,8 @@ def token_client():
 
 @pytest.fixture
 def api_world(unit_a, unit_b):
-    """Unit A and B, each with one event, one injury record, one milestone and one title; and
-    a target of their programme."""
+    """Unit A and B, each with one event, one injury record, one milestone, one title,
+    a monthly report and an activity; and a target of their programme."""
     milestone = MilestoneFactory(phase=PhaseFactory(program=unit_a.program))  # both get a row
     return SimpleNamespace(
         unit=unit_a,
@@ -48,4 +51,8 @@ def api_world(unit_a, unit_b):
         title=CertificationFactory(unit=unit_a),
         title_b=CertificationFactory(unit=unit_b),
         target=TargetFactory(program=unit_a.program),
+        report=MonthlyReportFactory(unit=unit_a),
+        report_b=MonthlyReportFactory(unit=unit_b),
+        activity=ActivityFactory(unit=unit_a),
+        activity_b=ActivityFactory(unit=unit_b),
     )

@@ -27,6 +27,8 @@ RESOURCES = [
     ("injury-records", "record", lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
     ("milestones",     "milestone", lambda row: row["unit"], (401, 200, 200, 404, 200, 404)),
     ("titles",         "title",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
+    ("monthly-reports", "report", lambda row: row["unit"],  (401, 200, 200, 404, 200, 404)),
+    ("activities",     "activity", lambda row: row["unit"], (401, 200, 200, 404, 200, 404)),
 ]
 # fmt: on
 
@@ -39,6 +41,8 @@ def _detail_url(resource: str, obj: str, world) -> str:
         "milestone": world.milestone.pk,
         "title": world.title.pk,
         "target": world.target.pk,
+        "report": world.report.pk,
+        "activity": world.activity.pk,
     }[obj]
     return f"/api/v1/{resource}/{key}/"
 
@@ -104,7 +108,15 @@ def test_reference_data_answers_every_signed_in_persona(
 def test_a_clerks_token_sees_only_its_unit(token_client, clerk_a, api_world):
     client = token_client(clerk_a)
 
-    for resource in ("units", "events", "injury-records", "milestones", "titles"):
+    for resource in (
+        "units",
+        "events",
+        "injury-records",
+        "milestones",
+        "titles",
+        "monthly-reports",
+        "activities",
+    ):
         rows = client.get(f"/api/v1/{resource}/").json()["results"]
         assert rows, resource
         assert {row.get("unit", row.get("code")) for row in rows} == {"A01"}, resource

@@ -1,5 +1,6 @@
 """Queries per API request at two data sizes: the same bound for 2 rows as for 60 (a token's
-request: its lookup, its last use, the page), and constant per cursor page of injury records."""
+request: its lookup, its last use, the page, and a report page's values), and constant per
+cursor page of injury records."""
 
 from __future__ import annotations
 
@@ -9,18 +10,25 @@ from django.test.utils import CaptureQueriesContext
 
 from programs.core.models import CreatingUnit
 from programs.progress.models import Evidence
+from programs.reports.models import Indicator, ReportValue
 from tests.factories import (
+    ActivityFactory,
     CertificationFactory,
     EventFactory,
     InjuryRecordFactory,
     MilestoneFactory,
+    MonthlyReportFactory,
     PhaseFactory,
     TargetFactory,
     UnitFactory,
+    UserFactory,
+    WorkGroupFactory,
+    WorkGroupTemplateFactory,
 )
 
 # A token's request: the token with its user (1), its last use (1, at most once a minute), then
-# the endpoint's own queries (the targets' values: two more, the units' totals and the titles).
+# the endpoint's own queries (the targets' values: two more, the units' totals and the titles;
+# a page of reports: the reports, then all their values).
 BOUNDS = {
     "units": 3,
     "events": 3,
@@ -28,16 +36,26 @@ BOUNDS = {
     "milestones": 3,
     "titles": 3,
     "targets": 5,
+    "monthly-reports": 4,
+    "activities": 3,
 }
 
 
 def _world(size: int, unit_a) -> None:
-    """`size` units (each with a title, an event, an injury record and a milestone outside the
-    gate, with evidence) and `size` targets."""
+    """`size` units (each with a title, an event, an injury record, a milestone outside the
+    gate with evidence, an approved report with three values and an activity) and `size`
+    targets."""
     phase = PhaseFactory(program=unit_a.program)
     MilestoneFactory(phase=phase, required_for_gate=False)  # a row for each unit
     units = [unit_a, *UnitFactory.create_batch(size - 1, program=unit_a.program)]
     CreatingUnit.objects.filter(pk__in=[u.pk for u in units]).update(current_phase=phase)
+    indicators = [
+        Indicator.objects.create(
+            code=f"i{n}", name=f"指标{n}", unit_of_measure="次", section=Indicator.Section.WORK
+        )
+        for n in range(3)
+    ]
+    clerk, reviewer, template = UserFactory(), UserFactory(), WorkGroupTemplateFactory()
     for unit in units:
         CertificationFactory(unit=unit)
         EventFactory(record=unit)
@@ -45,6 +63,14 @@ def _world(size: int, unit_a) -> None:
         Evidence.objects.create(
             unit=unit, unit_milestone=unit.unit_milestones.get(), title="工作方案"
         )
+        report = MonthlyReportFactory(
+            unit=unit, status="approved", submitted_by=clerk, reviewed_by=reviewer
+        )
+        ReportValue.objects.bulk_create(
+            ReportValue(report=report, indicator=indicator, value=n)
+            for n, indicator in enumerate(indicators)
+        )
+        ActivityFactory(unit=unit, group=WorkGroupFactory(unit=unit, template=template))
     TargetFactory.create_batch(size, program=unit_a.program)
 
 
@@ -63,6 +89,8 @@ def test_each_list_asks_a_fixed_number_of_queries(
     assert len(response.json()["results"]) == size
     if resource == "targets":  # the values were computed within the bound
         assert all(row["attainment"] for row in response.json()["results"])
+    if resource == "monthly-reports":
+        assert {len(row["values"]) for row in response.json()["results"]} == {3}
 
 
 @pytest.mark.parametrize("size", [2, 60])

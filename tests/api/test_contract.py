@@ -19,13 +19,17 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis import checks
 
 from programs.core.services import token_create
+from programs.reports.models import Indicator, ReportValue
 from tests.factories import (
+    ActivityFactory,
     CertificationFactory,
     DepartmentFactory,
     EventFactory,
     InjuryRecordFactory,
+    MonthlyReportFactory,
     UnitFactory,
     UserFactory,
+    WorkGroupFactory,
 )
 
 pytestmark = pytest.mark.contract
@@ -51,6 +55,12 @@ def _provider_key() -> str:
     CertificationFactory(unit=unit)
     EventFactory(record=unit)
     InjuryRecordFactory(unit=unit)
+    report = MonthlyReportFactory(unit=unit, status="submitted")
+    indicator = Indicator.objects.create(
+        code="trainings", name="培训", unit_of_measure="次", section=Indicator.Section.WORK
+    )
+    ReportValue.objects.create(report=report, indicator=indicator, value=2, prefilled=1)
+    ActivityFactory(unit=unit, group=WorkGroupFactory(unit=unit))
     user = UserFactory(username="contract", role="provider", department=DepartmentFactory())
     token, key = token_create(user=user, name="contract")
     token.rate_exempt = True

@@ -39,10 +39,17 @@ INTEGRATOR_FIELDS = {
     "Target": {"id", "program", "code", "name", "measure", "level", "threshold", "deadline",
                "attainment", "updated_at"},
     "Attainment": {"on", "value", "numerator", "denominator", "met", "state"},
+    "MonthlyReport": {"id", "unit", "period", "status", "submitted_at", "submitted_by",
+                      "reviewed_at", "reviewed_by", "return_reason", "version", "work_done",
+                      "problems", "next_plan", "error_count", "warning_count",
+                      "changed_after_approval", "updated_at", "values"},
+    "ReportValue": {"indicator", "value", "comment", "prefilled"},
+    "Activity": {"id", "unit", "date", "kind", "group", "group_template", "title",
+                 "participants", "hazards_found", "hazards_rectified", "updated_at"},
 }
 # fmt: on
 PATHS = {
-    "/api/v1/units/": {"code", "kind", "phase", "is_pilot", "cursor", "page_size"},
+    "/api/v1/units/": {"code", "kind", "phase", "is_pilot", "cursor", "page_size", "updated_since"},
     "/api/v1/events/": {"after", "page_size", "unit", "kind", "action", "updated_since"},
     "/api/v1/injury-records/": {
         "cursor",
@@ -64,6 +71,26 @@ PATHS = {
     },
     "/api/v1/titles/": {"cursor", "page_size", "unit", "level", "status", "updated_since"},
     "/api/v1/targets/": {"cursor", "page_size", "code", "measure", "updated_since"},
+    "/api/v1/monthly-reports/": {
+        "cursor",
+        "page_size",
+        "unit",
+        "period",
+        "start",
+        "end",
+        "status",
+        "updated_since",
+    },
+    "/api/v1/activities/": {
+        "cursor",
+        "page_size",
+        "unit",
+        "group",
+        "kind",
+        "start",
+        "end",
+        "updated_since",
+    },
 }
 
 
