@@ -328,6 +328,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set several fields use (an evaluation's result and running result).
+    "ENUM_NAME_OVERRIDES": {
+        "EvaluationResultEnum": "programs.evaluations.models.evaluations.EvaluationResult",
+    },
 }
 
 # --- Background jobs: Django's task API on the database (django-tasks-db) ---

@@ -5,8 +5,9 @@ it may import every app.)"""
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from injuries.api import InjuryRecordViewSet
+from injuries.api import ImportBatchViewSet, InjuryRecordViewSet
 from programs.core.api import EventViewSet
+from programs.evaluations.api import EvaluationViewSet
 from programs.overview.api import UnitViewSet
 
 from .views import DocsView, NotFoundView, SchemaView
@@ -16,6 +17,8 @@ v1.include_root_view = False
 v1.register("units", UnitViewSet, basename="unit")
 v1.register("events", EventViewSet, basename="event")
 v1.register("injury-records", InjuryRecordViewSet, basename="injury-record")
+v1.register("evaluations", EvaluationViewSet, basename="evaluation")
+v1.register("import-batches", ImportBatchViewSet, basename="import-batch")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),

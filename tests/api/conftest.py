@@ -1,5 +1,5 @@
 """The API's fixtures: a client holding a personal token, and one record of unit A of each
-resource (its unit, an event, an injury record)."""
+resource (its unit, an event, an injury record, an evaluation, an import batch)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from programs.core.services import token_create
-from tests.factories import EventFactory, InjuryRecordFactory
+from tests.factories import (
+    EvaluationFactory,
+    EventFactory,
+    ImportBatchFactory,
+    InjuryRecordFactory,
+)
 
 
 @pytest.fixture
@@ -26,12 +31,17 @@ def token_client():
 
 
 @pytest.fixture
-def api_world(unit_a, unit_b):
-    """Unit A and B, each with one event and one injury record."""
+def api_world(unit_a, unit_b, clerk_a, clerk_b):
+    """Unit A and B, each with one event, one injury record, one evaluation (in a round naming
+    no evaluator) and one import batch (sent by the unit's clerk)."""
     return SimpleNamespace(
         unit=unit_a,
         event=EventFactory(record=unit_a),
         event_b=EventFactory(record=unit_b),
         record=InjuryRecordFactory(unit=unit_a),
         record_b=InjuryRecordFactory(unit=unit_b),
+        evaluation=EvaluationFactory(unit=unit_a),
+        evaluation_b=EvaluationFactory(unit=unit_b),
+        batch=ImportBatchFactory(uploaded_by=clerk_a, imported=True),
+        batch_b=ImportBatchFactory(uploaded_by=clerk_b, imported=True),
     )
