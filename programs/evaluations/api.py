@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -136,11 +137,15 @@ class EvaluationSerializer(serializers.ModelSerializer):
         return evaluation_reason(evaluation, evaluation.score)
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: a whole number (`1.5` is a 400, not round 1)."""
+
+    field_class = forms.IntegerField
+
+
 class EvaluationFilter(django_filters.FilterSet):
     unit = django_filters.CharFilter(field_name="unit__code", max_length=16, label=_("Unit code"))
-    round = django_filters.NumberFilter(
-        field_name="round", min_value=1, max_value=2**31 - 1, label=_("Round (id)")
-    )
+    round = IdFilter(field_name="round", min_value=1, max_value=2**31 - 1, label=_("Round (id)"))
     kind = django_filters.ChoiceFilter(
         field_name="round__kind", choices=EvaluationKind.choices, label=_("Kind of round")
     )

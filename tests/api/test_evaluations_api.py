@@ -223,7 +223,9 @@ def test_the_list_filters_by_round_and_scheme(token_client, district_user, three
     assert by_round[0]["round"]["name"] == evaluation.round.name
 
 
-@pytest.mark.parametrize("query", [{"kind": "monthly"}, {"status": "done"}, {"round": "x"}])
+@pytest.mark.parametrize(
+    "query", [{"kind": "monthly"}, {"status": "done"}, {"round": "x"}, {"round": "1.5"}]
+)
 def test_a_filter_value_the_pages_do_not_offer_is_a_400_at_the_field(
     token_client, district_user, query
 ):
