@@ -1,6 +1,8 @@
 """The API's injury records: every card in the user's scope (`InjuryRecord.objects.visible_to`),
 in cursor pages on the id (constant time per page over a million rows), filtered as the list
-page filters (unit, injury dates, source, cause, domain, outcome) and by `updated_since`."""
+page filters (unit, injury dates, source, cause, domain, outcome) and by `updated_since`; and
+the import history (`ImportBatch.objects.visible_to`: district staff every batch, others the
+batches they sent), with the portal's withdraw move."""
 
 from __future__ import annotations
 
@@ -17,8 +19,10 @@ from rest_framework.response import Response
 
 from injuries.choices import Cause, Domain, Outcome, Source
 from injuries.errors import CardsRefused
-from injuries.models import CARD_FIELDS, InjuryRecord
+from injuries.models import CARD_FIELDS, ImportBatch, InjuryRecord
+from injuries.models.batches import FROM_API
 from injuries.services import cards_import
+from programs.core.transitions import transition, workflow_of
 from safecommunity.api.filters import UpdatedSinceFilter
 from safecommunity.api.views import ScopedReadViewSet
 
@@ -195,3 +199,113 @@ class InjuryRecordViewSet(ScopedReadViewSet):
             "dry_run": done.dry_run,
         }
         return Response(answer, status=status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED)
+
+
+# --- The import history: files and card batches, and withdrawing one -------------------------
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Who sent it (username); null for a scheduled transfer."),
+    )
+    withdrawn_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    from_api = serializers.BooleanField(
+        read_only=True, help_text=_("Cards sent through the API rather than a file.")
+    )
+    rows = serializers.IntegerField(source="rows_total", read_only=True)
+    added = serializers.IntegerField(source="rows_added", read_only=True)
+    updated = serializers.IntegerField(source="rows_updated", read_only=True)
+    unchanged = serializers.IntegerField(source="rows_unchanged", read_only=True)
+    warned = serializers.IntegerField(source="rows_warned", read_only=True)
+    in_error = serializers.IntegerField(source="rows_in_error", read_only=True)
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "file_name",
+            "sha256",
+            "size",
+            "from_api",
+            "status",
+            "uploaded_by",
+            "uploaded_at",
+            "rows",
+            "added",
+            "updated",
+            "unchanged",
+            "warned",
+            "in_error",
+            "imported_at",
+            "withdrawn_by",
+            "withdrawn_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ImportBatchWithdrawnSerializer(serializers.Serializer):
+    batch = ImportBatchSerializer()
+    deleted = serializers.IntegerField(help_text=_("Records the batch had added, now deleted."))
+    restored = serializers.IntegerField(
+        help_text=_("Records the batch had changed, now back to their earlier values.")
+    )
+
+
+class ImportBatchFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ImportBatch.Status.choices)
+    from_api = django_filters.BooleanFilter(
+        method="filter_from_api", label=_("Cards sent through the API (true) or files (false)")
+    )
+    uploaded_by = django_filters.CharFilter(
+        field_name="uploaded_by__username", max_length=150, label=_("Sent by (username)")
+    )
+    updated_since = UpdatedSinceFilter("updated_at")
+
+    class Meta:
+        model = ImportBatch
+        fields: list[str] = []
+
+    def filter_from_api(self, queryset, name, value):
+        return queryset.filter(FROM_API) if value else queryset.exclude(FROM_API)
+
+
+class ImportBatchViewSet(ScopedReadViewSet):
+    """The injury import history: each file or card batch with who sent it, its status and
+    what it added, updated or left unchanged, and its withdrawal. Filters: `status`,
+    `from_api`, `uploaded_by` (username), `updated_since`."""
+
+    model = ImportBatch
+    serializer_class = ImportBatchSerializer
+    filterset_class = ImportBatchFilter
+
+    def scoped(self, queryset):
+        return queryset.select_related("uploaded_by", "withdrawn_by").defer("problems").order_by()
+
+    @property
+    def writes_allowed(self) -> bool:
+        return self.action == "withdraw"
+
+    @extend_schema(request=None, responses={200: ImportBatchWithdrawnSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    def withdraw(self, request, pk=None):
+        """Take a whole import back, as the portal's withdraw button does (district staff):
+        delete the records it added and put back the values of those it changed; each deleted
+        record is a `deleted` event of the change feed. 403 for a user who may not withdraw;
+        400 for a batch not imported, already withdrawn, or whose records a later import still
+        in force changed (withdraw that one first)."""
+        batch = self.get_object()  # outside the user's scope: 404
+        if not workflow_of(batch)["withdraw"].allowed(request.user, batch):
+            raise exceptions.PermissionDenied
+        event = transition(batch, "withdraw", by=request.user)  # refused: BatchError, 400
+        answer = {
+            "batch": ImportBatchSerializer(batch, context=self.get_serializer_context()).data,
+            "deleted": event.data["deleted"],
+            "restored": event.data["restored"],
+        }
+        return Response(answer, status=status.HTTP_200_OK)

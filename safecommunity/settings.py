@@ -330,9 +330,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
-    # Each resource's `status` by its own name: several models have one.
+    # A choice set by one name: several models have a `status`; an evaluation's result and
+    # running result share one.
     "ENUM_NAME_OVERRIDES": {
         "MonthlyReportStatusEnum": "programs.reports.models.monthly.ReportStatus",
+        "EvaluationResultEnum": "programs.evaluations.models.evaluations.EvaluationResult",
     },
 }
 

@@ -231,6 +231,33 @@ def evaluation_scores(
     return {pk: evaluation_score(scheme, items, graded) for pk, graded in grades.items()}
 
 
+def evaluations_scored(evaluations: Sequence[Evaluation]) -> dict[int, Score]:
+    """Evaluation id → its score as graded so far, for evaluations of any rounds and schemes
+    (each with `round__scheme` loaded) — the API's page: two queries however many evaluations
+    and schemes (the items, the grades), none without evaluations. Scored as
+    `evaluation_scores` and the evaluation's page score them."""
+    if not evaluations:
+        return {}
+    schemes = {evaluation.round.scheme_id: evaluation.round.scheme for evaluation in evaluations}
+    items: dict[int, list[SchemeItem]] = {pk: [] for pk in schemes}
+    for item in SchemeItem.objects.filter(element__scheme__in=schemes).select_related("element"):
+        items[item.element.scheme_id].append(item)
+    grades: dict[int, dict[int, tuple[str, ...]]] = {e.pk: {} for e in evaluations}
+    rows = ItemScore.objects.filter(evaluation__in=grades).values_list(
+        "evaluation_id", "item_id", *GRADED_FIELDS
+    )
+    for evaluation_id, item_id, *parts in rows:
+        grades[evaluation_id][item_id] = tuple(parts)
+    return {
+        evaluation.pk: evaluation_score(
+            schemes[evaluation.round.scheme_id],
+            items[evaluation.round.scheme_id],
+            grades[evaluation.pk],
+        )
+        for evaluation in evaluations
+    }
+
+
 def evaluation_reason(evaluation: Evaluation, score: Score) -> str:
     """Why a final evaluation has its result, in the reader's language when its grades still
     score the same way under the scheme (else as recorded when it was finalised); for a draft,

@@ -5,8 +5,9 @@ it may import every app.)"""
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from injuries.api import InjuryRecordViewSet
+from injuries.api import ImportBatchViewSet, InjuryRecordViewSet
 from programs.core.api import EventViewSet
+from programs.evaluations.api import EvaluationViewSet
 from programs.overview.api import UnitViewSet
 from programs.progress.api import UnitMilestoneViewSet
 from programs.reports.api import MonthlyReportViewSet
@@ -25,6 +26,8 @@ v1.register("titles", CertificationViewSet, basename="title")
 v1.register("targets", TargetViewSet, basename="target")
 v1.register("monthly-reports", MonthlyReportViewSet, basename="monthly-report")
 v1.register("activities", ActivityViewSet, basename="activity")
+v1.register("evaluations", EvaluationViewSet, basename="evaluation")
+v1.register("import-batches", ImportBatchViewSet, basename="import-batch")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),

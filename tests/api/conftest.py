@@ -1,6 +1,6 @@
 """The API's fixtures: a client holding a personal token, and one record of unit A of each
 resource (its unit, an event, an injury record, a milestone, a title, a monthly report, an
-activity) and a target."""
+activity, an evaluation, an import batch) and a target."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from programs.progress.models import UnitMilestone
 from tests.factories import (
     ActivityFactory,
     CertificationFactory,
+    EvaluationFactory,
     EventFactory,
+    ImportBatchFactory,
     InjuryRecordFactory,
     MilestoneFactory,
     MonthlyReportFactory,
@@ -37,9 +39,10 @@ def token_client():
 
 
 @pytest.fixture
-def api_world(unit_a, unit_b):
-    """Unit A and B, each with one event, one injury record, one milestone, one title,
-    a monthly report and an activity; and a target of their programme."""
+def api_world(unit_a, unit_b, clerk_a, clerk_b):
+    """Unit A and B, each with one event, one injury record, one milestone, one title, a
+    monthly report, an activity, an evaluation (in a round naming no evaluator) and an import
+    batch (sent by the unit's clerk); and a target of their programme."""
     milestone = MilestoneFactory(phase=PhaseFactory(program=unit_a.program))  # both get a row
     return SimpleNamespace(
         unit=unit_a,
@@ -55,4 +58,8 @@ def api_world(unit_a, unit_b):
         report_b=MonthlyReportFactory(unit=unit_b),
         activity=ActivityFactory(unit=unit_a),
         activity_b=ActivityFactory(unit=unit_b),
+        evaluation=EvaluationFactory(unit=unit_a),
+        evaluation_b=EvaluationFactory(unit=unit_b),
+        batch=ImportBatchFactory(uploaded_by=clerk_a, imported=True),
+        batch_b=ImportBatchFactory(uploaded_by=clerk_b, imported=True),
     )

@@ -18,6 +18,10 @@ LIST_SCOPE = {
     "provider": ALL,
     "evaluator": NONE,
 }
+# Where a resource's scope differs: providers see no evaluation and only the batches they sent.
+LIST_SCOPE_OF = {("evaluations", "provider"): NONE, ("import-batches", "provider"): NONE}
+# An import batch has no unit: the api_world's batch of each unit is sent by its clerk.
+SENDERS = {"clerk_a": "A01", "clerk_b": "B01"}
 # url, the object of unit A it names, how a row tells its unit; detail answer per persona
 # fmt: off
 RESOURCES = [
@@ -29,6 +33,9 @@ RESOURCES = [
     ("titles",         "title",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
     ("monthly-reports", "report", lambda row: row["unit"],  (401, 200, 200, 404, 200, 404)),
     ("activities",     "activity", lambda row: row["unit"], (401, 200, 200, 404, 200, 404)),
+    ("evaluations",    "evaluation", lambda row: row["unit"], (401, 200, 200, 404, 404, 404)),
+    ("import-batches", "batch",  lambda row: SENDERS[row["uploaded_by"]],
+                                                            (401, 200, 200, 404, 404, 404)),
 ]
 # fmt: on
 
@@ -43,6 +50,8 @@ def _detail_url(resource: str, obj: str, world) -> str:
         "target": world.target.pk,
         "report": world.report.pk,
         "activity": world.activity.pk,
+        "evaluation": world.evaluation.pk,
+        "batch": world.batch.pk,
     }[obj]
     return f"/api/v1/{resource}/{key}/"
 
@@ -67,7 +76,8 @@ def test_the_api_answers_each_persona_within_its_scope(
         assert {created.status_code, changed.status_code, removed.status_code} == {401}
         return
     assert listed.status_code == 200
-    assert {unit_of(row) for row in listed.json()["results"]} == LIST_SCOPE[persona]
+    scope = LIST_SCOPE_OF.get((resource, persona), LIST_SCOPE[persona])
+    assert {unit_of(row) for row in listed.json()["results"]} == scope
     assert {created.status_code, changed.status_code, removed.status_code} == {403}
 
 

@@ -9,16 +9,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programs.core.models import CreatingUnit
+from programs.evaluations.models import ItemScore
 from programs.progress.models import Evidence
 from programs.reports.models import Indicator, ReportValue
 from tests.factories import (
     ActivityFactory,
     CertificationFactory,
+    EvaluationFactory,
     EventFactory,
+    ImportBatchFactory,
     InjuryRecordFactory,
     MilestoneFactory,
     MonthlyReportFactory,
     PhaseFactory,
+    SchemeItemFactory,
     TargetFactory,
     UnitFactory,
     UserFactory,
@@ -121,3 +125,51 @@ def test_every_cursor_page_of_records_asks_the_same_queries(token_client, provid
 
     assert len(counts) == 6
     assert set(counts) == {2}  # the token, the page
+
+
+# District staff's reads of evaluations and the import history: a token (2), the page, and for
+# evaluations their scores (the schemes' items, the grades) whatever the number of schemes.
+DISTRICT_BOUNDS = {"evaluations": 5, "import-batches": 3}
+
+
+def _district_world(size: int, unit_a, district_user) -> None:
+    units = [unit_a, *UnitFactory.create_batch(size - 1, program=unit_a.program)]
+    for unit in units:  # each in its own round, against its own scheme, partly graded
+        evaluation = EvaluationFactory(unit=unit)
+        first, _second = SchemeItemFactory.create_batch(2, element__scheme=evaluation.round.scheme)
+        ItemScore.objects.create(
+            evaluation=evaluation, item=first, presence="a", evidence="b", effect="c"
+        )
+        ImportBatchFactory(uploaded_by=district_user, imported=True)
+
+
+@pytest.mark.parametrize("size", [2, 60])
+@pytest.mark.parametrize("resource", list(DISTRICT_BOUNDS))
+def test_district_staffs_lists_ask_a_fixed_number_of_queries(
+    token_client, district_user, unit_a, size, resource, django_assert_max_num_queries
+):
+    _district_world(size, unit_a, district_user)
+    client = token_client(district_user)
+
+    with django_assert_max_num_queries(DISTRICT_BOUNDS[resource]):
+        response = client.get(f"/api/v1/{resource}/", {"page_size": 1000})
+
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    assert len(rows) == size
+    if resource == "evaluations":  # 0.8 × 100 % + 1.0 × 70 % + 1.2 × 30 % of 2 items of 3
+        assert {(row["total"], row["maximum"]) for row in rows} == {("1.86", "6.00")}
+
+
+@pytest.mark.parametrize("size", [2, 60])
+def test_an_evaluation_detail_asks_a_fixed_number_of_queries(
+    token_client, district_user, unit_a, size, django_assert_max_num_queries
+):
+    _district_world(size, unit_a, district_user)
+    evaluation = unit_a.evaluations.get()
+    client = token_client(district_user)
+
+    with django_assert_max_num_queries(5):
+        body = client.get(f"/api/v1/evaluations/{evaluation.pk}/").json()
+
+    assert (body["total"], body["items_graded"], body["items"]) == ("1.86", 1, 2)

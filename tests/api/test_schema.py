@@ -46,6 +46,13 @@ INTEGRATOR_FIELDS = {
     "ReportValue": {"indicator", "value", "comment", "prefilled"},
     "Activity": {"id", "unit", "date", "kind", "group", "group_template", "title",
                  "participants", "hazards_found", "hazards_rectified", "updated_at"},
+    "Evaluation": {"id", "unit", "round", "scheme", "status", "total", "maximum", "result",
+                   "finalised_at", "updated_at"},
+    "EvaluationRound": {"id", "name", "kind", "opens_on", "closes_on"},
+    "ImportBatch": {"id", "file_name", "sha256", "from_api", "status", "uploaded_by", "added",
+                    "updated", "unchanged", "imported_at", "withdrawn_at", "withdrawn_by",
+                    "updated_at"},
+    "ImportBatchWithdrawn": {"batch", "deleted", "restored"},
 }
 # fmt: on
 PATHS = {
@@ -91,6 +98,17 @@ PATHS = {
         "end",
         "updated_since",
     },
+    "/api/v1/evaluations/": {
+        "cursor",
+        "page_size",
+        "unit",
+        "round",
+        "kind",
+        "status",
+        "result",
+        "updated_since",
+    },
+    "/api/v1/import-batches/": {"cursor", "page_size", "status", "from_api", "updated_since"},
 }
 
 
@@ -105,3 +123,10 @@ def test_each_resource_documents_the_fields_integrators_rely_on():
         assert parameters <= documented, path
         assert set(schema["paths"][path]) == {"get"}, path  # v1 reads these, writes nothing
     assert schema["components"]["securitySchemes"]["tokenAuth"]["scheme"] == "bearer"
+
+
+def test_the_one_write_on_a_batch_is_its_withdraw_move():
+    schema = yaml.safe_load(COMMITTED.read_text())
+
+    assert set(schema["paths"]["/api/v1/import-batches/{id}/"]) == {"get"}
+    assert set(schema["paths"]["/api/v1/import-batches/{id}/withdraw/"]) == {"post"}
