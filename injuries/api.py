@@ -20,7 +20,6 @@ from rest_framework.response import Response
 from injuries.choices import Cause, Domain, Outcome, Source
 from injuries.errors import CardsRefused
 from injuries.models import CARD_FIELDS, ImportBatch, InjuryRecord
-from injuries.models.batches import FROM_API
 from injuries.services import cards_import
 from programs.core.transitions import transition, workflow_of
 from safecommunity.api.filters import UpdatedSinceFilter
@@ -214,9 +213,6 @@ class ImportBatchSerializer(serializers.ModelSerializer):
     withdrawn_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
-    from_api = serializers.BooleanField(
-        read_only=True, help_text=_("Cards sent through the API rather than a file.")
-    )
     rows = serializers.IntegerField(source="rows_total", read_only=True)
     added = serializers.IntegerField(source="rows_added", read_only=True)
     updated = serializers.IntegerField(source="rows_updated", read_only=True)
@@ -260,7 +256,7 @@ class ImportBatchWithdrawnSerializer(serializers.Serializer):
 class ImportBatchFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ImportBatch.Status.choices)
     from_api = django_filters.BooleanFilter(
-        method="filter_from_api", label=_("Cards sent through the API (true) or files (false)")
+        label=_("Cards sent through the API (true) or files (false)")
     )
     uploaded_by = django_filters.CharFilter(
         field_name="uploaded_by__username", max_length=150, label=_("Sent by (username)")
@@ -270,9 +266,6 @@ class ImportBatchFilter(django_filters.FilterSet):
     class Meta:
         model = ImportBatch
         fields: list[str] = []
-
-    def filter_from_api(self, queryset, name, value):
-        return queryset.filter(FROM_API) if value else queryset.exclude(FROM_API)
 
 
 class ImportBatchViewSet(ScopedReadViewSet):

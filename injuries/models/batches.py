@@ -27,12 +27,6 @@ if TYPE_CHECKING:
     from programs.core.models import User
 
 
-#: How a batch of cards sent through the API is named (`cards_import`): `api-<time>.json`. A file
-#: upload takes only .xlsx, .csv and .txt, so no uploaded file is named so.
-API_FILE_PREFIX, API_FILE_SUFFIX = "api-", ".json"
-FROM_API = Q(file_name__startswith=API_FILE_PREFIX, file_name__endswith=API_FILE_SUFFIX)
-
-
 class ImportBatchQuerySet(ScopedQuerySet):
     """A batch spans units: district staff see every batch, others the batches they uploaded."""
 
@@ -64,6 +58,12 @@ class ImportBatch(UpdatedAt):
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     file_name = models.CharField(_("file name"), max_length=255)
+    from_api = models.BooleanField(
+        _("sent through the API"),
+        default=False,
+        editable=False,
+        help_text=_("Cards a system sent to the API (its JSON body stands for the file)."),
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(
@@ -149,13 +149,6 @@ class ImportBatch(UpdatedAt):
             self.Status.IMPORTED: "success",
             self.Status.WITHDRAWN: "secondary",
         }.get(self.status, "warning")
-
-    @property
-    def from_api(self) -> bool:
-        """Cards sent through the API (`POST /api/v1/injury-records/batches/`), not a file."""
-        return self.file_name.startswith(API_FILE_PREFIX) and self.file_name.endswith(
-            API_FILE_SUFFIX
-        )
 
     @property
     def is_waiting(self) -> bool:

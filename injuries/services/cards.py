@@ -49,7 +49,6 @@ from injuries.errors import (
     CardsRefused,
 )
 from injuries.models import ImportBatch, InjuryRecord
-from injuries.models.batches import API_FILE_PREFIX, API_FILE_SUFFIX
 from injuries.resources import IDENTIFIER_HEADERS, InjuryRecordResource
 from injuries.services.imports import BatchNowInError, ImportReport, rows_import
 from injuries.services.rows import REQUIRED, Problem, RowSource
@@ -160,7 +159,8 @@ def cards_import(*, records: Any, user: User, dry_run: bool = False, body: bytes
     now = timezone.localtime()
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            file_name=f"{API_FILE_PREFIX}{now:%Y%m%d-%H%M%S}{API_FILE_SUFFIX}",
+            file_name=f"api-{now:%Y%m%d-%H%M%S}.json",
+            from_api=True,
             sha256=hashlib.sha256(body).hexdigest(),
             size=len(body),
             uploaded_by=user,
