@@ -22,6 +22,7 @@ from injuries.errors import CardsRefused
 from injuries.models import CARD_FIELDS, ImportBatch, InjuryRecord
 from injuries.services import cards_import
 from programs.core.transitions import transition, workflow_of
+from safecommunity.api.fields import UnitCode, Username
 from safecommunity.api.filters import UpdatedSinceFilter
 from safecommunity.api.views import ScopedReadViewSet
 
@@ -45,7 +46,7 @@ RECORD_FIELDS = [
 
 
 class InjuryRecordSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = UnitCode()
 
     class Meta:
         model = InjuryRecord
@@ -204,15 +205,8 @@ class InjuryRecordViewSet(ScopedReadViewSet):
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
-    uploaded_by = serializers.SlugRelatedField(
-        slug_field="username",
-        read_only=True,
-        allow_null=True,
-        help_text=_("Who sent it (username); null for a scheduled transfer."),
-    )
-    withdrawn_by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    uploaded_by = Username(help_text=_("Who sent it (username); null for a scheduled transfer."))
+    withdrawn_by = Username()
     rows = serializers.IntegerField(source="rows_total", read_only=True)
     added = serializers.IntegerField(source="rows_added", read_only=True)
     updated = serializers.IntegerField(source="rows_updated", read_only=True)

@@ -7,6 +7,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from safecommunity.api.fields import UnitCode
 from safecommunity.api.filters import UpdatedSinceFilter
 from safecommunity.api.views import ScopedReadViewSet
 from workgroups.choices import ActivityKind
@@ -14,7 +15,7 @@ from workgroups.models import Activity
 
 
 class ActivitySerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = UnitCode()
     group = serializers.SlugRelatedField(
         slug_field="name",
         read_only=True,

@@ -10,6 +10,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import serializers
 
 from programs.core.models import Event, EventKind
+from safecommunity.api.fields import UnitCode, Username
 from safecommunity.api.filters import UpdatedSinceFilter
 from safecommunity.api.pagination import AfterIdPagination
 from safecommunity.api.views import ScopedReadViewSet
@@ -29,8 +30,8 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    unit = UnitCode(allow_null=True)
+    actor = Username()
     record_type = serializers.SerializerMethodField(
         help_text=_("The record's model, e.g. programs.monthlyreport.")
     )

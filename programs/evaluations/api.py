@@ -22,6 +22,7 @@ from programs.evaluations.models import (
     EvaluationScheme,
 )
 from programs.evaluations.selectors import evaluation_reason, evaluations_scored
+from safecommunity.api.fields import UnitCode
 from safecommunity.api.filters import UpdatedSinceFilter
 from safecommunity.api.views import ScopedReadViewSet
 
@@ -66,7 +67,7 @@ class EvaluationSchemeSerializer(serializers.ModelSerializer):
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = UnitCode()
     round = EvaluationRoundSerializer(read_only=True)
     scheme = EvaluationSchemeSerializer(source="round.scheme", read_only=True)
     total = TotalField(

@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from programs.progress.models import DueBand, Evidence, UnitMilestone
+from safecommunity.api.fields import UnitCode, Username
 from safecommunity.api.filters import UpdatedSinceFilter
 from safecommunity.api.views import ScopedReadViewSet
 
 
 class UnitMilestoneSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = UnitCode()
     milestone = serializers.CharField(source="milestone.name", read_only=True)
     milestone_id = serializers.IntegerField(read_only=True)
     phase = serializers.IntegerField(
@@ -32,12 +33,7 @@ class UnitMilestoneSerializer(serializers.ModelSerializer):
     evidence_required = serializers.BooleanField(
         source="milestone.evidence_required", read_only=True
     )
-    status_changed_by = serializers.SlugRelatedField(
-        slug_field="username",
-        read_only=True,
-        allow_null=True,
-        help_text=_("Who moved the milestone last (username)."),
-    )
+    status_changed_by = Username(help_text=_("Who moved the milestone last (username)."))
     due_band = serializers.ChoiceField(
         source="band",
         choices=DueBand.choices,

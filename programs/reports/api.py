@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from programs.reports.filters import MonthFilter
 from programs.reports.models import MonthlyReport, ReportValue
+from safecommunity.api.fields import UnitCode, Username
 from safecommunity.api.filters import UpdatedSinceFilter
 from safecommunity.api.views import ScopedReadViewSet
 
@@ -30,7 +31,7 @@ class MonthTextField(serializers.Field):
 
 
 class ReportValueSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator = UnitCode()
     value = serializers.IntegerField(
         read_only=True, allow_null=True, help_text=_("The unit's figure; null when not given.")
     )
@@ -50,25 +51,15 @@ class ReportValueSerializer(serializers.ModelSerializer):
 
 
 class MonthlyReportSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = UnitCode()
     period = MonthTextField(read_only=True, help_text=_("The month reported on (YYYY-MM)."))
-    submitted_by = serializers.SlugRelatedField(
-        slug_field="username",
-        read_only=True,
-        allow_null=True,
-        help_text=_("The username of who submitted it last."),
-    )
+    submitted_by = Username(help_text=_("The username of who submitted it last."))
     reviewed_at = serializers.DateTimeField(
         read_only=True,
         allow_null=True,
         help_text=_("The last review: an approval, a return or a reopening (see status)."),
     )
-    reviewed_by = serializers.SlugRelatedField(
-        slug_field="username",
-        read_only=True,
-        allow_null=True,
-        help_text=_("The username of who made the last review."),
-    )
+    reviewed_by = Username(help_text=_("The username of who made the last review."))
     due_date = serializers.DateField(
         read_only=True, help_text=_("The programme's due day of the following month.")
     )

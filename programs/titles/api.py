@@ -15,6 +15,7 @@ from rest_framework import serializers
 from programs.core.choices import TitleLevel
 from programs.titles.models import Certification, Target
 from programs.titles.selectors import TargetResult, TargetState, targets_results
+from safecommunity.api.fields import UnitCode
 from safecommunity.api.filters import UpdatedSinceFilter
 from safecommunity.api.views import ScopedReadViewSet
 
@@ -22,7 +23,7 @@ from safecommunity.api.views import ScopedReadViewSet
 
 
 class CertificationSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = UnitCode()
     held = serializers.SerializerMethodField(
         help_text=_("Named and within its validity today (Beijing time).")
     )
@@ -90,7 +91,7 @@ class AttainmentSerializer(serializers.Serializer):
 
 
 class TargetSerializer(serializers.ModelSerializer):
-    program = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    program = UnitCode()
     attainment = serializers.SerializerMethodField(
         help_text=_(
             "Today's value against the threshold, as the progress page shows it; null for "
