@@ -228,14 +228,23 @@ def api_token(user) -> str:
 # --- Cards --------------------------------------------------------------------------------------
 
 
-def cards_round(bodies: list[bytes], rows: list, client: Client, server: Server, user) -> dict:
+def cards_round(
+    bodies: list[bytes], rows: list, client: Client, server: Server, user, *, file_first: bool
+) -> dict:
     """One round: the bodies over HTTP, the same through `cards_import` in this process, the
-    cards as one CSV file (check, import) and COPY of its rows; the seconds of each."""
-    from django.core.files import File
+    cards as one CSV file (check, import) and COPY of its rows; the seconds of each. The file
+    goes first when `file_first` (rounds alternate, so neither side always meets the same
+    moment of a shared machine's load)."""
+    seconds = {}
+    parts = [api_part, file_part]
+    for part in reversed(parts) if file_first else parts:
+        seconds.update(part(bodies, rows, client, server, user))
+    return seconds
 
+
+def api_part(bodies: list[bytes], rows: list, client: Client, server: Server, user) -> dict:
     from injuries.models import InjuryRecord
-    from injuries.services import batch_commit, batch_preview, cards_import
-    from injuries.services.files import upload_store
+    from injuries.services import cards_import
 
     count = len(rows)
     seconds = {}
@@ -259,7 +268,19 @@ def cards_round(bodies: list[bytes], rows: list, client: Client, server: Server,
         assert outcome.added == outcome.cards
     seconds["service"] = time.perf_counter() - t0
     assert InjuryRecord.objects.count() == count
+    clear()
+    return seconds
 
+
+def file_part(bodies: list[bytes], rows: list, client: Client, server: Server, user) -> dict:
+    from django.core.files import File
+
+    from injuries.models import InjuryRecord
+    from injuries.services import batch_commit, batch_preview
+    from injuries.services.files import upload_store
+
+    count = len(rows)
+    seconds = {}
     clear()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "cards.csv"
@@ -303,9 +324,11 @@ def bench_cards(count: int, size: int, rounds: int, client: Client, server: Serv
     ]
     mb = sum(map(len, bodies)) / 1e6
     print(f"\n# cards: {count:,} in {len(bodies)} JSON bodies of {size:,} ({mb:.1f} MB in all)")
+    warm = json.dumps({"records": cards[:200]}, ensure_ascii=False).encode()
+    cards_round([warm], rows[:200], client, server, user, file_first=False)  # each path once
     results = []
     for number in range(rounds):
-        results.append(cards_round(bodies, rows, client, server, user))
+        results.append(cards_round(bodies, rows, client, server, user, file_first=number % 2 == 1))
         done = results[-1]
         print(
             f"round {number + 1}: API {count / done['http']:,.0f} cards/s, file import "
@@ -419,11 +442,12 @@ def bench_records(count: int, page_size: int, client: Client, server: Server) ->
     first_id = InjuryRecord.objects.order_by("pk").values_list("pk", flat=True).first()
     url = f"{RECORDS_PATH}?page_size={page_size}"
     floor_pages(list(range(first_id - 1, first_id + count, page_size)), page_size)  # warm-up
-    page_ms, starts, seen, last = [], [], 0, 0
+    page_ms, starts, paths, seen, last = [], [], [], 0, 0
     t0 = time.perf_counter()
     while url:
         path = urllib.parse.urlsplit(url)
         path = f"{path.path}?{path.query}" if path.query else path.path
+        paths.append(path)
         started = time.perf_counter()
         status, data = client.call("GET", path)
         page_ms.append((time.perf_counter() - started) * 1000)
@@ -465,6 +489,34 @@ def bench_records(count: int, page_size: int, client: Client, server: Server) ->
         f"end/start of the client's page time: {spread[2] / spread[0]:.2f}; "
         f"max page {max(page_ms):.0f} ms; p95 {p95:.1f} ms"
     )
+    retime(paths, starts, page_size, client)
+
+
+def retime(paths: list[str], starts: list[int], page_size: int, client: Client) -> None:
+    """The same pages of the three windows again, interleaved (start, middle, end, start …),
+    so that a change of the machine's load falls on all three alike."""
+    window = max(1, min(WINDOW, len(paths) // 3))
+    middle = max(0, len(paths) // 2 - window // 2)
+    picks = {"start": 0, "middle": middle, "end": len(paths) - window}
+    times: dict[str, list[float]] = {name: [] for name in picks}
+    floors: dict[str, list[float]] = {name: [] for name in picks}
+    for i in range(window):
+        for name, first in picks.items():
+            started = time.perf_counter()
+            status, data = client.call("GET", paths[first + i])
+            times[name].append((time.perf_counter() - started) * 1000)
+            assert status == 200, (status, data[:300])
+            floors[name] += floor_pages([starts[first + i]], page_size)
+    p50 = {name: statistics.median(values) for name, values in times.items()}
+    raw = {name: statistics.median(values) for name, values in floors.items()}
+    print(f"the same pages again, interleaved (p50 of {window} each):")
+    print(f"{'  client ms':<40} " + " ".join(f"{p50[name]:>8.1f}" for name in picks))
+    print(f"{'  floor ms':<40} " + " ".join(f"{raw[name]:>8.1f}" for name in picks))
+    print(
+        f"{'  client as a multiple of the floor':<40} "
+        + " ".join(f"{p50[name] / raw[name]:>8.1f}" for name in picks)
+    )
+    print(f"  end/start of the client's page time: {p50['end'] / p50['start']:.2f}")
 
 
 # --- Run ----------------------------------------------------------------------------------------
