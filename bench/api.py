@@ -3,6 +3,8 @@ every record read in cursor pages — each beside a floor measured in the same r
 
     DATABASE_URL=postgres://…/bench_api .venv/bin/python bench/api.py [--cards 100000]
         [--batch 5000] [--records 1000000] [--page-size 1000] [--part cards|records|both]
+        [--rounds 3] [--seed-cards 100000]
+    quick: --cards 10000 --records 50000 --seed-cards 10000 --rounds 1   (figures: README.md)
 
 The database DATABASE_URL names (its name must start with "bench": its injury tables are
 emptied) is migrated, given the district's reference data, and used as it is, by this process
@@ -17,7 +19,9 @@ it (gunicorn's sync worker closes it after each response).
   the same cards as one CSV file through the file import's services, the check
   (`batch_preview`) and the import (`batch_commit`, which checks again and writes); and the
   floor, PostgreSQL's COPY of the same rows as they are stored. Cards per second, each rate as
-  a share of COPY's, and the API's as a share of the file import's.
+  a share of COPY's, and the API's as a share of the file import's. Every path runs once on
+  200 cards first (imports, caches); then `--rounds` rounds, the API and the file taking turns
+  to go first, and the best time of each is shown (the share per round too).
 - records: `--records` records (cards imported through `cards_import`, then copied in SQL with
   new card numbers, VACUUM ANALYZE), read through `GET /api/v1/injury-records/?page_size=`
   following `next` with a `rate_exempt` token of a district user (every record in scope).
@@ -25,6 +29,8 @@ it (gunicorn's sync worker closes it after each response).
   the start, the middle and the end (p50 of the first, middle and last 50 pages); beside the
   floor, the keyset query of the same pages run raw (`WHERE id > %s ORDER BY id LIMIT n`
   joined to the unit for its code, every row fetched), and the page's time as a multiple of it.
+  Then the same start, middle and end pages again, interleaved, so a change of the machine's
+  load falls on all three alike.
 
 On a small machine the client, the server and PostgreSQL share the cores: read the figures with
 the load average printed at the top.
