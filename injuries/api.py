@@ -22,7 +22,7 @@ from injuries.errors import CardsRefused
 from injuries.models import CARD_FIELDS, ImportBatch, InjuryRecord
 from injuries.services import cards_import
 from programs.core.transitions import transition, workflow_of
-from safecommunity.api.fields import UnitCode, Username
+from safecommunity.api.fields import PlannedRepresentation, UnitCode, Username
 from safecommunity.api.filters import UpdatedSinceFilter
 from safecommunity.api.views import ScopedReadViewSet
 
@@ -45,7 +45,10 @@ RECORD_FIELDS = [
 ]
 
 
-class InjuryRecordSerializer(serializers.ModelSerializer):
+class InjuryRecordSerializer(PlannedRepresentation, serializers.ModelSerializer):
+    """One injury card (伤害监测报告卡), its fields named as the spreadsheet import names them
+    and its codes as the card's codes."""
+
     unit = UnitCode()
 
     class Meta:

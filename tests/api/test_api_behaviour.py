@@ -168,3 +168,38 @@ def test_updated_since_reads_the_offset(token_client, provider, unit_a):
     found = token_client(provider).get("/api/v1/injury-records/", {"updated_since": at.isoformat()})
 
     assert [row["id"] for row in found.json()["results"]] == [record.pk]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+def test_records_read_by_the_million_are_written_as_drf_writes_them(unit_a, zone):
+    """The records' planned representation (`PlannedRepresentation`) is DRF's own, field by
+    field: a full card, one with every optional field empty, a batch's card, in either zone."""
+    from rest_framework import serializers
+
+    from injuries.api import InjuryRecordSerializer
+    from tests.factories import ImportBatchFactory
+
+    InjuryRecordFactory(unit=unit_a)
+    InjuryRecordFactory(
+        unit=unit_a,
+        injury_time=None,
+        visit_date=None,
+        visit_time=None,
+        registration=None,
+        education=None,
+        occupation=None,
+        alcohol=None,
+    )
+    InjuryRecordFactory(unit=unit_a, batch=ImportBatchFactory(imported=True))
+    rows = list(InjuryRecord.objects.select_related("unit").order_by("pk"))
+
+    with timezone.override(zone):
+        planned = InjuryRecordSerializer(rows, many=True).data
+        drf = [
+            serializers.ModelSerializer.to_representation(InjuryRecordSerializer(), row)
+            for row in rows
+        ]
+
+    assert [dict(row) for row in planned] == drf
+    assert planned[1]["visit_time"] is None and planned[2]["batch"] is not None
+    assert planned[0]["created_at"].endswith("Z" if zone == "UTC" else "+08:00")
