@@ -119,3 +119,25 @@ def test_reading_the_batches_address_is_not_allowed_and_an_evaluator_may_not_sen
     response = send(token_client(evaluator), {"records": batch_of(1)})
     assert response.status_code == 403
     assert not ImportBatch.objects.exists()
+
+
+def test_the_cards_a_provider_posts_are_counted_by_the_statistics_and_listed_in_the_history(
+    token_client, client, provider, district_user, unit_a
+):
+    from tests.injury_files import injury_day
+
+    day = injury_day()
+    response = send(token_client(provider), {"records": batch_of(4)})
+    assert response.status_code == 201
+    client.force_login(district_user)
+
+    stats = client.get(
+        reverse("injuries:statistics"),
+        {"date_from": f"{day:%Y-%m-%d}", "date_to": f"{day:%Y-%m-%d}"},
+    ).context["stats"]
+    history = client.get(reverse("injuries:import")).content.decode()
+
+    assert stats.headline.total == 4
+    batch = ImportBatch.objects.get(pk=response.json()["batch"])
+    assert batch.from_api
+    assert f'href="{batch.get_absolute_url()}">{batch.file_name}</a> <span' in history
