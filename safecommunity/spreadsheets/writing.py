@@ -8,12 +8,16 @@
 
 or, for a single sheet, `xlsx_response(filename, sheet_name, headers, rows, widths=…)`.
 
-- Rows are streamed (openpyxl's write-only mode), so a large export stays small in memory;
-  `save_to(path)` writes the file to disk (a job's result), `save()` gives its bytes.
-- Text is always a text cell: `=1+1`, `=HYPERLINK(…)` or `#N/A` are written as words, never as a
-  formula or an error value, and no apostrophe shows. Text that starts like a formula is also
-  marked "quote prefix", so editing the cell in Excel keeps it text. Characters xlsx cannot hold
-  (control characters other than tab and line breaks) are left out.
+- Written by XlsxWriter in its constant-memory mode: each row goes to a temporary file as it is
+  written, so a ten-year export stays small in memory; `save_to(path)` writes the workbook to
+  disk (a job's result), `save()` gives its bytes. XlsxWriter writes about twice as many cells a
+  second as openpyxl's write-only mode (`bench/reports.py --writers`); why not the faster
+  rustpy-xlsxwriter is in the README's dependency list.
+- Text is always a text cell (`write_string`, never `write`): `=1+1`, `=HYPERLINK(…)` or `#N/A`
+  are written as words, never as a formula or an error value, and no apostrophe shows. Text
+  that starts like a formula or is an error's name is also marked "quote prefix", so editing the
+  cell in Excel keeps it text. Characters xlsx cannot hold (control characters other than tab
+  and line breaks) are left out.
 - Numbers are number cells, dates and times date cells (dates shown as yyyy-mm-dd); an aware
   datetime is written in local time. Anything else (a lazy translation) is written as its text.
 - A sheet with headers gets the portal's header row: bold on a light blue fill, frozen (with the
@@ -23,6 +27,7 @@ or, for a single sheet, `xlsx_response(filename, sheet_name, headers, rows, widt
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -34,26 +39,26 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from safecommunity.spreadsheets.inert import FORMULA_STARTS
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
-BOLD = Font(bold=True)
+HEADER_COLOR = "DDE6F0"  # the header row's light blue fill
 MIN_WIDTH, MAX_WIDTH = 8, 40
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-# Values openpyxl writes right by itself; text is checked first (see `SheetWriter.row`).
-_NATIVE = frozenset({int, float, Decimal, bool, date, time, timedelta, type(None)})
-# Text openpyxl would not write as plain text (a formula, an error value) or Excel would read
-# as a formula once the cell is edited.
-_TEXT_TRAPS = (*FORMULA_STARTS, "#")
+# Characters an xlsx cell cannot hold: C0 controls other than tab, line feed and carriage return.
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
+# Excel's error values: written as text they would read as errors once the cell is edited.
+ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+# The number format of each kind of date and time (the first two as openpyxl wrote them).
+DATE_FORMATS: dict[type, str] = {
+    date: "yyyy-mm-dd",
+    datetime: "yyyy-mm-dd h:mm:ss",
+    time: "h:mm:ss",
+    timedelta: "[h]:mm:ss",
+}
 
 
 def header_width(text: str) -> int:
@@ -62,86 +67,131 @@ def header_width(text: str) -> int:
     return max(MIN_WIDTH, min(MAX_WIDTH, len(text) + wide + 2))
 
 
+def plain_text(value: str) -> str:
+    """`value` without the characters an xlsx cell cannot hold."""
+    return value if value.isprintable() else ILLEGAL_CHARACTERS.sub("", value)
+
+
+def looks_live(text: str) -> bool:
+    """Text Excel would read as a formula or an error value once the cell is edited."""
+    return text.startswith(FORMULA_STARTS) or text in ERROR_CODES
+
+
 class SheetWriter:
     """One sheet of a `WorkbookWriter`, written row by row."""
 
-    def __init__(self, worksheet: Any, formats: Sequence[str | None] = ()) -> None:
+    def __init__(
+        self, book: WorkbookWriter, worksheet: Worksheet, formats: Sequence[str | None] = ()
+    ) -> None:
+        self._book = book
         self._sheet = worksheet
         self._formats = list(formats)
+        self._row = 0
 
     def row(self, values: Iterable[Any] = (), *, bold: bool = False) -> None:
         """Append a row; an empty one leaves a blank line. `bold` for a total or a heading."""
-        if bold or self._formats:
-            cells = [
-                self._styled(value, position, bold=bold) for position, value in enumerate(values)
-            ]
-        else:
-            cells = []
-            for value in values:
-                kind = type(value)
-                if kind is str:
-                    if not value.isprintable() or value.startswith(_TEXT_TRAPS):
-                        value = self._text(value)
-                elif kind not in _NATIVE:
-                    value = self._cell(value)
-                cells.append(value)
-        self._sheet.append(cells)
+        sheet, number, book = self._sheet, self._row, self._book
+        formats = self._formats
+        for column, value in enumerate(values):
+            column_format = formats[column] if column < len(formats) else None
+            kind = type(value)
+            if kind is str:
+                value = plain_text(value)
+                live = looks_live(value)
+                if value and (bold or live):
+                    sheet.write_string(number, column, value, book.style(bold=bold, quote=live))
+                elif value:
+                    sheet.write_string(number, column, value)
+            elif kind is int or kind is float or kind is Decimal:
+                self._number(number, column, value, book.style(column_format, bold=bold))
+            elif value is None:
+                if bold:
+                    sheet.write_blank(number, column, None, book.style(bold=True))
+            else:
+                self._other(number, column, value, column_format, bold)
+        self._row += 1
 
     def rows(self, rows: Iterable[Iterable[Any]]) -> None:
         for values in rows:
             self.row(values)
 
     def header(self, headers: Iterable[Any]) -> None:
-        cells = []
-        for text in headers:
-            cell = self._as_cell(self._text(str(text)))
-            cell.font = HEADER_FONT
-            cell.fill = HEADER_FILL
-            cells.append(cell)
-        self._sheet.append(cells)
+        for column, text in enumerate(headers):
+            value = plain_text(str(text))
+            style = self._book.style(header=True, quote=looks_live(value))
+            self._sheet.write_string(self._row, column, value, style)
+        self._row += 1
 
-    def _styled(self, value: Any, position: int, *, bold: bool) -> Any:
-        number_format = self._formats[position] if position < len(self._formats) else None
-        if not (bold or number_format):
-            return self._cell(value)
-        cell = self._as_cell(self._cell(value))
-        if number_format:
-            cell.number_format = number_format
-        if bold:
-            cell.font = BOLD
-        return cell
+    def _number(self, row: int, column: int, value: Any, style: Any) -> None:
+        if not math.isfinite(value):  # Excel has no NaN or infinity: written as their text
+            self._sheet.write_string(row, column, str(value), style)
+        else:
+            self._sheet.write_number(row, column, value, style)
 
-    def _as_cell(self, value: Any) -> Cell:
-        return value if isinstance(value, Cell) else WriteOnlyCell(self._sheet, value)
+    def _other(
+        self, row: int, column: int, value: Any, column_format: str | None, bold: bool
+    ) -> None:
+        """A value of any other type: a boolean, a date or time, a subclass, or text."""
+        book = self._book
+        if isinstance(value, bool):
+            self._sheet.write_boolean(row, column, value, book.style(bold=bold))
+        elif isinstance(value, int | float | Decimal):
+            self._number(row, column, value, book.style(column_format, bold=bold))
+        elif isinstance(value, date | time | timedelta):
+            if isinstance(value, datetime) and timezone.is_aware(value):
+                value = timezone.localtime(value).replace(tzinfo=None)
+            style = book.style(column_format or DATE_FORMATS[_date_kind(value)], bold=bold)
+            self._sheet.write_datetime(row, column, value, style)
+        else:
+            text = plain_text(str(value))
+            live = looks_live(text)
+            style = book.style(bold=bold, quote=live) if (bold or live) else None
+            if text:
+                self._sheet.write_string(row, column, text, style)
 
-    def _cell(self, value: Any) -> Any:
-        """The value as openpyxl should get it: as it is, or a cell typed as text."""
-        if isinstance(value, str):
-            return self._text(value)
-        if isinstance(value, datetime) and timezone.is_aware(value):
-            return timezone.localtime(value).replace(tzinfo=None)
-        if type(value) in _NATIVE or isinstance(value, int | float | Decimal | date | time):
-            return value
-        return self._text(str(value))
 
-    def _text(self, value: str) -> Any:
-        """Text that stays text: openpyxl would write `=…` as a formula and `#N/A` as an error."""
-        if not value.isprintable():
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if not value.startswith(FORMULA_STARTS) and value not in ERROR_CODES:
-            return value
-        cell = WriteOnlyCell(self._sheet, value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
+def _date_kind(value: Any) -> type:
+    """The date or time class `value` is an instance of (a subclass, such as a fake clock's)."""
+    for kind in (datetime, date, time, timedelta):
+        if isinstance(value, kind):
+            return kind
+    raise TypeError(value)
 
 
 class WorkbookWriter:
     """An xlsx workbook written sheet by sheet, row by row (see the module's docstring)."""
 
     def __init__(self) -> None:
-        self._book = Workbook(write_only=True)
+        # The file is named when it is saved: XlsxWriter only opens it in `close()`.
+        self._book = Workbook(None, {"constant_memory": True})
         self._names: set[str] = set()
+        self._styles: dict[tuple, Any] = {}
+
+    def style(
+        self,
+        number_format: str | None = None,
+        *,
+        bold: bool = False,
+        quote: bool = False,
+        header: bool = False,
+    ) -> Any:
+        """The workbook's cell format for this combination, made once (None for the default)."""
+        key = (number_format, bold, quote, header)
+        if key not in self._styles:
+            if not (number_format or bold or quote or header):
+                self._styles[key] = None
+            else:
+                properties: dict[str, Any] = {}
+                if number_format:
+                    properties["num_format"] = number_format
+                if bold or header:
+                    properties["bold"] = True
+                if header:
+                    properties.update(pattern=1, bg_color="#" + HEADER_COLOR)
+                if quote:
+                    properties["quote_prefix"] = True
+                self._styles[key] = self._book.add_format(properties)
+        return self._styles[key]
 
     def sheet(
         self,
@@ -155,7 +205,7 @@ class WorkbookWriter:
         """A new sheet, with the header row if `headers` are given. `widths` and `formats`
         (number formats such as "0.0") go by column; `freeze` names the first cell that
         scrolls ("C2" keeps the header and two columns in view)."""
-        worksheet = self._book.create_sheet(self._sheet_name(name))
+        worksheet = self._book.add_worksheet(self._sheet_name(name))
         headers = [str(text) for text in headers]
         widths = list(widths)
         for position in range(max(len(headers), len(widths))):
@@ -163,17 +213,18 @@ class WorkbookWriter:
             if width is None and position < len(headers):
                 width = header_width(headers[position])
             if width is not None:
-                worksheet.column_dimensions[get_column_letter(position + 1)].width = width
-        sheet = SheetWriter(worksheet, formats)
+                worksheet.set_column(position, position, width)
+        sheet = SheetWriter(self, worksheet, formats)
         if headers:
             if freeze:
-                worksheet.freeze_panes = freeze
+                worksheet.freeze_panes(freeze)
             sheet.header(headers)
         return sheet
 
     def _sheet_name(self, title: Any) -> str:
         """A sheet name Excel accepts: no []:*?/\\, at most 31 characters, unique in the book."""
         name = SHEET_NAME_FORBIDDEN.sub(" ", str(title)).strip()[:31] or "Sheet"
+        name = name.strip("'") or "Sheet"  # Excel refuses a name that starts or ends with '
         candidate, n = name, 2
         while candidate.lower() in self._names:
             suffix = f" ({n})"
@@ -184,13 +235,17 @@ class WorkbookWriter:
     def save(self) -> bytes:
         """The workbook's bytes; the writer cannot be used afterwards."""
         buffer = BytesIO()
-        self._book.save(buffer)
+        self._close(buffer)
         return buffer.getvalue()
 
     def save_to(self, path: str | Path) -> None:
         """Write the workbook to the file at `path`, never holding it whole in memory (a job's
         export); the writer cannot be used afterwards."""
-        self._book.save(str(path))
+        self._close(str(path))
+
+    def _close(self, target: str | BytesIO) -> None:
+        self._book.filename = target
+        self._book.close()
 
     def response(self, filename: str) -> HttpResponse:
         """The workbook as a download named `filename`."""

@@ -20,7 +20,7 @@ from injuries.models import InjuryRecord
 from injuries.resources import InjuryRecordResource
 from safecommunity.admin import SpreadsheetExportMixin
 from safecommunity.spreadsheets import SPREADSHEET_FORMATS, SpreadsheetCSV, SpreadsheetXLSX
-from safecommunity.spreadsheets.writing import HEADER_FILL
+from safecommunity.spreadsheets.writing import HEADER_COLOR
 from tests.downloads import downloaded
 from tests.factories import InjuryRecordFactory, MemberFactory
 from workgroups.models import Member
@@ -71,7 +71,7 @@ def test_a_member_named_like_a_formula_is_text_in_the_admins_xlsx(client, admin_
         assert str(capfirst(Member._meta.get_field("name").verbose_name)) in [
             cell.value for cell in header
         ]
-    assert all(cell.font.b and cell.fill.fgColor.rgb == HEADER_FILL.fgColor.rgb for cell in header)
+    assert all(cell.font.b and cell.fill.fgColor.rgb == "FF" + HEADER_COLOR for cell in header)
     assert sheet.freeze_panes == "A2"
 
 

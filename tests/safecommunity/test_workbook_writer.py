@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from safecommunity.spreadsheets import XLSX_TYPE, WorkbookWriter, xlsx_response
-from safecommunity.spreadsheets.writing import HEADER_FILL
+from safecommunity.spreadsheets.writing import HEADER_COLOR
 
 FORMULA_LIKE = [
     "=1+1",
@@ -95,11 +95,12 @@ def test_every_sheet_has_the_same_header_row_frozen_with_widths():
     assert [cell.value for cell in headers] == ["代码", "名称", "=备注"]
     assert headers[2].data_type == "s"
     assert all(cell.font.b for cell in headers)
-    assert all(cell.fill.fgColor.rgb == HEADER_FILL.fgColor.rgb for cell in headers)
+    assert all(cell.fill.fgColor.rgb == "FF" + HEADER_COLOR for cell in headers)
     assert (first.freeze_panes, second.freeze_panes) == ("A2", "B2")
-    widths = [first.column_dimensions[column].width for column in "ABC"]
+    # Stored with Excel's padding (8.71 shows as 8 characters wide)
+    widths = [int(first.column_dimensions[column].width) for column in "ABC"]
     assert widths[:2] == [8, 26] and widths[2] >= len("=备注")
-    assert second["A1"].font.b and second["A1"].fill.fgColor.rgb == HEADER_FILL.fgColor.rgb
+    assert second["A1"].font.b and second["A1"].fill.fgColor.rgb == "FF" + HEADER_COLOR
 
 
 def test_sheet_names_are_chinese_as_given_and_made_acceptable_to_excel():
