@@ -60,14 +60,13 @@ REFUSED_MISSING_COLUMNS = _(
     "The file lacks the columns %(columns)s. Download the template to see every column."
 )
 REFUSED_NO_HEADER = _("The first row of the file must hold the column headers.")
-REFUSED_OLD_EXCEL = _(
-    "This is an old Excel file (.xls); save it as .xlsx or as CSV and upload it again."
+REFUSED_UNREADABLE = _(
+    "The file cannot be read as an Excel workbook (.xlsx or .xls) or as CSV text."
 )
-REFUSED_UNREADABLE = _("The file cannot be read as an Excel workbook (.xlsx) or as CSV text.")
 REFUSED_ENCODING = _("The file is neither UTF-8 nor GB18030 text; save it again as CSV or xlsx.")
 REFUSED_FILE_TYPE = _(
-    "“%(name)s” is not an Excel workbook (.xlsx) or CSV text (.csv, .txt); save it as one of "
-    "these and upload it again."
+    "“%(name)s” is not an Excel workbook (.xlsx, .xls) or CSV text (.csv, .txt); save it as "
+    "one of these and upload it again."
 )
 
 # --- A cell a spreadsheet column cannot read ---

@@ -23,7 +23,6 @@ from injuries.errors import (
     DATE_OUT_OF_RANGE,
     DATES_REVERSED,
     REFUSED_FILE_TYPE,
-    REFUSED_OLD_EXCEL,
     UNIT_NOT_ALLOWED,
     ImportRefused,
 )
@@ -289,18 +288,18 @@ class StatisticsFilterForm(StyledFormMixin, forms.Form):
 
 # --- Importing a spreadsheet ---
 
-#: The names of the files the import reads: an Excel workbook, CSV text.
-IMPORTED_SUFFIXES = (".xlsx", ".csv", ".txt")
+#: The names of the files the import reads: an Excel workbook (the legacy .xls too), CSV text.
+IMPORTED_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt")
 
 
 class ImportUploadForm(StyledFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet"),
         help_text=_(
-            "Excel (.xlsx) or CSV (UTF-8 or GB18030). Headers as on the report card, or as in "
-            "the template; codes as numbers or as their labels."
+            "Excel (.xlsx or .xls) or CSV (UTF-8 or GB18030). Headers as on the report card, or "
+            "as in the template; codes as numbers or as their labels."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(IMPORTED_SUFFIXES)}),
     )
 
     def clean_file(self) -> Any:
@@ -312,8 +311,6 @@ class ImportUploadForm(StyledFormMixin, forms.Form):
         except ImportRefused as refusal:
             raise forms.ValidationError(str(refusal)) from None
         suffix = PurePath(upload.name).suffix.lower()
-        if suffix == ".xls":
-            raise forms.ValidationError(REFUSED_OLD_EXCEL)
         if suffix not in IMPORTED_SUFFIXES:
             raise forms.ValidationError(REFUSED_FILE_TYPE % {"name": upload.name})
         return upload

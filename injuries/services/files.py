@@ -1,7 +1,8 @@
 """Keeping an uploaded file and reading it as a stream of rows: the file kept in the shared
 storage between the check and the import (and copied to this machine for a reader that needs a
-path), an xlsx workbook (first sheet) or CSV text in UTF-8 or GB18030, its fingerprint, and the
-refusals of a file that cannot be read at all."""
+path), an Excel workbook (xlsx, or the legacy xls hospital systems still export: first sheet) or
+CSV text in UTF-8 or GB18030, its fingerprint, and the refusals of a file that cannot be read at
+all."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from injuries.errors import (
     BATCH_FILE_GONE,
     REFUSED_ENCODING,
     REFUSED_NO_HEADER,
-    REFUSED_OLD_EXCEL,
     REFUSED_TOO_BIG,
     REFUSED_TOO_MANY_ROWS,
     REFUSED_UNREADABLE,
@@ -37,6 +37,9 @@ from safecommunity.spreadsheets import restored_row
 #: The folder of the shared storage where uploaded files wait between the check and the import.
 UPLOAD_DIR = "injury-imports"
 BLOCK = 1 << 20
+#: How a workbook's bytes begin: xlsx is a zip archive, the legacy xls an OLE2 compound file.
+XLSX_HEAD = b"PK\x03\x04"
+XLS_HEAD = b"\xd0\xcf\x11\xe0"
 
 
 def file_sha256(path: Path) -> str:
@@ -115,7 +118,7 @@ def _csv_encoding(path: Path) -> tuple[str, int]:
 
 
 class SpreadsheetRows:
-    """The header and the data rows of an xlsx or CSV file, read as a stream.
+    """The header and the data rows of an xlsx, xls or CSV file, read as a stream.
 
     Rows come as (spreadsheet row number, cells); empty rows are skipped. Use it as a context
     manager so the workbook or file is closed. `total` is how many data rows the file has at
@@ -130,9 +133,7 @@ class SpreadsheetRows:
     def __enter__(self) -> SpreadsheetRows:
         with open(self.path, "rb") as stream:
             head = stream.read(8)
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise ImportRefused(REFUSED_OLD_EXCEL)
-        rows = self._xlsx() if head.startswith(b"PK\x03\x04") else self._csv()
+        rows = self._workbook() if head.startswith((XLSX_HEAD, XLS_HEAD)) else self._csv()
         self._numbered = ((n, row) for n, row in enumerate(rows, start=1) if _has_values(row))
         first = next(self._numbered, None)
         if first is None or first[0] != 1:
@@ -146,9 +147,10 @@ class SpreadsheetRows:
     def __iter__(self) -> Iterator[tuple[int, Sequence[Any]]]:
         return self._numbered
 
-    def _xlsx(self) -> Iterator[Sequence[Any]]:
-        """The first sheet (the template's codes sheet comes second), read by calamine: about
-        eight times faster than openpyxl, which matters at a hundred thousand rows."""
+    def _workbook(self) -> Iterator[Sequence[Any]]:
+        """The first sheet (the template's codes sheet comes second) of an xlsx or xls workbook,
+        read by calamine: about eight times faster than openpyxl, which matters at a hundred
+        thousand rows. Date cells come as dates (or datetimes with their time) in both."""
         from python_calamine import CalamineError, CalamineWorkbook
 
         try:

@@ -767,12 +767,12 @@ def test_a_file_without_the_cards_columns_is_refused_naming_them(tmp_path, clerk
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, imports.REFUSED_OLD_EXCEL),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, imports.REFUSED_UNREADABLE),
         (b"PK\x03\x04 not really a workbook", imports.REFUSED_UNREADABLE),
         ("姓别,年龄\n".encode("utf-16"), imports.REFUSED_ENCODING),
         (b"\n\n", imports.REFUSED_NO_HEADER),
     ],
-    ids=["xls", "broken-xlsx", "utf-16", "empty"],
+    ids=["broken-xls", "broken-xlsx", "utf-16", "empty"],
 )
 def test_a_file_that_cannot_be_read_is_refused_with_what_to_do(
     tmp_path, clerk_a, unit_a, content, message

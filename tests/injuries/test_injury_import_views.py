@@ -200,7 +200,6 @@ def test_a_file_refused_whole_is_refused_in_the_users_language(
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("old.xls", imports.REFUSED_OLD_EXCEL),
         ("cards.pdf", imports.REFUSED_FILE_TYPE % {"name": "cards.pdf"}),
         ("cards", imports.REFUSED_FILE_TYPE % {"name": "cards"}),
     ],
