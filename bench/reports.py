@@ -1,7 +1,7 @@
 """Benchmark: the completeness grid and the values export's job at 400 units × 120 months.
 
     DATABASE_URL=postgres://… .venv/bin/python bench/reports.py [--months 120] [--value-months 120]
-        [--repeat 5] [--job-repeat 3] [--keepdb] [--export-only]
+        [--repeat 5] [--job-repeat 3] [--keepdb] [--export-only] [--writers]
 
 Builds a throw-away test database (kept with `--keepdb`; a rerun with the same sizes reuses it):
 the district's reference data, grown to 400 units, a report for every unit and month (mixed
@@ -11,8 +11,18 @@ and the export's job function as a worker runs it (`export_report_values`, writi
 disk) for the default 12 months, 24 months and the whole 120, with the query count of one run,
 rows/s and cells/s; beside it the floor — the export's own SQL run raw through a cursor, every
 row fetched — and, for the 120 months, the rows read without writing them (Django's iterator and
-the labels), so the share of the xlsx writer shows. openpyxl writes with lxml when it is
-installed; `OPENPYXL_LXML=False` makes it write without.
+the labels), so the share of the xlsx writer shows.
+
+`--writers` compares the writers on the same rows (the export's rows read once into memory, so
+only the writing is timed), in alternating order, `--job-repeat` rounds, with the floor (the
+export's SQL) and the rows built in the same rounds: openpyxl's write-only mode (the writer
+before XlsxWriter; with lxml when it is installed, `OPENPYXL_LXML=False` makes it write
+without), the portal's `WorkbookWriter` (XlsxWriter, constant memory), rustpy-xlsxwriter
+(measured only when it is installed: it is not a dependency) and the CSV file
+(`csv_to_file`); then the whole job as xlsx and as CSV. Quick run on SQLite, about two minutes:
+
+    .venv/bin/python bench/reports.py --months 12 --value-months 12 --export-months 12 \
+        --export-only --writers
 """
 
 from __future__ import annotations
@@ -123,6 +133,81 @@ def rows_only_ms(values) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
+def write_openpyxl(path: Path, headers: list[str], rows: list[tuple]) -> None:
+    """openpyxl's write-only mode, rows appended as they are (the old writer's fast path)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("values")
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def write_workbook(path: Path, headers: list[str], rows: list[tuple]) -> None:
+    """The portal's one workbook writer, as the export's job calls it."""
+    from programs.reports.selectors.values import EXPORT_WIDTHS
+    from safecommunity.spreadsheets import WorkbookWriter
+
+    book = WorkbookWriter()
+    book.sheet("values", headers, widths=EXPORT_WIDTHS, freeze="C2").rows(rows)
+    book.save_to(path)
+
+
+def write_rustpy(path: Path, headers: list[str], rows: list[tuple]) -> None:
+    """rustpy-xlsxwriter: its records are dicts keyed by header (built here, as a caller must)."""
+    from rustpy_xlsxwriter import write_worksheet
+
+    records = (dict(zip(headers, row, strict=True)) for row in rows)
+    write_worksheet(records, str(path), sheet_name="values", freeze_row=1, bold_headers=True)
+
+
+def write_csv(path: Path, headers: list[str], rows: list[tuple]) -> None:
+    from safecommunity.spreadsheets import csv_to_file
+
+    csv_to_file(path, headers, rows)
+
+
+def compare_writers(values, months: int, rounds: int) -> None:
+    """The writers on the export's rows of `months` months, alternating, with the floor."""
+    import importlib.util
+    import statistics
+    import tempfile
+
+    from programs.reports.jobs import EXPORT_FORMATS
+    from programs.reports.selectors.values import EXPORT_HEADERS, value_rows
+
+    headers = [str(text) for text in EXPORT_HEADERS]
+    rows = list(value_rows(values))
+    cells = len(rows) * len(headers)
+    writers = {"openpyxl write-only": write_openpyxl, "WorkbookWriter (XlsxWriter)": write_workbook}
+    if importlib.util.find_spec("rustpy_xlsxwriter"):
+        writers["rustpy-xlsxwriter"] = write_rustpy
+    writers["CSV (csv_to_file)"] = write_csv
+    times: dict[str, list[float]] = {name: [] for name in ["floor: SQL", "rows built", *writers]}
+    sizes: dict[str, int] = {}
+    sql, params = values.query.sql_with_params()
+    with tempfile.TemporaryDirectory() as folder:
+        for n in range(rounds):
+            times["floor: SQL"].append(floor_ms(sql, params) / 1000)
+            times["rows built"].append(rows_only_ms(values) / 1000)
+            order = list(writers.items())
+            for name, write in order if n % 2 == 0 else reversed(order):
+                path = Path(folder) / ("out.csv" if "CSV" in name else "out.xlsx")
+                t0 = time.perf_counter()
+                write(path, headers, rows)
+                times[name].append(time.perf_counter() - t0)
+                sizes[name] = path.stat().st_size
+    print(f"\nwriters on the same {len(rows):,} rows ({cells:,} cells) of {months} months,")
+    print(f"median of {rounds} rounds in alternating order ({', '.join(EXPORT_FORMATS)} offered)")
+    print(f"{'':<28} {'median s':>9} {'cells/s':>11} {'MB':>6}")
+    for name, seconds in times.items():
+        median = statistics.median(seconds)
+        size = f"{sizes[name] / 2**20:>6.1f}" if name in sizes else f"{'':>6}"
+        print(f"{name:<28} {median:>9.2f} {cells / median:>11,.0f} {size}")
+
+
 def is_built(months: int, value_months: int) -> bool:
     from programs.models import MonthlyReport, ReportValue
 
@@ -146,6 +231,7 @@ def main() -> None:
     parser.add_argument("--job-repeat", type=int, default=3)
     parser.add_argument("--keepdb", action="store_true")
     parser.add_argument("--export-only", action="store_true")
+    parser.add_argument("--writers", action="store_true", help="compare the xlsx/CSV writers")
     parser.add_argument(
         "--export-months", default="12,24,120", help="the exports timed, in months (%(default)s)"
     )
@@ -153,7 +239,7 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=args.keepdb)
     try:
-        from openpyxl.xml import LXML
+        from openpyxl.xml import LXML  # the baseline writer of `--writers`
 
         from programs.jobs.exports import query_dict
         from programs.models import User
@@ -196,14 +282,18 @@ def main() -> None:
             _filters, units, shown = completeness_units(district, query_dict(query))
             values = report_values(district, units, shown)
             floor = floor_ms(*values.query.sql_with_params())
-            params = {"query": query}
-            t = measure_job(export_report_values, district, params, repeat=args.job_repeat)
-            seconds = t.median_ms / 1000
-            print(
-                f"{label:<22} {t.rows:>9,} {seconds:>9.1f} {t.rows / seconds:>8,.0f}"
-                f" {t.rows * columns / seconds:>9,.0f} {t.queries:>7}"
-                f" {t.size_bytes / 2**20:>6.1f} {floor / 1000:>8.2f} {t.median_ms / floor:>8.1f}"
-            )
+            for file_format in ("xlsx", "csv"):
+                params = {"query": query, "file_format": file_format}
+                t = measure_job(export_report_values, district, params, repeat=args.job_repeat)
+                seconds = t.median_ms / 1000
+                print(
+                    f"{label + ' ' + file_format:<22} {t.rows:>9,} {seconds:>9.1f}"
+                    f" {t.rows / seconds:>8,.0f} {t.rows * columns / seconds:>9,.0f}"
+                    f" {t.queries:>7} {t.size_bytes / 2**20:>6.1f} {floor / 1000:>8.2f}"
+                    f" {t.median_ms / floor:>8.1f}"
+                )
+            if args.writers:
+                compare_writers(values, months, args.job_repeat)
         print(f"rows built, not written ({label}): {rows_only_ms(values) / 1000:.1f} s")
     finally:
         if not args.keepdb:

@@ -102,6 +102,7 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:report-bulk-approve",    "post", None,        (LOGIN, 302, 302,  302,  302,  302)),
     ("programs:milestone-queue",        "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:report-export",          "get",  None,        (LOGIN, 302, 302,  302,  302,  302)),
+    ("programs:report-export-csv",      "get",  None,        (LOGIN, 302, 302,  302,  302,  302)),
     ("programs:report-list",            "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
     ("programs:report-detail",          "get",  "report",    (LOGIN, 200, 200,  404,  200,  404)),
     ("programs:report-print",           "get",  "report",    (LOGIN, 200, 200,  404,  200,  404)),

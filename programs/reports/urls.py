@@ -30,4 +30,9 @@ urlpatterns = [
         name="report-bulk-approve",
     ),
     path("reports/export.xlsx", views.ReportExportView.as_view(), name="report-export"),
+    path(
+        "reports/export.csv",
+        views.ReportExportView.as_view(file_format="csv"),
+        name="report-export-csv",
+    ),
 ]

@@ -481,17 +481,19 @@ BULK_MAX = 200  # reports in one bulk approval: a page of the queue and more
 
 
 class ReportExportView(View):
-    """Every reported value, as filtered on the grid, in an xlsx workbook written by a job: the
-    filters are checked as the grid checks them (a search past its length is the 400 page) and
-    the months written out, so the file holds the months the grid showed when it was asked
-    for; then the job's page follows it to the download."""
+    """Every reported value, as filtered on the grid, in an xlsx (or CSV) file written by a
+    job: the filters checked as the grid checks them (a search past its length is the 400 page),
+    the months written out (the grid's when asked); the job's page follows it to the download."""
+
+    file_format = "xlsx"  # or "csv" (`urls.py`)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         filterset, _units, months = completeness_units(request.user, request.GET)
         query = export_query(request.GET, set(filterset.form.fields) - {"year", "start", "end"})
         query.update(start=[f"{months[0]:%Y-%m}"], end=[f"{months[-1]:%Y-%m}"])
-        title = _("Monthly report values export %(start)s – %(end)s") % {
-            "start": f"{months[0]:%Y-%m}",
-            "end": f"{months[-1]:%Y-%m}",
-        }
-        return start_export(request, export_report_values, title=title, params={"query": query})
+        period = {"start": f"{months[0]:%Y-%m}", "end": f"{months[-1]:%Y-%m}"}
+        title = _("Monthly report values export %(start)s – %(end)s") % period
+        params: dict[str, Any] = {"query": query}
+        if self.file_format == "csv":  # an xlsx export's key and title stay as they were
+            params["file_format"], title = "csv", f"{title} (CSV)"
+        return start_export(request, export_report_values, title=title, params=params)

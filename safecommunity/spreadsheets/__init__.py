@@ -10,7 +10,7 @@
   importing user may see;
 - `formats`: the admin's formats — `SpreadsheetXLSX`, written by the one workbook writer, and
   `SpreadsheetCSV`, read as UTF-8 (with or without BOM) or GB18030, the encoding Chinese Excel
-  uses when it saves CSV, and written with inert text;
+  uses when it saves CSV, and written with inert text (`csv_to_file` for a job's large export);
 - `writing.WorkbookWriter`: the one writer of every xlsx the portal writes (`xlsx_response` for
   one sheet): text cells typed as text, numbers and dates as such, one header style;
 - `inert`: the CSV rule against formulas (a `'` before `=`, `+`, `-`, `@`, tab, CR) and its
@@ -25,6 +25,7 @@ from .formats import (
     SpreadsheetCSV,
     SpreadsheetXLSX,
     UnreadableFile,
+    csv_to_file,
     decode_text,
 )
 from .inert import FORMULA_STARTS, inert_row, inert_text, restored_row, restored_text
@@ -82,6 +83,7 @@ __all__ = [
     "_is_blank",
     "_normalise",
     "column_header",
+    "csv_to_file",
     "decode_text",
     "inert_row",
     "inert_text",

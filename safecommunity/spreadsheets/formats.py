@@ -18,6 +18,19 @@ from import_export.formats import base_formats
 from safecommunity.spreadsheets.inert import inert_row, restored_row
 from safecommunity.spreadsheets.writing import WorkbookWriter
 
+
+def csv_to_file(path: str | Path, headers: Iterable[Any], rows: Iterable[Iterable[Any]]) -> None:
+    """A CSV file at `path` as Excel opens it: UTF-8 with a BOM (without it Excel shows Chinese
+    as mojibake), the header row, then the rows, inert (`inert.inert_text`: `=1+1` is written
+    `'=1+1`), written row by row. Numbers are written as digits and dates as yyyy-mm-dd, which
+    Excel reads back as numbers and dates; None is an empty cell. For the largest exports: it
+    writes several times as many cells a second as the workbook writer."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(inert_row(str(text) for text in headers))
+        writer.writerows(map(inert_row, rows))
+
+
 # --- Formats ---
 
 
@@ -94,11 +107,7 @@ class SpreadsheetCSV(base_formats.CSV):
         self, path: Path, *, title: str, headers: list[str], rows: Iterable[Iterable[Any]]
     ) -> None:
         """The same file as `export_data`, written row by row to `path` (a job's export)."""
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(inert_row(headers))
-            for row in rows:
-                writer.writerow(inert_row(row))
+        csv_to_file(path, headers, rows)
 
 
 #: The formats offered by every import/export admin: Excel first, then CSV.
