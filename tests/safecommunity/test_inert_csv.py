@@ -166,3 +166,22 @@ def test_an_export_written_to_a_file_row_by_row_equals_the_datasets(member, tmp_
         assert cells(load_workbook(path)) == cells(load_workbook(io.BytesIO(expected)))
     else:
         assert path.read_bytes() == expected
+
+
+def test_a_jobs_csv_file_is_utf8_with_a_bom_inert_and_reads_back_unchanged(tmp_path):
+    from safecommunity.spreadsheets import SpreadsheetCSV, csv_to_file
+
+    path = tmp_path / "导出.csv"
+    rows = [["=1+1", 3, "朝阳区"], ["-5", None, "+86 10 1234 5678"], ["'=x", 2.5, "正常"]]
+    csv_to_file(path, ["文字", "数", "备注"], iter(rows))
+
+    content = path.read_bytes()
+    assert content.startswith("\ufeff".encode())
+    assert content.decode("utf-8-sig").splitlines()[1] == "'=1+1,3,朝阳区"
+    dataset = SpreadsheetCSV().create_dataset(content)
+    assert dataset.headers == ["文字", "数", "备注"]
+    assert [list(row) for row in dataset] == [
+        ["=1+1", "3", "朝阳区"],
+        ["-5", "", "+86 10 1234 5678"],
+        ["'=x", "2.5", "正常"],
+    ]

@@ -171,3 +171,49 @@ def test_only_the_workbook_writer_writes_xlsx():
                     importers.add(path.relative_to(root).as_posix())
 
     assert importers == {"safecommunity/spreadsheets/writing.py"}
+
+
+def test_what_calamine_reads_back_is_what_was_written(tmp_path):
+    """The portal's own reader (calamine, the injury import's) sees the same values and types."""
+    from datetime import time
+
+    from python_calamine import CalamineWorkbook
+
+    path = tmp_path / "回读.xlsx"
+    book = WorkbookWriter()
+    sheet = book.sheet("伤害", ["文字", "数", "日期", "时刻", "时间"])
+    sheet.row(["=1+1", 3, date(2024, 3, 31), datetime(2024, 3, 31, 9, 30), time(7, 45)])
+    sheet.row(["朝阳区", Decimal("2.5"), None, "#N/A", True], bold=True)
+    book.save_to(path)
+
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+    assert rows == [
+        ["文字", "数", "日期", "时刻", "时间"],
+        ["=1+1", 3, date(2024, 3, 31), datetime(2024, 3, 31, 9, 30), time(7, 45)],
+        ["朝阳区", 2.5, "", "#N/A", True],
+    ]
+
+
+def test_a_bold_row_keeps_its_dates_as_dates_and_not_a_number_is_text():
+    book = WorkbookWriter()
+    sheet = book.sheet("合计", ["日期", "比例"], formats=(None, "0.0"))
+    sheet.row([date(2024, 3, 31), float("nan")], bold=True)
+    [_header, [day, ratio]] = list(load_workbook(BytesIO(book.save())).active.iter_rows())
+
+    assert (day.value, day.number_format, day.font.b) == (datetime(2024, 3, 31), "yyyy-mm-dd", True)
+    assert (ratio.value, ratio.data_type) == ("nan", "s")  # Excel has no NaN
+
+
+def test_a_large_sheet_is_written_row_by_row_in_constant_memory(tmp_path):
+    """XlsxWriter's constant-memory mode: a row is written out when the next one starts, so the
+    writer holds one row, however many the export has."""
+    book = WorkbookWriter()
+    sheet = book.sheet("大表", ["序号", "名称"])
+    sheet.rows([n, f"单位{n}"] for n in range(20_000))
+
+    assert book._book.constant_memory
+    assert len(sheet._sheet.table) <= 1  # rows already flushed to the sheet's temporary file
+    book.save_to(tmp_path / "大表.xlsx")
+    rows = load_workbook(tmp_path / "大表.xlsx", read_only=True).active.iter_rows(values_only=True)
+    assert sum(1 for _ in rows) == 20_001

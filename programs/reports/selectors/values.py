@@ -80,12 +80,15 @@ def value_rows(values: QuerySet) -> Iterator[tuple]:
     labels = {value: str(label) for value, label in MonthlyReport.Status.choices}
     flags = {None: "", True: _("yes"), False: _("no")}
     timeliness: dict[tuple, str] = {}  # the same for every value of a report
+    names: dict[tuple, str] = {}  # an indicator's name in the active language, looked up once
     for row in values.iterator(chunk_size=5000):
         code, name, period, status, first, due_day, indicator, label, label_en, *rest = row
         key = (period, first, due_day)
         if key not in timeliness:
             timeliness[key] = flags[submitted_on_time(first, due_date(period, due_day))]
-        label = in_active_language(label, label_en)
+        if (label, label_en) not in names:
+            names[label, label_en] = in_active_language(label, label_en)
+        label = names[label, label_en]
         yield (
             code,
             name,
