@@ -257,19 +257,16 @@ class CreatingUnit(ConstraintErrorsOnFields, UpdatedAt):
 
     def clean(self) -> None:
         super().clean()
-        problems: dict[str, ValidationError] = {}
+        if self.official_name == self.name:
+            self.official_name = ""  # kept only where it differs
         if (
             self.current_phase_id
             and self.program_id
             and self.current_phase.program_id != self.program_id
         ):
-            problems["current_phase"] = ValidationError(
-                _("The phase must belong to the unit's programme.")
+            raise ValidationError(
+                {"current_phase": _("The phase must belong to the unit's programme.")}
             )
-        if self.official_name == self.name:
-            self.official_name = ""  # kept only where it differs
-        if problems:
-            raise ValidationError(problems)
 
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         """Besides each field's own validators: a division code names, in the official list, the
