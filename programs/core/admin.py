@@ -104,6 +104,8 @@ class CreatingUnitAdmin(ScopedImportExportAdmin):
     list_display = [
         "code",
         "name",
+        "official_name",
+        "division_code",
         "kind",
         "current_phase",
         "is_pilot",
@@ -114,8 +116,24 @@ class CreatingUnitAdmin(ScopedImportExportAdmin):
         "name_confirmed",
     ]
     list_display_links = ["code", "name"]
-    list_filter = ["kind", "is_pilot", "batch", "name_confirmed", "program", "current_phase"]
-    search_fields = ["code", "name", "head_name", "contact_name", "address"]
+    list_filter = [
+        "kind",
+        "is_pilot",
+        "batch",
+        "name_confirmed",
+        ("division_code", admin.EmptyFieldListFilter),
+        "program",
+        "current_phase",
+    ]
+    search_fields = [
+        "code",
+        "name",
+        "official_name",
+        "division_code",
+        "head_name",
+        "contact_name",
+        "address",
+    ]
     list_select_related = ["program", "current_phase"]
     ordering = ["code"]
     fieldsets = [
@@ -125,6 +143,7 @@ class CreatingUnitAdmin(ScopedImportExportAdmin):
                 "fields": [
                     "program",
                     ("code", "name"),
+                    ("division_code", "official_name"),
                     "name_confirmed",
                     ("kind", "is_pilot", "batch"),
                     "joined_on",

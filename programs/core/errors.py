@@ -1,4 +1,4 @@
-"""Messages of the programme's own refusals: API tokens."""
+"""Messages of the programme's own refusals: API tokens; a unit's official division code."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,20 @@ TOKEN_DAYS_RANGE = _("A token lasts from 1 to %(max)s days.")
 TOKEN_CREATED = _("Token “%(name)s” created. Copy its key now: it is shown only this once.")
 TOKEN_ALREADY_REVOKED = _("This token was already revoked.")
 TOKEN_REVOKED_DONE = _("Token “%(name)s” revoked.")
+
+DIVISION_CODE_FORMAT = _(
+    "A division code has 9 digits: the district's 6-digit code (GB/T 2260) and the 3-digit "
+    "town part, e.g. 110113001; “%(value)s” is not one."
+)
+DIVISION_CODE_UNKNOWN = _(
+    "%(value)s is not a street or town in the official list of Beijing's divisions (%(source)s)."
+)
+DIVISION_CODE_TAKEN = _("Another unit already has this division code.")
+DIVISION_CODE_OF_ZONE = _("An economic zone has no division code; leave it blank.")
+DIVISION_NAME_MISMATCH = _(
+    "In the official list %(value)s is “%(official)s”: enter that name as the unit's name or "
+    "as its official name."
+)
 
 
 class TokenError(DomainError):

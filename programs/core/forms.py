@@ -22,6 +22,8 @@ CLERK_UNIT_FIELDS = [
 ]
 DISTRICT_UNIT_FIELDS = [
     "name",
+    "division_code",
+    "official_name",
     "name_confirmed",
     "kind",
     "is_pilot",
@@ -43,7 +45,8 @@ class UnitProfileForm(FixedFieldsValidationMixin, StyledFormMixin, forms.ModelFo
 
 
 class DistrictUnitForm(UnitProfileForm):
-    """District staff also correct the unit's name, kind, pilot flag, batch and joining date."""
+    """District staff also correct the unit's name, its official division code and name, kind,
+    pilot flag, batch and joining date."""
 
     class Meta(UnitProfileForm.Meta):
         fields = DISTRICT_UNIT_FIELDS

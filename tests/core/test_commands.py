@@ -150,6 +150,13 @@ def test_demo_gives_every_unit_fourteen_active_groups_with_members(demo):
         assert unit.members.filter(body=Member.Body.OFFICE).exists(), unit.code
 
 
+def test_demo_units_carry_their_official_division_codes(demo):
+    coded = CreatingUnit.objects.exclude(division_code="")
+    assert coded.count() == 25
+    assert CreatingUnit.objects.get(code="T07").division_name == "马坡地区"  # the clerk's town
+    assert not coded.filter(kind="zone").exists()
+
+
 def test_demo_members_pass_validation(demo):
     for member in Member.objects.filter(unit__code__in=["T07", "S06", "E13"]):
         member.full_clean()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Self
 
 from django.apps import apps
@@ -14,7 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from programs.core import errors
 from programs.core.choices import UnitKind
+from programs.core.divisions import streets, validate_division_code
 from safecommunity.models import ConstraintErrorsOnFields, UpdatedAt, in_active_language
 from safecommunity.numbers import percent
 from safecommunity.scoping import ScopedQuerySet
@@ -123,6 +126,25 @@ class CreatingUnit(ConstraintErrorsOnFields, UpdatedAt):
         help_text=_("Stable short code used in addresses, imports and exports."),
     )
     name = models.CharField(_("name"), max_length=100, validators=[validate_not_blank])
+    division_code = models.CharField(
+        _("division code"),
+        max_length=9,
+        blank=True,
+        validators=[validate_division_code],
+        help_text=_(
+            "The official town-level division code: 9 digits, the district's 6 (GB/T 2260) and "
+            "the town part, e.g. 110113001 for 胜利街道. Blank for an economic zone."
+        ),
+    )
+    official_name = models.CharField(
+        _("official name"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The name in the official list of divisions where it differs from the plan's, "
+            "e.g. 仁和地区 for 仁和镇; blank when they are the same."
+        ),
+    )
     name_confirmed = models.BooleanField(
         _("name confirmed"),
         default=True,
@@ -173,6 +195,8 @@ class CreatingUnit(ConstraintErrorsOnFields, UpdatedAt):
     constraint_fields = {
         "unit_code_unique": "code",
         "unit_name_unique_in_program": "name",
+        "unit_division_code_unique": "division_code",
+        "unit_zone_without_division_code": "division_code",
         "unit_population_not_negative": "population",
         "unit_area_not_negative": "area_km2",
         "unit_batch_positive": "batch",
@@ -192,6 +216,17 @@ class CreatingUnit(ConstraintErrorsOnFields, UpdatedAt):
                 fields=["program", "name"],
                 name="unit_name_unique_in_program",
                 violation_error_message=_("A unit with this name already exists in the programme."),
+            ),
+            models.UniqueConstraint(
+                fields=["division_code"],
+                condition=~Q(division_code=""),
+                name="unit_division_code_unique",
+                violation_error_message=errors.DIVISION_CODE_TAKEN,
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=UnitKind.ZONE) | Q(division_code=""),
+                name="unit_zone_without_division_code",
+                violation_error_message=errors.DIVISION_CODE_OF_ZONE,
             ),
             models.CheckConstraint(condition=~Q(name=""), name="unit_name_not_empty"),
             models.CheckConstraint(condition=~Q(code=""), name="unit_code_not_empty"),
@@ -214,8 +249,16 @@ class CreatingUnit(ConstraintErrorsOnFields, UpdatedAt):
     def get_absolute_url(self) -> str:
         return reverse("programs:unit-detail", args=[self.code])
 
+    @property
+    def division_name(self) -> str:
+        """The unit's name in the official list of divisions: its official name, else its name
+        when it has a division code; blank for a unit without one."""
+        return self.official_name or (self.name if self.division_code else "")
+
     def clean(self) -> None:
         super().clean()
+        if self.official_name == self.name:
+            self.official_name = ""  # kept only where it differs
         if (
             self.current_phase_id
             and self.program_id
@@ -224,3 +267,29 @@ class CreatingUnit(ConstraintErrorsOnFields, UpdatedAt):
             raise ValidationError(
                 {"current_phase": _("The phase must belong to the unit's programme.")}
             )
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        """Besides each field's own validators: a division code names, in the official list, the
+        unit's name or its official name. Checked here, where the fields a form leaves out are
+        known, so a clerk's profile form (which has no division code) is never refused for it."""
+        exclude = set(exclude or ())
+        problems: dict[str, list[ValidationError]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            problems = error.error_dict
+        listed = streets().get(self.division_code)
+        if (
+            "division_code" not in exclude | problems.keys()
+            and listed
+            and listed.name not in (self.name, self.official_name)
+        ):
+            problems["division_code"] = [
+                ValidationError(
+                    errors.DIVISION_NAME_MISMATCH,
+                    code="name",
+                    params={"value": self.division_code, "official": listed.name},
+                )
+            ]
+        if problems:
+            raise ValidationError(problems)
