@@ -12,6 +12,7 @@ from injuries.selectors.statistics import (
     injury_statistics,
     monthly_counts,
     records_for,
+    rollup_for,
     statistics_for,
     unit_sex_age_counts,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "monthly_counts",
     "rate",
     "records_for",
+    "rollup_for",
     "share",
     "shift_years",
     "statistics_for",
