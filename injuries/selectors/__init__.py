@@ -1,6 +1,7 @@
 """Injury surveillance's reads: the statistics page's numbers and tables (`statistics`), counted
 in the database over the periods and filters of `periods`, shown as the tables of `tables`."""
 
+from injuries.selectors.counts import unit_month_injuries, unit_period_totals
 from injuries.selectors.periods import Filters, Period, shift_years
 from injuries.selectors.statistics import (
     DIMENSIONS,
@@ -41,5 +42,7 @@ __all__ = [
     "share",
     "shift_years",
     "statistics_for",
+    "unit_month_injuries",
+    "unit_period_totals",
     "unit_sex_age_counts",
 ]

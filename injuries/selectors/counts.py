@@ -6,11 +6,12 @@ record; a period inside one month reads no rollup row).
 
 `records` and `rollup` come filtered alike (`injuries.selectors.statistics.records_for` and
 `rollup_for`): the same units, and the records of the source and domain asked, the rollup rows
-of their level.
+of their level. `unit_month_injuries` reads a whole month of one unit from the rollup alone.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -18,10 +19,12 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractYear
 
-from injuries.choices import AGE_GROUP_CHOICES, Outcome, Sex, age_band_of
+from injuries.choices import AGE_GROUP_CHOICES, Cause, Domain, Intent, Outcome, Sex, age_band_of
 from injuries.models import InjuryRecord, InjuryRollup
-from injuries.models.rollup import COUNTED, sex_age_column
+from injuries.models.rollup import ALL, COUNTED, sex_age_column
+from injuries.models.rollup import COLUMNS as ROLLUP_COLUMNS
 from injuries.selectors.periods import Period
+from safecommunity.calendar import Month
 
 #: (sex, age group) of each sex × age-group column of the rollup.
 SEX_AGE = {
@@ -215,3 +218,44 @@ def unit_period_totals(
             add(row.pop("unit_id"), row)
     names = [*periods, *(f"{key}_deaths" for key in periods if deaths)]
     return {unit: {name: found.get(name, 0) for name in names} for unit, found in counted.items()}
+
+
+def unit_month_injuries(unit_id: int, month: date) -> dict[str, tuple[int, int]]:
+    """(injured, deaths) among a unit's records of one whole month in the groups the monthly
+    report's injury indicators count — "traffic" (traffic-crash causes), "work" and "fire"
+    (their domains), "assault" (the intent) — injured being every outcome but death. One query
+    over at most three rollup rows (every domain, work, fire), read through the unique key."""
+    rows = {
+        row["domain"]: row
+        for row in InjuryRollup.objects.filter(
+            unit_id=unit_id,
+            month=Month.first_day(month),
+            source=ALL,
+            domain__in=(ALL, Domain.WORK, Domain.FIRE),
+        ).values()
+    }
+    empty = dict.fromkeys(("n", *ROLLUP_COLUMNS), 0)
+    every = rows.get(ALL, empty)
+
+    def injured_deaths(total: int, deaths: int) -> tuple[int, int]:
+        return total - deaths, deaths
+
+    def of_domain(domain: str) -> tuple[int, int]:
+        row = rows.get(domain, empty)
+        return injured_deaths(row["n"], row[DIED_COLUMN])
+
+    return {
+        "traffic": injured_deaths(
+            sum(every[f"cause_{code}"] for code in Cause.traffic()),
+            sum(every[f"died_cause_{code}"] for code in Cause.traffic()),
+        ),
+        "work": injured_deaths(
+            rows.get(Domain.WORK, empty)["n"], rows.get(Domain.WORK, empty)[DIED_COLUMN]
+        ),
+        "fire": injured_deaths(
+            rows.get(Domain.FIRE, empty)["n"], rows.get(Domain.FIRE, empty)[DIED_COLUMN]
+        ),
+        "assault": injured_deaths(
+            every[f"intent_{Intent.ASSAULT}"], every[f"died_intent_{Intent.ASSAULT}"]
+        ),
+    }
