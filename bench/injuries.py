@@ -18,9 +18,13 @@ Each run builds a throw-away test database with the district's reference data (3
   `ModelResource` with `clean_model_instances` (on the first `--plain-rows` rows: it is slow).
   Rows per second and peak traced memory (tracemalloc, in a separate untimed pass at two file
   sizes).
-- `statistics` bulk-loads N records over ten years and times the statistics page (server time
-  through Django's test client) for the default period and for all ten years, with its query
-  count.
+- `statistics` bulk-loads N records over ten years (on PostgreSQL with the rollup's triggers
+  off, then fills the rollup once) and times the statistics page (server time through Django's
+  test client, with its SQL time and query count) for the default period, twelve months, ten
+  years (also filtered by source, and by domain and unit), ten whole years and ten days; with
+  `BENCH_ROLLUP_COSTS=N` also what the triggers add to a COPY and a `bulk_update` of N records
+  and what filling the rollup costs. The script runs unchanged on the code before the rollup
+  (`git archive` of an earlier commit) against the same `--keepdb` database, for "before".
 """
 
 from __future__ import annotations

