@@ -18,9 +18,13 @@ Each run builds a throw-away test database with the district's reference data (3
   `ModelResource` with `clean_model_instances` (on the first `--plain-rows` rows: it is slow).
   Rows per second and peak traced memory (tracemalloc, in a separate untimed pass at two file
   sizes).
-- `statistics` bulk-loads N records over ten years and times the statistics page (server time
-  through Django's test client) for the default period and for all ten years, with its query
-  count.
+- `statistics` bulk-loads N records over ten years (on PostgreSQL with the rollup's triggers
+  off, then fills the rollup once) and times the statistics page (server time through Django's
+  test client, with its SQL time and query count) for the default period, twelve months, ten
+  years (also filtered by source, and by domain and unit), ten whole years and ten days; with
+  `BENCH_ROLLUP_COSTS=N` also what the triggers add to a COPY and a `bulk_update` of N records
+  and what filling the rollup costs. The script runs unchanged on the code before the rollup
+  (`git archive` of an earlier commit) against the same `--keepdb` database, for "before".
 """
 
 from __future__ import annotations
@@ -316,6 +320,10 @@ def load_records(n: int) -> None:
     today = timezone.localdate()
     causes, weights = zip(*CAUSE_WEIGHTS, strict=True)
     t0 = time.perf_counter()
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:  # load without the rollup's triggers, then fill it once (as the migration)
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE injuries_injuryrecord DISABLE TRIGGER USER")
     batch = []
     for i in range(n):
         cause = rng.choices(causes, weights)[0]
@@ -345,15 +353,114 @@ def load_records(n: int) -> None:
             InjuryRecord.objects.bulk_create(batch)
             batch = []
     InjuryRecord.objects.bulk_create(batch)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
     print(f"loaded {n:,} records in {time.perf_counter() - t0:.0f} s")
+    if postgresql:
+        from injuries.models import rollup_sql
+        from injuries.models.rollup import COLUMNS
+
+        t0 = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE injuries_injuryrecord ENABLE TRIGGER USER")
+            cursor.execute("DELETE FROM injuries_injuryrollup")
+            cursor.execute(rollup_sql.fill("postgresql", list(COLUMNS)))
+        print(f"filled the rollup in {time.perf_counter() - t0:.1f} s")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def table_sizes() -> list[tuple[str, int, int]]:
+    """(table, rows, bytes with its indexes) of the records and the rollup (by name: the bench
+    also runs on the code before the rollup, against the same database)."""
+    sizes = []
+    with connection.cursor() as cursor:
+        for table in ("injuries_injuryrecord", "injuries_injuryrollup"):
+            cursor.execute(f"SELECT count(*), pg_total_relation_size('{table}') FROM {table}")
+            sizes.append((table, *cursor.fetchone()))
+    return sizes
+
+
+def rollup_costs(n: int) -> None:
+    """What the rollup's triggers add to writes, and what filling it costs (the migration): each
+    in a transaction rolled back. COPY of `n` new records and `bulk_update` of `n` records' cause,
+    with the triggers and with them disabled; the fill from every record."""
+    from injuries.models import InjuryRecord, rollup_sql
+    from injuries.models.rollup import COLUMNS
+    from injuries.services.chunks import _copy_in
+
+    class Rollback(Exception):
+        pass
+
+    def timed(fn) -> float:
+        t0 = time.perf_counter()
+        try:
+            with transaction.atomic():
+                fn()
+                elapsed = time.perf_counter() - t0
+                raise Rollback
+        except Rollback:
+            return elapsed
+
+    template = InjuryRecord.objects.values().first()
+    now = timezone.now()
+
+    def copy_new() -> None:
+        rows = []
+        for i in range(n):
+            row = {**template, "record_number": f"BENCH{i:08d}", "created_at": now}
+            row["injury_date"] = template["injury_date"] - timedelta(days=i % 3650)
+            row["year"], row["month"] = row["injury_date"].year, row["injury_date"].month
+            rows.append(row)
+        _copy_in(rows)
+
+    def update_cause() -> None:
+        changed = list(InjuryRecord.objects.order_by("pk")[:n])
+        for record in changed:
+            record.cause = 13 if record.cause != 13 else 3
+        InjuryRecord.objects.bulk_update(changed, ["cause"], batch_size=5000)
+
+    def without_triggers(fn):
+        def run() -> None:
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE injuries_injuryrecord DISABLE TRIGGER USER")
+            fn()
+
+        return run
+
+    def refill() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM injuries_injuryrollup")
+            cursor.execute(rollup_sql.fill("postgresql", list(COLUMNS)))
+
+    print(f"{'write':<44} {'triggers s':>10} {'none s':>8} {'rows/s':>10}")
+    for label, fn in (
+        (f"COPY {n:,} new records", copy_new),
+        (f"bulk_update {n:,} causes", update_cause),
+    ):
+        with_t, without = timed(fn), timed(without_triggers(fn))
+        print(f"{label:<44} {with_t:>10.2f} {without:>8.2f} {n / with_t:>10,.0f}")
+    print(f"fill the rollup from every record (migration): {timed(refill):.1f} s")
+
+
+PAGES = [
+    ("statistics, this year (default)", ""),
+    ("statistics, last 12 months", "?date_from={year_ago}&date_to={today}"),
+    ("statistics, all ten years", "?date_from={ten_years}&date_to={today}"),
+    (
+        "statistics, ten years, traffic police",
+        "?date_from={ten_years}&date_to={today}&source=traffic_police",
+    ),
+    (
+        "statistics, ten years, falls, one unit",
+        "?date_from={ten_years}&date_to={today}&domain=fall&units={unit}",
+    ),
+    ("statistics, ten whole years", "?date_from={first_year}-01-01&date_to={last_year}-12-31"),
+    ("statistics, 10 days (edges only)", "?date_from={ten_days}&date_to={today}"),
+]
 
 
 def bench_statistics(records: int, repeat: int) -> None:
     from injuries.models import InjuryRecord
-    from programs.models import User
+    from programs.models import CreatingUnit, User
 
     if InjuryRecord.objects.count() != records:
         InjuryRecord.objects.all().delete()
@@ -362,24 +469,27 @@ def bench_statistics(records: int, repeat: int) -> None:
     client = Client()
     client.force_login(district)
     today = timezone.localdate()
-    ten_years = today - timedelta(days=3650)
-    pages = [
-        ("statistics, this year (default)", "/injuries/statistics/"),
-        (
-            "statistics, last 12 months",
-            f"/injuries/statistics/?date_from={today - timedelta(days=365)}&date_to={today}",
-        ),
-        (
-            "statistics, all ten years",
-            f"/injuries/statistics/?date_from={ten_years}&date_to={today}",
-        ),
-        ("records list, first page", "/injuries/"),
-    ]
+    dates = {
+        "today": today,
+        "year_ago": today - timedelta(days=365),
+        "ten_years": today - timedelta(days=3650),
+        "ten_days": today - timedelta(days=10),
+        "first_year": today.year - 10,
+        "last_year": today.year - 1,
+        "unit": CreatingUnit.objects.order_by("code").first().pk,
+    }
+    pages = [(label, "/injuries/statistics/" + query.format(**dates)) for label, query in PAGES]
+    pages.append(("records list, first page", "/injuries/"))
     print(f"database: {connection.vendor}; {records:,} records; {repeat} requests each")
-    print(f"{'page':<36} {'median ms':>10} {'max ms':>8} {'queries':>8}")
+    if connection.vendor == "postgresql":
+        for table, rows, size in table_sizes():
+            print(f"{table}: {rows:,} rows, {size / 2**20:,.0f} MB with indexes")
+    print(f"{'page':<40} {'median ms':>10} {'max ms':>8} {'SQL ms':>8} {'queries':>8}")
     for label, url in pages:
         t = measure(client, url, repeat=repeat)
-        print(f"{label:<36} {t.median_ms:>10.0f} {t.max_ms:>8.0f} {t.queries:>8}")
+        print(f"{label:<40} {t.median_ms:>10.0f} {t.max_ms:>8.0f} {t.sql_ms:>8.0f} {t.queries:>8}")
+    if connection.vendor == "postgresql" and os.environ.get("BENCH_ROLLUP_COSTS"):
+        rollup_costs(int(os.environ["BENCH_ROLLUP_COSTS"]))
 
 
 def main() -> None:

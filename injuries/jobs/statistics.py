@@ -1,7 +1,8 @@
 """Injury surveillance's background work: the statistics page's tables as an xlsx workbook.
 
-The statistics are counted in three grouped queries, but over a district's hundreds of thousands
-of records they take longer than a request should; the job reads them for its user with the
+The statistics are counted in at most six grouped queries (the whole months from the rollup, the
+edge months from the records), and an export of a workbook still takes longer than a request
+should; the job reads them for its user with the
 filters the page checked (`StatisticsFilterForm.as_query`: the dates written out), and writes a
 first sheet naming the filters and the headline numbers, then one sheet per table of the page.
 """

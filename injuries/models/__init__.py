@@ -1,5 +1,6 @@
-"""Injury surveillance's models: the records (`records`) and the import batches that bring them
-in from hospitals and departments (`batches`)."""
+"""Injury surveillance's models: the records (`records`), the import batches that bring them
+in from hospitals and departments (`batches`) and the records counted per unit and month
+(`rollup`)."""
 
 from injuries.models.batches import ImportBatch, ImportBatchChange, ImportBatchQuerySet
 from injuries.models.records import (
@@ -14,6 +15,8 @@ from injuries.models.records import (
     derived_values,
     split_datetime,
 )
+from injuries.models.rollup import COLUMNS as ROLLUP_COLUMNS
+from injuries.models.rollup import InjuryRollup, InjuryRollupQuerySet
 
 __all__ = [
     "CARD_FIELDS",
@@ -22,11 +25,14 @@ __all__ = [
     "ICD10_VALIDATOR",
     "MAX_AGE",
     "RECORD_NUMBER_VALIDATOR",
+    "ROLLUP_COLUMNS",
     "ImportBatch",
     "ImportBatchChange",
     "ImportBatchQuerySet",
     "InjuryRecord",
     "InjuryRecordQuerySet",
+    "InjuryRollup",
+    "InjuryRollupQuerySet",
     "derived_values",
     "split_datetime",
 ]

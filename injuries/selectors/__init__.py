@@ -1,6 +1,7 @@
 """Injury surveillance's reads: the statistics page's numbers and tables (`statistics`), counted
 in the database over the periods and filters of `periods`, shown as the tables of `tables`."""
 
+from injuries.selectors.counts import unit_month_injuries, unit_period_totals
 from injuries.selectors.periods import Filters, Period, shift_years
 from injuries.selectors.statistics import (
     DIMENSIONS,
@@ -12,6 +13,7 @@ from injuries.selectors.statistics import (
     injury_statistics,
     monthly_counts,
     records_for,
+    rollup_for,
     statistics_for,
     unit_sex_age_counts,
 )
@@ -36,8 +38,11 @@ __all__ = [
     "monthly_counts",
     "rate",
     "records_for",
+    "rollup_for",
     "share",
     "shift_years",
     "statistics_for",
+    "unit_month_injuries",
+    "unit_period_totals",
     "unit_sex_age_counts",
 ]

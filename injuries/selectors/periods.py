@@ -4,7 +4,7 @@ dates a year earlier and in a baseline year, and the filters a statistics page i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
@@ -44,6 +44,28 @@ class Period:
     def within_a_year(self) -> bool:
         """Shorter than a year, so that it does not overlap the same dates of other years."""
         return self.end < shift_years(self.start, 1)
+
+    @property
+    def whole_months(self) -> Period | None:
+        """The months the period covers entirely, from the first's first day to the last's last
+        day (what the rollup answers); None when it covers no month entirely."""
+        first = self.start if self.start.day == 1 else Month.last_day(self.start) + timedelta(1)
+        last = self.end
+        if last != Month.last_day(last):
+            last = Month.first_day(last) - timedelta(1)
+        return Period(first, last) if first <= last else None
+
+    def edges(self) -> list[Period]:
+        """The days outside its whole months, at its start and at its end (what the records
+        answer): none, one or two periods shorter than a month."""
+        whole = self.whole_months
+        if whole is None:
+            return [self]
+        parts = [
+            Period(self.start, whole.start - timedelta(1)),
+            Period(whole.end + timedelta(1), self.end),
+        ]
+        return [part for part in parts if part.start <= part.end]
 
     def months(self) -> list[tuple[int, int]]:
         """The (year, month) pairs the period touches, in order."""

@@ -2,12 +2,15 @@
 against the same dates of the previous year and of a baseline year, the monthly trend, the
 sex × age-group table and rates per 100,000 residents per unit and year.
 
-Every number is counted in the database, in three grouped queries whatever the number of
-records:
+Every number is counted in the database, the whole months of each period from the rollup (a
+row per unit and month at the filter's level, `injuries.models.InjuryRollup`) and the days at
+its edges from the records (`injuries.selectors.counts`), in at most six grouped queries
+whatever the number of records:
 
-- `dimension_counts`: one scan over the period and its two comparison periods, grouped by
-  period, with one conditional count per code of every dimension (at most three rows);
-- `monthly_counts`: records per day of this period and the previous year's (summed by month);
+- `dimension_counts`: per period and its two comparison periods, the rollup's columns summed
+  and the edges' records counted per code of every dimension (at most three rows each);
+- `monthly_counts`: the rollup's records per month, the edges' per day, of this period and the
+  previous year's;
 - `unit_sex_age_counts`: records per unit, year, sex and age group in the period (summed into
   the rates per unit and year and the sex × age-group table).
 
@@ -20,14 +23,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import reduce
-from operator import or_
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Value, When
+from django.db.models import Min, QuerySet
 
 from injuries.choices import AGE_GROUP_CHOICES, Outcome
-from injuries.models import InjuryRecord
+from injuries.models import InjuryRecord, InjuryRollup
+from injuries.selectors.counts import monthly_totals, period_dimension_counts, unit_year_sex_age
 from injuries.selectors.periods import Filters, Period
 from injuries.selectors.tables import (
     Table,
@@ -72,6 +74,17 @@ def records_for(user: User, filters: Filters) -> QuerySet[InjuryRecord]:
     return records
 
 
+def rollup_for(user: User, filters: Filters) -> QuerySet[InjuryRollup]:
+    """The rollup rows matching `records_for`: the units the user may see and the filters
+    choose, at the level of the source and domain asked ("" for all)."""
+    rows = InjuryRollup.objects.visible_to(user).matching(
+        source=filters.source, domain=filters.domain
+    )
+    if filters.units:
+        rows = rows.filter(unit__in=[unit.pk for unit in filters.units])
+    return rows.order_by()
+
+
 def default_baseline_year(records: QuerySet[InjuryRecord], today: date) -> int:
     """The year before the programme started; without a programme, the earliest year with
     records; without records, last year."""
@@ -101,82 +114,31 @@ def _distinct(periods: dict[str, Period]) -> list[Period]:
     return list(dict.fromkeys(periods.values()))
 
 
-def _by_period(records: QuerySet[InjuryRecord], periods: dict[str, Period]) -> QuerySet:
-    """The records of any of the periods, annotated with the index of theirs in `_distinct`
-    (the periods do not overlap: each is shorter than a year and shifted by whole years)."""
-    distinct = _distinct(periods)
-    return records.filter(reduce(or_, (period.q for period in distinct))).annotate(
-        period_index=Case(
-            *(When(period.q, then=Value(n)) for n, period in enumerate(distinct)),
-            output_field=IntegerField(),
-        )
-    )
-
-
 def dimension_counts(
-    records: QuerySet[InjuryRecord], periods: dict[str, Period]
+    records: QuerySet[InjuryRecord], rollup: QuerySet[InjuryRollup], periods: dict[str, Period]
 ) -> dict[str, dict[str, Any]]:
-    """Per period key: the number of records ("total") and, per dimension, per code.
-
-    One query: the records of all periods, grouped by period, counted per code of every
-    dimension with a conditional count (`COUNT(*) FILTER (WHERE cause = 3)` …)."""
-    lists = code_lists()
-    aggregates: dict[str, Count] = {"total": Count("pk")}
-    names: dict[str, tuple[str, Any]] = {}
-    for dimension, codes in lists.items():
-        for code, _label in codes:
-            alias = f"n{len(names)}"
-            names[alias] = (dimension, code)
-            aggregates[alias] = Count("pk", filter=Q(**{dimension: code}))
-    rows = _by_period(records, periods).values("period_index").annotate(**aggregates).order_by()
+    """Per period key: the number of records ("total") and, per dimension, per code — the
+    whole months from the rollup, the edges from the records (`counts.period_dimension_counts`:
+    two queries; the periods do not overlap: each is shorter than a year and shifted by whole
+    years)."""
     distinct = _distinct(periods)
-    counted: dict[Period, dict[str, Any]] = {}
-    for period in distinct:
-        counted[period] = {"total": 0}
-        for dimension, codes in lists.items():
-            counted[period][dimension] = {code: 0 for code, _label in codes}
-    for row in rows:
-        into = counted[distinct[row["period_index"]]]
-        into["total"] = row["total"]
-        for alias, (dimension, code) in names.items():
-            into[dimension][code] = row[alias]
-    return {key: counted[period] for key, period in periods.items()}
+    counted = period_dimension_counts(records, rollup, distinct, code_lists())
+    return {key: counted[distinct.index(period)] for key, period in periods.items()}
 
 
 def monthly_counts(
-    records: QuerySet[InjuryRecord], periods: dict[str, Period]
+    records: QuerySet[InjuryRecord], rollup: QuerySet[InjuryRollup], periods: dict[str, Period]
 ) -> dict[str, dict[tuple[int, int], int]]:
-    """Per period key: records per (year, month). One query, grouped by day (a row per day):
-    cheaper in the database than grouping by period and month, and a month at the edge of two
-    periods (15 July to 10 July) still splits between them."""
-    rows = (
-        records.filter(reduce(or_, (period.q for period in _distinct(periods))))
-        .values("injury_date")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counted: dict[str, dict[tuple[int, int], int]] = {key: {} for key in periods}
-    for row in rows:
-        day = row["injury_date"]
-        for key, period in periods.items():
-            if period.start <= day <= period.end:
-                month = counted[key]
-                month[day.year, day.month] = month.get((day.year, day.month), 0) + row["n"]
-    return counted
+    """Per period key: records per (year, month); two queries (`counts.monthly_totals`)."""
+    return monthly_totals(records, rollup, periods)
 
 
 def unit_sex_age_counts(
-    records: QuerySet[InjuryRecord], period: Period
+    records: QuerySet[InjuryRecord], rollup: QuerySet[InjuryRollup], period: Period
 ) -> dict[tuple[int, int, int, int], int]:
     """Records per (unit id, year, sex, age group) in the period: the rates per unit and year
-    and the sex × age-group table are sums of these. One query."""
-    rows = (
-        records.filter(period.q)
-        .values("unit_id", "year", "sex", "age_group")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {(row["unit_id"], row["year"], row["sex"], row["age_group"]): row["n"] for row in rows}
+    and the sex × age-group table are sums of these. Two queries (`counts.unit_year_sex_age`)."""
+    return unit_year_sex_age(records, rollup, period)
 
 
 # --- Everything the page shows ---
@@ -219,13 +181,17 @@ class Statistics:
 
 
 def injury_statistics(
-    *, records: QuerySet[InjuryRecord], units: list[CreatingUnit], filters: Filters
+    *,
+    records: QuerySet[InjuryRecord],
+    rollup: QuerySet[InjuryRollup],
+    units: list[CreatingUnit],
+    filters: Filters,
 ) -> Statistics:
-    """Every table of the statistics page for `records` (see `records_for`), with the rates of
-    `units`. Three queries."""
+    """Every table of the statistics page for `records` and `rollup` (see `records_for` and
+    `rollup_for`), with the rates of `units`. At most six queries, three on each side."""
     periods = filters.periods()
-    counted = dimension_counts(records, periods)
-    by_unit_sex_age = unit_sex_age_counts(records, filters.period)
+    counted = dimension_counts(records, rollup, periods)
+    by_unit_sex_age = unit_sex_age_counts(records, rollup, filters.period)
     trend_periods = {key: periods[key] for key in ("current", "previous") if key in periods}
     current = counted["current"]
     headline = Headline(
@@ -237,7 +203,7 @@ def injury_statistics(
     return Statistics(
         filters=filters,
         headline=headline,
-        trend=trend_table(monthly_counts(records, trend_periods), filters),
+        trend=trend_table(monthly_counts(records, rollup, trend_periods), filters),
         dimensions=[
             dimension_table(name, codes, counted, filters) for name, codes in code_lists().items()
         ],
@@ -252,4 +218,9 @@ def statistics_for(user: User, filters: Filters) -> Statistics:
     units = list(filters.units) or list(
         CreatingUnit.objects.records_visible_to(user).in_plan_order()
     )
-    return injury_statistics(records=records_for(user, filters), units=units, filters=filters)
+    return injury_statistics(
+        records=records_for(user, filters),
+        rollup=rollup_for(user, filters),
+        units=units,
+        filters=filters,
+    )

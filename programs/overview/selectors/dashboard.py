@@ -2,9 +2,10 @@
 
 Everything here is read with a fixed number of queries, whatever the number of units, months,
 reports or injury records: the units with their readiness columns annotated in SQL (one query),
-then one query each for the monthly reports, the creation work meetings, the injury records,
-the evaluation schemes' points, the titles in force, the programme and the phase counts; the
-targets take four more (their results three, their history one).
+then one query each for the monthly reports, the creation work meetings, the injury records
+(two: the rollup's whole months, this month's records), the evaluation schemes' points, the
+titles in force, the programme and the phase counts; the targets take four more (their results
+three, their history one).
 
 What counts, decided once here:
 

@@ -10,15 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Count,
     OuterRef,
     QuerySet,
     Subquery,
 )
 from django.utils import timezone
 
-from injuries.models import InjuryRecord
-from injuries.selectors import Period, change, rate
+from injuries.models import InjuryRecord, InjuryRollup
+from injuries.selectors import Period, change, rate, unit_period_totals
 from programs.core.choices import TitleLevel
 from programs.core.models import CreatingUnit, User
 from programs.evaluations.models import Evaluation, EvaluationKind
@@ -140,21 +139,18 @@ def injury_counts(
 ) -> dict[int, tuple[int, int]]:
     """Unit id → (records this year to date, records on the same dates last year).
 
-    One range from last year's first day to today, each period counted by a filter on the
-    injury date: the (injury_date, unit) index answers it alone, without reading the records.
+    The whole months of each period from the injury rollup, the days of this month (and of the
+    same month last year) from the records through the (injury_date, unit) index: two queries
+    (`injuries.selectors.unit_period_totals`).
     """
     now, before = injury_periods(today)
-    rows = (
-        InjuryRecord.objects.visible_to(user)
-        .filter(unit__in=units.values("pk"), injury_date__range=(before.start, now.end))
-        .order_by()
-        .values("unit_id")
-        .annotate(
-            now=Count("injury_date", filter=now.q), before=Count("injury_date", filter=before.q)
-        )
-        .values_list("unit_id", "now", "before")
+    in_units = units.values("pk")
+    totals = unit_period_totals(
+        InjuryRecord.objects.visible_to(user).filter(unit__in=in_units),
+        InjuryRollup.objects.visible_to(user).matching().filter(unit__in=in_units),
+        {"now": now, "before": before},
     )
-    return {unit_id: (count_now, count_before) for unit_id, count_now, count_before in rows}
+    return {unit_id: (counts["now"], counts["before"]) for unit_id, counts in totals.items()}
 
 
 def readiness_rows(

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from injuries.choices import Outcome
-from injuries.models import InjuryRecord
-from injuries.selectors import Period
+from injuries.models import InjuryRecord, InjuryRollup
+from injuries.selectors import Period, unit_period_totals
 from programs.core.models import CreatingUnit, Event, Phase, User
 from programs.evaluations.models import Evaluation, SchemeElement
 from programs.evaluations.selectors import (
@@ -217,23 +216,24 @@ def unit_phase_steps(unit: CreatingUnit) -> list[PhaseStep]:
 
 def unit_injury_comparison(unit: CreatingUnit, user: User, today: date) -> InjuryComparison | None:
     """Records and deaths this year to date and on the same dates last year; None when the
-    user may not see the unit's injury records. One query."""
+    user may not see the unit's injury records. Two queries: the whole months from the injury
+    rollup, this month's days from the records."""
     units = InjuryRecord.objects.unit_ids_visible_to(user)
     if units is not None and unit.pk not in units:
         return None
-    records = InjuryRecord.objects.visible_to(user).filter(unit=unit)
     now, before = injury_periods(today)
-    died = Q(outcome=Outcome.DIED)
-    counts = (
-        records.filter(now.q | before.q)
-        .order_by()
-        .aggregate(
-            now=Count("pk", filter=now.q),
-            before=Count("pk", filter=before.q),
-            deaths_now=Count("pk", filter=now.q & died),
-            deaths_before=Count("pk", filter=before.q & died),
-        )
-    )
+    totals = unit_period_totals(
+        InjuryRecord.objects.visible_to(user).filter(unit=unit),
+        InjuryRollup.objects.visible_to(user).matching().filter(unit=unit),
+        {"now": now, "before": before},
+        deaths=True,
+    ).get(unit.pk, {})
+    counts = {
+        "now": totals.get("now", 0),
+        "before": totals.get("before", 0),
+        "deaths_now": totals.get("now_deaths", 0),
+        "deaths_before": totals.get("before_deaths", 0),
+    }
     return InjuryComparison(period=now, previous=before, population=unit.population, **counts)
 
 

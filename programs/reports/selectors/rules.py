@@ -101,25 +101,17 @@ def _activity_aggregates() -> dict[str, Count | Sum]:
     return aggregates
 
 
-def _injury_aggregates() -> dict[str, Count]:
-    """Each injury-record source as a conditional count over one unit's records of one month:
-    people, not accidents. Injured is every outcome but death."""
-    from injuries.choices import Cause, Domain, Intent, Outcome
+def _injury_values(unit: CreatingUnit, month_first_day: date) -> dict[str, int]:
+    """Each injury-record source over one unit's records of one month, people, not accidents:
+    injured (every outcome but death) and deaths in traffic crashes, at work, by fire and burns,
+    and by assault — read from the injury rollup's row of the month (one query)."""
+    from injuries.selectors import unit_month_injuries
 
-    died = Q(outcome=Outcome.DIED)
-    groups = {
-        "traffic": Q(cause__in=Cause.traffic()),
-        "work": Q(domain=Domain.WORK),
-        "fire": Q(domain=Domain.FIRE),
-        "assault": Q(intent=Intent.ASSAULT),
-    }
-    aggregates = {}
-    for group, records in groups.items():
-        injured = IndicatorSource(f"injury_{group}_injured")
-        deaths = IndicatorSource(f"injury_{group}_deaths")
-        aggregates[injured.value] = Count("pk", filter=records & ~died)
-        aggregates[deaths.value] = Count("pk", filter=records & died)
-    return aggregates
+    values = {}
+    for group, (injured, deaths) in unit_month_injuries(unit.pk, month_first_day).items():
+        values[IndicatorSource(f"injury_{group}_injured").value] = injured
+        values[IndicatorSource(f"injury_{group}_deaths").value] = deaths
+    return values
 
 
 def indicator_values_from_activities(
@@ -133,13 +125,12 @@ def indicator_values_from_activities(
     source.
 
     At most three queries, each run only when an indicator needs it: one aggregate over the
-    month's activities; one aggregate over the month's injury records (by injury date: the
-    people injured and dead in traffic crashes, at work, by fire and burns, and by assault,
-    each a conditional count); and one count of the projects under way on the month's last
+    month's activities; the month's row of the injury rollup (by injury date: the people
+    injured and dead in traffic crashes, at work, by fire and burns, and by assault); and one
+    count of the projects under way on the month's last
     day. A report that already holds its indicators passes them in; otherwise the active
     automatic indicators are read first (one more query).
     """
-    from injuries.models import InjuryRecord
     from workgroups.models import Activity, PromotionProject
 
     if indicators is None:
@@ -151,15 +142,14 @@ def indicator_values_from_activities(
     last_day = Month.last_day(month_first_day)
 
     found: dict[str, int] = {}
-    # Date ranges (not year/month lookups) so the (unit, date) indexes serve the queries.
-    month = (month_first_day, last_day)
-    for rows, aggregates in (
-        (Activity.objects.filter(unit=unit, date__range=month), _activity_aggregates()),
-        (InjuryRecord.objects.filter(unit=unit, injury_date__range=month), _injury_aggregates()),
-    ):
-        wanted = {source: aggregates[source] for source in sources.values() if source in aggregates}
-        if wanted:
-            found |= rows.aggregate(**wanted)
+    # Date ranges (not year/month lookups) so the (unit, date) index serves the query.
+    activities = Activity.objects.filter(unit=unit, date__range=(month_first_day, last_day))
+    aggregates = _activity_aggregates()
+    wanted = {source: aggregates[source] for source in sources.values() if source in aggregates}
+    if wanted:
+        found |= activities.aggregate(**wanted)
+    if any(source.startswith("injury_") for source in sources.values()):
+        found |= _injury_values(unit, month_first_day)
     if IndicatorSource.PROJECTS_ACTIVE in sources.values():
         projects = PromotionProject.objects.filter(unit=unit).active_on(last_day)
         found[IndicatorSource.PROJECTS_ACTIVE] = projects.count()

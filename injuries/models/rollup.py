@@ -1,0 +1,150 @@
+"""The injury rollup: the records counted per creating unit, month and filter, kept equal to the
+records by database triggers, so that statistics over whole months read a few thousand rows
+instead of every record.
+
+The grain is what the statistics page may ask: a row per (unit, month, source, domain), where
+an empty source or domain is the row of every source or every domain — four rows per record
+(its source and domain, its source and any domain, any source and its domain, any and any) —
+so that each filter the page offers (units, one source or all, one domain or all) reads at most
+one row per unit and month. A row is wide: the number of records (`n`) and one count per code
+of every counted field (`cause_3`: falls), the sex × age-group table (`sex_1_age_15`, from which
+sex, age group and broad age group are sums) and the deaths by cause and by intent that the
+monthly report's injury indicators read (`died_cause_1`). The columns and what each counts are
+`COLUMNS`; a new code needs a migration that adds its column and recreates the triggers.
+
+Why wide rows, not a long row per (unit, month, source, domain, dimension, code): a long table
+holds about as many rows as there are records at city scale (≈ 120 (dimension, code) pairs
+per filter row), and summing them is as slow as counting the records; a wide row is read once
+and every column summed in the same pass. Why four filter levels rather than only (source,
+domain): an unfiltered page then reads one row per unit and month instead of up to 72.
+
+Why triggers, not deltas written by the services: records change through the form, the admin,
+COPY and `bulk_update` in imports, `bulk_update` and `_raw_delete` in withdrawals, the API's
+card batches, demo data and benchmarks; a trigger sees every one of them, raw SQL included, in
+the statement's own transaction. PostgreSQL runs one statement-level trigger per INSERT, UPDATE
+and DELETE over the statement's transition tables (a COPY of 100,000 rows makes one grouped
+upsert); SQLite, which has only row triggers, runs one small upsert per changed row. See
+`injuries/migrations/0006_rollup.py` for the SQL and `docs/ARCHITECTURE.md` for the trade-offs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from injuries.choices import (
+    AGE_GROUP_CHOICES,
+    Activity,
+    BodyPart,
+    Cause,
+    Intent,
+    Nature,
+    Outcome,
+    Place,
+    Severity,
+    Sex,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from programs.core.models import User
+
+#: The coded fields counted per code, each with its codes.
+COUNTED: tuple[tuple[str, type[models.IntegerChoices]], ...] = (
+    ("cause", Cause),
+    ("place", Place),
+    ("activity", Activity),
+    ("intent", Intent),
+    ("nature", Nature),
+    ("body_part", BodyPart),
+    ("severity", Severity),
+    ("outcome", Outcome),
+)
+
+
+def _columns() -> dict[str, tuple[tuple[str, int], ...]]:
+    """Column name → the (field, code) pairs a record must match to count in it."""
+    columns: dict[str, tuple[tuple[str, int], ...]] = {}
+    for name, codes in COUNTED:
+        for code in codes.values:
+            columns[f"{name}_{code}"] = ((name, code),)
+    for sex in Sex.values:
+        for group, _label in AGE_GROUP_CHOICES:
+            columns[f"sex_{sex}_age_{group}"] = (("sex", sex), ("age_group", group))
+    for name, codes in (("cause", Cause), ("intent", Intent)):
+        for code in codes.values:
+            columns[f"died_{name}_{code}"] = (("outcome", Outcome.DIED), (name, code))
+    return columns
+
+
+#: Every count column of a rollup row beside `n`, with what it counts.
+COLUMNS: dict[str, tuple[tuple[str, int], ...]] = _columns()
+#: The filter levels: a record counts in its own source and domain, and under "" for each.
+ALL = ""
+
+
+def sex_age_column(sex: int, group: int) -> str:
+    return f"sex_{sex}_age_{group}"
+
+
+def column_matches(column: str, values: dict) -> bool:
+    """Whether a record's values count in `column`."""
+    return all(values[field] == code for field, code in COLUMNS[column])
+
+
+class InjuryRollupQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        """The rows of the units whose records `user` may read (the records' own scope)."""
+        from injuries.models.records import InjuryRecord
+
+        units = InjuryRecord.objects.unit_ids_visible_to(user)
+        return self.all() if units is None else self.filter(unit__in=units)
+
+    def matching(self, *, source: str = ALL, domain: str = ALL) -> Self:
+        """The level of a filter: one source or all (""), one domain or all ("")."""
+        return self.filter(source=source or ALL, domain=domain or ALL)
+
+
+class InjuryRollup(models.Model):
+    """The injury records of one creating unit and month (of one source and domain, or of all),
+    counted per code: derived data the database keeps equal to the records."""
+
+    unit = models.ForeignKey(
+        "programs.CreatingUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("creating unit"),
+    )
+    month = models.DateField(_("month"), help_text=_("The month's first day."))
+    source = models.CharField(_("data source"), max_length=20, blank=True)
+    domain = models.CharField(_("safe-community domain"), max_length=10, blank=True)
+    # No CheckConstraint(n >= 0): PostgreSQL checks the row an upsert proposes before it
+    # finds the conflict, and a trigger's delta proposes −1 for a record taken away.
+    n = models.IntegerField(_("records"), default=0)
+
+    objects = InjuryRollupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("injury rollup row")
+        verbose_name_plural = _("injury rollup")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month", "source", "domain"], name="injury_rollup_unique_key"
+            ),
+        ]
+        indexes = [
+            # A page filters by month range and level, then by unit.
+            models.Index(
+                fields=["source", "domain", "month", "unit"], name="injury_rollup_level_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m} {self.source or '*'} {self.domain or '*'}"
+
+
+for _name in COLUMNS:
+    InjuryRollup.add_to_class(_name, models.IntegerField(default=0))

@@ -1,0 +1,189 @@
+"""The SQL that keeps the injury rollup (`injuries.models.rollup`) equal to the records: the
+triggers on the records' table for PostgreSQL and SQLite, and the query that fills the rollup
+from the records. Generated from the rollup's columns, each named for what it counts
+(`cause_3`, `sex_1_age_15`, `died_intent_3`), so a migration passes its own frozen list.
+
+PostgreSQL: one statement-level trigger per INSERT, UPDATE and DELETE reading the statement's
+transition tables — the changed rows counted +1 (new) and −1 (old), grouped by rollup key, the
+keys whose counts do not move dropped, the rest upserted in key order (so two statements lock
+rollup rows in the same order) and the rows left at zero deleted. A COPY or `bulk_update` of
+100,000 rows is one grouped upsert; an UPDATE of fields the rollup does not count writes nothing.
+
+SQLite has only row triggers: each inserted, deleted or (in a counted field) updated record
+upserts or updates its four rows. A row a delete would take below zero is not there (a test
+database emptied table by table): the update finds nothing and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+RECORDS = "injuries_injuryrecord"
+ROLLUP = "injuries_injuryrollup"
+KEY = ("unit_id", "month", "source", "domain")
+#: The record fields the rollup reads (a change of any other field changes no count).
+READ = (
+    "unit_id",
+    "injury_date",
+    "source",
+    "domain",
+    "cause",
+    "place",
+    "activity",
+    "intent",
+    "nature",
+    "body_part",
+    "severity",
+    "outcome",
+    "sex",
+    "age_group",
+)
+DIED = 5  # injuries.choices.Outcome.DIED
+#: The four filter levels of a record: (its source?, its domain?); "" stands for all.
+LEVELS = "(SELECT 1 AS s, 1 AS d UNION ALL SELECT 1, 0 UNION ALL SELECT 0, 1 UNION ALL SELECT 0, 0)"
+
+
+def conditions(column: str) -> list[tuple[str, int]]:
+    """What a column counts, read from its name: `cause_3` → [("cause", 3)],
+    `sex_1_age_15` → [("sex", 1), ("age_group", 15)], `died_cause_1` → [("outcome", 5),
+    ("cause", 1)]."""
+    if column.startswith("sex_"):
+        _sex, sex, _age, group = column.split("_")
+        return [("sex", int(sex)), ("age_group", int(group))]
+    died = column.startswith("died_")
+    field, _sep, code = column.removeprefix("died_").rpartition("_")
+    return [*([("outcome", DIED)] if died else []), (field, int(code))]
+
+
+def _condition(column: str, row: str) -> str:
+    return " AND ".join(f"{row}{field} = {code}" for field, code in conditions(column))
+
+
+def _month(vendor: str, expression: str) -> str:
+    if vendor == "postgresql":
+        return f"CAST(date_trunc('month', CAST({expression} AS timestamp)) AS date)"
+    return f"date({expression}, 'start of month')"
+
+
+def grouped_counts(vendor: str, columns: Iterable[str], rows: str) -> str:
+    """SELECT of rollup rows (key, n, every column) counting `rows` — a table or a subquery
+    with the `READ` fields and `sign` (+1 or −1) — at the four filter levels."""
+    sums = ",\n    ".join(
+        f"SUM(CASE WHEN {_condition(column, 'c.')} THEN c.sign ELSE 0 END) AS {column}"
+        for column in columns
+    )
+    return f"""SELECT c.unit_id, {_month(vendor, "c.injury_date")} AS month,
+    CASE WHEN l.s = 1 THEN c.source ELSE '' END AS source,
+    CASE WHEN l.d = 1 THEN c.domain ELSE '' END AS domain,
+    SUM(c.sign) AS n,
+    {sums}
+FROM {rows} c CROSS JOIN {LEVELS} l
+GROUP BY 1, 2, 3, 4"""
+
+
+def fill(vendor: str, columns: list[str]) -> str:
+    """INSERT of the rollup counted from every record (into an empty rollup)."""
+    rows = f"(SELECT {', '.join(READ)}, 1 AS sign FROM {RECORDS})"
+    names = ", ".join((*KEY, "n", *columns))
+    return f"INSERT INTO {ROLLUP} ({names})\n{grouped_counts(vendor, columns, rows)}"
+
+
+# --- PostgreSQL ---
+
+
+def _pg_function(op: str, columns: list[str]) -> str:
+    parts = []
+    if op in ("INSERT", "UPDATE"):
+        parts.append(f"SELECT {', '.join(READ)}, 1 AS sign FROM new_rows")
+    if op in ("DELETE", "UPDATE"):
+        parts.append(f"SELECT {', '.join(READ)}, -1 AS sign FROM old_rows")
+    rows = f"({' UNION ALL '.join(parts)})"
+    names = ", ".join((*KEY, "n", *columns))
+    moved = " OR ".join(f"d.{name} <> 0" for name in ("n", *columns))
+    added = ", ".join(f"{name} = r.{name} + excluded.{name}" for name in ("n", *columns))
+    return f"""
+CREATE FUNCTION injury_rollup_{op.lower()}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    emptied bigint[];
+BEGIN
+    WITH delta AS (
+{grouped_counts("postgresql", columns, rows)}
+    ), written AS (
+        INSERT INTO {ROLLUP} AS r ({names})
+        SELECT {", ".join(f"d.{name}" for name in (*KEY, "n", *columns))}
+        FROM delta d WHERE {moved}
+        ORDER BY d.unit_id, d.month, d.source, d.domain
+        ON CONFLICT (unit_id, month, source, domain) DO UPDATE SET {added}
+        RETURNING r.id, r.n
+    )
+    SELECT array_agg(id) INTO emptied FROM written WHERE n = 0;
+    IF emptied IS NOT NULL THEN
+        DELETE FROM {ROLLUP} WHERE id = ANY(emptied);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER injury_rollup_{op.lower()} AFTER {op} ON {RECORDS}
+REFERENCING {"NEW TABLE AS new_rows" if op != "DELETE" else ""}
+    {"OLD TABLE AS old_rows" if op != "INSERT" else ""}
+FOR EACH STATEMENT EXECUTE FUNCTION injury_rollup_{op.lower()}();
+"""
+
+
+# --- SQLite ---
+
+
+def _sqlite_add(columns: list[str]) -> str:
+    values = ", ".join(f"({_condition(column, 'NEW.')})" for column in columns)
+    names = ", ".join((*KEY, "n", *columns))
+    added = ", ".join(f"{name} = {name} + excluded.{name}" for name in ("n", *columns))
+    return f"""INSERT INTO {ROLLUP} ({names})
+    SELECT NEW.unit_id, {_month("sqlite", "NEW.injury_date")},
+        CASE WHEN l.s = 1 THEN NEW.source ELSE '' END,
+        CASE WHEN l.d = 1 THEN NEW.domain ELSE '' END, 1, {values}
+    FROM {LEVELS} l WHERE true
+    ON CONFLICT (unit_id, month, source, domain) DO UPDATE SET {added};"""
+
+
+def _sqlite_old_key() -> str:
+    return (
+        f"unit_id = OLD.unit_id AND month = {_month('sqlite', 'OLD.injury_date')}"
+        " AND source IN (OLD.source, '') AND domain IN (OLD.domain, '')"
+    )
+
+
+def _sqlite_subtract(columns: list[str]) -> str:
+    taken = ", ".join(f"{column} = {column} - ({_condition(column, 'OLD.')})" for column in columns)
+    return f"UPDATE {ROLLUP} SET n = n - 1, {taken} WHERE {_sqlite_old_key()};"
+
+
+def _sqlite_emptied() -> str:
+    return f"DELETE FROM {ROLLUP} WHERE {_sqlite_old_key()} AND n = 0;"
+
+
+def create_triggers(vendor: str, columns: list[str]) -> list[str]:
+    """The statements creating the triggers on `vendor` (postgresql or sqlite)."""
+    if vendor == "postgresql":
+        return [_pg_function(op, columns) for op in ("INSERT", "UPDATE", "DELETE")]
+    if vendor != "sqlite":
+        raise NotImplementedError(f"The injury rollup has no triggers for {vendor}.")
+    moved = " OR ".join(f"OLD.{name} IS NOT NEW.{name}" for name in READ)
+    return [
+        f"CREATE TRIGGER injury_rollup_insert AFTER INSERT ON {RECORDS} BEGIN\n"
+        f"{_sqlite_add(columns)}\nEND;",
+        f"CREATE TRIGGER injury_rollup_delete AFTER DELETE ON {RECORDS} BEGIN\n"
+        f"{_sqlite_subtract(columns)}\n{_sqlite_emptied()}\nEND;",
+        f"CREATE TRIGGER injury_rollup_update AFTER UPDATE OF {', '.join(READ)} ON {RECORDS}\n"
+        f"WHEN {moved} BEGIN\n{_sqlite_subtract(columns)}\n{_sqlite_add(columns)}\n"
+        f"{_sqlite_emptied()}\nEND;",
+    ]
+
+
+def drop_triggers(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            f"DROP TRIGGER IF EXISTS injury_rollup_{op} ON {RECORDS};"
+            f" DROP FUNCTION IF EXISTS injury_rollup_{op}();"
+            for op in ("insert", "update", "delete")
+        ]
+    return [f"DROP TRIGGER IF EXISTS injury_rollup_{op};" for op in ("insert", "update", "delete")]

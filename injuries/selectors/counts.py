@@ -1,0 +1,261 @@
+"""Counting injury records over periods: the whole months of a period from the rollup
+(`injuries.models.InjuryRollup`, a row per unit and month at the filter's level), the days at its
+edges from the records through the (injury_date, unit) index. Each function runs one grouped
+query on each side, and skips a side with nothing to count (a period of whole months reads no
+record; a period inside one month reads no rollup row).
+
+`records` and `rollup` come filtered alike (`injuries.selectors.statistics.records_for` and
+`rollup_for`): the same units, and the records of the source and domain asked, the rollup rows
+of their level. `unit_month_injuries` reads a whole month of one unit from the rollup alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import ExtractYear
+
+from injuries.choices import AGE_GROUP_CHOICES, Cause, Domain, Intent, Outcome, Sex, age_band_of
+from injuries.models import InjuryRecord, InjuryRollup
+from injuries.models.rollup import ALL, COUNTED, sex_age_column
+from injuries.models.rollup import COLUMNS as ROLLUP_COLUMNS
+from injuries.selectors.periods import Period
+from safecommunity.calendar import Month
+
+#: (sex, age group) of each sex × age-group column of the rollup.
+SEX_AGE = {
+    sex_age_column(sex, group): (sex, group)
+    for sex in Sex.values
+    for group, _label in AGE_GROUP_CHOICES
+}
+#: (field, code) of each per-code column of the rollup.
+CODES = {f"{name}_{code}": (name, code) for name, codes in COUNTED for code in codes.values}
+DIED_COLUMN = f"outcome_{Outcome.DIED}"
+
+Pieces = list[tuple[int, Period]]
+
+
+def split(periods: list[Period]) -> tuple[Pieces, Pieces]:
+    """The whole months and the edges of each period, with the period's index."""
+    whole: Pieces = []
+    edges: Pieces = []
+    for index, period in enumerate(periods):
+        if period.whole_months is not None:
+            whole.append((index, period.whole_months))
+        edges += [(index, edge) for edge in period.edges()]
+    return whole, edges
+
+
+def months_q(period: Period) -> Q:
+    """The rollup rows of a period of whole months (a row's month is its first day)."""
+    return Q(month__gte=period.start, month__lte=period.end)
+
+
+def _indexed(rows: QuerySet, pieces: Pieces, q: Any) -> QuerySet:
+    """`rows` in any piece, annotated with the index of its period."""
+    return rows.filter(reduce(or_, (q(piece) for _index, piece in pieces))).annotate(
+        period_index=Case(
+            *(When(q(piece), then=Value(index)) for index, piece in pieces),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def _empty(lists: dict[str, list[tuple[Any, str]]]) -> dict[str, Any]:
+    counted: dict[str, Any] = {"total": 0}
+    for dimension, codes in lists.items():
+        counted[dimension] = {code: 0 for code, _label in codes}
+    return counted
+
+
+def period_dimension_counts(
+    records: QuerySet[InjuryRecord],
+    rollup: QuerySet[InjuryRollup],
+    periods: list[Period],
+    lists: dict[str, list[tuple[Any, str]]],
+) -> list[dict[str, Any]]:
+    """Per period (in order): the number of records ("total") and, per dimension of `lists`,
+    per code. The periods must not overlap. Two queries: the rollup's columns summed per period,
+    and over the edges a conditional count per code (`COUNT(*) FILTER (WHERE cause = 3)`)."""
+    counted = [_empty(lists) for _period in periods]
+    whole, edges = split(periods)
+    if whole:
+        sums = {"n": Sum("n")} | {name: Sum(name) for name in (*CODES, *SEX_AGE)}
+        rows = _indexed(rollup, whole, months_q).values("period_index").annotate(**sums).order_by()
+        for row in rows:
+            into = counted[row["period_index"]]
+            into["total"] += row["n"]
+            for name, (dimension, code) in CODES.items():
+                if dimension in into:
+                    into[dimension][code] += row[name]
+            for name, (sex, group) in SEX_AGE.items():
+                for dimension, code in (("sex", sex), ("age_group", group)):
+                    if dimension in into:
+                        into[dimension][code] += row[name]
+                if "age_band" in into:
+                    into["age_band"][age_band_of(group)] += row[name]
+    if edges:
+        aggregates: dict[str, Count] = {"total": Count("pk")}
+        names: dict[str, tuple[str, Any]] = {}
+        for dimension, codes in lists.items():
+            for code, _label in codes:
+                alias = f"n{len(names)}"
+                names[alias] = (dimension, code)
+                aggregates[alias] = Count("pk", filter=Q(**{dimension: code}))
+        rows = _indexed(records, edges, lambda period: period.q)
+        for row in rows.values("period_index").annotate(**aggregates).order_by():
+            into = counted[row["period_index"]]
+            into["total"] += row["total"]
+            for alias, (dimension, code) in names.items():
+                into[dimension][code] += row[alias]
+    return counted
+
+
+def monthly_totals(
+    records: QuerySet[InjuryRecord], rollup: QuerySet[InjuryRollup], periods: dict[str, Period]
+) -> dict[str, dict[tuple[int, int], int]]:
+    """Per period key: records per (year, month). The periods must not overlap. The rollup's
+    whole months grouped by month; the edges' records grouped by day (a month at the edge of
+    two periods — 15 July to 10 July — still splits between them)."""
+    keys = list(periods)
+    whole, edges = split(list(periods.values()))
+    counted: dict[str, dict[tuple[int, int], int]] = {key: {} for key in periods}
+
+    def add(key: str, year: int, month: int, n: int) -> None:
+        counted[key][year, month] = counted[key].get((year, month), 0) + n
+
+    if whole:
+        rows = _indexed(rollup, whole, months_q).values("period_index", "month")
+        for row in rows.annotate(n=Sum("n")).order_by():
+            add(keys[row["period_index"]], row["month"].year, row["month"].month, row["n"])
+    if edges:
+        rows = _indexed(records, edges, lambda period: period.q).values(
+            "period_index", "injury_date"
+        )
+        for row in rows.annotate(n=Count("pk")).order_by():
+            day = row["injury_date"]
+            add(keys[row["period_index"]], day.year, day.month, row["n"])
+    return counted
+
+
+def unit_year_sex_age(
+    records: QuerySet[InjuryRecord], rollup: QuerySet[InjuryRollup], period: Period
+) -> dict[tuple[int, int, int, int], int]:
+    """Records per (unit id, year, sex, age group) in the period: the rollup's sex × age-group
+    columns summed per unit and year over the whole months, the edges' records grouped."""
+    counted: dict[tuple[int, int, int, int], int] = {}
+    whole, edges = split([period])
+    if whole:
+        rows = (
+            rollup.filter(months_q(whole[0][1]))
+            .annotate(year=ExtractYear("month"))
+            .values("unit_id", "year")
+            .annotate(**{name: Sum(name) for name in SEX_AGE})
+            .order_by()
+        )
+        for row in rows:
+            for name, (sex, group) in SEX_AGE.items():
+                if row[name]:
+                    key = (row["unit_id"], row["year"], sex, group)
+                    counted[key] = counted.get(key, 0) + row[name]
+    if edges:
+        rows = (
+            records.filter(reduce(or_, (edge.q for _index, edge in edges)))
+            .values("unit_id", "year", "sex", "age_group")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            key = (row["unit_id"], row["year"], row["sex"], row["age_group"])
+            counted[key] = counted.get(key, 0) + row["n"]
+    return counted
+
+
+def unit_period_totals(
+    records: QuerySet[InjuryRecord],
+    rollup: QuerySet[InjuryRollup],
+    periods: dict[str, Period],
+    *,
+    deaths: bool = False,
+) -> dict[int, dict[str, int]]:
+    """Unit id → {period key: records} (and "<key>_deaths": deaths, when asked) for each unit
+    with records in any period; the periods may overlap. Two queries: per unit, the rollup's
+    `n` (and deaths) summed over each period's whole months, the records counted over its
+    edges."""
+    counted: dict[int, dict[str, int]] = {}
+    died = Q(outcome=Outcome.DIED)
+
+    def add(unit_id: int, values: dict[str, int | None]) -> None:
+        into = counted.setdefault(unit_id, {})
+        for name, value in values.items():
+            into[name] = into.get(name, 0) + (value or 0)
+
+    whole = {key: period.whole_months for key, period in periods.items()}
+    whole = {key: period for key, period in whole.items() if period is not None}
+    if whole:
+        sums: dict[str, Sum] = {}
+        for key, period in whole.items():
+            sums[key] = Sum("n", filter=months_q(period))
+            if deaths:
+                sums[f"{key}_deaths"] = Sum(DIED_COLUMN, filter=months_q(period))
+        rows = rollup.filter(reduce(or_, map(months_q, whole.values()))).values("unit_id")
+        for row in rows.annotate(**sums).order_by():
+            add(row.pop("unit_id"), row)
+    edges = {key: period.edges() for key, period in periods.items()}
+    edges = {key: reduce(or_, (edge.q for edge in parts)) for key, parts in edges.items() if parts}
+    if edges:
+        counts: dict[str, Count] = {}
+        for key, q in edges.items():
+            counts[key] = Count("pk", filter=q)
+            if deaths:
+                counts[f"{key}_deaths"] = Count("pk", filter=q & died)
+        rows = records.filter(reduce(or_, edges.values())).values("unit_id")
+        for row in rows.annotate(**counts).order_by():
+            add(row.pop("unit_id"), row)
+    names = [*periods, *(f"{key}_deaths" for key in periods if deaths)]
+    return {unit: {name: found.get(name, 0) for name in names} for unit, found in counted.items()}
+
+
+def unit_month_injuries(unit_id: int, month: date) -> dict[str, tuple[int, int]]:
+    """(injured, deaths) among a unit's records of one whole month in the groups the monthly
+    report's injury indicators count — "traffic" (traffic-crash causes), "work" and "fire"
+    (their domains), "assault" (the intent) — injured being every outcome but death. One query
+    over at most three rollup rows (every domain, work, fire), read through the unique key."""
+    rows = {
+        row["domain"]: row
+        for row in InjuryRollup.objects.filter(
+            unit_id=unit_id,
+            month=Month.first_day(month),
+            source=ALL,
+            domain__in=(ALL, Domain.WORK, Domain.FIRE),
+        ).values()
+    }
+    empty = dict.fromkeys(("n", *ROLLUP_COLUMNS), 0)
+    every = rows.get(ALL, empty)
+
+    def injured_deaths(total: int, deaths: int) -> tuple[int, int]:
+        return total - deaths, deaths
+
+    def of_domain(domain: str) -> tuple[int, int]:
+        row = rows.get(domain, empty)
+        return injured_deaths(row["n"], row[DIED_COLUMN])
+
+    return {
+        "traffic": injured_deaths(
+            sum(every[f"cause_{code}"] for code in Cause.traffic()),
+            sum(every[f"died_cause_{code}"] for code in Cause.traffic()),
+        ),
+        "work": injured_deaths(
+            rows.get(Domain.WORK, empty)["n"], rows.get(Domain.WORK, empty)[DIED_COLUMN]
+        ),
+        "fire": injured_deaths(
+            rows.get(Domain.FIRE, empty)["n"], rows.get(Domain.FIRE, empty)[DIED_COLUMN]
+        ),
+        "assault": injured_deaths(
+            every[f"intent_{Intent.ASSAULT}"], every[f"died_intent_{Intent.ASSAULT}"]
+        ),
+    }

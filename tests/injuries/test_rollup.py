@@ -1,0 +1,370 @@
+"""The injury rollup stays equal to the records however they change: each test changes records
+one way the portal allows and compares every rollup row with a GROUP BY over the records."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.db.models import Count, F, ProtectedError, Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from injuries import choices as card
+from injuries.models import InjuryRecord, InjuryRollup
+from injuries.models.rollup import COLUMNS
+from injuries.selectors import DIMENSIONS, Filters, Period, statistics_for
+from injuries.services import batch_commit, batch_preview, batch_withdraw
+from programs.core.services import token_create
+from safecommunity.calendar import Month
+from tests.factories import InjuryRecordFactory, UnitFactory
+from tests.injuries.test_injury_records import card_data
+from tests.injuries.test_injury_statistics import (
+    PAGE_MAX_QUERIES,
+    build_records,
+    codes_of,
+    in_range,
+    rows_in_python,
+)
+from tests.injuries.test_json_batches import batch_of
+from tests.injury_files import cards, stored, write_xlsx
+from tests.migrations import migrate, migrated_back
+
+
+def raw_counts() -> dict[tuple, dict[str, int]]:
+    """The rollup as a GROUP BY over the records would give it, at each filter level."""
+    aggregates = {"n": Count("pk")}
+    aggregates |= {name: Count("pk", filter=Q(**dict(cond))) for name, cond in COLUMNS.items()}
+    counted = {}
+    for by_source in (True, False):
+        for by_domain in (True, False):
+            keys = ["unit_id", "first_day", *(["source"] if by_source else []),
+                    *(["domain"] if by_domain else [])]  # fmt: skip
+            rows = (
+                InjuryRecord.objects.annotate(first_day=TruncMonth("injury_date"))
+                .order_by()
+                .values(*keys)
+                .annotate(**aggregates)
+            )
+            for row in rows:
+                key = (
+                    row["unit_id"],
+                    row["first_day"],
+                    row.get("source", ""),
+                    row.get("domain", ""),
+                )
+                counted[key] = {name: row[name] for name in ("n", *COLUMNS)}
+    return counted
+
+
+def rollup_rows() -> dict[tuple, dict[str, int]]:
+    return {
+        (row["unit_id"], row["month"], row["source"], row["domain"]): {
+            name: row[name] for name in ("n", *COLUMNS)
+        }
+        for row in InjuryRollup.objects.values()
+    }
+
+
+def assert_rollup_equals_records() -> None:
+    rollup, raw = rollup_rows(), raw_counts()
+    assert rollup.keys() == raw.keys()
+    for key, counts in raw.items():
+        assert rollup[key] == counts, key
+
+
+def assert_rollup_is_not_empty() -> None:
+    assert InjuryRollup.objects.filter(source="", domain="").exists()
+
+
+# --- Every way records change ------------------------------------------------------------
+
+
+def imported(path, user, name="cards.xlsx"):
+    batch, _report = batch_preview(name=stored(path), file_name=name, user=user)
+    report = batch_commit(batch=batch, user=user)
+    assert report.ok, report.problems
+    batch.refresh_from_db()
+    return batch
+
+
+def test_cards_entered_corrected_and_deleted_on_the_page_keep_the_rollup_equal(
+    client_for, district_user, unit_a, unit_b
+):
+    client = client_for(district_user)
+    for number, cause in (("P1", card.Cause.FALL), ("P2", card.Cause.MOTOR_VEHICLE)):
+        data = card_data(unit_a, record_number=number, cause=cause, confirm_warnings="on")
+        assert client.post(reverse("injuries:record-create"), data).status_code == 302
+    assert_rollup_is_not_empty()
+    assert_rollup_equals_records()
+    record = InjuryRecord.objects.get(record_number="P1")
+    edit = reverse("injuries:record-edit", args=[record.pk])
+    moved = (record.injury_date - timedelta(days=40)).isoformat()
+
+    changes = [
+        {"age": 70, "outcome": card.Outcome.DIED},  # age group, band, domain and outcome
+        {"unit": unit_b.pk, "injury_date": moved, "visit_date": moved},  # another unit, month
+        {"source": card.Source.TRAFFIC_POLICE, "cause": card.Cause.DROWNING},
+        {"narrative": "只改了经过。"},  # counts nothing: the rollup stays as it is
+    ]
+    data = card_data(unit_a, record_number="P1", confirm_warnings="on")
+    for change in changes:
+        data |= change
+        assert client.post(edit, data).status_code == 302
+        assert_rollup_equals_records()
+    record.refresh_from_db()
+    assert (record.unit, record.source, record.cause) == (unit_b, "traffic_police", 9)
+
+    client.post(reverse("injuries:record-delete", args=[record.pk]))
+    assert_rollup_equals_records()
+    client.post(reverse("injuries:record-delete", args=[InjuryRecord.objects.get().pk]))
+    assert InjuryRecord.objects.count() == InjuryRollup.objects.count() == 0
+
+
+def test_an_import_adding_and_updating_and_its_withdrawals_keep_the_rollup_equal(
+    tmp_path, clerk_a, district_user, unit_a
+):
+    kept = InjuryRecordFactory(unit=unit_a, record_number="K1", cause=card.Cause.BURN)
+    first = imported(write_xlsx(tmp_path / "v1.xlsx", cards(6)), clerk_a)
+    assert first.rows_added == 6
+    assert_rollup_equals_records()
+
+    rows = cards(8)  # two added, three changed, three unchanged
+    rows[0].update({"年龄": 70, "伤害结局": "死亡"})
+    rows[1].update({"伤害发生原因": "溺水", "伤害意图": "故意(暴力、攻击)"})
+    earlier = date.today().replace(day=1) - timedelta(days=75)
+    rows[2].update({"伤害发生时间": f"{earlier} 08:00", "患者就诊时间": f"{earlier} 09:00"})
+    second = imported(write_xlsx(tmp_path / "v2.xlsx", rows), clerk_a)
+    assert (second.rows_added, second.rows_updated, second.rows_unchanged) == (2, 3, 3)
+    assert_rollup_equals_records()
+
+    assert batch_withdraw(batch=second, by=district_user) == 2  # restores three, deletes two
+    assert_rollup_equals_records()
+    assert batch_withdraw(batch=first, by=district_user) == 6
+    assert_rollup_equals_records()
+    assert list(InjuryRecord.objects.all()) == [kept]
+
+
+def test_a_card_batch_sent_to_the_api_keeps_the_rollup_equal(provider, unit_a):
+    _token, key = token_create(user=provider, name="test")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    url = reverse("v1:injury-record-batches")
+
+    for body in (batch_of(3), [*batch_of(2, sex=2, age=80), *batch_of(2, start=4)]):
+        response = client.post(url, json.dumps({"records": body}), content_type="application/json")
+        assert response.status_code == 201, response.json()
+        assert_rollup_equals_records()
+    assert InjuryRollup.objects.get(unit=unit_a, source="", domain="").n == 5
+
+
+def test_the_admin_changing_and_deleting_records_keeps_the_rollup_equal(
+    client, admin_user, unit_a, unit_b
+):
+    client.force_login(admin_user)
+    records = [
+        InjuryRecordFactory(unit=unit, age=age) for unit in (unit_a, unit_b) for age in (8, 66)
+    ]
+    record = records[0]
+
+    def url(view, *args):
+        return reverse(f"admin:injuries_injuryrecord_{view}", args=args)
+
+    page = client.get(url("change", record.pk))
+    data = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
+    client.post(url("change", record.pk), {**data, "age": 70, "unit": unit_b.pk})
+    record.refresh_from_db()
+    assert (record.age, record.unit) == (70, unit_b)
+    assert_rollup_equals_records()
+
+    client.post(url("delete", record.pk), {"post": "yes"})
+    assert_rollup_equals_records()
+    client.post(
+        url("changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [r.pk for r in records[1:3]],
+            "post": "yes",
+        },
+    )
+    assert InjuryRecord.objects.count() == 1
+    assert_rollup_equals_records()
+
+
+def test_a_unit_with_records_is_protected_and_a_deleted_unit_leaves_no_rollup_rows(unit_a):
+    record = InjuryRecordFactory(unit=unit_a)
+    empty = UnitFactory(code="Z99")
+
+    with pytest.raises(ProtectedError):
+        unit_a.delete()
+    empty.delete()  # the cascade from a unit reaches its rollup rows (it has none)
+    assert_rollup_equals_records()
+    record.delete()
+    unit_a.delete()
+    assert InjuryRollup.objects.count() == 0
+
+
+def test_bulk_writes_and_raw_sql_keep_the_rollup_equal(unit_a, unit_b):
+    """What no service does today but a future one or a console might: the triggers see it."""
+    for age in (3, 40, 90):
+        InjuryRecordFactory(unit=unit_a, age=age)
+    InjuryRecord.objects.filter(age__lt=50).update(unit=unit_b, outcome=card.Outcome.DIED)
+    assert_rollup_equals_records()
+    InjuryRecord.objects.update(injury_date=F("injury_date") - timedelta(days=31))
+    assert_rollup_equals_records()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE injuries_injuryrecord SET cause = 9 WHERE age = 90")
+        cursor.execute("DELETE FROM injuries_injuryrecord WHERE age = 3")
+    assert_rollup_equals_records()
+
+
+@pytest.fixture
+def old_apps(transactional_db):
+    yield from migrated_back([("injuries", "0005_batch_from_api")])
+
+
+def test_the_migration_fills_the_rollup_from_the_records_already_there(old_apps):
+    unit = UnitFactory(code="M01")  # (only the injuries app went back)
+    old_records = old_apps.get_model("injuries", "InjuryRecord").objects
+    for n, (day, age, cause, domain) in enumerate(
+        [
+            (date(2024, 3, 5), 34, card.Cause.FALL, "fall"),
+            (date(2024, 3, 31), 70, card.Cause.FALL, "fall"),
+            (date(2024, 4, 1), 20, card.Cause.MOTOR_VEHICLE, "traffic"),
+        ]
+    ):
+        values = {
+            "unit_id": unit.pk, "source": "hospital", "reporting_org": "顺义区医院",
+            "record_number": f"M{n}", "injury_date": day, "sex": 1, "age": age, "cause": cause,
+            "place": 1, "activity": 1, "intent": 1, "nature": 1, "body_part": 1, "severity": 1,
+            "outcome": 1, "year": day.year, "month": day.month, "age_group": min(age // 5 * 5, 85),
+            "age_band": card.age_band_of(age), "domain": domain,
+        }  # fmt: skip
+        old_records.create(**values)
+
+    migrate([("injuries", "0006_rollup")])
+
+    assert_rollup_equals_records()
+    march = InjuryRollup.objects.get(month=date(2024, 3, 1), source="", domain="")
+    assert (march.n, march.cause_3, march.sex_1_age_70) == (2, 2, 1)
+
+
+# --- Statistics: whole months from the rollup, edges from the records --------------------------
+
+#: The edge day 2024-11-30, the whole months December to April, the edge 1–5 May: the
+#: statistics' records fall in all three parts (and the comparison periods in 2023–24 and 2022).
+EDGED = Period(date(2024, 11, 30), date(2025, 5, 5))
+
+
+@pytest.fixture
+def statistics_records(unit_a, unit_b):
+    """The statistics tests' records: every code, over three periods and outside them."""
+    return build_records([unit_a, unit_b, unit_a, UnitFactory(code="C01", population=None)], 60)
+
+
+@pytest.fixture
+def in_june_2025():
+    with time_machine.travel(
+        datetime(2025, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    ):
+        yield
+
+
+def counted(rows, period: Period, **where) -> int:
+    return sum(
+        all(row[k] == v for k, v in where.items())
+        for row in in_range(rows, period.start, period.end)
+    )
+
+
+@pytest.mark.parametrize("source", ["", card.Source.HOSPITAL, card.Source.TRAFFIC_POLICE])
+@pytest.mark.parametrize("domain", ["", card.Domain.FALL, card.Domain.TRAFFIC])
+@pytest.mark.parametrize("one_unit", [False, True])
+def test_statistics_over_edge_months_equal_a_count_in_python(
+    in_june_2025, statistics_records, district_user, unit_a, source, domain, one_unit
+):
+    filters = Filters(
+        period=EDGED,
+        baseline_year=2022,
+        units=(unit_a,) if one_unit else (),
+        source=source,
+        domain=domain,
+    )
+    where = {"source": source, "domain": domain, "unit_id": unit_a.pk if one_unit else None}
+    rows = rows_in_python(**{key: value for key, value in where.items() if value})
+    assert EDGED.whole_months is not None and len(EDGED.edges()) == 2
+    assert all(counted(rows_in_python(), part) for part in [*EDGED.edges(), EDGED.whole_months])
+
+    stats = statistics_for(district_user, filters)
+
+    periods = filters.periods()
+    assert stats.headline.total == counted(rows, EDGED)
+    for table in stats.dimensions:
+        expected = [
+            [counted(rows, periods[key], **{table.key: code}) for code in codes_of(table.key)]
+            for key in ("current", "previous", "baseline")
+        ]
+        shown = [[row[i] for row in table.rows] for i in (1, 3, 5)]
+        assert shown == expected, table.key
+    assert [row[1] for row in stats.trend.rows] == [
+        counted(rows, Period(max(first, EDGED.start), min(Month.last_day(first), EDGED.end)))
+        for first in Month.between(EDGED.start, EDGED.end)
+    ]
+    by_sex = {
+        label: [row[1 + i] for row in stats.sex_age.rows] for i, label in enumerate((1, 2, 9))
+    }
+    for sex, column in by_sex.items():
+        assert column == [
+            counted(rows, EDGED, sex=sex, age_group=group) for group in codes_of("age_group")
+        ]
+
+
+def test_the_whole_months_are_read_from_the_rollup_and_the_edges_from_the_records(
+    in_june_2025, statistics_records, district_user
+):
+    february = Filters(period=Period(date(2025, 2, 1), date(2025, 2, 28)), baseline_year=2022)
+    may = Filters(period=Period(date(2025, 5, 1), date(2025, 5, 10)), baseline_year=2022)
+    before = (statistics_for(district_user, february), statistics_for(district_user, may))
+    assert before[0].headline.total > 0 and before[1].headline.total > 0
+    rows = InjuryRollup.objects.filter(month__in=[date(2025, 2, 1), date(2025, 5, 1)])
+
+    rows.filter(source="", domain="").update(n=F("n") + 100)
+
+    units = rows.filter(month=date(2025, 2, 1), source="", domain="").count()
+    assert statistics_for(district_user, february).headline.total == (
+        before[0].headline.total + 100 * units
+    )
+    assert statistics_for(district_user, may).headline.total == before[1].headline.total
+
+
+@pytest.mark.parametrize("count", [10, 200])
+@pytest.mark.parametrize(
+    "period",
+    [("2015-06-16", "2025-06-15"), ("2024-11-30", "2025-05-05"), ("2025-05-01", "2025-05-10")],
+)
+def test_the_statistics_pages_queries_do_not_grow_with_records(
+    in_june_2025,
+    client_for,
+    district_user,
+    unit_a,
+    unit_b,
+    django_assert_max_num_queries,
+    count,
+    period,
+):
+    build_records([unit_a, unit_b], count)
+    client = client_for(district_user)
+    query = {"date_from": period[0], "date_to": period[1], "source": "hospital"}
+
+    with django_assert_max_num_queries(PAGE_MAX_QUERIES):
+        assert client.get(reverse("injuries:statistics"), query).status_code == 200
+
+
+def test_the_rollup_counts_every_dimension_the_statistics_show():
+    counted_fields = {field for columns in COLUMNS.values() for field, _code in columns}
+    assert set(DIMENSIONS) - {"age_band"} <= counted_fields
