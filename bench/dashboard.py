@@ -21,12 +21,21 @@ other sizes rebuild it) and fills it with bulk_create, without per-row history:
   round still being scored;
 - `--records` injury records over ten years (`bench/injuries.py`'s loader).
 
-Then times pages through Django's test client (no network; server time only): the dashboard as
+Then times pages through Django's test client (no network; server time only; templates
+rendered as in production unless `--test-templates`): the dashboard as
 district staff, with a phase filter, the admin index, a unit's print summary and its unit page —
 median and minimum over `--repeat` requests after a warm-up, the query count of one request and
 its slowest query; then the job of the dashboard's xlsx export, with and without the filter (its
 function as a worker runs it, `--repeat` times). `--explain` prints PostgreSQL's EXPLAIN ANALYZE
 of each page's slowest query.
+
+On PostgreSQL, the dashboard (unfiltered and filtered) is then timed against its floor: the
+page's exact SQL — every statement one request sends, as psycopg2 sent it — replayed on a
+connection of its own with every row fetched, the request and the replay alternating
+(`--floor-rounds` of each, which goes first swapping every round). It prints both medians,
+their ratio and the target (≤ 2 × floor + 30 ms), then where the request's time goes: the SQL as
+Django runs it, the rows built (`dashboard_for`, its SQL included) and the rest (the template,
+the other panels, middleware). The load average before and after tells how busy the machine was.
 """
 
 from __future__ import annotations
@@ -34,8 +43,11 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
+import statistics
 import sys
 import time
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -48,6 +60,7 @@ import django
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
@@ -476,6 +489,116 @@ def exports(phase_filter: str) -> list[tuple[str, str, dict]]:
     ]
 
 
+# --- Against the floor --------------------------------------------------------------------------
+
+
+@contextmanager
+def sql_clock(into: list[float]):
+    """Add the time Django spends executing statements (as the driver runs them) to `into`."""
+
+    def timed(execute, sql, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            into.append((time.perf_counter() - t0) * 1000)
+
+    with connection.execute_wrapper(timed):
+        yield
+
+
+# A query read through a server-side cursor (`.iterator()`, as a form's choices are) is logged
+# as the cursor's declaration; the floor runs its SELECT and fetches the rows.
+DECLARE = re.compile(r'^DECLARE "[^"]+" (?:NO SCROLL )?CURSOR (?:WITH|WITHOUT) HOLD FOR ')
+
+
+def page_statements(client: Client, url: str) -> list[str]:
+    """Every statement one request of `url` sends, as the driver sent it (parameters bound)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return [DECLARE.sub("", query["sql"]) for query in captured.captured_queries]
+
+
+def raw_connection():
+    """A psycopg2 connection of its own to the benchmark's database, in UTC as Django's is."""
+    import psycopg2
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    raw = psycopg2.connect(**params)
+    raw.autocommit = True
+    with raw.cursor() as cursor:
+        cursor.execute("SET TIME ZONE 'UTC'")
+    return raw
+
+
+def replay(raw, statements: list[str]) -> float:
+    """Run `statements` on `raw`, fetching every row; milliseconds."""
+    t0 = time.perf_counter()
+    with raw.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+            if cursor.description is not None:
+                cursor.fetchall()
+    return (time.perf_counter() - t0) * 1000
+
+
+def against_floor(client: Client, user, url: str, rounds: int) -> None:
+    """The page's server time and its floor, alternately; then where the request's time goes."""
+    from programs.overview.selectors.dashboard import dashboard_for
+
+    statements = page_statements(client, url)  # also the warm-up
+    raw = raw_connection()
+    try:
+        replay(raw, statements)  # warm-up
+        pages, floors = [], []
+        for n in range(rounds):
+            order = ("page", "floor") if n % 2 == 0 else ("floor", "page")
+            for side in order:
+                if side == "floor":
+                    floors.append(replay(raw, statements))
+                else:
+                    t0 = time.perf_counter()
+                    client.get(url)
+                    pages.append((time.perf_counter() - t0) * 1000)
+    finally:
+        raw.close()
+    page, floor = statistics.median(pages), statistics.median(floors)
+    target = 2 * floor + 30
+    print(
+        f"{url:<28} page {page:>6.0f} ms (min {min(pages):.0f})  floor {floor:>5.0f} ms"
+        f" (min {min(floors):.0f}, {len(statements)} statements)  page/floor {page / floor:.2f}"
+        f"  target 2 x floor + 30 = {target:.0f} ms: {'met' if page <= target else 'NOT met'}",
+        flush=True,
+    )
+    # Where the time goes, medians over `rounds`: the request's SQL as Django runs it, and the
+    # rows built by the selector the page and the export share (SQL included).
+    query = QueryDict(url.partition("?")[2])
+    request_sql, build, build_sql = [], [], []
+    for _ in range(rounds):
+        spent: list[float] = []
+        with sql_clock(spent):
+            client.get(url)
+        request_sql.append(sum(spent))
+        spent = []
+        with sql_clock(spent):
+            t0 = time.perf_counter()
+            dashboard_for(user, query)
+            build.append((time.perf_counter() - t0) * 1000)
+        build_sql.append(sum(spent))
+    sql_ms, build_ms = statistics.median(request_sql), statistics.median(build)
+    build_python = build_ms - statistics.median(build_sql)
+    print(
+        f"{'':<28} the request's SQL through Django {sql_ms:.0f} ms; rows built (dashboard_for)"
+        f" {build_ms:.0f} ms, of which Python {build_python:.0f} ms; the rest (template, other"
+        f" panels, middleware) about {page - sql_ms - build_python:.0f} ms",
+        flush=True,
+    )
+
+
 def run(args: argparse.Namespace) -> None:
     from programs.core.models import CreatingUnit, Phase, User
 
@@ -487,7 +610,10 @@ def run(args: argparse.Namespace) -> None:
     phase = Phase.objects.get(order=2)
     phase_filter = args.filter.format(phase=phase.pk, order=phase.order)
     data = sizes()
-    print(f"database: {connection.vendor}; {args.repeat} requests each after a warm-up")
+    print(
+        f"database: {connection.vendor}; {args.repeat} requests each after a warm-up;"
+        f" load average {' '.join(f'{n:.2f}' for n in os.getloadavg())} on {os.cpu_count()} cores"
+    )
     print("data: " + ", ".join(f"{label} {count:,}" for label, count in data.items()))
     header = f"{'page':<36} {'median ms':>10} {'min ms':>8} {'queries':>8} {'SQL ms':>8} {'KB':>6}"
     print(header)
@@ -517,6 +643,12 @@ def run(args: argparse.Namespace) -> None:
             f" {j.sql_ms:>8.0f} {j.size_bytes // 1024:>6}",
             flush=True,
         )
+    if connection.vendor == "postgresql":
+        print(f"\nthe dashboard against its floor ({args.floor_rounds} rounds, alternating):")
+        district = User.objects.get(username="bench-district")
+        for url in ("/dashboard/", f"/dashboard/?{phase_filter}"):
+            against_floor(clients["district"], district, url, args.floor_rounds)
+    print(f"load average {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
     print("\nslowest query of each page:")
     explained = set()
     for label, ms, raw_sql in slowest:
@@ -544,6 +676,15 @@ def main() -> None:
     parser.add_argument(
         "--explain", action="store_true", help="EXPLAIN ANALYZE each page's slowest query (PG)"
     )
+    parser.add_argument(
+        "--floor-rounds", type=int, default=15, help="rounds of page and floor, alternating"
+    )
+    parser.add_argument(
+        "--test-templates",
+        action="store_true",
+        help="render templates as the test suite does (each template's context copied for the"
+        " test client): slower than production, the figures before 2026-12-06",
+    )
     parser.add_argument("--sql-chars", type=int, default=300, help="how much of a query to print")
     parser.add_argument(
         "--keepdb", action="store_true", help="keep the test database (and its data) for reruns"
@@ -551,7 +692,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.units < 38:
         parser.error("--units: at least the district's 38")
-    setup_test_environment()
+    if args.test_templates:
+        setup_test_environment()
+    # Otherwise templates render as in production: the test settings already allow any host and
+    # keep e-mail in memory; the test client needs nothing more.
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=args.keepdb)
     try:
