@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange  # the standard library's
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -133,9 +133,12 @@ def due_date(period: date, due_day: int) -> date:
     return Month.next(period).replace(day=due_day)
 
 
-def submitted_on_time(first_submitted_at: datetime | None, due: date) -> bool | None:
-    """Whether a first submission came by the end of the due day in the portal's time zone;
-    None when there has been no submission."""
+def submitted_on_time(
+    first_submitted_at: datetime | None, due: date, zone: tzinfo | None = None
+) -> bool | None:
+    """Whether a first submission came by the end of the due day in the portal's time zone
+    (`zone`: that zone, for a caller judging many reports; default the current one); None when
+    there has been no submission."""
     if first_submitted_at is None:
         return None
-    return timezone.localdate(first_submitted_at) <= due
+    return timezone.localdate(first_submitted_at, zone) <= due

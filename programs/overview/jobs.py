@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from programs.core.choices import UnitKind
 from programs.evaluations.selectors import evaluations_visible_to
 from programs.jobs.exports import file_outcome, query_dict, rows_with_progress
 from programs.jobs.models import Job
 from programs.jobs.runner import Outcome, job
 from programs.overview.selectors.dashboard import dashboard_for
-from programs.overview.selectors.progress import progress_cells
 from programs.overview.selectors.readiness import ReadinessRow
 from safecommunity.spreadsheets import WorkbookWriter
 
@@ -54,26 +54,35 @@ WIDTHS = (8, 26, 12, 6, 14, *[10] * 9, 16, 12, 10, 10, 10, 10, 10, 14, 14)
 EVALUATION = set(HEADERS[11:16])
 
 
-def export_row(row: ReadinessRow) -> list[Any]:
-    unit = row.unit
-    injuries = row.injuries
+def export_row(row: ReadinessRow, kinds: dict[str, str]) -> list[Any]:
+    """A row of the file (`kinds`: each unit kind's label): the first columns as the progress
+    export's (`progress_cells`), then the dashboard's own."""
+    injuries = row["injuries"]
+    evaluated_on = row["evaluation_on"]
     return [
-        *progress_cells(unit),
-        row.reported.numerator,
-        row.on_time.numerator,
-        row.on_time.denominator,
-        unit.evaluation_total,
-        unit.evaluation_maximum,
-        row.evaluation_result_label,
-        row.evaluation_kind_label,
-        timezone.localdate(unit.evaluation_on) if unit.evaluation_on else None,
-        row.meetings.numerator,
-        row.meetings.denominator,
+        row["code"],
+        row["name"],
+        kinds.get(row["kind"], row["kind"]),
+        _("yes") if row["is_pilot"] else _("no"),
+        row["phase_label"],
+        row["gate_accepted"],
+        row["gate_total"],
+        row["overdue_count"],
+        row["reported"].numerator,
+        row["on_time"].numerator,
+        row["on_time"].denominator,
+        row["evaluation_total"],
+        row["evaluation_maximum"],
+        row["evaluation_result_label"],
+        row["evaluation_kind_label"],
+        timezone.localdate(evaluated_on) if evaluated_on else None,
+        row["meetings"].numerator,
+        row["meetings"].denominator,
         injuries.now if injuries else None,
         injuries.before if injuries else None,
         injuries.rate if injuries else None,
-        row.title_label,
-        unit.title_valid_until,
+        row["title_label"],
+        row["title_valid_until"],
     ]
 
 
@@ -92,7 +101,9 @@ def export_dashboard(record: Job, *, query: dict[str, list[str]]) -> Outcome:
             widths=[WIDTHS[n] for n in columns],
             freeze="C2",
         )
-        for values in rows_with_progress(record, map(export_row, board.rows), len(board.rows)):
+        kinds = {value: str(label) for value, label in UnitKind.choices}
+        rows = (export_row(row, kinds) for row in board.rows)
+        for values in rows_with_progress(record, rows, len(board.rows)):
             sheet.row([values[n] for n in columns])
         book.save_to(path)
 

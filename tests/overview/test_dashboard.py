@@ -68,7 +68,7 @@ def final(unit: CreatingUnit, total: str, result: str, *, days_ago: int = 0, **r
 
 
 def row_of(response, unit: CreatingUnit):
-    return next(row for row in response.context["board"].rows if row.unit.pk == unit.pk)
+    return next(row for row in response.context["board"].rows if row["pk"] == unit.pk)
 
 
 def submitted(unit: CreatingUnit, month, *, days_after_due: int) -> MonthlyReport:
@@ -103,8 +103,8 @@ def test_the_latest_final_evaluation_is_shown_with_its_score_and_result(
     start = row.index('data-col="evaluation"')
     cell = row[start : row.index("</td>", start)]
     assert "87.5" in cell and "/150" in cell and "rectify" in cell
-    assert row_of(response, unit_a).evaluation_percent == Decimal("58.3")
-    assert row_of(response, unit_b).unit.evaluation_id is None
+    assert row_of(response, unit_a)["evaluation_percent"] == Decimal("58.3")
+    assert row_of(response, unit_b)["evaluation_id"] is None
 
 
 def test_the_maximum_is_what_the_schemes_items_add_up_to(client, district_user, unit_a):
@@ -116,8 +116,8 @@ def test_the_maximum_is_what_the_schemes_items_add_up_to(client, district_user, 
 
     row = row_of(client.get(DASHBOARD), unit_a)
 
-    assert row.unit.evaluation_maximum == Decimal(150)
-    assert row.evaluation_percent == 50.0
+    assert row["evaluation_maximum"] == Decimal(150)
+    assert row["evaluation_percent"] == 50.0
 
 
 def test_a_review_speaks_for_the_unit_before_its_newer_self_assessment(
@@ -130,8 +130,8 @@ def test_a_review_speaks_for_the_unit_before_its_newer_self_assessment(
 
     response = client.get(DASHBOARD)
 
-    assert row_of(response, unit_a).unit.evaluation_id == review.pk
-    assert row_of(response, unit_b).unit.evaluation_kind == "self"
+    assert row_of(response, unit_a)["evaluation_id"] == review.pk
+    assert row_of(response, unit_b)["evaluation_kind"] == "self"
     html = response.content.decode()
     assert html.count(">self</span>") == 1  # only unit B's result is its own view of itself
     assert unit_readiness(unit_a).evaluation == review
@@ -143,8 +143,8 @@ def test_results_follow_the_evaluations_scoping(client, provider, evaluator, uni
 
     rows = client.get(DASHBOARD).context["board"].rows
 
-    assert {row.unit.code for row in rows} == {unit_a.code, unit_b.code}
-    assert all(row.unit.evaluation_id is None for row in rows)
+    assert {row["code"] for row in rows} == {unit_a.code, unit_b.code}
+    assert all(row["evaluation_id"] is None for row in rows)
     client.force_login(evaluator)  # evaluators read no unit's records
     assert client.get(DASHBOARD).context["board"].rows == []
 
@@ -157,10 +157,20 @@ def test_reports_on_time_count_the_last_twelve_due_months(client, district_user,
         submitted(unit_a, month, days_after_due=3)  # late
     client.force_login(district_user)
 
-    row = row_of(client.get(DASHBOARD), unit_a)
+    response = client.get(DASHBOARD)
 
-    assert (row.reported.numerator, row.on_time.numerator, row.on_time.denominator) == (9, 6, 12)
-    assert [cell.month for cell in row.cells] == months
+    row = row_of(response, unit_a)
+    assert (row["reported"].numerator, row["on_time"].numerator, row["on_time"].denominator) == (
+        9,
+        6,
+        12,
+    )
+    assert response.context["board"].months == months
+    # Each month's square: late when submitted late or missing past its due day; last month's
+    # report is not yet late before its due day.
+    last_due = due_date(months[-1], unit_a.program.report_due_day)
+    last = "open" if timezone.localdate() <= last_due else "late"
+    assert row["strip"] == ("on_time",) * 6 + ("late",) * 5 + (last,)
 
 
 def test_meetings_count_completed_quarters_with_a_creation_meeting(client, district_user, unit_a):
@@ -173,7 +183,7 @@ def test_meetings_count_completed_quarters_with_a_creation_meeting(client, distr
 
     row = row_of(client.get(DASHBOARD), unit_a)
 
-    assert (row.meetings.numerator, row.meetings.denominator) == (1, 4)
+    assert (row["meetings"].numerator, row["meetings"].denominator) == (1, 4)
     assert Activity.objects.count() == 3
 
 
@@ -188,11 +198,12 @@ def test_injuries_compare_this_year_to_date_with_the_same_dates_last_year(
 
     row = row_of(client.get(DASHBOARD), unit_a)
 
-    assert (row.injuries.now, row.injuries.before, row.injuries.change) == (3, 2, 50.0)
-    assert row.injuries.rate == pytest.approx(3 * 100_000 / unit_a.population, abs=0.05)
+    injuries = row["injuries"]
+    assert (injuries.now, injuries.before, injuries.change) == (3, 2, 50.0)
+    assert injuries.rate == pytest.approx(3 * 100_000 / unit_a.population, abs=0.05)
     client.force_login(evaluator)  # evaluators see no injury records: no figures, not zeros
     response = client.get(DASHBOARD)
-    assert all(row.injuries is None for row in response.context["board"].rows)
+    assert all(row["injuries"] is None for row in response.context["board"].rows)
     assert "injuries" not in {headline.key for headline in response.context["headlines"]}
 
 
@@ -209,10 +220,10 @@ def test_filter_by_result_and_sort_by_score_with_the_unevaluated_last(
     rectify = client.get(DASHBOARD, {"result": "rectify"}).context["board"].rows
     none = client.get(DASHBOARD, {"result": "none"}).context["board"].rows
 
-    assert [row.unit.code for row in by_score] == [unit_b.code, unit_a.code, unit_c.code]
-    assert [row.unit.code for row in ascending] == [unit_a.code, unit_b.code, unit_c.code]
-    assert [row.unit.code for row in rectify] == [unit_a.code]
-    assert [row.unit.code for row in none] == [unit_c.code]
+    assert [row["code"] for row in by_score] == [unit_b.code, unit_a.code, unit_c.code]
+    assert [row["code"] for row in ascending] == [unit_a.code, unit_b.code, unit_c.code]
+    assert [row["code"] for row in rectify] == [unit_a.code]
+    assert [row["code"] for row in none] == [unit_c.code]
 
 
 def test_providers_see_no_evaluation_column_panel_filter_or_export_column(client, provider, unit_a):
@@ -236,7 +247,7 @@ def test_a_clerk_sees_only_the_own_unit(client, clerk_a, unit_a, unit_b):
 
     rows = client.get(DASHBOARD).context["board"].rows
 
-    assert [row.unit.code for row in rows] == [unit_a.code]
+    assert [row["code"] for row in rows] == [unit_a.code]
 
 
 # --- Headline numbers and targets -------------------------------------------------------------
@@ -408,7 +419,7 @@ def test_dashboard_queries_do_not_grow_with_units(
 
     assert response.status_code == 200
     assert len(response.context["board"].rows) == unit_count
-    assert all(row.unit.evaluation_result == "rectify" for row in response.context["board"].rows)
+    assert all(row["evaluation_result"] == "rectify" for row in response.context["board"].rows)
 
 
 @pytest.mark.parametrize("unit_count", [38, 400])

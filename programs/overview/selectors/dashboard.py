@@ -57,7 +57,7 @@ from programs.overview.selectors.readiness import (
     rows_sorted,
     units_with_readiness,
 )
-from programs.reports.selectors.completeness import Rate, cell_rates, completeness, returned_text
+from programs.reports.selectors.completeness import Rate, completeness, returned_text
 from programs.titles.models import EXPIRY_WARNINGS, LEVEL_RANK, Certification, levels_at_least
 from programs.titles.selectors import TargetResult, target_numerator, targets_evaluate
 from safecommunity.calendar import Month
@@ -241,7 +241,7 @@ class Dashboard:
 
     def result_counts(self) -> list[tuple[str, str, int]]:
         """(result, label, units) for each result of the latest evaluations, then "none"."""
-        counts = Counter(row.unit.evaluation_result or "none" for row in self.rows)
+        counts = Counter(row["evaluation_result"] or "none" for row in self.rows)
         choices = [*Evaluation.Result.choices, ("none", _("Not evaluated"))]
         return [(key, str(label), counts[key]) for key, label in choices]
 
@@ -273,17 +273,19 @@ def dashboard_build(
     programme's targets and their history, phases, titles, this month's reporting and the
     injury totals."""
     today = today or timezone.localdate()
-    rows, months = readiness_rows(user, units, today)
+    table = readiness_rows(user, units, today)
+    rows = table.rows
     program = Program.objects.visible_to(user).order_by("-start_date").first()
-    board = Dashboard(today=today, program=program, rows=rows, months=months, unit_count=len(rows))
+    board = Dashboard(
+        today=today, program=program, rows=rows, months=table.months, unit_count=len(rows)
+    )
     board.phases = units.phase_counts() if rows else []
     board.titles = title_summary(units, today)
     if program is not None and user.sees_all_units:
         board.targets = certification_series(program, targets_evaluate(program, today), today)
-    last = [row.cells[-1] for row in rows if row.cells and row.cells[-1].expected]
-    board.month_due = last[0].due if last else None
-    board.month_reporting, board.month_on_time = cell_rates(last)
-    trends = [row.injuries for row in rows if row.injuries is not None]
+    board.month_due = table.month_due
+    board.month_reporting, board.month_on_time = table.month_reporting, table.month_on_time
+    trends = [row["injuries"] for row in rows if row["injuries"] is not None]
     if trends:
         board.injuries_now = sum(trend.now for trend in trends)
         board.injuries_before = sum(trend.before for trend in trends)

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from operator import itemgetter
+from typing import Any, TypedDict, cast
 
+from django.conf import settings
 from django.db.models import (
+    F,
     OuterRef,
     QuerySet,
     Subquery,
 )
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from injuries.models import InjuryRecord, InjuryRollup
 from injuries.selectors import Period, change, rate, unit_period_totals
@@ -23,10 +26,11 @@ from programs.core.models import CreatingUnit, User
 from programs.evaluations.models import Evaluation, EvaluationKind
 from programs.evaluations.selectors import scheme_maximums
 from programs.overview.selectors.progress import units_with_progress
-from programs.reports.selectors.completeness import Cell, Rate, cell_rates, completeness
-from safecommunity.calendar import Month, Quarter
+from programs.reports.models import MonthlyReport
+from programs.reports.selectors.completeness import Rate, timeliness
+from safecommunity.calendar import Month, Quarter, due_date, submitted_on_time
 from safecommunity.numbers import round_half_up
-from workgroups.selectors import meetings_held, record_start
+from workgroups.selectors import meetings_held
 
 REPORT_MONTHS = 12  # the reporting columns look back this many due months
 MEETING_QUARTERS = 4  # the meetings column looks back this many completed quarters
@@ -85,47 +89,90 @@ class InjuryTrend:
         return rate(self.before, self.population)
 
 
-@dataclass
-class ReadinessRow:
-    """One unit's line of the dashboard; `unit` carries the annotations of
-    `units_with_readiness`."""
+class ReadinessRow(TypedDict):
+    """One unit's line of the dashboard and of its export: the unit's columns and the
+    annotations of `units_with_readiness` read with `.values()` (no model instance), and the
+    figures `readiness_rows` computes from them, each once."""
 
-    unit: CreatingUnit
-    cells: list[Cell]
+    pk: int
+    code: str
+    name: str
+    kind: str
+    is_pilot: bool
+    population: int | None
+    phase_id: int | None
+    phase_order: int | None
+    phase_label: str  # in the interface's language; "" without a phase
+    phase_description: str | None
+    gate_total: int
+    gate_accepted: int
+    gate_share: float | None  # required milestones of the current phase accepted (None: none)
+    overdue_count: int
+    title_level: str | None
+    title_rank: int
+    title_valid_until: date | None
+    title_label: str
+    evaluation_id: int | None
+    evaluation_total: Decimal | None
+    evaluation_scheme: int | None
+    evaluation_maximum: Decimal | None
+    evaluation_percent: Decimal | None
+    evaluation_result: str | None
+    evaluation_result_label: str
+    evaluation_on: datetime | None
+    evaluation_kind: str | None
+    evaluation_kind_label: str
+    strip: tuple[str, ...]  # each month's `timeliness`, oldest first
     reported: Rate
     on_time: Rate
     meetings: Rate  # completed quarters with a creation work meeting, of those since it joined
     injuries: InjuryTrend | None  # None when the user may not see the unit's injury records
 
-    @property
-    def title_label(self) -> str:
-        level = self.unit.title_level
-        return str(TitleLevel(level).label) if level else ""
 
-    @property
-    def gate_share(self) -> float | None:
-        """Required milestones of the current phase accepted, as a share (None without any)."""
-        total = self.unit.gate_total
-        return self.unit.gate_accepted / total if total else None
+# What `readiness_rows` reads of each unit with `.values()`: columns and annotations under their
+# own names, then the programme's and the phase's under the row's.
+READINESS_FIELDS = (
+    "pk",
+    "code",
+    "name",
+    "kind",
+    "is_pilot",
+    "population",
+    "joined_on",
+    "gate_total",
+    "gate_accepted",
+    "overdue_count",
+    "title_level",
+    "title_rank",
+    "title_valid_until",
+    "evaluation_id",
+    "evaluation_total",
+    "evaluation_scheme",
+    "evaluation_result",
+    "evaluation_on",
+    "evaluation_kind",
+)
+READINESS_RELATED = {
+    "program_start": F("program__start_date"),
+    "due_day": F("program__report_due_day"),
+    "phase_id": F("current_phase"),
+    "phase_order": F("current_phase__order"),
+    "phase_name": F("current_phase__name"),
+    "phase_name_en": F("current_phase__name_en"),
+    "phase_description": F("current_phase__description"),
+}
 
-    @property
-    def evaluation_result_label(self) -> str:
-        result = self.unit.evaluation_result
-        return str(Evaluation.Result(result).label) if result else ""
 
-    @property
-    def evaluation_kind_label(self) -> str:
-        kind = self.unit.evaluation_kind
-        return str(EvaluationKind(kind).label) if kind else ""
+@dataclass(frozen=True)
+class Readiness:
+    """The rows, the months of their reporting strips, and last month's reporting over them:
+    when its reports fall due, reported (with how many are now returned) and on time."""
 
-    @property
-    def evaluation_percent(self) -> Decimal | None:
-        """The latest evaluation's total as a share of its scheme's maximum, one decimal rounded
-        half up: the schemes differ (150, 100 points), so rows compare by share."""
-        total, maximum = self.unit.evaluation_total, self.unit.evaluation_maximum
-        if total is None or not maximum:
-            return None
-        return round_half_up(Decimal(100) * total / maximum)
+    rows: list[ReadinessRow]
+    months: list[date]
+    month_due: date | None
+    month_reporting: Rate
+    month_on_time: Rate
 
 
 def injury_periods(today: date) -> tuple[Period, Period]:
@@ -155,49 +202,113 @@ def injury_counts(
 
 def readiness_rows(
     user: User, units: QuerySet[CreatingUnit], today: date | None = None
-) -> tuple[list[ReadinessRow], list[date]]:
-    """Every unit of `units` (from `units_with_readiness`) as a dashboard row, and the months of
-    its reporting cells; four queries whatever the number of units."""
+) -> Readiness:
+    """Every unit of `units` (from `units_with_readiness`) as a dashboard row built from plain
+    values, in the order of `units`; five queries whatever the number of units: the units, the
+    reports of the last 12 due months, the meetings, the injury counts, the schemes' points.
+
+    The reporting rules are `programs.reports.selectors.completeness`'s (expected from the
+    month the unit joined; reported once first submitted; on time by the due day; returned)."""
     today = today or timezone.localdate()
     months = Month.last_months(REPORT_MONTHS, until=today)
-    grid = completeness(units, months, today=today)
+    values = list(units.values(*READINESS_FIELDS, **READINESS_RELATED))
+    reports = {
+        (unit_id, period): (status, first_submitted_at)
+        for unit_id, period, status, first_submitted_at in MonthlyReport.objects.filter(
+            unit__in=units.values("pk"), period__gte=months[0], period__lte=months[-1]
+        ).values_list("unit_id", "period", "status", "first_submitted_at")
+    }
     quarters = Quarter.last_quarters(MEETING_QUARTERS, until=today)
     held = meetings_held(units.values("pk"), quarters[0].start, quarters[-1].end)
     # The units whose injury records the user may see (None: every unit), as the records'
     # own scoping decides; the others show no injury figures rather than zeros.
     injury_units = InjuryRecord.objects.unit_ids_visible_to(user)
     injuries = injury_counts(user, units, today) if injury_units != set() else {}
-    rows = []
-    for grid_row in grid.rows:
-        unit = grid_row.unit
-        reported, on_time = cell_rates(grid_row.cells)
-        due_quarters = [quarter for quarter in quarters if quarter.end >= record_start(unit)]
-        meetings = Rate(sum((unit.pk, q) in held for q in due_quarters), len(due_quarters))
+    maximums = scheme_maximums({row["evaluation_scheme"] for row in values} - {None})
+    titles = {value: str(label) for value, label in TitleLevel.choices}
+    results = {value: str(label) for value, label in Evaluation.Result.choices}
+    kinds = {value: str(label) for value, label in EvaluationKind.choices}
+    chinese = (translation.get_language() or settings.LANGUAGE_CODE).lower().startswith("zh")
+    zone = timezone.get_current_timezone()
+    dues: dict[int, list[date]] = {}  # due day → each month's due date
+    month_due, last = None, [0, 0, 0, 0]  # last month: expected, reported, on time, returned
+    for row in values:
+        # The reporting strip, each month as `completeness()` reads its cell.
+        record_start = row.pop("joined_on") or row.pop("program_start")
+        row.pop("program_start", None)
+        first_month = Month.first_day(record_start)
+        due_day = row.pop("due_day")
+        if due_day not in dues:
+            dues[due_day] = [due_date(month, due_day) for month in months]
+        strip, counts = [], [0, 0, 0, 0]  # expected, reported, on time, returned
+        for month, due in zip(months, dues[due_day], strict=True):
+            status, first_submitted_at = reports.get((row["pk"], month), ("", None))
+            timely = submitted_on_time(first_submitted_at, due, zone)
+            expected = first_month <= month
+            strip.append(timeliness(expected, timely, due, today))
+            if expected:
+                cell = (
+                    1,
+                    first_submitted_at is not None,
+                    bool(timely),
+                    first_submitted_at is not None and status == MonthlyReport.Status.RETURNED,
+                )
+                counts = [a + b for a, b in zip(counts, cell, strict=True)]
+                if month == months[-1]:
+                    last = [a + b for a, b in zip(last, cell, strict=True)]
+                    month_due = month_due or due
+        row["strip"] = tuple(strip)
+        row["reported"] = Rate(counts[1], counts[0], returned=counts[3])
+        row["on_time"] = Rate(counts[2], counts[0])
+        # Meetings in the completed quarters since the unit's record began.
+        due_quarters = [quarter for quarter in quarters if quarter.end >= record_start]
+        row["meetings"] = Rate(
+            sum((row["pk"], quarter) in held for quarter in due_quarters), len(due_quarters)
+        )
         trend = None
-        if injury_units is None or unit.pk in injury_units:
-            now, before = injuries.get(unit.pk, (0, 0))
-            trend = InjuryTrend(now, before, unit.population)
-        rows.append(ReadinessRow(unit, grid_row.cells, reported, on_time, meetings, trend))
-    maximums = scheme_maximums({row.unit.evaluation_scheme for row in rows} - {None})
-    for row in rows:
-        row.unit.evaluation_maximum = maximums.get(row.unit.evaluation_scheme)
-    return rows, grid.months
+        if injury_units is None or row["pk"] in injury_units:
+            now, before = injuries.get(row["pk"], (0, 0))
+            trend = InjuryTrend(now, before, row["population"])
+        row["injuries"] = trend
+        # Labels in the interface's language, as the models' own would read.
+        name, name_en = row.pop("phase_name"), row.pop("phase_name_en")
+        row["phase_label"] = (name_en if name_en and not chinese else name) or ""
+        total = row["gate_total"]
+        row["gate_share"] = row["gate_accepted"] / total if total else None
+        row["title_label"] = titles.get(row["title_level"] or "", "")
+        row["evaluation_result_label"] = results.get(row["evaluation_result"] or "", "")
+        row["evaluation_kind_label"] = kinds.get(row["evaluation_kind"] or "", "")
+        maximum = maximums.get(row["evaluation_scheme"])
+        row["evaluation_maximum"] = maximum
+        score = row["evaluation_total"]
+        # The total as a share of its scheme's maximum, one decimal rounded half up: the
+        # schemes differ (150, 100 points), so rows compare by share.
+        row["evaluation_percent"] = (
+            round_half_up(Decimal(100) * score / maximum) if score is not None and maximum else None
+        )
+    return Readiness(
+        rows=cast(list[ReadinessRow], values),
+        months=months,
+        month_due=month_due,
+        month_reporting=Rate(last[1], last[0], returned=last[3]),
+        month_on_time=Rate(last[2], last[0]),
+    )
 
 
 # key → how a row sorts on it; empty values go last in both directions.
 SORT_KEYS: dict[str, Callable[[ReadinessRow], Any]] = {
-    "code": lambda row: row.unit.code,
-    "name": lambda row: row.unit.name,
-    "phase": lambda row: row.unit.current_phase.order if row.unit.current_phase else None,
-    "gate": lambda row: row.gate_share,
-    "overdue": lambda row: row.unit.overdue_count,
-    "on_time": lambda row: row.on_time.percent,
-    "evaluation": lambda row: row.evaluation_percent,
-    "meetings": lambda row: row.meetings.percent,
-    "injuries": lambda row: row.injuries.now if row.injuries else None,
-    "rate": lambda row: row.injuries.rate if row.injuries else None,
-    "title": lambda row: row.unit.title_rank or None,
-    "expiry": lambda row: row.unit.title_valid_until,
+    "code": itemgetter("code"),
+    "name": itemgetter("name"),
+    "phase": itemgetter("phase_order"),
+    "gate": itemgetter("gate_share"),
+    "overdue": itemgetter("overdue_count"),
+    "on_time": lambda row: row["on_time"].percent,
+    "evaluation": itemgetter("evaluation_percent"),
+    "meetings": lambda row: row["meetings"].percent,
+    "injuries": lambda row: row["injuries"].now if row["injuries"] else None,
+    "rate": lambda row: row["injuries"].rate if row["injuries"] else None,
+    "title": lambda row: row["title_rank"] or None,
+    "expiry": itemgetter("title_valid_until"),
 }
 
 

@@ -3,10 +3,19 @@ table as an xlsx file (a job, `programs.overview.jobs`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
+from django.template import engines
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -15,8 +24,10 @@ from programs.evaluations.selectors import evaluations_visible_to
 from programs.jobs.exports import export_query, start_export
 from programs.overview.jobs import export_dashboard
 from programs.overview.selectors.dashboard import Dashboard, dashboard_filter, dashboard_for
+from programs.overview.selectors.readiness import ReadinessRow
 from programs.overview.selectors.todo import district_inbox
 from programs.titles.models import EXPIRY_WARNINGS
+from safecommunity.numbers import shown
 
 
 class DashboardView(TemplateView):
@@ -28,6 +39,7 @@ class DashboardView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         filterset, board = dashboard_for(self.request.user, self.request.GET)
+        table_prepare(board.rows)
         context.update(
             board=board,
             filter=filterset,
@@ -51,17 +63,115 @@ def heatmap(board: Dashboard) -> dict[str, Any]:
     (submitted late, or not submitted and overdue) or not yet due; months before a unit joined
     stay blank."""
     cells = [
-        [x, y, HEAT[cell.timeliness]]
+        [x, y, HEAT[state]]
         for y, row in enumerate(board.rows)
-        for x, cell in enumerate(row.cells)
-        if cell.expected
+        for x, state in enumerate(row["strip"])
+        if state != "none"
     ]
     return {
         "months": [f"{month:%Y-%m}" for month in board.months],
-        "units": [f"{row.unit.code} {row.unit.name}" for row in board.rows],
+        "units": [f"{row['code']} {row['name']}" for row in board.rows],
         "cells": cells,
         "states": [_("Not yet due"), _("Late or missing"), _("On time")],
     }
+
+
+# --- The readiness table, rendered lean ------------------------------------------------------
+#
+# The table's 400 rows are plain values (`ReadinessRow`); what each cell prints is prepared here
+# once per row — or once per page for what many rows share (a phase's badge, a result's badge,
+# the links' pattern) — so that the template's loop only places strings: no tag, include,
+# translation or number formatting runs per row. `tests/overview/test_dashboard_table.py`
+# compares the result with the markup the tags themselves give.
+
+STRIP_CELL = {  # a month's square in the reports column, by its `timeliness`
+    state: f'<span class="strip-cell strip-{state}"></span>'
+    for state in ("none", "open", "late", "on_time")
+}
+URL_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what `reverse()` leaves unquoted in a path
+
+
+def reverse_each(name: str) -> Callable[[object], str]:
+    """`reverse(name, args=[value])` for many values at the cost of one `reverse()`: the URL is
+    reversed once around a marker and each value put in its place, quoted as `reverse()`
+    quotes it (for values its path converter accepts, such as unit codes and ids)."""
+    marker = "9070605040302010"
+    head, found, tail = reverse(name, args=[marker]).partition(marker)
+    assert found, name
+    return lambda value: f"{head}{quote(str(value), safe=URL_SAFE)}{tail}"
+
+
+def table_prepare(rows: list[ReadinessRow]) -> None:
+    """Add to each row what the dashboard's table prints (the export reads the rows as they
+    are): links, the phase's and the result's badges, the reports' squares, the score, the
+    injury change and rate, the title's end — each exactly as the tags and filters the template
+    used per row would print it."""
+    unit_url = reverse_each("programs:unit-detail")
+    summary_url = reverse_each("programs:unit-summary")
+    evaluation_url = reverse_each("programs:evaluation-detail")
+    summary_of = _("One-page summary of %(name)s")
+    on_time_of = _("%(n)s of %(d)s on time")
+    badge_of_phase = engines["django"].from_string("{% load portal %}{% phase_badge phase %}")
+    badge_of_result = engines["django"].from_string(
+        '{% include "programs/evaluation_result_badge.html" %}'
+    )
+    phase_badges: dict[int | None, SafeString] = {}
+    result_badges: dict[tuple[str | None, str], SafeString] = {}
+    points: dict[Any, str] = {}  # a score or maximum → as `floatformat:"-1"` prints it
+    for row in rows:
+        code = row["code"]
+        row["url"] = unit_url(code)
+        row["summary_url"] = summary_url(code)
+        row["summary_label"] = mark_safe(summary_of % {"name": conditional_escape(row["name"])})
+        phase = row["phase_id"]
+        if phase not in phase_badges:
+            phase_badges[phase] = badge_of_phase.render({"phase": phase_of(row)})
+        row["phase_badge"] = phase_badges[phase]
+        accepted, total = row["gate_accepted"], row["gate_total"]
+        row["gate_full"] = bool(total) and accepted == total
+        row["gate_width"] = str(round(float(accepted) / float(total or 1) * 100))  # widthratio
+        row["strip_html"] = mark_safe("".join(STRIP_CELL[state] for state in row["strip"]))
+        on_time = row["on_time"]
+        row["strip_title"] = mark_safe(
+            on_time_of % {"n": on_time.numerator, "d": on_time.denominator}
+        )
+        if row["evaluation_id"]:
+            row["evaluation_url"] = evaluation_url(row["evaluation_id"])
+            for value in (row["evaluation_total"], row["evaluation_maximum"]):
+                if value not in points:
+                    points[value] = floatformat(value, "-1")
+            row["evaluation_total_text"] = points[row["evaluation_total"]]
+            row["evaluation_maximum_text"] = points[row["evaluation_maximum"]]
+            result = (row["evaluation_result"], row["evaluation_result_label"])
+            if result not in result_badges:
+                result_badges[result] = badge_of_result.render(
+                    {"result": result[0], "label": result[1]}
+                )
+            row["evaluation_badge"] = result_badges[result]
+        injuries = row["injuries"]
+        change = injuries.change if injuries else None
+        row["change_text"] = ""
+        if change is not None:
+            row["change_class"] = "text-danger" if change > 0 else "text-success"
+            row["change_text"] = (
+                f"▲{shown(change)}"
+                if change > 0
+                else f"▼{shown(change)[1:]}"
+                if change < 0
+                else "±0"
+            )
+        row["rate_text"] = shown(injuries.rate) if injuries else ""
+        until = row["title_valid_until"]
+        row["title_until"] = f"{until:%Y-%m-%d}" if until else ""
+
+
+def phase_of(row: ReadinessRow) -> SimpleNamespace | None:
+    """The row's phase as `{% phase_badge %}` reads it (order, label, description)."""
+    if row["phase_id"] is None:
+        return None
+    return SimpleNamespace(
+        order=row["phase_order"], label=row["phase_label"], description=row["phase_description"]
+    )
 
 
 class DashboardExportView(View):

@@ -120,11 +120,21 @@ class Cell:
     def timeliness(self) -> str:
         """ "on_time", "late" (submitted late, or not yet and overdue), "open" (expected, not
         yet due) or "none" (not expected): what the dashboard's squares and heatmap colour."""
-        if not self.expected:
-            return "none"
-        if self.on_time:
-            return "on_time"
-        return "late" if self.late else "open"
+        return timeliness(self.expected, self.on_time, self.due, self.today or timezone.localdate())
+
+
+def timeliness(expected: bool, on_time: bool | None, due: date, today: date) -> str:
+    """A month's report as the dashboard's squares and heatmap colour it (`Cell.timeliness`):
+    "none" when the unit was not expected to report, "on_time", "late" (submitted after the due
+    day, or not submitted and past it) or "open" (not submitted, not yet due); `on_time` is
+    None before any submission."""
+    if not expected:
+        return "none"
+    if on_time:
+        return "on_time"
+    if on_time is False or today > due:
+        return "late"
+    return "open"
 
     @property
     def status_label(self) -> str:
