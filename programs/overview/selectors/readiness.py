@@ -240,26 +240,27 @@ def readiness_rows(
         due_day = row.pop("due_day")
         if due_day not in dues:
             dues[due_day] = [due_date(month, due_day) for month in months]
-        strip, counts = [], [0, 0, 0, 0]  # expected, reported, on time, returned
+        strip, expected, reported, on_time, returned = [], 0, 0, 0, 0
         for month, due in zip(months, dues[due_day], strict=True):
             status, first_submitted_at = reports.get((row["pk"], month), ("", None))
             timely = submitted_on_time(first_submitted_at, due, zone)
-            expected = first_month <= month
-            strip.append(timeliness(expected, timely, due, today))
-            if expected:
-                cell = (
-                    1,
-                    first_submitted_at is not None,
-                    bool(timely),
-                    first_submitted_at is not None and status == MonthlyReport.Status.RETURNED,
-                )
-                counts = [a + b for a, b in zip(counts, cell, strict=True)]
-                if month == months[-1]:
-                    last = [a + b for a, b in zip(last, cell, strict=True)]
-                    month_due = month_due or due
+            strip.append(timeliness(first_month <= month, timely, due, today))
+            if first_month <= month:
+                expected += 1
+                if first_submitted_at is not None:
+                    reported += 1
+                    on_time += bool(timely)
+                    returned += status == MonthlyReport.Status.RETURNED
+        if first_month <= months[-1]:  # last month: the loop's last cell
+            month_due = month_due or due
+            last[0] += 1
+            if first_submitted_at is not None:
+                last[1] += 1
+                last[2] += bool(timely)
+                last[3] += status == MonthlyReport.Status.RETURNED
         row["strip"] = tuple(strip)
-        row["reported"] = Rate(counts[1], counts[0], returned=counts[3])
-        row["on_time"] = Rate(counts[2], counts[0])
+        row["reported"] = Rate(reported, expected, returned=returned)
+        row["on_time"] = Rate(on_time, expected)
         # Meetings in the completed quarters since the unit's record began.
         due_quarters = [quarter for quarter in quarters if quarter.end >= record_start]
         row["meetings"] = Rate(
