@@ -45,6 +45,8 @@ def a_row(**values: Any) -> dict[str, Any]:
         "gate_total": 0,
         "strip": ("none", "open", "late", "on_time"),
         "on_time": Rate(1, 3),
+        "meetings": Rate(2, 4),
+        "overdue_count": 0,
         "evaluation_id": None,
         "evaluation_total": None,
         "evaluation_maximum": None,
@@ -107,6 +109,8 @@ def test_the_gate_bar_is_widthratios(accepted, total):
     expected = render("{% widthratio a t|default:1 100 %}", a=accepted, t=total)
     assert row["gate_width"] == expected
     assert row["gate_full"] == bool(total and accepted == total)
+    assert row["gate_accepted_text"] == render("{{ a }}", a=accepted)
+    assert row["gate_total_text"] == render("{{ t }}", t=total)
 
 
 def test_the_name_and_the_squares_title_are_blocktranslates_escaped_alike(language):
@@ -169,7 +173,7 @@ INJURY_CELLS = (
     '{% else %}—{% endif %}|{{ row.title_valid_until|date:"Y-m-d" }}'
 )
 LEAN_CELLS = (
-    "{% if row.injuries %}{{ row.injuries.now }}{% if row.change_text %}"
+    "{% if row.injuries %}{{ row.injuries_text }}{% if row.change_text %}"
     ' <span class="small {{ row.change_class }}">{{ row.change_text }}%</span>{% endif %}'
     "{% else %}—{% endif %}|{% if row.rate_text %}{{ row.rate_text }}{% else %}—{% endif %}"
     "|{{ row.title_until }}"

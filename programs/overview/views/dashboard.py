@@ -13,6 +13,7 @@ from django.template import engines
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
@@ -118,6 +119,13 @@ def table_prepare(rows: list[ReadinessRow]) -> None:
     phase_badges: dict[int | None, SafeString] = {}
     result_badges: dict[tuple[str | None, str], SafeString] = {}
     points: dict[Any, str] = {}  # a score or maximum → as `floatformat:"-1"` prints it
+    numbers: dict[int, str] = {}  # an integer → as `{{ value }}` prints it (localized)
+
+    def number(value: int) -> str:
+        if value not in numbers:
+            numbers[value] = localize(value)
+        return numbers[value]
+
     for row in rows:
         code = row["code"]
         row["url"] = unit_url(code)
@@ -128,13 +136,17 @@ def table_prepare(rows: list[ReadinessRow]) -> None:
             phase_badges[phase] = badge_of_phase.render({"phase": phase_of(row)})
         row["phase_badge"] = phase_badges[phase]
         accepted, total = row["gate_accepted"], row["gate_total"]
+        row["gate_accepted_text"], row["gate_total_text"] = number(accepted), number(total)
         row["gate_full"] = bool(total) and accepted == total
         row["gate_width"] = str(round(float(accepted) / float(total or 1) * 100))  # widthratio
+        row["overdue_text"] = number(row["overdue_count"])
         row["strip_html"] = mark_safe("".join(STRIP_CELL[state] for state in row["strip"]))
-        on_time = row["on_time"]
-        row["strip_title"] = mark_safe(
-            on_time_of % {"n": on_time.numerator, "d": on_time.denominator}
-        )
+        on_time = number(row["on_time"].numerator), number(row["on_time"].denominator)
+        row["strip_title"] = mark_safe(on_time_of % {"n": on_time[0], "d": on_time[1]})
+        row["on_time_text"] = f"{on_time[0]}/{on_time[1]}"
+        meetings = row["meetings"]
+        row["meetings_short"] = meetings.numerator < meetings.denominator
+        row["meetings_text"] = f"{number(meetings.numerator)}/{number(meetings.denominator)}"
         if row["evaluation_id"]:
             row["evaluation_url"] = evaluation_url(row["evaluation_id"])
             for value in (row["evaluation_total"], row["evaluation_maximum"]):
@@ -149,6 +161,7 @@ def table_prepare(rows: list[ReadinessRow]) -> None:
                 )
             row["evaluation_badge"] = result_badges[result]
         injuries = row["injuries"]
+        row["injuries_text"] = number(injuries.now) if injuries else ""
         change = injuries.change if injuries else None
         row["change_text"] = ""
         if change is not None:
