@@ -1,12 +1,14 @@
 """The dashboard's table prepared once per row (`table_prepare`): each cell prints what the tags,
 includes and filters the template used per row printed — links, badges, squares, scores, the
-injury change and rate, the title's end — in both languages, and the rows read from plain values
-agree with the models' own labels."""
+injury change and rate, the title's end — in both languages; each row's markup (`row_html`) is
+what the template's loop printed (`dashboard_row.html` keeps that loop); and the rows read from
+plain values agree with the models' own labels."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,6 +39,10 @@ def a_row(**values: Any) -> dict[str, Any]:
         "pk": 1,
         "code": "T01",
         "name": "胜利街道",
+        "is_pilot": False,
+        "evaluation_kind": None,
+        "title_level": None,
+        "title_label": "",
         "phase_id": None,
         "phase_order": None,
         "phase_label": "",
@@ -58,9 +64,9 @@ def a_row(**values: Any) -> dict[str, Any]:
     return row | values
 
 
-def prepared(**values: Any) -> dict[str, Any]:
+def prepared(*, evaluations_shown: bool = True, **values: Any) -> dict[str, Any]:
     row = a_row(**values)
-    table_prepare([row])
+    table_prepare([row], evaluations_shown=evaluations_shown)
     return row
 
 
@@ -219,3 +225,57 @@ def test_rows_read_from_values_carry_the_models_labels(district_user, unit_a, la
             CreatingUnit.objects.filter(pk=unit.pk).select_related("current_phase")
         ).get()
         assert export_row(row, kinds)[:8] == progress_cells(model)
+
+
+# The table's loop as the template wrote it, before the rows' markup moved to `row_html`.
+ROW_TEMPLATE = (Path(__file__).parent / "dashboard_row.html").read_text()
+
+
+@pytest.mark.parametrize("evaluations_shown", [True, False])
+def test_each_rows_markup_is_what_the_templates_loop_printed(language, evaluations_shown):
+    rows = [
+        a_row(),
+        a_row(
+            code="A&1",
+            name='Zone "<b>" & co',
+            is_pilot=True,
+            phase_id=3,
+            phase_order=3,
+            phase_label="申请认证",
+            phase_description="Apply & wait",
+            gate_accepted=3,
+            gate_total=3,
+            overdue_count=2,
+            strip=("on_time",) * 10 + ("late", "open"),
+            on_time=Rate(10, 12),
+            meetings=Rate(3, 4),
+            evaluation_id=9,
+            evaluation_total=Decimal("87.25"),
+            evaluation_maximum=Decimal("150.00"),
+            evaluation_result="rectify",
+            evaluation_result_label=str(Evaluation.Result.RECTIFY.label),
+            evaluation_kind="self",
+            injuries=InjuryTrend(20, 31, 97_000),
+            title_level="municipal",
+            title_label="市级 <安全社区>",
+            title_valid_until=date(2027, 3, 1),
+        ),
+        a_row(
+            code="B0001",
+            gate_accepted=1,
+            gate_total=8,
+            meetings=Rate(0, 0),
+            evaluation_id=10,
+            evaluation_total=Decimal("120"),
+            evaluation_maximum=Decimal("100.5"),
+            evaluation_result="pass",
+            evaluation_result_label="pass",
+            evaluation_kind="expert",
+            injuries=InjuryTrend(5, 5, None),
+        ),
+        a_row(code="B0002", meetings=Rate(4, 4), injuries=InjuryTrend(3, 0, 1_000)),
+    ]
+    table_prepare(rows, evaluations_shown=evaluations_shown)
+
+    looped = render(ROW_TEMPLATE, rows=rows, evaluations_shown=evaluations_shown)
+    assert "".join(row["html"] for row in rows) + "\n" == looped

@@ -219,6 +219,7 @@ def readiness_rows(
         ).values_list("unit_id", "period", "status", "first_submitted_at")
     }
     quarters = Quarter.last_quarters(MEETING_QUARTERS, until=today)
+    quarter_ends = [(quarter, quarter.end) for quarter in quarters]
     held = meetings_held(units.values("pk"), quarters[0].start, quarters[-1].end)
     # The units whose injury records the user may see (None: every unit), as the records'
     # own scoping decides; the others show no injury figures rather than zeros.
@@ -262,7 +263,7 @@ def readiness_rows(
         row["reported"] = Rate(reported, expected, returned=returned)
         row["on_time"] = Rate(on_time, expected)
         # Meetings in the completed quarters since the unit's record began.
-        due_quarters = [quarter for quarter in quarters if quarter.end >= record_start]
+        due_quarters = [quarter for quarter, end in quarter_ends if end >= record_start]
         row["meetings"] = Rate(
             sum((row["pk"], quarter) in held for quarter in due_quarters), len(due_quarters)
         )
