@@ -10,14 +10,13 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, TypedDict, cast
 
-from django.conf import settings
 from django.db.models import (
     F,
     OuterRef,
     QuerySet,
     Subquery,
 )
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from injuries.models import InjuryRecord, InjuryRollup
 from injuries.selectors import Period, change, rate, unit_period_totals
@@ -29,6 +28,7 @@ from programs.overview.selectors.progress import units_with_progress
 from programs.reports.models import MonthlyReport
 from programs.reports.selectors.completeness import Rate, timeliness
 from safecommunity.calendar import Month, Quarter, due_date, submitted_on_time
+from safecommunity.models import in_active_language
 from safecommunity.numbers import round_half_up
 from workgroups.selectors import meetings_held
 
@@ -229,14 +229,15 @@ def readiness_rows(
     titles = {value: str(label) for value, label in TitleLevel.choices}
     results = {value: str(label) for value, label in Evaluation.Result.choices}
     kinds = {value: str(label) for value, label in EvaluationKind.choices}
-    chinese = (translation.get_language() or settings.LANGUAGE_CODE).lower().startswith("zh")
     zone = timezone.get_current_timezone()
     dues: dict[int, list[date]] = {}  # due day → each month's due date
     month_due, last = None, [0, 0, 0, 0]  # last month: expected, reported, on time, returned
     for row in values:
-        # The reporting strip, each month as `completeness()` reads its cell.
-        record_start = row.pop("joined_on") or row.pop("program_start")
-        row.pop("program_start", None)
+        # The reporting strip, each month as `completeness()` reads its cell, from the month
+        # the unit's record starts (`expected_from`, `record_start`: joined, else the
+        # programme's start).
+        joined_on, program_start = row.pop("joined_on"), row.pop("program_start")
+        record_start = joined_on or program_start
         first_month = Month.first_day(record_start)
         due_day = row.pop("due_day")
         if due_day not in dues:
@@ -274,7 +275,7 @@ def readiness_rows(
         row["injuries"] = trend
         # Labels in the interface's language, as the models' own would read.
         name, name_en = row.pop("phase_name"), row.pop("phase_name_en")
-        row["phase_label"] = (name_en if name_en and not chinese else name) or ""
+        row["phase_label"] = in_active_language(name, name_en) if name else ""
         total = row["gate_total"]
         row["gate_share"] = row["gate_accepted"] / total if total else None
         row["title_label"] = titles.get(row["title_level"] or "", "")
