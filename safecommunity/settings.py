@@ -99,6 +99,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for templates printing many rows fast (an app's `jinja2/` folder); see
+        # `safecommunity/jinja2.py`.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "safecommunity.jinja2.environment"},
+    },
 ]
 
 # --- Database: SQLite in the project by default, PostgreSQL through DATABASE_URL ---

@@ -1,6 +1,6 @@
 """The dashboard's table prepared once per row (`table_prepare`): each cell prints what the tags,
 includes and filters the template used per row printed — links, badges, squares, scores, the
-injury change and rate, the title's end — in both languages; each row's markup (`row_html`) is
+injury change and rate, the title's end — in both languages; the rows' markup (`rows_html`) is
 what the template's loop printed (`dashboard_row.html` keeps that loop); and the rows read from
 plain values agree with the models' own labels."""
 
@@ -23,7 +23,7 @@ from programs.overview.jobs import export_row
 from programs.overview.selectors.dashboard import dashboard_for
 from programs.overview.selectors.progress import progress_cells, units_with_progress
 from programs.overview.selectors.readiness import InjuryTrend
-from programs.overview.views.dashboard import reverse_each, table_prepare
+from programs.overview.views.dashboard import reverse_each, rows_html, table_prepare
 from programs.reports.selectors.completeness import Rate
 from tests.factories import UnitFactory
 
@@ -64,9 +64,9 @@ def a_row(**values: Any) -> dict[str, Any]:
     return row | values
 
 
-def prepared(*, evaluations_shown: bool = True, **values: Any) -> dict[str, Any]:
+def prepared(**values: Any) -> dict[str, Any]:
     row = a_row(**values)
-    table_prepare([row], evaluations_shown=evaluations_shown)
+    table_prepare([row])
     return row
 
 
@@ -227,7 +227,7 @@ def test_rows_read_from_values_carry_the_models_labels(district_user, unit_a, la
         assert export_row(row, kinds)[:8] == progress_cells(model)
 
 
-# The table's loop as the template wrote it, before the rows' markup moved to `row_html`.
+# The table's loop as the page's Django template wrote it, before the rows moved to Jinja2.
 ROW_TEMPLATE = (Path(__file__).parent / "dashboard_row.html").read_text()
 
 
@@ -275,7 +275,7 @@ def test_each_rows_markup_is_what_the_templates_loop_printed(language, evaluatio
         ),
         a_row(code="B0002", meetings=Rate(4, 4), injuries=InjuryTrend(3, 0, 1_000)),
     ]
-    table_prepare(rows, evaluations_shown=evaluations_shown)
+    table_prepare(rows)
 
     looped = render(ROW_TEMPLATE, rows=rows, evaluations_shown=evaluations_shown)
-    assert "".join(row["html"] for row in rows) + "\n" == looped
+    assert rows_html(rows, evaluations_shown=evaluations_shown) + "\n" == looped
