@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import http.client
 import json
 import os
@@ -61,8 +60,8 @@ sys.path.insert(0, str(ROOT))
 
 from django.db import connection  # noqa: E402
 
-from bench.api_cards import as_json  # noqa: E402  (sets Django up, as bench/injuries.py does)
-from bench.injuries import HEADERS_EN, card_rows, copy_floor, timing_line, unit_codes  # noqa: E402
+from bench.api_cards import as_json, file_import  # noqa: E402  (sets Django up, as bench/injuries.py does)
+from bench.injuries import card_rows, copy_floor, timing_line, unit_codes  # noqa: E402
 
 HOST = "127.0.0.1"
 TIMEOUT = 600
@@ -279,34 +278,13 @@ def api_part(bodies: list[bytes], rows: list, client: Client, server: Server, us
 
 
 def file_part(bodies: list[bytes], rows: list, client: Client, server: Server, user) -> dict:
-    from django.core.files import File
-
     from injuries.models import InjuryRecord
-    from injuries.services import batch_commit, batch_preview
-    from injuries.services.files import upload_store
 
-    count = len(rows)
-    seconds = {}
     clear()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "cards.csv"
-        with open(path, "w", encoding="utf-8", newline="") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(HEADERS_EN)
-            writer.writerows(rows)
-        with open(path, "rb") as stream:
-            name = upload_store(File(stream, name=path.name))
-        t0 = time.perf_counter()
-        batch, report = batch_preview(name=name, file_name="cards.csv", user=user)
-        t1 = time.perf_counter()
-        assert report.ok and report.added == count, report.problems[:3]
-        report = batch_commit(batch=batch, user=user)
-        t2 = time.perf_counter()
-        assert report.committed and report.added == count
-    seconds["check"], seconds["commit"] = t1 - t0, t2 - t1
-    seconds["file"] = t2 - t0
+    batch, check, commit = file_import(rows, user)
+    seconds = {"check": check, "commit": commit, "file": check + commit}
     seconds["copy"] = copy_floor(batch.pk)
-    assert InjuryRecord.objects.count() == count
+    assert InjuryRecord.objects.count() == len(rows)
     clear()
     return seconds
 

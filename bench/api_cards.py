@@ -66,11 +66,34 @@ def post_all(bodies: list[bytes], user) -> tuple[float, list]:
     return time.perf_counter() - t0, outcomes
 
 
-def bench(count: int, size: int) -> None:
+def file_import(rows: list, user) -> tuple[object, float, float]:
+    """`rows` written to a CSV file and brought in as a person does it: the check (preview),
+    then the import; (the batch, the check's seconds, the import's seconds)."""
     from django.core.files import File
 
     from injuries.services import batch_commit, batch_preview
     from injuries.services.files import upload_store
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "cards.csv"
+        with open(path, "w", encoding="utf-8", newline="") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(HEADERS_EN)
+            writer.writerows(rows)
+        with open(path, "rb") as stream:
+            name = upload_store(File(stream, name=path.name))
+        t0 = time.perf_counter()
+        batch, report = batch_preview(name=name, file_name="cards.csv", user=user)
+        t1 = time.perf_counter()
+        assert report.ok and report.added == len(rows), report.problems[:3]
+        report = batch_commit(batch=batch, user=user)
+        t2 = time.perf_counter()
+        assert report.committed and report.added == len(rows)
+    return batch, t1 - t0, t2 - t1
+
+
+def bench(count: int, size: int) -> None:
+
     from programs.models import User
 
     user = User.objects.create(username="bench-district", role="district")
@@ -98,22 +121,7 @@ def bench(count: int, size: int) -> None:
     timing_line("JSON: the same batches again (unchanged)", again_seconds, count, floor)
 
     clear()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "cards.csv"
-        with open(path, "w", encoding="utf-8", newline="") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(HEADERS_EN)
-            writer.writerows(rows)
-        with open(path, "rb") as stream:
-            name = upload_store(File(stream, name=path.name))
-        t0 = time.perf_counter()
-        batch, report = batch_preview(name=name, file_name="cards.csv", user=user)
-        t1 = time.perf_counter()
-        assert report.ok and report.added == count, report.problems[:3]
-        report = batch_commit(batch=batch, user=user)
-        t2 = time.perf_counter()
-        assert report.committed and report.added == count
-    check, commit = t1 - t0, t2 - t1
+    _batch, check, commit = file_import(rows, user)
     timing_line("CSV file: check", check, count, floor)
     timing_line("CSV file: import (checks again, writes)", commit, count, floor)
     timing_line("CSV file: check + import", check + commit, count, floor)
