@@ -408,3 +408,14 @@ def test_the_demo_writes_two_years_of_reports_in_mixed_states(district_user):
         MonthlyReport.objects.filter(status=Status.APPROVED).count()
     )
     assert reports_demo(district_user) == 0  # run again: nothing added
+
+
+@pytest.mark.parametrize(
+    ("status", "label"), [("approved", "已通过"), ("returned", "已退回"), ("", "")]
+)
+def test_a_grid_cell_names_its_reports_status(status, label):
+    from programs.reports.selectors.completeness import Cell
+
+    cell = Cell(month=date(2026, 5, 1), expected=True, due=date(2026, 6, 10), status=status)
+
+    assert cell.status_label == label

@@ -122,6 +122,10 @@ class Cell:
         yet due) or "none" (not expected): what the dashboard's squares and heatmap colour."""
         return timeliness(self.expected, self.on_time, self.due, self.today or timezone.localdate())
 
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label) if self.status else ""
+
 
 def timeliness(expected: bool, on_time: bool | None, due: date, today: date) -> str:
     """A month's report as the dashboard's squares and heatmap colour it (`Cell.timeliness`):
@@ -135,10 +139,6 @@ def timeliness(expected: bool, on_time: bool | None, due: date, today: date) -> 
     if on_time is False or today > due:
         return "late"
     return "open"
-
-    @property
-    def status_label(self) -> str:
-        return str(Status(self.status).label) if self.status else ""
 
 
 def cell_rates(cells: Iterable[Cell]) -> tuple[Rate, Rate]:
