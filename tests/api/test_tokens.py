@@ -193,3 +193,13 @@ def test_only_the_administrator_exempts_a_systems_token_from_the_rate_limit(
     client.post("/admin/programs/apitoken/", {**action, "action": "count_against_rate"})
     token.refresh_from_db()
     assert not token.rate_exempt
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_token_page_shows_the_header_to_send_in_either_language(client, provider, language):
+    client.force_login(provider)
+    client.cookies["django_language"] = language
+
+    page = client.get("/profile/tokens/").content.decode()
+
+    assert "Authorization: Bearer &lt;key&gt;" in page  # shown, not swallowed as a tag
