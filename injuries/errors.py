@@ -88,7 +88,7 @@ OTHER_UNITS_CARD = _("This card is already recorded under a unit you may not cha
 
 # --- A batch of cards sent as JSON (`injuries.services.cards`) ---
 
-CARDS_REFUSED = _("The cards were refused (%(count)s errors); nothing was written.")
+CARDS_REFUSED = _("The cards were refused; nothing was written. Errors: %(count)s.")
 CARD_FIELD = _("%(field)s: %(message)s")
 CARDS_NOT_A_LIST = _("Give the cards as a list of objects under “records”.")
 CARDS_NONE = _("The batch holds no card.")
