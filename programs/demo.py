@@ -16,9 +16,14 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from injuries.demo import injuries_demo
 from programs.core.choices import UnitKind
-from programs.core.reference_data import DISTRICT_POPULATION, DISTRICT_POPULATION_YEAR
+from programs.core.models.users import CITY_WIDE_ROLES
+from programs.core.reference_data import (
+    DISTRICT_POPULATION,
+    DISTRICT_POPULATION_YEAR,
+    DIVISION_CODE,
+)
 from programs.evaluations.demo import evaluations_demo
-from programs.models import CreatingUnit, Department, Milestone, Phase, User
+from programs.models import CreatingUnit, Department, District, Milestone, Phase, User
 from programs.notifications.demo import notifications_demo
 from programs.progress.demo import unit_progress
 from programs.reports.demo import reports_demo
@@ -54,6 +59,7 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin", User.Role.ADMIN, "周", "立新", is_superuser=True),
+    DemoAccount("city", User.Role.CITY, "刘", "洋"),
     DemoAccount("district", User.Role.DISTRICT, "王", "芳"),
     DemoAccount("clerk", User.Role.CLERK, "李", "静", unit_code="T07"),
     DemoAccount("clerk2", User.Role.CLERK, "赵", "磊", unit_code="S06"),
@@ -286,6 +292,7 @@ def _ensure_account(account: DemoAccount) -> User:
     user = User.objects.filter(username=account.username).first()
     if user is not None:
         return user
+    shunyi = District.objects.get(code=DIVISION_CODE)
     user = User(
         username=account.username,
         role=account.role,
@@ -294,7 +301,12 @@ def _ensure_account(account: DemoAccount) -> User:
         is_staff=account.is_superuser,
         is_superuser=account.is_superuser,
         unit=CreatingUnit.objects.get(code=account.unit_code) if account.unit_code else None,
-        department=Department.objects.get(name=account.department) if account.department else None,
+        department=(
+            Department.objects.get(district=shunyi, name=account.department)
+            if account.department
+            else None
+        ),
+        district=None if account.role in CITY_WIDE_ROLES else shunyi,
     )
     user.set_password(DEMO_PASSWORD)
     user.full_clean()

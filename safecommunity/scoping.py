@@ -21,20 +21,42 @@ if TYPE_CHECKING:
 
 
 class ScopedQuerySet(models.QuerySet):
-    """A queryset that filters rows by the creating units a user may see.
+    """A queryset that filters rows by the district and the creating units a user may see.
 
     `unit_lookup` is the lookup from this model to the unit's primary key ("pk" for the unit
     itself, "unit" for its groups and members). `None` marks reference data (departments,
     phases, templates …): every signed-in user reads it, only administrators change it.
+
+    `district_lookup` is the lookup from this model to its district: derived from
+    `unit_lookup` ("unit__district") for a unit's rows, given for a district's own reference
+    data (its programme, phases, departments, targets: "program__district" …), `None` for what
+    the whole city shares (indicators, validation rules, scoring schemes, work-group templates).
+
+    The city role and administrators see every district; everyone else works inside their
+    district: district staff and providers every unit of it, a clerk their own unit.
     """
 
     unit_lookup: ClassVar[str | None] = None
+    district_lookup: ClassVar[str | None] = None
+
+    @classmethod
+    def district_path(cls) -> str | None:
+        """The lookup from a row to its district's primary key, or None for city-wide rows."""
+        if cls.district_lookup is not None:
+            return cls.district_lookup
+        if cls.unit_lookup == "pk":
+            return "district"
+        if cls.unit_lookup is not None:
+            return f"{cls.unit_lookup}__district"
+        return None
 
     def visible_to(self, user: User | AnonymousUser) -> Self:
         if not user.is_authenticated:
             return self.none()
-        if self.unit_lookup is None or user.sees_all_units:
+        if user.sees_every_district:
             return self.all()
+        if self.unit_lookup is None or user.sees_all_units:
+            return self.in_district_of(user)
         return self._own_unit(user)
 
     def editable_by(self, user: User | AnonymousUser) -> Self:
@@ -42,26 +64,40 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if self.unit_lookup is None:
             return self.all() if user.is_administrator else self.none()
-        if user.edits_all_units:
+        if user.is_administrator:
             return self.all()
+        if user.edits_all_units:
+            return self.in_district_of(user)
         if user.edits_own_unit:
             return self._own_unit(user)
         return self.none()
 
+    def in_district_of(self, user: User) -> Self:
+        """The rows of `user`'s district (every row for city-wide data); none for a user
+        without a district."""
+        path = self.district_path()
+        if path is None:
+            return self.all()
+        if user.district_id is None:
+            return self.none()
+        return self.filter(**{path: user.district_id})
+
     def may_create(self, user: User | AnonymousUser, instance: models.Model) -> bool:
         """Whether `user` may add `instance`, a row not saved yet: the rule of `editable_by`.
 
-        Reference data is added by administrators, units by those who edit every unit, and
-        anything else only under a unit the user may change (a row under no unit, such as a
-        district account, only by those who edit every unit). The unit is read through the
-        instance along `unit_lookup` ("unit", "evidence__unit" …).
+        Reference data is added by administrators, units by those who edit every unit of the
+        unit's district, and anything else only under a unit the user may change (a row under
+        no unit, such as a district account, only by those who edit every unit). The unit is
+        read through the instance along `unit_lookup` ("unit", "evidence__unit" …).
         """
         if not user.is_authenticated:
             return False
         if self.unit_lookup is None:
             return user.is_administrator
         if self.unit_lookup == "pk":
-            return user.edits_all_units
+            return user.is_administrator or (
+                user.edits_all_units and getattr(instance, "district_id", None) == user.district_id
+            )
         unit_id = unit_id_of(instance, self.unit_lookup)
         if unit_id is None:
             return user.edits_all_units

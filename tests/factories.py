@@ -16,6 +16,7 @@ from programs.models import (
     Certification,
     CreatingUnit,
     Department,
+    District,
     Evaluation,
     EvaluationRound,
     EvaluationScheme,
@@ -41,10 +42,36 @@ from workgroups.models import (
 )
 
 
+class DistrictFactory(factory.django.DjangoModelFactory):
+    """顺义区 unless told otherwise (`DistrictFactory(code="110116", name="怀柔区")`)."""
+
+    class Meta:
+        model = District
+        django_get_or_create = ("code",)
+
+    code = "110113"
+    name = factory.LazyAttribute(lambda o: "顺义区" if o.code == "110113" else f"区{o.code}")
+    population = 1_324_044
+
+
+def district_of(o) -> District | None:
+    """A user's district: their unit's or department's, none for the city-wide roles, else
+    the default district."""
+    if o.role in (User.Role.CITY, User.Role.ADMIN):
+        return None
+    if o.unit is not None:
+        return o.unit.district
+    if o.department is not None:
+        return o.department.district
+    return DistrictFactory()
+
+
 class ProgramFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Program
         django_get_or_create = ("code",)
+
+    district = factory.SubFactory(DistrictFactory)
 
     code = "test-programme"
     name = "测试区安全社区创建工作"
@@ -76,6 +103,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Department
 
+    district = factory.SubFactory(DistrictFactory)
     code = factory.Sequence(lambda n: f"dept-{n}")
     name = factory.Sequence(lambda n: f"测试部门{n}")
 
@@ -85,6 +113,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
         model = CreatingUnit
 
     program = factory.SubFactory(ProgramFactory)
+    district = factory.SelfAttribute("program.district")
     code = factory.Sequence(lambda n: f"U{n:03d}")
     name = factory.Sequence(lambda n: f"测试镇{n}")
     kind = UnitKind.TOWN
@@ -149,6 +178,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     role = User.Role.DISTRICT
+    unit = None
+    department = None
+    district = factory.LazyAttribute(district_of)
     password = factory.django.Password("test-pass-123")
 
 
@@ -250,6 +282,7 @@ class EvaluationRoundFactory(factory.django.DjangoModelFactory):
         model = EvaluationRound
         skip_postgeneration_save = True
 
+    district = factory.SubFactory(DistrictFactory)
     scheme = factory.SubFactory(EvaluationSchemeFactory)
     name = factory.Sequence(lambda n: f"评定轮次{n}")
     kind = EvaluationRound.Kind.SELF

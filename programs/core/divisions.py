@@ -68,6 +68,18 @@ def street_code(district_code: str, name: str) -> str | None:
     return None
 
 
+def validate_district_code(value: str) -> None:
+    """A district's code: 6 digits, and a district in the vendored list."""
+    if len(value) != 6 or not value.isascii() or not value.isdigit():
+        raise ValidationError(errors.DISTRICT_CODE_FORMAT, code="format", params={"value": value})
+    if value not in districts():
+        raise ValidationError(
+            errors.DISTRICT_CODE_UNKNOWN,
+            code="unknown",
+            params={"value": value, "source": f"{SOURCE_PACKAGE} {SOURCE_VERSION}"},
+        )
+
+
 def validate_division_code(value: str) -> None:
     """A town-level division code: 9 digits, and a street or town in the vendored list."""
     if len(value) != 9 or not value.isascii() or not value.isdigit():

@@ -20,12 +20,23 @@ DIVISION_CODE_FORMAT = _(
 DIVISION_CODE_UNKNOWN = _(
     "%(value)s is not a street or town in the official list of Beijing's divisions (%(source)s)."
 )
+DISTRICT_CODE_FORMAT = _(
+    "A district's code has 6 digits (GB/T 2260), e.g. 110113 for 顺义区; “%(value)s” is not one."
+)
+DISTRICT_CODE_UNKNOWN = _(
+    "%(value)s is not a district in the official list of Beijing's divisions (%(source)s)."
+)
+DIVISION_CODE_OTHER_DISTRICT = _("This division code lies outside %(district)s.")
 DIVISION_CODE_TAKEN = _("Another unit already has this division code.")
 DIVISION_CODE_OF_ZONE = _("An economic zone has no division code; leave it blank.")
 DIVISION_NAME_MISMATCH = _(
     "In the official list %(value)s is “%(official)s”: enter that name as the unit's name or "
     "as its official name."
 )
+
+
+class DistrictError(DomainError):
+    """A district cannot be put on the portal as asked."""
 
 
 class TokenError(DomainError):

@@ -350,3 +350,27 @@ PLACEHOLDER_ZONE_NOTE = "占位单位：13个经济功能区的正式名单未�
 
 def placeholder_zone_name(number: int) -> str:
     return f"经济功能区{number:02d}（待命名）"
+
+
+# Beijing's 16 districts: English name and resident population at the 2020 census
+# (北京市第七次全国人口普查公报（第二号）, 2021-05-19; the 16 add up to the city's 21,893,095).
+# `add_district` gives a district these figures; the office corrects them in the admin.
+DISTRICTS = {
+    "110101": ("Dongcheng District", 708_829),
+    "110102": ("Xicheng District", 1_106_214),
+    "110105": ("Chaoyang District", 3_452_460),
+    "110106": ("Fengtai District", 2_019_764),
+    "110107": ("Shijingshan District", 567_851),
+    "110108": ("Haidian District", 3_133_469),
+    "110109": ("Mentougou District", 392_606),
+    "110111": ("Fangshan District", 1_312_778),
+    "110112": ("Tongzhou District", 1_840_295),
+    "110113": ("Shunyi District", 1_324_044),
+    "110114": ("Changping District", 2_269_487),
+    "110115": ("Daxing District", 1_993_591),
+    "110116": ("Huairou District", 441_040),
+    "110117": ("Pinggu District", 457_313),
+    "110118": ("Miyun District", 527_683),
+    "110119": ("Yanqing District", 345_671),
+}
+CENSUS_YEAR = 2020

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from programs.core.choices import UnitKind
-from programs.core.models import CreatingUnit, Department, Phase, Program
+from programs.core.models import CreatingUnit, Department, District, Phase, Program
 from safecommunity.spreadsheets import (
     ChoiceWidget,
     CodeWidget,
@@ -16,6 +16,7 @@ from safecommunity.spreadsheets import (
     column_header,
 )
 
+NO_DISTRICT = _("There is no district with code “%(value)s” on the portal.")
 NO_PROGRAMME = _("There is no programme with code “%(value)s”.")
 NO_PHASE = _("The programme has no phase named “%(value)s”.")
 AMBIGUOUS_PHASE = _("Several programmes have a phase named “%(value)s”; give the programme code.")
@@ -90,10 +91,25 @@ class CreatingUnitResource(SpreadsheetResource):
 
 
 class DepartmentResource(SpreadsheetResource):
-    """District departments, found by their stable code (the office may rename them)."""
+    """District departments, found by their district and stable code (the office may rename
+    them)."""
+
+    district = fields.Field(
+        attribute="district",
+        column_name=_("District code"),
+        widget=LookupWidget(District, "code", not_found=NO_DISTRICT),
+    )
 
     class Meta(SpreadsheetResource.Meta):
         model = Department
         name = _("Departments")
-        import_id_fields = ["code"]
-        fields = ("code", "name", "name_en", "duties", "surveillance_data", "sort_order")
+        import_id_fields = ["district", "code"]
+        fields = (
+            "district",
+            "code",
+            "name",
+            "name_en",
+            "duties",
+            "surveillance_data",
+            "sort_order",
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -13,11 +13,12 @@ from django.utils import timezone
 from programs.core import divisions, errors
 from programs.core import reference_data as ref
 from programs.core.choices import UnitKind
-from programs.core.errors import TokenError
+from programs.core.errors import DistrictError, TokenError
 from programs.core.models import (
     ApiToken,
     CreatingUnit,
     Department,
+    District,
     Milestone,
     Phase,
     Program,
@@ -28,46 +29,39 @@ from safecommunity.models import ensure_row
 
 
 @transaction.atomic
+def district_load(*, code: str, created: Counter) -> District:
+    """The district of official code `code`, created from the vendored list of divisions and
+    the census when missing (an unknown code is refused); a district that exists is left as
+    the office made it."""
+    division = divisions.districts().get(code)
+    if division is None:
+        raise DistrictError(
+            errors.DISTRICT_CODE_UNKNOWN,
+            value=code,
+            source=f"{divisions.SOURCE_PACKAGE} {divisions.SOURCE_VERSION}",
+        )
+    name_en, population = ref.DISTRICTS.get(code, ("", None))
+    return ensure_row(
+        District,
+        created,
+        {"code": code},
+        name=division.name,
+        population=population,
+        population_year=ref.CENSUS_YEAR if population else None,
+        fill={"name_en": name_en},
+    )
+
+
 def programme_load(*, created: Counter) -> Program:
-    """Load the district's plan: departments, the programme, its phases, milestones and units.
-    Idempotent (a row that exists is left as the office made it); counts what it created."""
-    for order, (code, name, duties, data) in enumerate(ref.DEPARTMENTS, start=1):
-        ensure_row(
-            Department,
-            created,
-            {"code": code},
-            name=name,
-            duties=duties,
-            surveillance_data=data,
-            sort_order=order,
-            fill={"name_en": ref.DEPARTMENT_NAMES_EN.get(code, "")},
-        )
+    """Load the district plan of 顺义区 (the seed's): the district, its departments, its
+    programme with phases and milestones, and its 38 units. Idempotent (a row that exists is
+    left as the office made it); counts what it created."""
+    district = district_load(code=ref.DIVISION_CODE, created=created)
     program_fields = dict(ref.PROGRAM)
-    program = ensure_row(Program, created, {"code": program_fields.pop("code")}, **program_fields)
-    first_phase = None
-    for order, name, description, milestones in ref.PHASES:
-        phase = ensure_row(
-            Phase,
-            created,
-            {"program": program, "order": order},
-            name=name,
-            description=description,
-            fill={"name_en": ref.PHASE_NAMES_EN.get(order, "")},
-        )
-        first_phase = first_phase or phase
-        for m_order, (m_name, m_description, due, required, evidence) in enumerate(
-            milestones, start=1
-        ):
-            ensure_row(
-                Milestone,
-                created,
-                {"phase": phase, "order": m_order},
-                name=m_name,
-                description=m_description,
-                due_date=due,
-                required_for_gate=required,
-                evidence_required=evidence,
-            )
+    program = _district_programme(
+        district, created, code=program_fields.pop("code"), **program_fields
+    )
+    first_phase = program.phases.order_by("order").first()
 
     # division code → unit code: a code the office gave another unit stays with it
     taken = dict(
@@ -81,6 +75,7 @@ def programme_load(*, created: Counter) -> Program:
             CreatingUnit,
             created,
             {"code": code},
+            district=district,
             program=program,
             name=name,
             kind=kind,
@@ -89,6 +84,114 @@ def programme_load(*, created: Counter) -> Program:
             **defaults,
         )
     return program
+
+
+@transaction.atomic
+def district_add(*, code: str, created: Counter) -> District:
+    """Put the district of official code `code` on the portal: the district, its departments,
+    a programme with the plan's phases and milestones (their fixed dates moved to the
+    programme's years), and each of its streets and towns in the official list as a creating
+    unit whose code is its 9-digit division code. Economic zones are added by hand (the list's
+    development zones, town parts 4xx, included). Rerunning it creates only what is missing."""
+    district = district_load(code=code, created=created)
+    program = district.programs.order_by("-start_date").first()
+    if program is None:
+        start = timezone.localdate().replace(month=1, day=1)
+        program = _district_programme(
+            district,
+            created,
+            code=f"district-{code}-safe-community",
+            name=f"{district.name}安全社区创建工作",
+            start_date=start,
+            report_due_day=ref.PROGRAM["report_due_day"],
+            years_after_plan=start.year - ref.PROGRAM["start_date"].year,
+        )
+    first_phase = program.phases.order_by("order").first()
+    for street in divisions.streets_of(code):
+        kind = _official_kind(street.name)
+        if kind is None:
+            continue
+        unit = CreatingUnit.objects.filter(division_code=street.code).first()
+        if unit is not None and unit.district_id != district.pk:
+            raise DistrictError(errors.DIVISION_CODE_TAKEN)
+        ensure_row(
+            CreatingUnit,
+            created,
+            {"division_code": street.code},
+            code=street.code,
+            district=district,
+            program=program,
+            name=street.name,
+            kind=kind,
+            current_phase=first_phase,
+        )
+    return district
+
+
+def _official_kind(name: str) -> str | None:
+    """A unit's kind from its official name: 街道 a street office, 镇, 乡 and 地区 a town;
+    anything else (a development zone listed at town level) is left to the office."""
+    if name.endswith("街道"):
+        return UnitKind.STREET
+    if name.endswith(("镇", "乡", "地区")):
+        return UnitKind.TOWN
+    return None
+
+
+def _district_programme(
+    district: District,
+    created: Counter,
+    *,
+    code: str,
+    years_after_plan: int = 0,
+    **fields: Any,
+) -> Program:
+    """`district`'s departments and its programme with the plan's phases and milestones;
+    the milestones' fixed due dates moved `years_after_plan` years on."""
+    for order, (dept_code, name, duties, data) in enumerate(ref.DEPARTMENTS, start=1):
+        ensure_row(
+            Department,
+            created,
+            {"district": district, "code": dept_code},
+            name=name,
+            duties=duties,
+            surveillance_data=data,
+            sort_order=order,
+            fill={"name_en": ref.DEPARTMENT_NAMES_EN.get(dept_code, "")},
+        )
+    program = ensure_row(Program, created, {"code": code}, district=district, **fields)
+    for order, name, description, milestones in ref.PHASES:
+        phase = ensure_row(
+            Phase,
+            created,
+            {"program": program, "order": order},
+            name=name,
+            description=description,
+            fill={"name_en": ref.PHASE_NAMES_EN.get(order, "")},
+        )
+        for m_order, (m_name, m_description, due, required, evidence) in enumerate(
+            milestones, start=1
+        ):
+            ensure_row(
+                Milestone,
+                created,
+                {"phase": phase, "order": m_order},
+                name=m_name,
+                description=m_description,
+                due_date=_years_on(due, years_after_plan),
+                required_for_gate=required,
+                evidence_required=evidence,
+            )
+    return program
+
+
+def _years_on(day: date | None, years: int) -> date | None:
+    if day is None or not years:
+        return day
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year + years, day=28)
 
 
 def _division(name: str) -> dict[str, str]:

@@ -9,6 +9,10 @@ class EvaluationError(DomainError):
     pass
 
 
+EVALUATION_ROUND_ONE_DISTRICT = _("A round evaluates the units of one district.")
+EVALUATION_ROUND_EVALUATORS_OF_DISTRICT = _(
+    "A round's evaluators are evaluators of the district its units lie in."
+)
 EVALUATION_ROUND_NOT_ALLOWED = _("Only district staff open evaluation rounds.")
 EVALUATION_NOT_ALLOWED = _("You may not score this evaluation.")
 EVALUATION_LOCKED = _("The evaluation is finalised and can no longer change.")

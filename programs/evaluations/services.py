@@ -52,7 +52,16 @@ def round_open(
 
     A fixed number of queries however many units: everything is created in bulk.
     """
+    units = list(dict.fromkeys(units))  # a unit named twice is evaluated once
+    districts = {unit.district_id for unit in units}
+    if len(districts) > 1:
+        raise errors.EvaluationError(errors.EVALUATION_ROUND_ONE_DISTRICT)
+    district_id = districts.pop() if districts else by.district_id
+    evaluators = list(evaluators)
+    if any(evaluator.district_id != district_id for evaluator in evaluators):
+        raise errors.EvaluationError(errors.EVALUATION_ROUND_EVALUATORS_OF_DISTRICT)
     evaluation_round = EvaluationRound(
+        district_id=district_id,
         scheme=scheme,
         kind=kind,
         name=name.strip(),
@@ -64,14 +73,12 @@ def round_open(
         raise errors.EvaluationError(errors.EVALUATION_ROUND_NOT_ALLOWED)
     # The scheme and the actor are rows in hand: validating their foreign keys would only ask the
     # database what we know.
-    evaluation_round.full_clean(exclude=["scheme", "created_by"])
-    units = list(dict.fromkeys(units))  # a unit named twice is evaluated once
+    evaluation_round.full_clean(exclude=["scheme", "created_by", "district"])
     items = list(SchemeItem.objects.filter(element__scheme=scheme).order_by("pk"))
     # All or nothing: a round never exists with only some of its units or score rows.
     with transaction.atomic():
         evaluation_round._history_user = by
         evaluation_round.save()
-        evaluators = list(evaluators)
         evaluation_round.evaluators.set(evaluators)
         previous = _latest_finals(units, scheme) if start_from_previous else {}
         evaluations = bulk_create_with_history(

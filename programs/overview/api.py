@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from programs.core.choices import TitleLevel, UnitKind
 from programs.core.models import CreatingUnit
+from programs.core.models.units import UNIT_CODE_PATTERN
 from programs.overview.selectors.progress import units_with_progress
 from programs.progress.models import UnitMilestone
 from programs.titles.models import Certification
@@ -139,7 +140,7 @@ class UnitViewSet(ScopedReadViewSet):
     serializer_class = UnitSerializer
     filterset_class = UnitFilter
     lookup_field = "code"
-    lookup_value_regex = "[A-Z][A-Z0-9-]{1,15}"
+    lookup_value_regex = UNIT_CODE_PATTERN
 
     def scoped(self, queryset):
         return units_with_progress(queryset.select_related("current_phase"))

@@ -257,6 +257,12 @@ class TargetMeasure(models.TextChoices):
     UNITS_COUNT = "units_count", _("Number of units holding the title")
 
 
+class TargetQuerySet(ReferenceQuerySet):
+    """A district's targets: read in the district, changed by administrators."""
+
+    district_lookup = "program__district"
+
+
 class Target(ConstraintErrorsOnFields, UpdatedAt):
     """A district goal with a deadline, e.g. "at least 50 % of units hold the Beijing title"."""
 
@@ -284,7 +290,7 @@ class Target(ConstraintErrorsOnFields, UpdatedAt):
     deadline = models.DateField(_("deadline"), validators=[validate_portal_date])
     description = models.TextField(_("description"), blank=True)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = TargetQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
     constraint_fields = {"target_code_unique": "code", "target_share_at_most_100": "threshold"}
 

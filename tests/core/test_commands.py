@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from programs.demo import DEMO_PASSWORD
 from programs.models import CreatingUnit, User
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import DepartmentFactory, DistrictFactory, UnitFactory, UserFactory
 from workgroups.models import Member, WorkGroup
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +54,46 @@ def test_add_user_creates_a_provider_of_the_named_department():
 
 @pytest.mark.parametrize("role", [User.Role.DISTRICT, User.Role.EVALUATOR])
 def test_add_user_creates_a_user_without_unit_or_department(role):
+    shunyi = DistrictFactory()
     output = add_user("wang", "--role", role, "--password", "pw-123456")
     user = User.objects.get(username="wang")
-    assert (user.role, user.unit, user.department) == (role, None, None)
+    assert (user.role, user.unit, user.department, user.district) == (role, None, None, shunyi)
     assert "wang" in output
+
+
+def test_add_user_puts_staff_in_the_named_district_when_there_are_several():
+    DistrictFactory()
+    huairou = DistrictFactory(code="110116", name="怀柔区")
+    with pytest.raises(CommandError, match="--district"):
+        add_user("wang", "--role", "district", "--password", "pw-123456")
+    add_user("wang", "--role", "district", "--district", "110116", "--password", "pw-123456")
+    assert User.objects.get(username="wang").district == huairou
+
+
+def test_add_user_gives_a_clerk_the_district_of_the_unit():
+    DistrictFactory()
+    huairou_unit = UnitFactory(
+        code="110116001", name="泉河街道", kind="street",
+        program__code="huairou", program__district=DistrictFactory(code="110116", name="怀柔区"),
+    )  # fmt: skip
+    add_user("li", "--role", "clerk", "--unit", "110116001", "--password", "pw-123456")
+    assert User.objects.get(username="li").district == huairou_unit.district
+
+
+def test_add_user_creates_a_city_user_of_no_district():
+    DistrictFactory()
+    add_user("liu", "--role", "city", "--password", "pw-123456")
+    user = User.objects.get(username="liu")
+    assert (user.role, user.district, user.sees_every_district) == (User.Role.CITY, None, True)
+    with pytest.raises(CommandError, match="no district"):
+        add_user("liu2", "--role", "city", "--district", "110113", "--password", "pw-123456")
+
+
+def test_add_user_refuses_an_unknown_district_and_creates_no_user():
+    DistrictFactory()
+    with pytest.raises(CommandError, match="No district with code '110199'"):
+        add_user("wang", "--role", "district", "--district", "110199", "--password", "pw")
+    assert not User.objects.filter(username="wang").exists()
 
 
 def test_add_user_sets_the_given_password(unit_a):
@@ -74,18 +110,21 @@ def test_add_user_refuses_an_unknown_unit_code_and_creates_no_user(unit_a):
 
 
 def test_add_user_refuses_an_unknown_department_and_creates_no_user():
+    DistrictFactory()
     with pytest.raises(CommandError, match="No department named '不存在的局'"):
         add_user("chen", "--role", "provider", "--department", "不存在的局", "--password", "pw")
     assert not User.objects.filter(username="chen").exists()
 
 
 def test_add_user_refuses_a_clerk_without_a_unit_and_names_the_field():
+    DistrictFactory()
     with pytest.raises(CommandError, match=r"^unit: "):
         add_user("li", "--role", "clerk", "--password", "pw-123456")
     assert not User.objects.filter(username="li").exists()
 
 
 def test_add_user_refuses_a_provider_without_a_department_and_names_the_field():
+    DistrictFactory()
     with pytest.raises(CommandError, match=r"^department: "):
         add_user("chen", "--role", "provider", "--password", "pw-123456")
     assert not User.objects.filter(username="chen").exists()

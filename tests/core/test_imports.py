@@ -21,6 +21,7 @@ from programs.models import CreatingUnit, Department, User
 from safecommunity.spreadsheets import SPREADSHEET_FORMATS, SpreadsheetCSV, SpreadsheetXLSX
 from tests.factories import (
     DepartmentFactory,
+    DistrictFactory,
     PhaseFactory,
     ProgramFactory,
     UnitFactory,
@@ -374,8 +375,8 @@ def test_member_import_by_a_clerk_reaches_only_their_own_unit(groups, unit_a):
         (
             DepartmentResource,
             Department,
-            ["Code", "Name", "Order"],
-            [["emergency", "区应急管理局", 1], ["health", "区卫健委", 2]],
+            ["District code", "Code", "Name", "Order"],
+            [["110113", "emergency", "区应急管理局", 1], ["110113", "health", "区卫健委", 2]],
         ),
         (
             WorkGroupTemplateResource,
@@ -389,6 +390,7 @@ def test_member_import_by_a_clerk_reaches_only_their_own_unit(groups, unit_a):
 def test_reference_data_imports_once_and_repeats_without_duplicates(
     db, resource_class, model, headers, rows
 ):
+    DistrictFactory()
     first = import_xlsx(resource_class(), headers, rows)
     again = import_xlsx(resource_class(), headers, rows)
 
@@ -413,13 +415,12 @@ def test_template_import_reads_yes_and_no_and_refuses_other_words(db):
 
 
 def test_only_administrators_add_reference_data_by_import(db, district_user, admin_user):
-    refused = import_xlsx(
-        DepartmentResource(user=district_user), ["Code", "Name"], [["health", "区卫健委"]]
-    )
+    headers, rows = ["District code", "Code", "Name"], [["110113", "health", "区卫健委"]]
+    refused = import_xlsx(DepartmentResource(user=district_user), headers, rows)
 
     assert refused.invalid_rows and not Department.objects.exists()
 
-    import_xlsx(DepartmentResource(user=admin_user), ["Code", "Name"], [["health", "区卫健委"]])
+    import_xlsx(DepartmentResource(user=admin_user), headers, rows)
 
     assert Department.objects.get().name == "区卫健委"
 
@@ -428,8 +429,8 @@ def test_a_department_code_repeated_in_one_file_is_refused(db):
     DepartmentFactory(code="emergency", name="区应急管理局")
     result = import_xlsx(
         DepartmentResource(),
-        ["Code", "Name", "Order"],
-        [["health", "区卫健委", 1], ["health", "区卫生健康委员会", 2]],
+        ["District code", "Code", "Name", "Order"],
+        [["110113", "health", "区卫健委", 1], ["110113", "health", "区卫生健康委员会", 2]],
     )
 
     [(number, errors)] = errors_of(result)
@@ -440,7 +441,11 @@ def test_a_department_code_repeated_in_one_file_is_refused(db):
 def test_a_department_name_taken_under_another_code_is_refused(db):
     DepartmentFactory(code="emergency", name="区应急管理局")
 
-    result = import_xlsx(DepartmentResource(), ["Code", "Name"], [["safety", "区应急管理局"]])
+    result = import_xlsx(
+        DepartmentResource(),
+        ["District code", "Code", "Name"],
+        [["110113", "safety", "区应急管理局"]],
+    )
 
     [(number, errors)] = errors_of(result)
     assert number == 1 and "Name" in errors
@@ -450,7 +455,9 @@ def test_a_department_name_taken_under_another_code_is_refused(db):
 def test_a_renamed_department_is_found_by_its_code(db):
     department = DepartmentFactory(code="health", name="区卫生局", sort_order=3)
 
-    result = import_xlsx(DepartmentResource(), ["Code", "Name"], [["health", "区卫健委"]])
+    result = import_xlsx(
+        DepartmentResource(), ["District code", "Code", "Name"], [["110113", "health", "区卫健委"]]
+    )
 
     assert result.totals["update"] == 1 and result.totals["new"] == 0
     department.refresh_from_db()
@@ -546,3 +553,21 @@ def test_the_admin_export_holds_only_the_units_the_user_sees(client, unit_a, uni
 
     dataset = SpreadsheetXLSX().create_dataset(content)
     assert [row[0] for row in dataset] == ["A01"]
+
+
+def test_a_department_is_its_districts_and_an_unknown_district_is_refused(db):
+    DepartmentFactory(code="health", name="区卫生局")
+    DistrictFactory(code="110116", name="怀柔区")
+    headers = ["District code", "Code", "Name"]
+
+    result = import_xlsx(DepartmentResource(), headers, [["110116", "health", "区卫生局"]])
+
+    assert result.totals["new"] == 1  # the same code and name in another district: its own row
+    assert sorted(Department.objects.values_list("district__code", flat=True)) == [
+        "110113",
+        "110116",
+    ]
+    refused = import_xlsx(DepartmentResource(), headers, [["110199", "safety", "区应急管理局"]])
+    [(number, errors)] = errors_of(refused)
+    assert number == 1 and "110199" in errors["District code"][0]
+    assert Department.objects.count() == 2

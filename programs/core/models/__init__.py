@@ -1,5 +1,6 @@
 """The programme and its units: programme, phases, milestones, departments, units and users."""
 
+from .districts import District
 from .events import Event, EventKind
 from .program import Department, Milestone, Phase, Program, ReferenceQuerySet
 from .tokens import ApiToken
@@ -10,6 +11,7 @@ __all__ = [
     "ApiToken",
     "CreatingUnit",
     "Department",
+    "District",
     "Event",
     "EventKind",
     "Milestone",

@@ -15,16 +15,36 @@ from safecommunity.models import ConstraintErrorsOnFields, NamedInTwoLanguages, 
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_portal_date
 
+from .districts import District
+
 
 class ReferenceQuerySet(ScopedQuerySet):
-    """Reference data: read by every signed-in user, changed by administrators."""
+    """Reference data: read by every signed-in user (a district's own rows by the people of
+    that district, see `district_lookup`), changed by administrators."""
 
     unit_lookup = None
+
+
+class DistrictRowsQuerySet(ReferenceQuerySet):
+    """A district's own reference rows: its programme, its departments."""
+
+    district_lookup = "district"
+
+
+class PhaseQuerySet(ReferenceQuerySet):
+    district_lookup = "program__district"
+
+
+class MilestoneQuerySet(ReferenceQuerySet):
+    district_lookup = "phase__program__district"
 
 
 class Department(NamedInTwoLanguages, ConstraintErrorsOnFields, models.Model):
     """A district functional department (行业部门) that guides the units and supplies data."""
 
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="departments", verbose_name=_("district")
+    )
     code = models.SlugField(
         _("code"),
         max_length=40,
@@ -36,16 +56,17 @@ class Department(NamedInTwoLanguages, ConstraintErrorsOnFields, models.Model):
     surveillance_data = models.TextField(_("surveillance data supplied"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = DistrictRowsQuerySet.as_manager()
     history = HistoricalRecords()
+    constraint_fields = {"department_code_unique": "code", "department_name_unique": "name"}
 
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
-        ordering = ["sort_order", "name"]
+        ordering = ["district", "sort_order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["code"], name="department_code_unique"),
-            models.UniqueConstraint(fields=["name"], name="department_name_unique"),
+            models.UniqueConstraint(fields=["district", "code"], name="department_code_unique"),
+            models.UniqueConstraint(fields=["district", "name"], name="department_name_unique"),
             models.CheckConstraint(condition=~Q(name=""), name="department_name_not_empty"),
         ]
 
@@ -57,8 +78,11 @@ class Department(NamedInTwoLanguages, ConstraintErrorsOnFields, models.Model):
 
 
 class Program(ConstraintErrorsOnFields, models.Model):
-    """The district's safe-community creation programme (安全社区创建工作方案)."""
+    """A district's safe-community creation programme (安全社区创建工作方案)."""
 
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="programs", verbose_name=_("district")
+    )
     code = models.SlugField(_("code"), max_length=50)
     name = models.CharField(_("name"), max_length=200)
     start_date = models.DateField(_("start date"), validators=[validate_portal_date])
@@ -82,7 +106,7 @@ class Program(ConstraintErrorsOnFields, models.Model):
         _("international title valid (years)"), default=5, validators=[MinValueValidator(1)]
     )
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = DistrictRowsQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -130,7 +154,7 @@ class Phase(NamedInTwoLanguages, ConstraintErrorsOnFields, models.Model):
         _("window closes"), null=True, blank=True, validators=[validate_portal_date]
     )
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = PhaseQuerySet.as_manager()
     history = HistoricalRecords()
     constraint_fields = {"phase_order_unique": "order", "phase_name_unique": "name"}
 
@@ -188,7 +212,7 @@ class Milestone(ConstraintErrorsOnFields, models.Model):
     )
     evidence_required = models.BooleanField(_("evidence required"), default=False)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = MilestoneQuerySet.as_manager()
     history = HistoricalRecords()
     constraint_fields = {
         "milestone_order_unique": "order",

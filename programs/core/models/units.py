@@ -23,6 +23,7 @@ from safecommunity.numbers import percent
 from safecommunity.scoping import ScopedQuerySet
 from safecommunity.validators import validate_not_blank, validate_phone, validate_portal_date
 
+from .districts import District
 from .program import Phase, Program
 
 if TYPE_CHECKING:
@@ -30,9 +31,13 @@ if TYPE_CHECKING:
 
     from .users import User
 
+UNIT_CODE_PATTERN = "[A-Z0-9][A-Z0-9-]{1,15}"
 UNIT_CODE_VALIDATOR = RegexValidator(
-    r"^[A-Z][A-Z0-9-]{1,15}$",
-    _("Use 2–16 capital letters, digits or hyphens, starting with a letter (e.g. T01)."),
+    rf"^{UNIT_CODE_PATTERN}$",
+    _(
+        "Use 2–16 capital letters, digits or hyphens, e.g. T01, a division code such as "
+        "110116001, or a zone's code after its district's, such as 110116-E01."
+    ),
 )
 
 
@@ -60,7 +65,11 @@ class CreatingUnitQuerySet(ScopedQuerySet):
         query."""
         if not user.is_authenticated:
             return False
-        return user.sees_all_units or (user.unit_id is not None and user.unit_id == unit.pk)
+        if user.sees_every_district:
+            return True
+        if user.sees_all_units:
+            return unit.district_id == user.district_id
+        return user.unit_id is not None and user.unit_id == unit.pk
 
     def in_plan_order(self) -> Self:
         """Towns, then street offices, then zones, each by code — the plan's own order."""
@@ -116,6 +125,13 @@ class CreatingUnitQuerySet(ScopedQuerySet):
 class CreatingUnit(ConstraintErrorsOnFields, UpdatedAt):
     """A town, street office or economic zone that builds a safe community (创建单位)."""
 
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name=_("district"),
+        help_text=_("The district the unit lies in; its programme is that district's."),
+    )
     program = models.ForeignKey(
         Program, on_delete=models.PROTECT, related_name="units", verbose_name=_("programme")
     )
@@ -123,7 +139,9 @@ class CreatingUnit(ConstraintErrorsOnFields, UpdatedAt):
         _("code"),
         max_length=16,
         validators=[UNIT_CODE_VALIDATOR],
-        help_text=_("Stable short code used in addresses, imports and exports."),
+        help_text=_(
+            "Stable short code used in addresses, imports and exports; unique in the city."
+        ),
     )
     name = models.CharField(_("name"), max_length=100, validators=[validate_not_blank])
     division_code = models.CharField(
@@ -255,10 +273,22 @@ class CreatingUnit(ConstraintErrorsOnFields, UpdatedAt):
         when it has a division code; blank for a unit without one."""
         return self.official_name or (self.name if self.division_code else "")
 
+    def save(self, *args, **kwargs) -> None:
+        if self.district_id is None and self.program_id is not None:
+            self.district_id = self.program.district_id  # a unit lies in its programme's district
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         if self.official_name == self.name:
             self.official_name = ""  # kept only where it differs
+        if self.program_id and self.program.district_id != self.district_id:
+            raise ValidationError({"program": _("Choose a programme of the unit's district.")})
+        listed = streets().get(self.division_code)
+        if listed and self.district_id and listed.parent != self.district.code:
+            raise ValidationError(
+                {"division_code": errors.DIVISION_CODE_OTHER_DISTRICT % {"district": self.district}}
+            )
         if (
             self.current_phase_id
             and self.program_id
@@ -273,6 +303,8 @@ class CreatingUnit(ConstraintErrorsOnFields, UpdatedAt):
         unit's name or its official name. Checked here, where the fields a form leaves out are
         known, so a clerk's profile form (which has no division code) is never refused for it."""
         exclude = set(exclude or ())
+        if self.district_id is None and self.program_id is not None:
+            self.district_id = self.program.district_id  # a unit lies in its programme's district
         problems: dict[str, list[ValidationError]] = {}
         try:
             super().clean_fields(exclude=exclude)

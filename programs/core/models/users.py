@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from safecommunity.models import ConstraintErrorsOnFields
 from safecommunity.scoping import ScopedQuerySet
 
+from .districts import District
 from .program import Department
 from .units import CreatingUnit
 
@@ -37,11 +39,13 @@ class UserQuerySet(ScopedQuerySet):
         """Accounts are created by administrators only."""
         return user.is_authenticated and user.is_administrator
 
-    def evaluators(self) -> Self:
-        """The active evaluator accounts a round may name, by name."""
-        return self.filter(is_active=True, role=Role.EVALUATOR).order_by(
-            "last_name", "first_name", "username"
-        )
+    def evaluators(self, district: District | int | None = None) -> Self:
+        """The active evaluator accounts a round may name, by name: those of `district`
+        when given."""
+        rows = self.filter(is_active=True, role=Role.EVALUATOR)
+        if district is not None:
+            rows = rows.filter(district=district)
+        return rows.order_by("last_name", "first_name", "username")
 
 
 class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -55,11 +59,16 @@ class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
 class Role(models.TextChoices):
     """What a user does in the portal; it decides what they see and change."""
 
+    CITY = "city", _("City office")
     DISTRICT = "district", _("District staff")
     CLERK = "clerk", _("Unit clerk")
     PROVIDER = "provider", _("Department provider")
     EVALUATOR = "evaluator", _("Evaluator")
     ADMIN = "admin", _("Administrator")
+
+
+# The roles that see every district (and belong to none).
+CITY_WIDE_ROLES = [Role.CITY, Role.ADMIN]
 
 
 class User(ConstraintErrorsOnFields, AbstractUser):
@@ -68,6 +77,18 @@ class User(ConstraintErrorsOnFields, AbstractUser):
     Role = Role
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EVALUATOR)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("district"),
+        help_text=_(
+            "The district this person works in; empty for the city office and administrators, "
+            "who see every district."
+        ),
+    )
     unit = models.ForeignKey(
         CreatingUnit,
         on_delete=models.PROTECT,
@@ -100,6 +121,7 @@ class User(ConstraintErrorsOnFields, AbstractUser):
     constraint_fields = {
         "user_clerk_has_exactly_one_unit": "unit",
         "user_provider_has_department": "department",
+        "user_district_by_role": "district",
     }
 
     class Meta(AbstractUser.Meta):
@@ -126,6 +148,15 @@ class User(ConstraintErrorsOnFields, AbstractUser):
                     "A department provider belongs to one department; other roles to none."
                 ),
             ),
+            models.CheckConstraint(
+                condition=(Q(role__in=CITY_WIDE_ROLES) & Q(district__isnull=True))
+                | (~Q(role__in=CITY_WIDE_ROLES) & Q(district__isnull=False)),
+                name="user_district_by_role",
+                violation_error_message=_(
+                    "District staff, clerks, providers and evaluators work in one district; "
+                    "the city office and administrators in none."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,13 +178,34 @@ class User(ConstraintErrorsOnFields, AbstractUser):
         return self.is_superuser or self.role == self.Role.ADMIN
 
     @property
+    def sees_every_district(self) -> bool:
+        """The city office and administrators read every district."""
+        return self.is_administrator or self.role == self.Role.CITY
+
+    @property
+    def is_city(self) -> bool:
+        """The city office: reads every district's pages, changes nothing."""
+        return self.role == self.Role.CITY and not self.is_superuser
+
+    @property
     def sees_all_units(self) -> bool:
-        """District staff, providers and administrators read every unit."""
-        return self.is_administrator or self.role in {self.Role.DISTRICT, self.Role.PROVIDER}
+        """District staff and providers read every unit of their district; the city office
+        and administrators every unit of every district."""
+        return self.sees_every_district or self.role in {self.Role.DISTRICT, self.Role.PROVIDER}
 
     @property
     def edits_all_units(self) -> bool:
+        """Administrators change every unit; district staff every unit of their district."""
         return self.is_administrator or self.role == self.Role.DISTRICT
+
+    @cached_property
+    def district_unit_ids(self) -> frozenset[int]:
+        """The ids of the units of this user's district (one query, once per request)."""
+        if self.district_id is None:
+            return frozenset()
+        return frozenset(
+            CreatingUnit.objects.filter(district=self.district_id).values_list("pk", flat=True)
+        )
 
     @property
     def reviews_units(self) -> bool:
@@ -178,9 +230,13 @@ class User(ConstraintErrorsOnFields, AbstractUser):
     def edits_unit(self, unit_id: int | None) -> bool:
         """Whether this user may change the rows of the unit `unit_id`: the rule of
         `ScopedQuerySet.editable_by`, for one unit and without a query."""
-        if self.edits_all_units:
+        if self.is_administrator:
             return True
-        return self.edits_own_unit and unit_id is not None and unit_id == self.unit_id
+        if unit_id is None:
+            return False
+        if self.edits_all_units:
+            return unit_id in self.district_unit_ids
+        return self.edits_own_unit and unit_id == self.unit_id
 
     def clean(self) -> None:
         super().clean()
@@ -193,5 +249,31 @@ class User(ConstraintErrorsOnFields, AbstractUser):
             errors["department"] = _("Choose the department this provider works for.")
         if self.role != self.Role.PROVIDER and self.department_id:
             errors["department"] = _("Only department providers belong to a department.")
+        for field, message in self._district_errors().items():
+            errors.setdefault(field, message)
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        if self.district_id is None:  # a clerk's district is their unit's, a provider's their
+            if self.unit_id is not None:  # department's
+                self.district_id = self.unit.district_id
+            elif self.department_id is not None:
+                self.district_id = self.department.district_id
+        super().save(*args, **kwargs)
+
+    def _district_errors(self) -> dict[str, str]:
+        """A person of a district works for a unit and a department of that district."""
+        if self.role in CITY_WIDE_ROLES:
+            if self.district_id:
+                return {"district": _("The city office and administrators belong to no district.")}
+            return {}
+        if not self.district_id and (self.unit_id or self.department_id):
+            return {}  # taken from the unit or the department on saving
+        if not self.district_id:
+            return {"district": _("Choose the district this person works in.")}
+        if self.unit_id and self.unit.district_id != self.district_id:
+            return {"unit": _("Choose a unit of the user's district.")}
+        if self.department_id and self.department.district_id != self.district_id:
+            return {"department": _("Choose a department of the user's district.")}
+        return {}

@@ -41,14 +41,19 @@ class EvaluationKind(models.TextChoices):
 
 
 class EvaluationRoundQuerySet(ScopedQuerySet):
-    """A round spans units: district staff see every round, evaluators the rounds they are
-    named in, clerks the rounds that evaluate their unit."""
+    """A round spans units of one district: district staff see every round of their district
+    (the city office every district's), evaluators the rounds they are named in, clerks the
+    rounds that evaluate their unit."""
+
+    district_lookup = "district"
 
     def visible_to(self, user: User | AnonymousUser) -> Self:
         if not user.is_authenticated:
             return self.none()
-        if user.sees_all_units and user.role != user.Role.PROVIDER:
+        if user.sees_every_district:
             return self.all()
+        if user.sees_all_units and user.role != user.Role.PROVIDER:
+            return self.in_district_of(user)
         if user.role == user.Role.EVALUATOR:
             return self.filter(evaluators=user)
         if user.unit_id:
@@ -56,13 +61,21 @@ class EvaluationRoundQuerySet(ScopedQuerySet):
         return self.none()
 
     def editable_by(self, user: User | AnonymousUser) -> Self:
-        """District staff open and close rounds."""
-        if user.is_authenticated and user.edits_all_units:
+        """District staff open and close their district's rounds."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_administrator:
             return self.all()
+        if user.edits_all_units:
+            return self.in_district_of(user)
         return self.none()
 
     def may_create(self, user: User | AnonymousUser, instance: models.Model) -> bool:
-        return user.is_authenticated and user.edits_all_units
+        if not user.is_authenticated:
+            return False
+        return user.is_administrator or (
+            user.edits_all_units and instance.district_id in (None, user.district_id)
+        )
 
 
 class EvaluationRound(models.Model):
@@ -71,6 +84,12 @@ class EvaluationRound(models.Model):
 
     Kind = EvaluationKind
 
+    district = models.ForeignKey(
+        "programs.District",
+        on_delete=models.PROTECT,
+        related_name="evaluation_rounds",
+        verbose_name=_("district"),
+    )
     scheme = models.ForeignKey(
         EvaluationScheme,
         on_delete=models.PROTECT,
