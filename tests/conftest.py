@@ -1,4 +1,5 @@
-"""Personas and shared fixtures: district staff, clerks of units A and B, a provider, anonymous."""
+"""Personas and shared fixtures: district staff, clerks of units A and B, a provider, an
+evaluator, district staff of a second district, the city office, anonymous."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.utils import translation
 
 from programs.models import User
-from tests.factories import DepartmentFactory, UnitFactory, UserFactory
+from tests.factories import DepartmentFactory, DistrictFactory, UnitFactory, UserFactory
 
 
 @pytest.fixture
@@ -47,6 +48,24 @@ def provider(db):
 @pytest.fixture
 def evaluator(db):
     return UserFactory(username="evaluator", role=User.Role.EVALUATOR)
+
+
+@pytest.fixture
+def other_district(db):
+    """A second district on the portal, 怀柔区, with no unit of the personas'."""
+    return DistrictFactory(code="110116", name="怀柔区", population=441_040)
+
+
+@pytest.fixture
+def other_district_user(db, other_district):
+    """District staff of 怀柔区: every unit of theirs, none of the personas' 顺义区."""
+    return UserFactory(username="huairou", role=User.Role.DISTRICT, district=other_district)
+
+
+@pytest.fixture
+def city_user(db):
+    """The city office: reads every district's pages, changes nothing, opens no evidence file."""
+    return UserFactory(username="city", role=User.Role.CITY, last_name="刘", first_name="洋")
 
 
 @pytest.fixture

@@ -51,7 +51,16 @@ from tests.jobs.kinds import a_file
 from workgroups.models import Activity, Member, PromotionProject, WorkGroup
 
 LOGIN = "login"  # anonymous: 302 to the login page, with ?next= pointing back
-PERSONAS = ("anonymous", "district_user", "clerk_a", "clerk_b", "provider", "evaluator")
+PERSONAS = (
+    "anonymous",
+    "district_user",
+    "clerk_a",
+    "clerk_b",
+    "provider",
+    "evaluator",
+    "city_user",
+    "other_district_user",
+)
 
 # Which object of unit A the URL names: None, "unit" (its code), "group", "dropped" (a dropped
 # group), "member", "milestone" (code and pk of a unit milestone), "start" (the same with the
@@ -59,82 +68,83 @@ PERSONAS = ("anonymous", "district_user", "clerk_a", "clerk_b", "provider", "eva
 # "project", "project-start" (the project with its "start" move).
 # fmt: off
 MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
-    # url name                          method  object       anon   dist clk_a clk_b prov  eval
-    ("home",                            "get",  None,        (LOGIN, 302, 302,  302,  302,  302)),
-    ("login",                           "get",  None,        (200,   302, 302,  302,  302,  302)),
-    ("logout",                          "post", None,        (LOGIN, 302, 302,  302,  302,  302)),
-    ("set_language",                    "post", None,        (302,   302, 302,  302,  302,  302)),
+    # url name                          method  object       anon   dist clk_a clk_b prov  eval city other
+    ("home",                            "get",  None,        (LOGIN, 302, 302, 302, 302, 302, 302, 302)),
+    ("login",                           "get",  None,        (200, 302, 302, 302, 302, 302, 302, 302)),
+    ("logout",                          "post", None,        (LOGIN, 302, 302, 302, 302, 302, 302, 302)),
+    ("set_language",                    "post", None,        (302, 302, 302, 302, 302, 302, 302, 302)),
     # public, and failing here: the test world runs no worker
-    ("healthz",                         "get",  None,        (503,   503, 503,  503,  503,  503)),
-    ("favicon",                         "get",  None,        (301,   301, 301,  301,  301,  301)),
-    ("programs:job-list",               "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:job-detail",             "get",  "job",       (LOGIN, 404, 200,  404,  404,  404)),
-    ("programs:job-progress",           "get",  "job",       (LOGIN, 404, 200,  404,  404,  404)),
-    ("programs:job-download",           "get",  "job",       (LOGIN, 404, 200,  404,  404,  404)),
-    ("programs:unit-list",              "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:program-overview",       "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:unit-detail",            "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
-    ("programs:unit-history",           "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
-    ("programs:unit-summary",           "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
-    ("programs:unit-edit",              "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:group-add",            "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:group-add-custom",     "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:group-edit",           "get",  "group",     (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:group-drop",           "get",  "group",     (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:group-restore",        "post", "dropped",   (LOGIN, 302, 302,  404,  404,  404)),
-    ("workgroups:member-add",           "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:member-edit",          "get",  "member",    (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:member-delete",        "get",  "member",    (LOGIN, 200, 200,  404,  404,  404)),
-    ("programs:unit-advance",           "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
-    ("programs:milestone-detail",       "get",  "milestone", (LOGIN, 200, 200,  404,  200,  404)),
-    ("programs:evidence-upload",        "post", "milestone", (LOGIN, 200, 200,  404,  404,  404)),
-    ("programs:milestone-transition",   "post", "start",     (LOGIN, 302, 302,  404,  404,  404)),
-    ("programs:evidence-download",      "get",  "version",   (LOGIN, 200, 200,  404,  200,  404)),
-    ("programs:title-add",              "get",  "unit",      (LOGIN, 200, 404,  404,  404,  404)),
-    ("programs:title-move",             "post", "title",     (LOGIN, 302, 404,  404,  404,  404)),
-    ("programs:dashboard",              "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:dashboard-export",       "get",  None,        (LOGIN, 302, 302,  302,  302,  302)),
-    ("programs:progress",               "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:progress-export",        "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:report-grid",            "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:report-queue",           "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
+    ("healthz",                         "get",  None,        (503, 503, 503, 503, 503, 503, 503, 503)),
+    ("favicon",                         "get",  None,        (301, 301, 301, 301, 301, 301, 301, 301)),
+    ("programs:job-list",               "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("programs:job-detail",             "get",  "job",       (LOGIN, 404, 200, 404, 404, 404, 404, 404)),
+    ("programs:job-progress",           "get",  "job",       (LOGIN, 404, 200, 404, 404, 404, 404, 404)),
+    ("programs:job-download",           "get",  "job",       (LOGIN, 404, 200, 404, 404, 404, 404, 404)),
+    ("programs:unit-list",              "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("programs:program-overview",       "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("programs:unit-detail",            "get",  "unit",      (LOGIN, 200, 200, 404, 200, 404, 200, 404)),
+    ("programs:unit-history",           "get",  "unit",      (LOGIN, 200, 200, 404, 200, 404, 200, 404)),
+    ("programs:unit-summary",           "get",  "unit",      (LOGIN, 200, 200, 404, 200, 404, 200, 404)),
+    ("programs:unit-edit",              "get",  "unit",      (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("workgroups:group-add",            "get",  "unit",      (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("workgroups:group-add-custom",     "get",  "unit",      (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("workgroups:group-edit",           "get",  "group",     (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("workgroups:group-drop",           "get",  "group",     (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("workgroups:group-restore",        "post", "dropped",   (LOGIN, 302, 302, 404, 404, 404, 404, 404)),
+    ("workgroups:member-add",           "get",  "unit",      (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("workgroups:member-edit",          "get",  "member",    (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("workgroups:member-delete",        "get",  "member",    (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("programs:unit-advance",           "get",  "unit",      (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("programs:milestone-detail",       "get",  "milestone", (LOGIN, 200, 200, 404, 200, 404, 200, 404)),
+    ("programs:evidence-upload",        "post", "milestone", (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("programs:milestone-transition",   "post", "start",     (LOGIN, 302, 302, 404, 404, 404, 404, 404)),
+    ("programs:evidence-download",      "get",  "version",   (LOGIN, 200, 200, 404, 200, 404, 404, 404)),
+    ("programs:title-add",              "get",  "unit",      (LOGIN, 200, 404, 404, 404, 404, 404, 404)),
+    ("programs:title-move",             "post", "title",     (LOGIN, 302, 404, 404, 404, 404, 404, 404)),
+    ("programs:dashboard",              "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("programs:dashboard-export",       "get",  None,        (LOGIN, 302, 302, 302, 302, 302, 302, 302)),
+    ("programs:progress",               "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("programs:progress-export",        "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("programs:report-grid",            "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("programs:report-queue",           "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     # each selected report is decided by its move's rule; nothing selected: back to the queue
-    ("programs:report-bulk-approve",    "post", None,        (LOGIN, 302, 302,  302,  302,  302)),
-    ("programs:milestone-queue",        "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:report-export",          "get",  None,        (LOGIN, 302, 302,  302,  302,  302)),
-    ("programs:report-export-csv",      "get",  None,        (LOGIN, 302, 302,  302,  302,  302)),
-    ("programs:report-list",            "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
-    ("programs:report-detail",          "get",  "report",    (LOGIN, 200, 200,  404,  200,  404)),
-    ("programs:report-print",           "get",  "report",    (LOGIN, 200, 200,  404,  200,  404)),
-    ("programs:report-transition",      "post", "submit",    (LOGIN, 302, 302,  404,  404,  404)),
-    ("workgroups:activity-list",        "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
-    ("workgroups:activity-add",         "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:activity-edit",        "get",  "activity",  (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:activity-delete",      "get",  "activity",  (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:activity-attach",      "post", "activity",  (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:project-list",         "get",  "unit",      (LOGIN, 200, 200,  404,  200,  404)),
-    ("workgroups:project-add",          "get",  "unit",      (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:project-edit",         "get",  "project",   (LOGIN, 200, 200,  404,  404,  404)),
-    ("workgroups:project-transition",   "post", "project-start", (LOGIN, 302, 302, 404, 404, 404)),
-    ("programs:round-list",             "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:round-create",           "get",  None,        (LOGIN, 200, 404,  404,  404,  404)),
-    ("programs:round-detail",           "get",  "round",     (LOGIN, 200, 200,  404,  404,  404)),
-    ("programs:evaluation-detail",      "get",  "evaluation", (LOGIN, 200, 200, 404,  404,  404)),
-    ("programs:round-export",           "get",  "round",     (LOGIN, 200, 200,  404,  404,  404)),
-    # district staff get the confirmation page; clerk A may not finalise a district review
-    ("programs:evaluation-finalise",    "post", "evaluation", (LOGIN, 200, 302, 404,  404,  404)),
+    ("programs:report-bulk-approve",    "post", None,        (LOGIN, 302, 302, 302, 302, 302, 302, 302)),
+    ("programs:milestone-queue",        "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("programs:report-export",          "get",  None,        (LOGIN, 302, 302, 302, 302, 302, 302, 302)),
+    ("programs:report-export-csv",      "get",  None,        (LOGIN, 302, 302, 302, 302, 302, 302, 302)),
+    ("programs:report-list",            "get",  "unit",      (LOGIN, 200, 200, 404, 200, 404, 200, 404)),
+    ("programs:report-detail",          "get",  "report",    (LOGIN, 200, 200, 404, 200, 404, 200, 404)),
+    ("programs:report-print",           "get",  "report",    (LOGIN, 200, 200, 404, 200, 404, 200, 404)),
+    ("programs:report-transition",      "post", "submit",    (LOGIN, 302, 302, 404, 404, 404, 404, 404)),
+    ("workgroups:activity-list",        "get",  "unit",      (LOGIN, 200, 200, 404, 200, 404, 200, 404)),
+    ("workgroups:activity-add",         "get",  "unit",      (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("workgroups:activity-edit",        "get",  "activity",  (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("workgroups:activity-delete",      "get",  "activity",  (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("workgroups:activity-attach",      "post", "activity",  (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("workgroups:project-list",         "get",  "unit",      (LOGIN, 200, 200, 404, 200, 404, 200, 404)),
+    ("workgroups:project-add",          "get",  "unit",      (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("workgroups:project-edit",         "get",  "project",   (LOGIN, 200, 200, 404, 404, 404, 404, 404)),
+    ("workgroups:project-transition",   "post", "project-start", (LOGIN, 302, 302, 404, 404, 404, 404, 404)),
+    ("programs:round-list",             "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("programs:round-create",           "get",  None,        (LOGIN, 200, 404, 404, 404, 404, 404, 200)),
+    ("programs:round-detail",           "get",  "round",     (LOGIN, 200, 200, 404, 404, 404, 200, 404)),
+    ("programs:evaluation-detail",      "get",  "evaluation", (LOGIN, 200, 200, 404, 404, 404, 200, 404)),
+    ("programs:round-export",           "get",  "round",     (LOGIN, 200, 200, 404, 404, 404, 200, 404)),
+    # district staff get the confirmation page; clerk A and the city office may not finalise a
+    # district review (they see it: refused with a message)
+    ("programs:evaluation-finalise",    "post", "evaluation", (LOGIN, 200, 302, 404, 404, 404, 302, 404)),
     # a draft: district staff are told it is not final (and need a reason); others may not
-    ("programs:evaluation-reopen",      "post", "evaluation", (LOGIN, 302, 404, 404,  404,  404)),
-    ("programs:notification-list",      "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:notification-settings",  "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:notification-read-all",  "post", None,        (LOGIN, 302, 302,  302,  302,  302)),
+    ("programs:evaluation-reopen",      "post", "evaluation", (LOGIN, 302, 404, 404, 404, 404, 404, 404)),
+    ("programs:notification-list",      "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("programs:notification-settings",  "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("programs:notification-read-all",  "post", None,        (LOGIN, 302, 302, 302, 302, 302, 302, 302)),
     # clerk A's notification of unit A's report: its recipient only
-    ("programs:notification-open",      "get",  "notification", (LOGIN, 404, 302, 404, 404, 404)),
-    ("programs:notification-read",      "post", "notification", (LOGIN, 404, 302, 404, 404, 404)),
+    ("programs:notification-open",      "get",  "notification", (LOGIN, 404, 302, 404, 404, 404, 404, 404)),
+    ("programs:notification-read",      "post", "notification", (LOGIN, 404, 302, 404, 404, 404, 404, 404)),
     # API tokens: each user's own (an empty form is 400); clerk A's token is revoked by clerk A only
-    ("programs:token-list",             "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
-    ("programs:token-create",           "post", None,        (LOGIN, 400, 400,  400,  400,  400)),
-    ("programs:token-revoke",           "post", "token",     (LOGIN, 404, 302,  404,  404,  404)),
+    ("programs:token-list",             "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("programs:token-create",           "post", None,        (LOGIN, 400, 400, 400, 400, 400, 400, 400)),
+    ("programs:token-revoke",           "post", "token",     (LOGIN, 404, 302, 404, 404, 404, 404, 404)),
 ]
 # fmt: on
 
@@ -368,7 +378,11 @@ def test_access_matrix(client, unit_a_world, name, method, target, persona, expe
         assert response.status_code == expected, f"{persona} {method.upper()} {url}"
 
 
-@pytest.mark.parametrize("persona", ["clerk_b", "provider", "evaluator"], indirect=True)
+@pytest.mark.parametrize(
+    "persona",
+    ["clerk_b", "provider", "evaluator", "city_user", "other_district_user"],
+    indirect=True,
+)
 @pytest.mark.parametrize(("name", "target", "data"), EDIT_POSTS, ids=[row[0] for row in EDIT_POSTS])
 def test_outsiders_cannot_change_unit_a_by_posting(
     client, unit_a_world, persona, name, target, data
@@ -519,3 +533,27 @@ def test_an_evaluators_units_add_nothing_to_the_pages_of_the_units_records(
 
     assert response.status_code == 200
     assert unit_a_world.unit.name not in response.content.decode()
+
+
+def test_the_city_office_sees_a_document_is_there_but_opens_no_file(
+    client, unit_a_world, city_user
+):
+    client.force_login(city_user)
+    milestone = unit_a_world.milestone
+    page = client.get(
+        reverse("programs:milestone-detail", args=[unit_a_world.unit.code, milestone.pk])
+    )
+
+    assert unit_a_world.version.original_name in page.content.decode()
+    assert unit_a_world.version.get_absolute_url() not in page.content.decode()
+    assert client.get(unit_a_world.version.get_absolute_url()).status_code == 404
+
+
+def test_district_staff_of_another_district_see_none_of_its_units(
+    client, unit_a_world, other_district_user
+):
+    client.force_login(other_district_user)
+    for name in ("programs:unit-list", "programs:dashboard", "programs:report-grid"):
+        page = client.get(reverse(name))
+        assert page.status_code == 200
+        assert unit_a_world.unit.name not in page.content.decode(), name

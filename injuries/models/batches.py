@@ -28,19 +28,28 @@ if TYPE_CHECKING:
 
 
 class ImportBatchQuerySet(ScopedQuerySet):
-    """A batch spans units: district staff see every batch, others the batches they uploaded."""
+    """A batch spans units of one district: district staff see every batch sent by someone of
+    their district (the city office every batch), others the batches they uploaded."""
+
+    district_lookup = "uploaded_by__district"
 
     def visible_to(self, user: User | AnonymousUser) -> Self:
         if not user.is_authenticated:
             return self.none()
-        if user.edits_all_units:
+        if user.sees_every_district:
             return self.all()
+        if user.edits_all_units:
+            return self.in_district_of(user)
         return self.filter(uploaded_by=user)
 
     def editable_by(self, user: User | AnonymousUser) -> Self:
-        """Only district staff withdraw a batch."""
-        if user.is_authenticated and user.edits_all_units:
+        """Only district staff withdraw a batch (their district's)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_administrator:
             return self.all()
+        if user.edits_all_units:
+            return self.in_district_of(user)
         return self.none()
 
     def may_create(self, user: User | AnonymousUser, instance: models.Model | None) -> bool:
@@ -162,8 +171,9 @@ def _uploaded_it(user: User, batch: ImportBatch) -> bool:
 
 
 def _withdraws(user: User, batch: ImportBatch) -> bool:
-    """District staff take an import back (the rule of `ImportBatchQuerySet.editable_by`)."""
-    return user.edits_all_units
+    """District staff take an import of their district back (the rule of
+    `ImportBatchQuerySet.editable_by`)."""
+    return user.edits_all_units and ImportBatch.objects.allows_edit(user, batch)
 
 
 def _importable(step: Step) -> None:

@@ -79,23 +79,29 @@ class InjuryRecordQuerySet(ScopedQuerySet):
     def unit_ids_editable_by(self, user: User | AnonymousUser) -> set[int] | None:
         """The units whose records `user` may add, change and import; None means every unit.
 
-        Department providers keep the surveillance data of every unit, as district staff do;
-        a clerk keeps their own unit's; everyone else none.
+        Department providers keep the surveillance data of every unit of their district, as
+        district staff do; a clerk keeps their own unit's; administrators every unit's;
+        everyone else none.
         """
         if not user.is_authenticated:
             return set()
-        if user.edits_all_units or user.role == user.Role.PROVIDER:
+        if user.is_administrator:
             return None
+        if user.edits_all_units or user.role == user.Role.PROVIDER:
+            return set(user.district_unit_ids)
         return {user.unit_id} if user.edits_own_unit and user.unit_id else set()
 
     def unit_ids_visible_to(self, user: User | AnonymousUser) -> set[int] | None:
         """The units whose records `user` may read; None means every unit. As for every
-        unit's rows: those who read every unit (district staff, providers), else a user's own
-        unit. Pages that must tell "no records" from "may not see them" ask this."""
+        unit's rows: the city office and administrators every unit, those who read every unit
+        of their district (district staff, providers) the district's, else a user's own unit.
+        Pages that must tell "no records" from "may not see them" ask this."""
         if not user.is_authenticated:
             return set()
-        if user.sees_all_units:
+        if user.sees_every_district:
             return None
+        if user.sees_all_units:
+            return set(user.district_unit_ids)
         return {user.unit_id} if user.unit_id else set()
 
     def visible_to(self, user: User | AnonymousUser) -> Self:

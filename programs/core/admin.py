@@ -16,6 +16,7 @@ from programs.core.models import (
     ApiToken,
     CreatingUnit,
     Department,
+    District,
     Event,
     Milestone,
     Phase,
@@ -37,15 +38,28 @@ from safecommunity.admin import (
 # --- Reference data ---
 
 
+@admin.register(District)
+class DistrictAdmin(ScopedHistoryAdmin):
+    """The districts on the portal; `manage.py add_district CODE` adds one with its units."""
+
+    list_display = ["code", "name", "name_en", "population", "population_year", "unit_count"]
+    list_display_links = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
+    ordering = ["code"]
+
+    unit_count = count_column("units", _("creating units"))
+
+
 @admin.register(Department)
 class DepartmentAdmin(ScopedImportExportAdmin):
     resource_classes = [DepartmentResource]
-    list_display = ["code", "name", "name_en", "sort_order", "provider_count"]
+    list_display = ["code", "name", "name_en", "district", "sort_order", "provider_count"]
     list_display_links = ["code", "name"]
     list_editable = ["sort_order"]
-    list_filter = [("surveillance_data", admin.EmptyFieldListFilter)]
+    list_filter = ["district", ("surveillance_data", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name", "name_en", "duties", "surveillance_data"]
-    ordering = ["sort_order", "name"]
+    list_select_related = ["district"]
+    ordering = ["district", "sort_order", "name"]
 
     provider_count = count_column("providers", _("providers"))
 
@@ -57,7 +71,7 @@ class PhaseInline(ScopedTabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(ScopedHistoryAdmin):
-    list_display = ["code", "name", "start_date", "end_date", "report_due_day"]
+    list_display = ["code", "name", "district", "start_date", "end_date", "report_due_day"]
     list_filter = ["start_date", ("end_date", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name"]
     ordering = ["-start_date"]
@@ -117,6 +131,7 @@ class CreatingUnitAdmin(ScopedImportExportAdmin):
     ]
     list_display_links = ["code", "name"]
     list_filter = [
+        "district",
         "kind",
         "is_pilot",
         "batch",
@@ -135,13 +150,13 @@ class CreatingUnitAdmin(ScopedImportExportAdmin):
         "address",
     ]
     list_select_related = ["program", "current_phase"]
-    ordering = ["code"]
+    ordering = ["district", "code"]
     fieldsets = [
         (
             None,
             {
                 "fields": [
-                    "program",
+                    ("district", "program"),
                     ("code", "name"),
                     ("division_code", "official_name"),
                     "name_confirmed",
@@ -179,10 +194,11 @@ class CreatingUnitAdmin(ScopedImportExportAdmin):
 PORTAL_ROLE_FIELDSET = (
     _("Portal role"),
     {
-        "fields": ("role", "unit", "department"),
+        "fields": ("role", "district", "unit", "department"),
         "description": _(
-            "A unit clerk needs a unit and a department provider a department; "
-            "leave both empty for other roles."
+            "Everyone but the city office and administrators works in a district (a clerk's is "
+            "the unit's, a provider's the department's). A unit clerk needs a unit and a "
+            "department provider a department; leave both empty for other roles."
         ),
     },
 )
@@ -198,15 +214,16 @@ class UserAdmin(PermissionLabels, ScopedAdminMixin, DjangoUserAdmin):
         "username",
         "display_name",
         "role",
+        "district",
         "unit",
         "department",
         "is_staff",
         "is_active",
         "last_login",
     ]
-    list_filter = ["role", "is_staff", "is_superuser", "is_active", "department"]
+    list_filter = ["role", "district", "is_staff", "is_superuser", "is_active", "department"]
     search_fields = ["username", "first_name", "last_name", "email", "unit__code", "unit__name"]
-    list_select_related = ["unit", "department"]
+    list_select_related = ["district", "unit", "department"]
     ordering = ["username"]
 
     @admin.display(description=_("full name"))

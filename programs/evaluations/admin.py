@@ -287,13 +287,13 @@ class EvaluationRoundAdmin(ScopedHistoryAdmin):
     and the kind (which decides who grades) are fixed once the round exists. Deleting a round
     deletes its evaluations, so the admin refuses it once one of them is final."""
 
-    list_display = ["name", "scheme", "kind", "window", "unit_total"]
-    list_filter = ["kind", "scheme"]
+    list_display = ["name", "district", "scheme", "kind", "window", "unit_total"]
+    list_filter = ["district", "kind", "scheme"]
     search_fields = ["name", "scheme__name"]
-    list_select_related = ["scheme"]
+    list_select_related = ["district", "scheme"]
     date_hierarchy = "opens_on"
     filter_horizontal = ["evaluators"]
-    readonly_fields = ["created_by", "created_at"]
+    readonly_fields = ["district", "created_by", "created_at"]
     readonly_on_change = ("scheme", "kind")
     fields = ["name", "scheme", "kind", ("opens_on", "closes_on"), "evaluators", *readonly_fields]
     inlines = [RoundEvaluationInline]

@@ -79,12 +79,14 @@ class RoundOpenForm(StyledFormMixin, forms.Form):
         help_text=_("Copy each unit's grades and comments from its latest final evaluation."),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        units = CreatingUnit.objects.in_plan_order()
+        # the units and evaluators of the opener's district (an administrator's: every one;
+        # the round then refuses units of several districts)
+        units = CreatingUnit.objects.editable_by(user).in_plan_order()
         self.fields["scheme"].queryset = EvaluationScheme.objects.filter(is_active=True)
         self.fields["units"].queryset = units
-        self.fields["evaluators"].queryset = User.objects.evaluators()
+        self.fields["evaluators"].queryset = User.objects.evaluators(user.district_id)
         if not self.is_bound:
             self.initial.setdefault("units", list(units))
 

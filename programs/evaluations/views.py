@@ -95,6 +95,9 @@ class EvaluationRoundCreateView(FormView):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         """The selection tools' choices: the kinds of unit and the programme's phases."""
         return super().get_context_data(

@@ -49,6 +49,11 @@ PRIVATE_TEXT = ("head_name", "contact_name", "contact_phone", "address")
 
 
 class UnitSerializer(serializers.ModelSerializer):
+    district = serializers.CharField(
+        source="district.code",
+        read_only=True,
+        help_text=_("The official 6-digit code of the unit's district (110113 for 顺义区)."),
+    )
     current_phase = PhaseSerializer(allow_null=True, read_only=True)
     gate = GateSerializer(
         source="*", read_only=True, allow_null=True, help_text=_("Null for an evaluator.")
@@ -69,6 +74,7 @@ class UnitSerializer(serializers.ModelSerializer):
             "id",
             "code",
             "name",
+            "district",
             "division_code",
             "official_name",
             "kind",
@@ -105,6 +111,9 @@ class UnitFilter(django_filters.FilterSet):
     division_code = django_filters.CharFilter(
         field_name="division_code", max_length=9, label=_("Official division code (9 digits)")
     )
+    district = django_filters.CharFilter(
+        field_name="district__code", max_length=6, label=_("District code (6 digits)")
+    )
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
     phase = django_filters.NumberFilter(
         field_name="current_phase__order", min_value=0, max_value=100, label=_("Phase (order)")
@@ -132,9 +141,10 @@ class UnitFilter(django_filters.FilterSet):
 
 
 class UnitViewSet(ScopedReadViewSet):
-    """Units: profile, current phase, gate progress (required milestones accepted of all) and
-    the highest title in force. Filters: `code`, `division_code`, `kind`, `phase` (its order),
-    `is_pilot`, `updated_since` (the unit, a milestone or a title changed)."""
+    """Units: profile, district, current phase, gate progress (required milestones accepted of
+    all) and the highest title in force. Filters: `code`, `district`, `division_code`, `kind`,
+    `phase` (its order), `is_pilot`, `updated_since` (the unit, a milestone or a title
+    changed)."""
 
     model = CreatingUnit
     serializer_class = UnitSerializer
@@ -143,7 +153,7 @@ class UnitViewSet(ScopedReadViewSet):
     lookup_value_regex = UNIT_CODE_PATTERN
 
     def scoped(self, queryset):
-        return units_with_progress(queryset.select_related("current_phase"))
+        return units_with_progress(queryset.select_related("district", "current_phase"))
 
     def get_serializer_context(self) -> dict:
         # The page's rule (UnitListView): an evaluator's records scope is empty, with no query.

@@ -17,6 +17,8 @@ LIST_SCOPE = {
     "clerk_b": OWN_B,
     "provider": ALL,
     "evaluator": NONE,
+    "city_user": ALL,
+    "other_district_user": NONE,
 }
 # Where a resource's scope differs: providers see no evaluation and only the batches they sent.
 LIST_SCOPE_OF = {("evaluations", "provider"): NONE, ("import-batches", "provider"): NONE}
@@ -25,17 +27,17 @@ SENDERS = {"clerk_a": "A01", "clerk_b": "B01"}
 # url, the object of unit A it names, how a row tells its unit; detail answer per persona
 # fmt: off
 RESOURCES = [
-    # resource         object    unit of a row              anon dist clk_a clk_b prov eval
-    ("units",          "code",   lambda row: row["code"],   (401, 200, 200, 404, 200, 404)),
-    ("events",         "event",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
-    ("injury-records", "record", lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
-    ("milestones",     "milestone", lambda row: row["unit"], (401, 200, 200, 404, 200, 404)),
-    ("titles",         "title",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 404)),
-    ("monthly-reports", "report", lambda row: row["unit"],  (401, 200, 200, 404, 200, 404)),
-    ("activities",     "activity", lambda row: row["unit"], (401, 200, 200, 404, 200, 404)),
-    ("evaluations",    "evaluation", lambda row: row["unit"], (401, 200, 200, 404, 404, 404)),
+    # resource         object    unit of a row              anon dist clk_a clk_b prov eval city other
+    ("units",          "code",   lambda row: row["code"],   (401, 200, 200, 404, 200, 404, 200, 404)),
+    ("events",         "event",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 404, 200, 404)),
+    ("injury-records", "record", lambda row: row["unit"],   (401, 200, 200, 404, 200, 404, 200, 404)),
+    ("milestones",     "milestone", lambda row: row["unit"], (401, 200, 200, 404, 200, 404, 200, 404)),
+    ("titles",         "title",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 404, 200, 404)),
+    ("monthly-reports", "report", lambda row: row["unit"],  (401, 200, 200, 404, 200, 404, 200, 404)),
+    ("activities",     "activity", lambda row: row["unit"], (401, 200, 200, 404, 200, 404, 200, 404)),
+    ("evaluations",    "evaluation", lambda row: row["unit"], (401, 200, 200, 404, 404, 404, 200, 404)),
     ("import-batches", "batch",  lambda row: SENDERS[row["uploaded_by"]],
-                                                            (401, 200, 200, 404, 404, 404)),
+                                                            (401, 200, 200, 404, 404, 404, 200, 404)),
 ]
 # fmt: on
 
@@ -81,13 +83,14 @@ def test_the_api_answers_each_persona_within_its_scope(
     assert {created.status_code, changed.status_code, removed.status_code} == {403}
 
 
-# Reference data, read by every signed-in persona; which of them see its values (null for the
-# others), as the pages show them: the targets' values only to those who see every unit.
+# A district's reference data, read by every signed-in persona of the district and the city
+# office; which of them see its values (null for the others), as the pages show them: the
+# targets' values only to those who see every unit.
 # fmt: off
 REFERENCE = [
-    # resource   object    values shown for            anon dist clk_a clk_b prov eval
-    ("targets",  "target", lambda row: row["attainment"], (401, 200, 200, 200, 200, 200),
-     {"district_user", "provider"}),
+    # resource   object    values shown for            anon dist clk_a clk_b prov eval city other
+    ("targets",  "target", lambda row: row["attainment"], (401, 200, 200, 200, 200, 200, 200, 404),
+     {"district_user", "provider", "city_user"}),
 ]
 # fmt: on
 
@@ -107,6 +110,10 @@ def test_reference_data_answers_every_signed_in_persona(
     assert one.status_code == expected
     if persona == "anonymous":
         assert {listed.status_code, created.status_code, removed.status_code} == {401}
+        return
+    if expected == 404:  # another district's reference data
+        assert listed.json()["results"] == []
+        assert {created.status_code, removed.status_code} == {403}
         return
     (row,) = listed.json()["results"]
     assert row["id"] == one.json()["id"] == getattr(api_world, obj).pk

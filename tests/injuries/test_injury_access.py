@@ -27,21 +27,22 @@ from tests.test_access import LOGIN, matrix_cases
 # file), "imported" (clerk A's imported file), "check" (the job that refused clerk A's file).
 # fmt: off
 MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
-    # url name                      method  object      anon   dist clk_a clk_b prov  eval
-    ("injuries:record-list",        "get",  None,       (LOGIN, 200, 200,  200,  200,  200)),
-    ("injuries:record-create",      "get",  None,       (LOGIN, 200, 200,  200,  200,  404)),
-    ("injuries:record-detail",      "get",  "record",   (LOGIN, 200, 200,  404,  200,  404)),
-    ("injuries:record-edit",        "get",  "record",   (LOGIN, 200, 200,  404,  200,  404)),
-    ("injuries:record-delete",      "get",  "record",   (LOGIN, 200, 200,  404,  200,  404)),
-    ("injuries:statistics",         "get",  None,       (LOGIN, 200, 200,  200,  200,  200)),
-    ("injuries:statistics-export",  "get",  None,       (LOGIN, 302, 302,  302,  302,  302)),
-    ("injuries:import",             "get",  None,       (LOGIN, 200, 200,  200,  200,  404)),
-    ("injuries:import-template",    "get",  None,       (LOGIN, 200, 200,  200,  200,  404)),
-    ("injuries:batch-detail",       "get",  "waiting",  (LOGIN, 200, 200,  404,  404,  404)),
-    ("injuries:batch-detail",       "get",  "imported", (LOGIN, 200, 200,  404,  404,  404)),
-    ("injuries:import-check",       "get",  "check",    (LOGIN, 404, 200,  404,  404,  404)),
-    ("injuries:batch-commit",       "post", "waiting",  (LOGIN, 404, 302,  404,  404,  404)),
-    ("injuries:batch-withdraw",     "post", "imported", (LOGIN, 302, 404,  404,  404,  404)),
+    # other: district staff of 怀柔区, which has no unit here: nowhere to enter or import records
+    # url name                      method  object      anon   dist clk_a clk_b prov  eval city other
+    ("injuries:record-list",        "get",  None,       (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("injuries:record-create",      "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 404)),
+    ("injuries:record-detail",      "get",  "record",   (LOGIN, 200, 200, 404, 200, 404, 200, 404)),
+    ("injuries:record-edit",        "get",  "record",   (LOGIN, 200, 200, 404, 200, 404, 404, 404)),
+    ("injuries:record-delete",      "get",  "record",   (LOGIN, 200, 200, 404, 200, 404, 404, 404)),
+    ("injuries:statistics",         "get",  None,       (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    ("injuries:statistics-export",  "get",  None,       (LOGIN, 302, 302, 302, 302, 302, 302, 302)),
+    ("injuries:import",             "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 404)),
+    ("injuries:import-template",    "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 404)),
+    ("injuries:batch-detail",       "get",  "waiting",  (LOGIN, 200, 200, 404, 404, 404, 200, 404)),
+    ("injuries:batch-detail",       "get",  "imported", (LOGIN, 200, 200, 404, 404, 404, 200, 404)),
+    ("injuries:import-check",       "get",  "check",    (LOGIN, 404, 200, 404, 404, 404, 404, 404)),
+    ("injuries:batch-commit",       "post", "waiting",  (LOGIN, 404, 302, 404, 404, 404, 404, 404)),
+    ("injuries:batch-withdraw",     "post", "imported", (LOGIN, 302, 404, 404, 404, 404, 404, 404)),
 ]
 # fmt: on
 
@@ -115,15 +116,28 @@ def test_injury_access_matrix(client, injury_world, name, method, target, person
         assert response.status_code == expected, f"{persona} {method.upper()} {url}"
 
 
+# The city office and district staff of another district, outsiders to every change here.
+OTHERS = ("city_user", "other_district_user")
+
 # The URLs that change something, with a POST that would change it if it got through, and who
 # must get 404 for it.
 OUTSIDER_POSTS: list[tuple[str, str | None, dict, tuple[str, ...]]] = [
-    ("injuries:record-edit", "record", {"age": "99"}, ("clerk_b", "evaluator")),
-    ("injuries:record-delete", "record", {}, ("clerk_b", "evaluator")),
-    ("injuries:record-create", None, {"unit": "", "age": "99"}, ("evaluator",)),
-    ("injuries:batch-commit", "waiting", {}, ("district_user", "clerk_b", "provider", "evaluator")),
-    ("injuries:batch-withdraw", "imported", {}, ("clerk_a", "clerk_b", "provider", "evaluator")),
-    ("injuries:import", None, {}, ("evaluator",)),
+    ("injuries:record-edit", "record", {"age": "99"}, (*OTHERS, "clerk_b", "evaluator")),
+    ("injuries:record-delete", "record", {}, (*OTHERS, "clerk_b", "evaluator")),
+    ("injuries:record-create", None, {"unit": "", "age": "99"}, (*OTHERS, "evaluator")),
+    (
+        "injuries:batch-commit",
+        "waiting",
+        {},
+        (*OTHERS, "district_user", "clerk_b", "provider", "evaluator"),
+    ),
+    (
+        "injuries:batch-withdraw",
+        "imported",
+        {},
+        (*OTHERS, "clerk_a", "clerk_b", "provider", "evaluator"),
+    ),
+    ("injuries:import", None, {}, (*OTHERS, "evaluator")),
 ]
 
 

@@ -40,6 +40,16 @@ class EventKind(models.TextChoices):
 class EventQuerySet(ScopedQuerySet):
     unit_lookup = "unit"
 
+    def in_district_of(self, user: Any) -> Self:
+        """A unit's events in its district; an event of no unit (a round, an import, a job) in
+        the district of the person who caused it."""
+        if user.district_id is None:
+            return self.none()
+        return self.filter(
+            models.Q(unit__district=user.district_id)
+            | models.Q(unit__isnull=True, actor__district=user.district_id)
+        )
+
     def of(self, obj: models.Model) -> Self:
         """The events of one record, newest first."""
         return self.filter(

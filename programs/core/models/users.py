@@ -188,6 +188,12 @@ class User(ConstraintErrorsOnFields, AbstractUser):
         return self.role == self.Role.CITY and not self.is_superuser
 
     @property
+    def opens_evidence_files(self) -> bool:
+        """Everyone who reads a unit's evidence opens its files, but the city office, which
+        compares districts (it sees that a document is there, not the document)."""
+        return not self.is_city
+
+    @property
     def sees_all_units(self) -> bool:
         """District staff and providers read every unit of their district; the city office
         and administrators every unit of every district."""

@@ -95,6 +95,10 @@ class EvidenceVersionQuerySet(ScopedQuerySet):
     unit_lookup = "evidence__unit"
 
     def visible_to(self, user) -> EvidenceVersionQuerySet:
+        """The files: as for any unit's rows, evaluators' as for the evidence; the city office
+        compares districts and opens no unit's file."""
+        if user.is_authenticated and not user.opens_evidence_files:
+            return self.none()
         if user.is_authenticated and user.role == user.Role.EVALUATOR:
             evaluated = CreatingUnit.objects.evaluated_by(user).values("pk")
             return self.filter(evidence__unit__in=evaluated)
