@@ -20,6 +20,7 @@ from programs.models import (
 )
 from tests.factories import (
     DepartmentFactory,
+    DistrictFactory,
     EventFactory,
     MemberFactory,
     MilestoneFactory,
@@ -291,6 +292,7 @@ def test_changing_a_unit_in_the_admin_records_who_changed_what(
 ):
     client.force_login(admin_user)
     data = {
+        "district": unit_a.district_id,
         "program": unit_a.program_id,
         "code": "A01",
         "name": "甲镇（新）",
@@ -347,6 +349,7 @@ def test_the_user_admin_adds_a_clerk_only_with_a_unit(client, admin_user, unit_a
 
 def test_the_user_admin_adds_a_district_user_without_a_unit(client, admin_user):
     client.force_login(admin_user)
+    shunyi = DistrictFactory()
     data = {
         "username": "new_district",
         "usable_password": "true",
@@ -355,10 +358,13 @@ def test_the_user_admin_adds_a_district_user_without_a_unit(client, admin_user):
         "role": "district",
     }
 
-    response = client.post(admin_url(User, "add"), data)
+    refused = client.post(admin_url(User, "add"), data)
+    response = client.post(admin_url(User, "add"), {**data, "district": shunyi.pk})
 
+    assert "district" in refused.context["adminform"].form.errors
     assert response.status_code == 302
-    assert User.objects.get(username="new_district").unit is None
+    user = User.objects.get(username="new_district")
+    assert (user.unit, user.district) == (None, shunyi)
 
 
 def test_the_user_list_filters_by_role(client, admin_user, clerk_a, district_user):

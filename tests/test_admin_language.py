@@ -23,6 +23,7 @@ from safecommunity.spreadsheets import SPREADSHEET_FORMATS, SpreadsheetXLSX
 from tests.downloads import downloaded
 from tests.factories import (
     DepartmentFactory,
+    DistrictFactory,
     InjuryRecordFactory,
     MemberFactory,
     WorkGroupTemplateFactory,
@@ -131,7 +132,8 @@ def test_login_records_are_named_in_chinese(superuser, login_records, model, nam
 
 
 def test_an_import_with_a_bad_row_says_so_in_proper_chinese(superuser):
-    content = b"Code,Name\nfire,\n"
+    DistrictFactory()
+    content = b"District code,Code,Name\n110113,fire,\n"
     upload = SimpleUploadedFile("部门.csv", content, content_type="text/csv")
 
     response = superuser.post(
@@ -149,7 +151,10 @@ def test_an_import_with_a_bad_row_says_so_in_proper_chinese(superuser):
 
 
 def test_a_finished_import_says_so_in_chinese(superuser):
-    upload = SimpleUploadedFile("部门.csv", b"Code,Name\nfire,\xe6\xb6\x88\xe9\x98\xb2\n")
+    DistrictFactory()
+    upload = SimpleUploadedFile(
+        "部门.csv", b"District code,Code,Name\n110113,fire,\xe6\xb6\x88\xe9\x98\xb2\n"
+    )
     preview = superuser.post(
         admin_url(Department, "import"),
         {"import_file": upload, "format": CSV_FORMAT, "resource": "0"},

@@ -24,7 +24,10 @@ def test_passes_when_the_named_unique_constraint_refuses_the_row():
 
 def test_passes_for_a_unique_field_and_a_not_null_column():
     UserFactory(username="someone")
-    refused_by_database(lambda: User.objects.create(username="someone"), "programs.User.username")
+    refused_by_database(
+        lambda: User.objects.create(username="someone", role=User.Role.CITY),
+        "programs.User.username",
+    )
     refused_by_database(lambda: UnitFactory.create(name=None), "programs.CreatingUnit.name")
 
 

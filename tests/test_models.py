@@ -20,6 +20,7 @@ from safecommunity.history import ACTIONS, change_log
 from tests.database import refused_by_database
 from tests.factories import (
     DepartmentFactory,
+    DistrictFactory,
     MemberFactory,
     MilestoneFactory,
     PhaseFactory,
@@ -54,8 +55,12 @@ def new_unit(**fields) -> CreatingUnit:
 
 
 def new_user(**fields) -> User:
-    """An unsaved, otherwise valid user with a password."""
-    return User(**{"username": "someone", "password": "x", **fields})
+    """An unsaved, otherwise valid user with a password (in the test district, but for the
+    city office and administrators)."""
+    values = {"username": "someone", "password": "x", **fields}
+    if values.get("role", User.Role.EVALUATOR) not in (User.Role.CITY, User.Role.ADMIN):
+        values.setdefault("district", DistrictFactory())
+    return User(**values)
 
 
 # --- Creating units ---------------------------------------------------------------------------
@@ -385,6 +390,47 @@ def test_evaluator_with_a_department_is_refused():
         lambda: new_user(role=User.Role.EVALUATOR, department=department).save(),
         "user_provider_has_department",
     )
+
+
+def test_district_staff_without_a_district_are_refused():
+    user = new_user(role=User.Role.DISTRICT, district=None)
+    assert error_fields(user) == {"district"}
+    refused_by_database(
+        lambda: new_user(role=User.Role.DISTRICT, district=None).save(), "user_district_by_role"
+    )
+
+
+def test_the_city_office_belongs_to_no_district():
+    assert error_fields(new_user(role=User.Role.CITY, district=DistrictFactory())) == {"district"}
+    refused_by_database(
+        lambda: new_user(role=User.Role.CITY, district=DistrictFactory()).save(),
+        "user_district_by_role",
+    )
+    new_user(role=User.Role.CITY).full_clean()
+
+
+def test_a_clerk_works_in_the_district_of_the_unit():
+    unit = UnitFactory()
+    other = DistrictFactory(code="110116", name="怀柔区")
+    assert error_fields(new_user(role=User.Role.CLERK, unit=unit, district=other)) == {"unit"}
+    clerk = new_user(role=User.Role.CLERK, unit=unit, district=None)
+    clerk.full_clean()
+    clerk.save()
+    assert clerk.district == unit.district
+
+
+def test_a_unit_lies_in_its_programmes_district():
+    other = DistrictFactory(code="110116", name="怀柔区")
+    assert error_fields(new_unit(district=other)) == {"program"}
+    unit = new_unit()
+    unit.full_clean()
+    assert unit.district == unit.program.district
+
+
+def test_a_units_division_code_lies_in_its_district():
+    huairou = ProgramFactory(code="hr", district=DistrictFactory(code="110116", name="怀柔区"))
+    unit = new_unit(program=huairou, name="胜利街道", division_code="110113001")
+    assert error_fields(unit) == {"division_code"}
 
 
 def test_superuser_is_an_administrator():

@@ -102,6 +102,7 @@ def build_units(
     units = CreatingUnit.objects.bulk_create(
         CreatingUnit(
             program=program,
+            district_id=program.district_id,
             code=f"Q{n:04d}",
             name=f"单位{n}",
             kind=next(kinds),
@@ -302,7 +303,13 @@ def build_milestone_record(
     (unit,) = build_units(1, members_per_group=0)
     item = UnitMilestone.objects.filter(unit=unit).order_by("milestone__order").first()
     clerks = User.objects.bulk_create(
-        User(username=f"clerk{n}", role=User.Role.CLERK, unit=unit, last_name=f"员{n}")
+        User(
+            username=f"clerk{n}",
+            role=User.Role.CLERK,
+            unit=unit,
+            district_id=unit.district_id,
+            last_name=f"员{n}",
+        )
         for n in range(3)
     )
     documents = Evidence.objects.bulk_create(

@@ -24,7 +24,7 @@ from programs.models import (
     SchemeItem,
     User,
 )
-from tests.factories import UserFactory
+from tests.factories import DistrictFactory, UserFactory
 
 EVALUATION_MODELS = [
     EvaluationScheme,
@@ -63,6 +63,7 @@ def a_scheme_coded(code: str) -> EvaluationScheme:
 
 def a_round(scheme: EvaluationScheme, *units, **fields) -> EvaluationRound:
     round_ = EvaluationRound.objects.create(
+        district=fields.pop("district", None) or DistrictFactory(),
         scheme=scheme,
         name=fields.pop("name", "2025年区级评估"),
         kind=fields.pop("kind", EvaluationRound.Kind.DISTRICT),

@@ -259,7 +259,13 @@ def build_reports(unit_count: int, month_count: int = 24, *, values: bool = Fals
     program = ProgramFactory(start_date=date(2000, 1, 1))
     kinds = itertools.cycle(UnitKind.values)
     units = CreatingUnit.objects.bulk_create(
-        CreatingUnit(program=program, code=f"G{n:04d}", name=f"单位{n}", kind=next(kinds))
+        CreatingUnit(
+            program=program,
+            district_id=program.district_id,
+            code=f"G{n:04d}",
+            name=f"单位{n}",
+            kind=next(kinds),
+        )
         for n in range(unit_count)
     )
     months = Month.last_months(month_count)

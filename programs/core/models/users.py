@@ -261,21 +261,24 @@ class User(ConstraintErrorsOnFields, AbstractUser):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs) -> None:
-        if self.district_id is None:  # a clerk's district is their unit's, a provider's their
-            if self.unit_id is not None:  # department's
+        self._take_district()
+        super().save(*args, **kwargs)
+
+    def _take_district(self) -> None:
+        """A clerk's district is their unit's, a provider's their department's."""
+        if self.district_id is None:
+            if self.unit_id is not None:
                 self.district_id = self.unit.district_id
             elif self.department_id is not None:
                 self.district_id = self.department.district_id
-        super().save(*args, **kwargs)
 
     def _district_errors(self) -> dict[str, str]:
         """A person of a district works for a unit and a department of that district."""
+        self._take_district()
         if self.role in CITY_WIDE_ROLES:
             if self.district_id:
                 return {"district": _("The city office and administrators belong to no district.")}
             return {}
-        if not self.district_id and (self.unit_id or self.department_id):
-            return {}  # taken from the unit or the department on saving
         if not self.district_id:
             return {"district": _("Choose the district this person works in.")}
         if self.unit_id and self.unit.district_id != self.district_id:
