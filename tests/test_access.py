@@ -56,7 +56,8 @@ PERSONAS = ("anonymous", "district_user", "clerk_a", "clerk_b", "provider", "eva
 # Which object of unit A the URL names: None, "unit" (its code), "group", "dropped" (a dropped
 # group), "member", "milestone" (code and pk of a unit milestone), "start" (the same with the
 # "start" action), "version" (an evidence file), "title" (a title application), "activity",
-# "project", "project-start" (the project with its "start" move).
+# "project", "project-start" (the project with its "start" move), "district" (its district's
+# code).
 # fmt: off
 MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     # url name                          method  object       anon   dist clk_a clk_b prov  eval
@@ -94,6 +95,11 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:title-move",             "post", "title",     (LOGIN, 302, 404,  404,  404,  404)),
     ("programs:dashboard",              "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:dashboard-export",       "get",  None,        (LOGIN, 302, 302,  302,  302,  302)),
+    ("programs:district-detail",        "get",  "district",  (LOGIN, 200, 200,  200,  200,  200)),
+    ("programs:district-export",        "get",  "district",  (LOGIN, 302, 302,  302,  302,  302)),
+    # the city office's and administrators' pages: no such page for anybody else
+    ("programs:city-dashboard",         "get",  None,        (LOGIN, 404, 404,  404,  404,  404)),
+    ("programs:city-export",            "get",  None,        (LOGIN, 404, 404,  404,  404,  404)),
     ("programs:progress",               "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:progress-export",        "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:report-grid",            "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
@@ -215,6 +221,7 @@ class UnitA:
         return {
             None: [],
             "unit": [self.unit.code],
+            "district": [self.unit.district.code],
             "group": [self.group.pk],
             "dropped": [self.dropped.pk],
             "member": [self.member.pk],

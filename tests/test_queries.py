@@ -102,6 +102,7 @@ def build_units(
     units = CreatingUnit.objects.bulk_create(
         CreatingUnit(
             program=program,
+            district=program.district,
             code=f"Q{n:04d}",
             name=f"单位{n}",
             kind=next(kinds),
