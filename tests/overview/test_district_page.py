@@ -57,9 +57,7 @@ def codes(response) -> list[str]:
     return [row["code"] for row in response.context["board"].rows]
 
 
-def test_the_city_reads_a_district_page_with_its_units_and_targets_only(
-    client, huairou, city_user
-):
+def test_the_city_reads_a_district_page_with_its_units_and_targets_only(client, huairou, city_user):
     client.force_login(city_user)
 
     response = client.get(page_of("110116"))
@@ -118,9 +116,7 @@ def test_district_staff_land_on_their_own_districts_dashboard(client, huairou, h
     ]
 
 
-def test_the_other_districts_staff_see_only_theirs_on_the_dashboard(
-    client, huairou, district_user
-):
+def test_the_other_districts_staff_see_only_theirs_on_the_dashboard(client, huairou, district_user):
     client.force_login(district_user)
 
     response = client.get(DASHBOARD)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -39,7 +40,7 @@ def city_headers(board: CityBoard) -> list[str]:
     """The export's headers, the page's columns in the same order."""
     return [
         _("Code"),
-        _("District"),
+        pgettext("city table", "District"),
         _("Units"),
         *(column.label for column in board.phases),
         *(label for _level, label in board.levels),
