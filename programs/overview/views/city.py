@@ -46,7 +46,7 @@ def city_headers(board: CityBoard) -> list[str]:
         *(label for _level, label in board.levels),
         _("Targets met"),
         _("Targets"),
-        _("Reported for %(month)s") % {"month": f"{board.month:%Y-%m}"},
+        _("Reported (%(month)s)") % {"month": f"{board.month:%Y-%m}"},
         _("Expected to report"),
         _("Reporting rate (%)"),
         _("On time"),
