@@ -72,6 +72,11 @@ def test_the_city_office_compares_the_districts_and_opens_one(page: Page, live_s
     expect(table.locator("tfoot")).to_contain_text("8")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "city-dashboard.png"), full_page=True)
+    page.emulate_media(media="print")  # printed: no navigation, no buttons
+    expect(page.locator("#export-xlsx")).to_be_hidden()
+    expect(page.locator("nav.navbar")).to_be_hidden()
+    page.screenshot(path=str(SHOTS / "city-dashboard-print.png"), full_page=True)
+    page.emulate_media(media="screen")
 
     table.get_by_role("link", name="怀柔区").click()
 
