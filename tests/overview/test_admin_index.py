@@ -25,7 +25,13 @@ def build_units(count: int) -> list[CreatingUnit]:
     program = ProgramFactory(start_date=date(2024, 1, 1))
     kinds = itertools.cycle(UnitKind.values)
     return CreatingUnit.objects.bulk_create(
-        CreatingUnit(program=program, code=f"G{n:04d}", name=f"单位{n}", kind=next(kinds))
+        CreatingUnit(
+            program=program,
+            district=program.district,
+            code=f"G{n:04d}",
+            name=f"单位{n}",
+            kind=next(kinds),
+        )
         for n in range(count)
     )
 
