@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "programs.notifications.views.bell",
                 "programs.overview.context_processors.review_counts",
+                "programs.overview.context_processors.city_districts",
             ],
         },
     },

@@ -65,7 +65,8 @@ PERSONAS = (
 # Which object of unit A the URL names: None, "unit" (its code), "group", "dropped" (a dropped
 # group), "member", "milestone" (code and pk of a unit milestone), "start" (the same with the
 # "start" action), "version" (an evidence file), "title" (a title application), "activity",
-# "project", "project-start" (the project with its "start" move).
+# "project", "project-start" (the project with its "start" move), "district" (its district's
+# code).
 # fmt: off
 MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     # url name                          method  object       anon   dist clk_a clk_b prov  eval city other
@@ -101,6 +102,11 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:evidence-download",      "get",  "version",   (LOGIN, 200, 200, 404, 200, 404, 404, 404)),
     ("programs:title-add",              "get",  "unit",      (LOGIN, 200, 404, 404, 404, 404, 404, 404)),
     ("programs:title-move",             "post", "title",     (LOGIN, 302, 404, 404, 404, 404, 404, 404)),
+    ("programs:district-detail",        "get",  "district",  (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    ("programs:district-export",        "get",  "district",  (LOGIN, 302, 302, 302, 302, 302, 302, 404)),
+    # the city office's and administrators' pages: no such page for anybody else
+    ("programs:city-dashboard",         "get",  None,        (LOGIN, 404, 404, 404, 404, 404, 200, 404)),
+    ("programs:city-export",            "get",  None,        (LOGIN, 404, 404, 404, 404, 404, 200, 404)),
     ("programs:dashboard",              "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     ("programs:dashboard-export",       "get",  None,        (LOGIN, 302, 302, 302, 302, 302, 302, 302)),
     ("programs:progress",               "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
@@ -242,6 +248,7 @@ class UnitA:
             "job": [self.job.pk],
             "notification": [self.notification.pk],
             "token": [self.token.pk],
+            "district": [self.unit.district.code],
         }[target]
 
     def snapshot(self) -> tuple:

@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from programs.core.choices import UnitKind
+from programs.core.models import District
 from programs.evaluations.selectors import evaluations_visible_to
 from programs.jobs.exports import file_outcome, query_dict, rows_with_progress
 from programs.jobs.models import Job
 from programs.jobs.runner import Outcome, job
+from programs.overview.errors import DISTRICT_OUT_OF_SCOPE, DistrictOutOfScope
 from programs.overview.selectors.dashboard import dashboard_for
 from programs.overview.selectors.readiness import ReadinessRow
 from safecommunity.spreadsheets import WorkbookWriter
@@ -87,9 +89,17 @@ def export_row(row: ReadinessRow, kinds: dict[str, str]) -> list[Any]:
 
 
 @job(label=gettext_lazy("Export of the dashboard"))
-def export_dashboard(record: Job, *, query: dict[str, list[str]]) -> Outcome:
-    """The readiness table with the page's filters and order (`query`), one row per unit."""
-    _filterset, board = dashboard_for(record.user, query_dict(query))
+def export_dashboard(
+    record: Job, *, query: dict[str, list[str]], district: str | None = None
+) -> Outcome:
+    """The readiness table with the page's filters and order (`query`), one row per unit; of
+    the units of `district` (its code: the district's page) only, when given."""
+    chosen = None
+    if district is not None:
+        chosen = District.objects.visible_to(record.user).filter(code=district).first()
+        if chosen is None:  # the user's scope no longer holds it
+            raise DistrictOutOfScope(DISTRICT_OUT_OF_SCOPE)
+    _filterset, board = dashboard_for(record.user, query_dict(query), district=chosen)
     shown = evaluations_visible_to(record.user)
     columns = [n for n, header in enumerate(HEADERS) if shown or header not in EVALUATION]
 

@@ -46,7 +46,7 @@ from django.utils.translation import pgettext
 from injuries.models import InjuryRecord
 from injuries.selectors import change
 from programs.core.choices import TitleLevel
-from programs.core.models import CreatingUnit, Program, User
+from programs.core.models import CreatingUnit, District, Program, User
 from programs.evaluations.models import Evaluation
 from programs.overview.filters import DashboardFilter
 from programs.overview.selectors.readiness import (
@@ -266,16 +266,34 @@ class Dashboard:
         }
 
 
+def dashboard_program(user: User, district: District | None = None) -> Program | None:
+    """The programme whose targets the dashboard follows: the latest of `district`, else of
+    the user's district. Over the units of several districts (the city role or an
+    administrator without a district chosen) none: each district's targets are its own, and
+    its page shows them. One query."""
+    programs = Program.objects.visible_to(user).order_by("-start_date")
+    if district is not None:
+        programs = programs.filter(district=district)
+    found = list(programs)
+    if len({program.district_id for program in found}) > 1:
+        return None
+    return found[0] if found else None
+
+
 def dashboard_build(
-    user: User, units: QuerySet[CreatingUnit], today: date | None = None
+    user: User,
+    units: QuerySet[CreatingUnit],
+    today: date | None = None,
+    *,
+    district: District | None = None,
 ) -> Dashboard:
-    """The dashboard for `units` (already scoped to the user and filtered): the rows, the
-    programme's targets and their history, phases, titles, this month's reporting and the
-    injury totals."""
+    """The dashboard for `units` (already scoped to the user and filtered, and to `district`
+    when given): the rows, the programme's targets and their history, phases, titles, this
+    month's reporting and the injury totals."""
     today = today or timezone.localdate()
     table = readiness_rows(user, units, today)
     rows = table.rows
-    program = Program.objects.visible_to(user).order_by("-start_date").first()
+    program = dashboard_program(user, district)
     board = Dashboard(
         today=today, program=program, rows=rows, months=table.months, unit_count=len(rows)
     )
@@ -367,17 +385,24 @@ def headline_numbers(user: User, today: date | None = None) -> list[Headline]:
     return board.headlines()
 
 
-def dashboard_filter(user: User, query: QueryDict, today: date) -> DashboardFilter:
-    """The readiness table's filters over the units the user may see, as `query` asks; its
-    `qs` raises `BadQuery` for a search the filter refuses (the 400 page)."""
-    return DashboardFilter(query, queryset=units_with_readiness(user, today), user=user)
+def dashboard_filter(
+    user: User, query: QueryDict, today: date, *, district: District | None = None
+) -> DashboardFilter:
+    """The readiness table's filters over the units the user may see (of `district` only, when
+    given), as `query` asks; its `qs` raises `BadQuery` for a search the filter refuses (the
+    400 page)."""
+    units = units_with_readiness(user, today, district=district)
+    return DashboardFilter(query, queryset=units, user=user)
 
 
-def dashboard_for(user: User, query: QueryDict) -> tuple[DashboardFilter, Dashboard]:
-    """The dashboard over the units the user may see, filtered and sorted as `query` asks: the
-    page with `request.user` and `request.GET`, the export's job with its own user and query."""
+def dashboard_for(
+    user: User, query: QueryDict, *, district: District | None = None
+) -> tuple[DashboardFilter, Dashboard]:
+    """The dashboard over the units the user may see — of `district` only, when given (a
+    district's page) —, filtered and sorted as `query` asks: the page with `request.user` and
+    `request.GET`, the export's job with its own user and query."""
     today = timezone.localdate()
-    filterset = dashboard_filter(user, query, today)
-    board = dashboard_build(user, filterset.qs, today)
+    filterset = dashboard_filter(user, query, today, district=district)
+    board = dashboard_build(user, filterset.qs, today, district=district)
     board.rows = rows_sorted(board.rows, query.get("sort", ""))
     return filterset, board

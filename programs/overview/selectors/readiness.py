@@ -21,7 +21,7 @@ from django.utils import timezone
 from injuries.models import InjuryRecord, InjuryRollup
 from injuries.selectors import Period, change, rate, unit_period_totals
 from programs.core.choices import TitleLevel
-from programs.core.models import CreatingUnit, User
+from programs.core.models import CreatingUnit, District, User
 from programs.evaluations.models import Evaluation, EvaluationKind
 from programs.evaluations.selectors import scheme_maximums
 from programs.overview.selectors.progress import units_with_progress
@@ -39,22 +39,26 @@ MEETING_QUARTERS = 4  # the meetings column looks back this many completed quart
 # --- The readiness table ------------------------------------------------------------------------
 
 
-def units_with_readiness(user: User, today: date | None = None) -> QuerySet[CreatingUnit]:
-    """The units the user may see, annotated with the progress columns (phase gate, overdue
-    milestones, title) and the final evaluation that speaks for the unit among those the user
-    may see (`EvaluationQuerySet.speaking_first`): `evaluation_id`, `evaluation_total`,
-    `evaluation_scheme`, `evaluation_result`, `evaluation_on`, `evaluation_kind` — one query.
-    `readiness_rows` adds `evaluation_maximum`."""
+def units_with_readiness(
+    user: User, today: date | None = None, *, district: District | None = None
+) -> QuerySet[CreatingUnit]:
+    """The units the user may see (of `district` only, when given), annotated with the
+    progress columns (phase gate, overdue milestones, title) and the final evaluation that
+    speaks for the unit among those the user may see (`EvaluationQuerySet.speaking_first`):
+    `evaluation_id`, `evaluation_total`, `evaluation_scheme`, `evaluation_result`,
+    `evaluation_on`, `evaluation_kind` — one query. `readiness_rows` adds
+    `evaluation_maximum`."""
     today = today or timezone.localdate()
     latest = Evaluation.objects.visible_to(user).filter(unit=OuterRef("pk")).speaking_first()
 
     def of_latest(column: str) -> Subquery:
         return Subquery(latest.values(column)[:1])
 
+    units = CreatingUnit.objects.records_visible_to(user).select_related("current_phase")
+    if district is not None:
+        units = units.filter(district=district)
     return (
-        units_with_progress(
-            CreatingUnit.objects.records_visible_to(user).select_related("current_phase"), today
-        )
+        units_with_progress(units, today)
         .annotate(
             evaluation_id=of_latest("pk"),
             evaluation_total=of_latest("total"),

@@ -1,13 +1,18 @@
-"""Read-only pages across every domain: units, the programme, progress, dashboard, summary."""
+"""Read-only pages across every domain: units, the programme, progress, dashboard, summary, a
+district's page and the city dashboard."""
 
-from .dashboard import DashboardExportView, DashboardView
+from .city import CityDashboardView, CityExportView
+from .dashboard import DashboardExportView, DashboardView, DistrictDetailView
 from .progress import ProgressExportView, ProgressView
 from .summary import UnitSummaryView
 from .units import HomeView, ProgramOverviewView, UnitDetailView, UnitHistoryView, UnitListView
 
 __all__ = [
+    "CityDashboardView",
+    "CityExportView",
     "DashboardExportView",
     "DashboardView",
+    "DistrictDetailView",
     "HomeView",
     "ProgramOverviewView",
     "ProgressExportView",

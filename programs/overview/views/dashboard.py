@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from programs.core.models import District
 from programs.evaluations.selectors import evaluations_visible_to
 from programs.jobs.exports import export_query, start_export
 from programs.overview.jobs import export_dashboard
@@ -30,6 +31,7 @@ from programs.overview.selectors.readiness import ReadinessRow
 from programs.overview.selectors.todo import district_inbox
 from programs.titles.models import EXPIRY_WARNINGS
 from safecommunity.numbers import shown
+from safecommunity.scoping import scoped_object
 
 
 class DashboardView(TemplateView):
@@ -38,12 +40,26 @@ class DashboardView(TemplateView):
 
     template_name = "programs/dashboard.html"
 
+    def get_district(self) -> District | None:
+        """The district whose units the page shows; None: every unit the user may see."""
+        return None
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        filterset, board = dashboard_for(self.request.user, self.request.GET)
+        district = self.get_district()
+        filterset, board = dashboard_for(self.request.user, self.request.GET, district=district)
         evaluations_shown = evaluations_visible_to(self.request.user)
         table_prepare(board.rows)
+        if district is None:
+            page_url = reverse("programs:dashboard")
+            export_url = reverse("programs:dashboard-export")
+        else:
+            page_url = district.get_absolute_url()
+            export_url = reverse("programs:district-export", args=[district.code])
         context.update(
+            district=district,
+            page_url=page_url,
+            export_url=export_url,
             board=board,
             filter=filterset,
             headlines=board.headlines(),
@@ -210,15 +226,34 @@ def rows_html(rows: list[ReadinessRow], *, evaluations_shown: bool) -> SafeStrin
     )
 
 
+class DistrictDetailView(DashboardView):
+    """A district's page: the dashboard over the units of that district, for those whose scope
+    holds the district (404 for others, district staff of another district too)."""
+
+    def get_district(self) -> District:
+        if not hasattr(self, "district"):
+            self.district = scoped_object(self.request, District, code=self.kwargs["code"])
+        return self.district
+
+
 class DashboardExportView(View):
     """The dashboard's unit table as an xlsx workbook, with the page's filters and order, written
     by a job: the filters are checked as the page checks them (a search past its length is the
-    400 page), then the job's page follows it to the download."""
+    400 page), then the job's page follows it to the download. With a district's `code` (the
+    district's page), the units of that district only."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: HttpRequest, code: str | None = None) -> HttpResponse:
         today = timezone.localdate()
-        filterset = dashboard_filter(request.user, request.GET, today)
+        district = None if code is None else scoped_object(request, District, code=code)
+        filterset = dashboard_filter(request.user, request.GET, today, district=district)
         _units = filterset.qs  # a search the filters refuse raises BadQuery here: the 400 page
         query = export_query(request.GET, {*filterset.form.fields, "sort"})
+        params: dict[str, Any] = {"query": query}
         title = _("Dashboard export %(date)s") % {"date": f"{today:%Y-%m-%d}"}
-        return start_export(request, export_dashboard, title=title, params={"query": query})
+        if district is not None:
+            params["district"] = district.code
+            title = _("Dashboard export of %(district)s %(date)s") % {
+                "district": district.label,
+                "date": f"{today:%Y-%m-%d}",
+            }
+        return start_export(request, export_dashboard, title=title, params=params)

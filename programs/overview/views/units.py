@@ -33,11 +33,14 @@ from workgroups.selectors import unit_activity_summary, unit_missing_templates
 
 
 class HomeView(RedirectView):
-    """Clerks land on their unit's page, district staff on the dashboard, evaluators on their
-    evaluation rounds; everybody else on the unit list."""
+    """Clerks land on their unit's page, district staff on the dashboard, the city office on
+    the city dashboard, evaluators on their evaluation rounds; everybody else on the unit
+    list."""
 
     def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
         user: User = self.request.user
+        if user.is_city:
+            return reverse("programs:city-dashboard")
         if user.edits_own_unit and user.unit_id:
             return reverse("programs:unit-detail", args=[user.unit.code])
         if user.edits_all_units:
