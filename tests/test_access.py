@@ -92,6 +92,7 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:evidence-download",      "get",  "version",   (LOGIN, 200, 200,  404,  200,  404)),
     ("programs:title-add",              "get",  "unit",      (LOGIN, 200, 404,  404,  404,  404)),
     ("programs:title-move",             "post", "title",     (LOGIN, 302, 404,  404,  404,  404)),
+    ("programs:district-detail",        "get",  "district",  (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:dashboard",              "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:dashboard-export",       "get",  None,        (LOGIN, 302, 302,  302,  302,  302)),
     ("programs:progress",               "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
@@ -215,6 +216,7 @@ class UnitA:
         return {
             None: [],
             "unit": [self.unit.code],
+            "district": [self.unit.district.code],
             "group": [self.group.pk],
             "dropped": [self.dropped.pk],
             "member": [self.member.pk],

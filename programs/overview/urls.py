@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .views.district_placeholder import district_detail
 
 urlpatterns = [
     path("units/", views.UnitListView.as_view(), name="unit-list"),
@@ -13,5 +14,6 @@ urlpatterns = [
     path("dashboard/export.xlsx", views.DashboardExportView.as_view(), name="dashboard-export"),
     path("progress/", views.ProgressView.as_view(), name="progress"),
     path("progress/export.xlsx", views.ProgressExportView.as_view(), name="progress-export"),
+    path("districts/<str:code>/", district_detail, name="district-detail"),
     path("programme/", views.ProgramOverviewView.as_view(), name="program-overview"),
 ]
