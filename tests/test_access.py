@@ -95,6 +95,7 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:district-detail",        "get",  "district",  (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:dashboard",              "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:dashboard-export",       "get",  None,        (LOGIN, 302, 302,  302,  302,  302)),
+    ("programs:map",                    "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:progress",               "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:progress-export",        "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),
     ("programs:report-grid",            "get",  None,        (LOGIN, 200, 200,  200,  200,  200)),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("units/<str:code>/summary/", views.UnitSummaryView.as_view(), name="unit-summary"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("dashboard/export.xlsx", views.DashboardExportView.as_view(), name="dashboard-export"),
+    path("map/", views.CityMapView.as_view(), name="map"),
     path("progress/", views.ProgressView.as_view(), name="progress"),
     path("progress/export.xlsx", views.ProgressExportView.as_view(), name="progress-export"),
     path("districts/<str:code>/", district_detail, name="district-detail"),
