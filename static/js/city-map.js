@@ -47,7 +47,8 @@
             roam: false,
             selectedMode: false,
             layoutCenter: ["50%", "50%"],
-            layoutSize: "95%",
+            layoutSize: "100%",
+            labelLayout: { hideOverlap: true },
             itemStyle: { areaColor: data.noDataColour, borderColor: "#fff", borderWidth: 1 },
             emphasis: {
               label: { show: true, color: "#000" },

@@ -38,6 +38,7 @@ def phase_colour(order: int | None) -> str:
 class LegendEntry:
     label: str
     colour: str
+    outline: bool = False  # a border of this colour, not a fill
 
 
 @dataclass
@@ -74,10 +75,12 @@ class DistrictMap:
         return {"type": "FeatureCollection", "features": self.features}
 
     def chart(self) -> dict[str, Any]:
-        """The JSON the page embeds (`json_script`) for `static/js/district-map.js`."""
+        """The JSON the page embeds (`json_script`) for `static/js/district-map.js`: the units
+        holding a title drawn last, so that no neighbour covers their outline."""
+        drawn = sorted(self.features, key=lambda feature: bool(feature["properties"]["title"]))
         return {
             "mapName": self.map_name,
-            "geojson": self.collection,
+            "geojson": {"type": "FeatureCollection", "features": drawn},
             "titleBorder": TITLE_BORDER,
             "labels": {"phase": _("Phase"), "title": _("Title"), "none": _("None")},
         }
@@ -128,7 +131,7 @@ def district_map_data(district: District, user: User, today: date | None = None)
         )
     legend = [phases[order] for order in sorted(phases)]
     if any(f["properties"]["title"] for f in features):
-        legend.append(LegendEntry(_("Outlined: holds a title"), TITLE_BORDER))
+        legend.append(LegendEntry(_("Outlined: holds a title"), TITLE_BORDER, outline=True))
     may_upload = user.is_staff and may_upload_boundaries(user, district)
     return DistrictMap(
         district=district,
