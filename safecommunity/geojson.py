@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from safecommunity.errors import DomainError
 
@@ -62,7 +63,9 @@ RING_NOT_CLOSED = _(
     "Feature %(n)s (%(code)s): ring %(ring)s is not closed (its last position must repeat its "
     "first)."
 )
-MORE_PROBLEMS = _("… and %(count)s more problems.")
+MORE_PROBLEMS = ngettext_lazy(
+    "… and %(count)s more problem.", "… and %(count)s more problems.", "count"
+)
 
 
 class GeoJSONRefused(DomainError):
