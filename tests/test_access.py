@@ -104,6 +104,7 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:title-move",             "post", "title",     (LOGIN, 302, 404, 404, 404, 404, 404, 404)),
     ("programs:district-detail",        "get",  "district",  (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
     ("programs:district-export",        "get",  "district",  (LOGIN, 302, 302, 302, 302, 302, 302, 404)),
+    ("programs:map",                    "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     # the city office's and administrators' pages: no such page for anybody else
     ("programs:city-dashboard",         "get",  None,        (LOGIN, 404, 404, 404, 404, 404, 200, 404)),
     ("programs:city-export",            "get",  None,        (LOGIN, 404, 404, 404, 404, 404, 200, 404)),

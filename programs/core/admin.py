@@ -1,17 +1,25 @@
-"""The admin of the programme itself: departments, programme, phases, milestones, units, users."""
+"""The admin of the programme itself: districts (and the upload of their units' boundaries),
+departments, programme, phases, milestones, units, users."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from programs.core import errors
+from programs.core.forms import BoundariesForm
 from programs.core.models import (
     ApiToken,
     CreatingUnit,
@@ -21,9 +29,11 @@ from programs.core.models import (
     Milestone,
     Phase,
     Program,
+    UnitBoundary,
     User,
 )
 from programs.core.resources import CreatingUnitResource, DepartmentResource
+from programs.core.services import may_upload_boundaries, unit_boundaries_replace
 from safecommunity.admin import (
     PermissionLabels,
     ReadOnlyAdminMixin,
@@ -34,20 +44,99 @@ from safecommunity.admin import (
     ScopedTabularInline,
     count_column,
 )
+from safecommunity.geojson import GeoJSONRefused
 
-# --- Reference data ---
+# --- Districts, and their units' boundaries ---
+
+
+def boundaries_upload_view(model_admin: DistrictAdmin) -> Any:
+    """The upload page as a function, so that it can name its size limit (`upload_limit`, read
+    by `safecommunity.uploads` before the body is parsed; the admin's wrapper keeps it)."""
+
+    def upload(request: HttpRequest, object_id: str) -> HttpResponse:
+        return model_admin.boundaries_view(request, object_id)
+
+    upload.upload_limit = "boundaries"  # settings.UPLOAD_LIMITS
+    return upload
 
 
 @admin.register(District)
 class DistrictAdmin(ScopedHistoryAdmin):
-    """The districts on the portal; `manage.py add_district CODE` adds one with its units."""
+    """The districts on the portal (`manage.py add_district CODE` adds one with its units); a
+    district's page links to the upload of its units' boundaries (上传单位边界), which the
+    district map draws."""
 
     list_display = ["code", "name", "name_en", "population", "population_year", "unit_count"]
     list_display_links = ["code", "name"]
     search_fields = ["code", "name", "name_en"]
     ordering = ["code"]
+    change_form_template = "admin/programs/district/change_form.html"
 
-    unit_count = count_column("units", _("creating units"))
+    unit_count = count_column("units", _("units"))
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view(boundaries_upload_view(self))
+        return [
+            path("<path:object_id>/boundaries/", view, name="programs_district_boundaries"),
+            *super().get_urls(),
+        ]
+
+    def boundaries_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """上传单位边界: a GeoJSON file of the district's units' boundaries, all or nothing."""
+        district = self.get_object(request, object_id)
+        if district is None or not self.has_view_permission(request, district):
+            raise Http404
+        allowed = may_upload_boundaries(request.user, district)
+        form = BoundariesForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        if request.method == "POST" and allowed and form.is_valid():
+            try:
+                count = unit_boundaries_replace(
+                    district=district, data=form.cleaned_data["file"].read(), by=request.user
+                )
+            except GeoJSONRefused as refused:
+                problems = refused.problems
+            else:
+                message = errors.BOUNDARIES_REPLACED % {"count": count, "district": district}
+                self.log_change(request, district, str(message))
+                self.message_user(request, message, messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:programs_district_change", args=[district.pk])
+                )
+        boundaries = UnitBoundary.objects.visible_to(request.user).filter(unit__district=district)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": district,
+            "title": _("Upload unit boundaries"),
+            "form": form,
+            "allowed": allowed,
+            "problems": problems,
+            "refused_heading": errors.BOUNDARIES_REFUSED,
+            "not_allowed": errors.BOUNDARIES_NOT_YOURS,
+            "stored": boundaries.count(),
+            "unit_total": district.units.count(),
+            "max_mb": settings.UPLOAD_LIMITS["boundaries"] // (1024 * 1024),
+        }
+        return TemplateResponse(request, "admin/programs/district/boundaries.html", context)
+
+
+@admin.register(UnitBoundary)
+class UnitBoundaryAdmin(ScopedReadOnlyAdmin):
+    """The stored boundaries, one per unit; they change only by a district's upload."""
+
+    list_display = ["unit", "unit_district", "uploaded_at", "uploaded_by"]
+    list_filter = ["unit__district"]
+    search_fields = ["unit__code", "unit__name"]
+    list_select_related = ["unit", "unit__district", "uploaded_by"]
+    ordering = ["unit__district", "unit__code"]
+
+    @admin.display(description=_("district"), ordering="unit__district")
+    def unit_district(self, obj: UnitBoundary) -> District:
+        return obj.unit.district
+
+
+# --- Reference data ---
 
 
 @admin.register(Department)

@@ -1,6 +1,7 @@
 """Messages of the programme's own refusals: API tokens; a unit's official division code."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from safecommunity.errors import DomainError
 
@@ -41,3 +42,15 @@ class DistrictError(DomainError):
 
 class TokenError(DomainError):
     """A token cannot be created or revoked as asked."""
+
+
+BOUNDARIES_NOT_YOURS = _(
+    "Only the district's staff and administrators upload its units' boundaries."
+)
+BOUNDARY_UNIT_ELSEWHERE = _("Feature %(n)s: %(code)s is not a unit of %(district)s.")
+BOUNDARIES_REPLACED = ngettext_lazy(
+    "%(count)s unit boundary of %(district)s stored; the file replaced the earlier ones.",
+    "%(count)s unit boundaries of %(district)s stored; the file replaced the earlier ones.",
+    "count",
+)
+BOUNDARIES_REFUSED = _("The file was refused and nothing was changed:")

@@ -1,13 +1,16 @@
 """Forms of the programme's units: a unit's profile, as clerks and as district staff edit it;
-a new API token."""
+a new API token; the file of a district's units' boundaries."""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from programs.core.models import CreatingUnit
 from programs.core.services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
+from safecommunity.files import FILE_EMPTY, FILE_TOO_LARGE
 from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
 
 CLERK_UNIT_FIELDS = [
@@ -70,3 +73,28 @@ class TokenForm(StyledFormMixin, forms.Form):
         min_value=1,
         max_value=TOKEN_MAX_DAYS,
     )
+
+
+class BoundariesForm(forms.Form):
+    """The GeoJSON file of a district's units' boundaries (the District admin's upload page);
+    its size is refused here, its content by `unit_boundaries_replace`."""
+
+    file = forms.FileField(
+        label=_("GeoJSON file"),
+        help_text=_(
+            "A FeatureCollection with one Polygon or MultiPolygon feature per unit, in "
+            "longitude and latitude (WGS 84), each naming its unit's code in the property "
+            "“code” (or “unit”). It replaces the district's earlier boundaries."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".geojson,.json,application/geo+json"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.UPLOAD_LIMITS["boundaries"]
+        if upload.size == 0:
+            raise forms.ValidationError(FILE_EMPTY)
+        if upload.size > limit:
+            sizes = {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            raise forms.ValidationError(FILE_TOO_LARGE % sizes)
+        return upload

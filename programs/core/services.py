@@ -1,4 +1,5 @@
-"""Use cases of the programme itself: loading the district's plan; personal API tokens."""
+"""Use cases of the programme itself: loading the district's plan; personal API tokens; the
+units' boundaries on the map."""
 
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ from programs.core.models import (
     Milestone,
     Phase,
     Program,
+    UnitBoundary,
     User,
 )
 from programs.core.models.tokens import key_digest
+from safecommunity.geojson import read_areas, refusal
 from safecommunity.models import ensure_row
 
 
@@ -271,3 +274,47 @@ def token_touch(token: ApiToken, now=None) -> None:
         return
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
+
+
+# --- Units' boundaries ---
+
+
+def may_upload_boundaries(user: User, district: District) -> bool:
+    """The district's staff (who change every unit of it) and administrators."""
+    return user.is_administrator or (user.edits_all_units and user.district_id == district.pk)
+
+
+def unit_boundaries_replace(*, district: District, data: bytes, by: User) -> int:
+    """Store the boundaries of `district`'s units from a GeoJSON FeatureCollection (`data`, the
+    file's bytes; each feature names its unit by the property `code` or `unit`), replacing the
+    district's earlier ones; the number stored. All or nothing: a file with any problem — not
+    GeoJSON, a geometry that is not a closed polygon in China, a code that is not a unit of
+    this district — raises `GeoJSONRefused` listing them, and nothing changes."""
+    if not may_upload_boundaries(by, district):
+        raise DistrictError(errors.BOUNDARIES_NOT_YOURS)
+    areas = read_areas(data)
+    units = dict(
+        CreatingUnit.objects.filter(
+            district=district, code__in={area.code for area in areas}
+        ).values_list("code", "pk")
+    )
+    elsewhere = [
+        str(
+            errors.BOUNDARY_UNIT_ELSEWHERE
+            % {"n": area.number, "code": area.code, "district": district.label}
+        )
+        for area in areas
+        if area.code not in units
+    ]
+    if elsewhere:
+        raise refusal(elsewhere)
+    now = timezone.now()
+    with transaction.atomic():
+        UnitBoundary.objects.filter(unit__district=district).delete()
+        UnitBoundary.objects.bulk_create(
+            UnitBoundary(
+                unit_id=units[area.code], geometry=area.geometry, uploaded_at=now, uploaded_by=by
+            )
+            for area in areas
+        )
+    return len(areas)

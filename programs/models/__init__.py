@@ -9,6 +9,7 @@ from programs.core.models import (
     Milestone,
     Phase,
     Program,
+    UnitBoundary,
     User,
 )
 from programs.evaluations.models import (
@@ -59,6 +60,7 @@ __all__ = [
     "SchemeElement",
     "SchemeItem",
     "Target",
+    "UnitBoundary",
     "UnitMilestone",
     "User",
     "ValidationRule",

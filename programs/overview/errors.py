@@ -11,3 +11,6 @@ DISTRICT_OUT_OF_SCOPE = _("This district is no longer among those you may see.")
 
 class DistrictOutOfScope(DomainError):
     """A district's export asked for a district outside its user's scope."""
+
+
+UNKNOWN_MEASURE = _("The map cannot show “%(measure)s”; choose one of the measures offered.")

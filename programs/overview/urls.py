@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("city/", views.CityDashboardView.as_view(), name="city-dashboard"),
     path("city/export.xlsx", views.CityExportView.as_view(), name="city-export"),
+    path("map/", views.CityMapView.as_view(), name="map"),
     path("progress/", views.ProgressView.as_view(), name="progress"),
     path("progress/export.xlsx", views.ProgressExportView.as_view(), name="progress-export"),
     path("programme/", views.ProgramOverviewView.as_view(), name="program-overview"),

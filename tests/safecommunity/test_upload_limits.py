@@ -205,6 +205,7 @@ def test_every_page_that_takes_a_file_names_a_limit_of_the_policy():
         "programs:evidence-upload": "evidence",
         "workgroups:activity-attach": "evidence",
         "injuries:import": "injury_import",
+        "admin:programs_district_boundaries": "boundaries",
     }
     assert set(declared_limits().values()) <= set(settings.UPLOAD_LIMITS)
 

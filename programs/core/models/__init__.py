@@ -1,5 +1,6 @@
 """The programme and its units: programme, phases, milestones, departments, units and users."""
 
+from .boundaries import UnitBoundary
 from .districts import District
 from .events import Event, EventKind
 from .program import Department, Milestone, Phase, Program, ReferenceQuerySet
@@ -18,5 +19,6 @@ __all__ = [
     "Phase",
     "Program",
     "ReferenceQuerySet",
+    "UnitBoundary",
     "User",
 ]

@@ -3,6 +3,7 @@ district's page and the city dashboard."""
 
 from .city import CityDashboardView, CityExportView
 from .dashboard import DashboardExportView, DashboardView, DistrictDetailView
+from .maps import CityMapView
 from .progress import ProgressExportView, ProgressView
 from .summary import UnitSummaryView
 from .units import HomeView, ProgramOverviewView, UnitDetailView, UnitHistoryView, UnitListView
@@ -10,6 +11,7 @@ from .units import HomeView, ProgramOverviewView, UnitDetailView, UnitHistoryVie
 __all__ = [
     "CityDashboardView",
     "CityExportView",
+    "CityMapView",
     "DashboardExportView",
     "DashboardView",
     "DistrictDetailView",
