@@ -49,7 +49,9 @@ Status = MonthlyReport.Status
 # records, activities): session, user, the unit (with its progress columns), phases, phase
 # moves, titles, reports, the latest evaluation, its grades and the scheme's items, injuries,
 # activities, meetings; and the navigation's counts of what waits for review (district staff).
-SUMMARY_MAX_QUERIES = 15 + 1  # + the header's bell (injuries: the rollup, then the edge month)
+# + the header's bell (injuries: the rollup, then the edge month), + the ids of the district's
+# units (the injury records' scope)
+SUMMARY_MAX_QUERIES = 15 + 1 + 1
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,7 @@ from programs.evaluations.selectors import evaluations_visible_to
 from programs.jobs.exports import export_query, start_export
 from programs.overview.jobs import export_dashboard
 from programs.overview.selectors.dashboard import Dashboard, dashboard_filter, dashboard_for
+from programs.overview.selectors.district_map import district_map_data
 from programs.overview.selectors.readiness import ReadinessRow
 from programs.overview.selectors.todo import district_inbox
 from programs.titles.models import EXPIRY_WARNINGS
@@ -227,13 +228,19 @@ def rows_html(rows: list[ReadinessRow], *, evaluations_shown: bool) -> SafeStrin
 
 
 class DistrictDetailView(DashboardView):
-    """A district's page: the dashboard over the units of that district, for those whose scope
-    holds the district (404 for others, district staff of another district too)."""
+    """A district's page: the dashboard over the units of that district, with the map of its
+    units, for those whose scope holds the district (404 for others, district staff of another
+    district too)."""
 
     def get_district(self) -> District:
         if not hasattr(self, "district"):
             self.district = scoped_object(self.request, District, code=self.kwargs["code"])
         return self.district
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            district_map=district_map_data(self.get_district(), self.request.user), **kwargs
+        )
 
 
 class DashboardExportView(View):
