@@ -6,6 +6,14 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def unlogged(apps, schema_editor):
+    """On PostgreSQL the staging table is UNLOGGED: its rows are written once and read once,
+    and a crash that empties it only makes a waiting batch ask for its file again (the import
+    counts the rows it moves against the batch's)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE injuries_stagedrecord SET UNLOGGED")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("injuries", "0006_rollup"),
@@ -86,4 +94,5 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "checked rows waiting to be imported",
             },
         ),
+        migrations.RunPython(unlogged, migrations.RunPython.noop),
     ]

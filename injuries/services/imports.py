@@ -234,6 +234,10 @@ def _move(
     moved = staged_move(
         batch=batch, user=user, fields=batch.checked_fields, checked_now=checked_now
     )
+    if not moved.refused and moved.staged != report.rows:
+        # Rows lost from the staging table (PostgreSQL empties an UNLOGGED table after a
+        # crash): what was moved is undone with the transaction, and the file must come again.
+        raise BatchError(BATCH_FILE_GONE)
     for problem in moved.refused:
         report.note(problem)
     report.rows_in_error = len(moved.refused)

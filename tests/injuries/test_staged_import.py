@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from injuries.errors import NO_UNIT, OTHER_UNITS_CARD
+from injuries.errors import BATCH_FILE_GONE, NO_UNIT, OTHER_UNITS_CARD, BatchError
 from injuries.models import ImportBatch, ImportBatchChange, InjuryRecord, StagedRecord
 from injuries.services import batch_commit, batch_discard_waiting, batch_preview, batch_withdraw
 from injuries.services.files import stored_delete
@@ -175,6 +175,20 @@ def test_a_discarded_preview_leaves_no_staged_rows(tmp_path, clerk_a, unit_a):
     assert not ImportBatch.objects.filter(pk=earlier.pk).exists()
     assert staged(earlier) == []
     assert staged(later) == ["H0007", "H0008"]
+
+
+def test_staged_rows_lost_before_the_commit_ask_for_the_file_again(tmp_path, clerk_a, unit_a):
+    """PostgreSQL empties the UNLOGGED staging table after a crash: the import counts the rows
+    it moves against the batch's and writes nothing when some are missing."""
+    batch = preview(write_xlsx(tmp_path / "three.xlsx", cards(3)), clerk_a)
+    StagedRecord.objects.filter(batch=batch, row=3).delete()
+
+    with pytest.raises(BatchError, match=str(BATCH_FILE_GONE)):
+        batch_commit(batch=batch, user=clerk_a)
+
+    assert not InjuryRecord.objects.exists()
+    batch.refresh_from_db()
+    assert (batch.status, len(staged(batch))) == ("previewed", 2)
 
 
 # --- The commit does not check the rows again ---------------------------------------------------
