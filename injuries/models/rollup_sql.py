@@ -75,7 +75,7 @@ def grouped_counts(vendor: str, columns: Iterable[str], rows: str) -> str:
     insert's 4.8 s on PostgreSQL)."""
     columns = list(columns)
     counted = ",\n        ".join(
-        f"CAST(SUM(CASE WHEN {_condition(column, 'c.')} THEN c.sign ELSE 0 END) AS integer)"
+        f"CAST(COALESCE(SUM(c.sign) FILTER (WHERE {_condition(column, 'c.')}), 0) AS integer)"
         f" AS {column}"
         for column in columns
     )
