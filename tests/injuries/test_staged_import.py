@@ -4,11 +4,15 @@ or update by the data as it is at the commit."""
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import pytest
 from django.utils import translation
 
 from injuries.errors import BATCH_FILE_GONE, NO_UNIT, OTHER_UNITS_CARD, BatchError
 from injuries.models import ImportBatch, ImportBatchChange, InjuryRecord, StagedRecord
+from injuries.resources import DateTimeCellWidget
 from injuries.services import batch_commit, batch_discard_waiting, batch_preview, batch_withdraw
 from injuries.services.files import stored_delete
 from tests.factories import UnitFactory
@@ -232,3 +236,26 @@ def test_a_commit_takes_the_same_queries_at_any_size(
 
 
 COMMIT_QUERIES = 12
+
+
+# --- Reading a date and time the usual way takes no pattern, and reads the same -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("2024-03-31 14:30", datetime.datetime(2024, 3, 31, 14, 30)),
+        ("2024-03-31 00:00", datetime.datetime(2024, 3, 31, 0, 0)),
+        ("2024-3-31 14:30", datetime.datetime(2024, 3, 31, 14, 30)),  # the pattern's way
+        ("2024-02-30 14:30", None),
+        ("2024-+3-31 14:30", None),
+        ("2024-03-31 25:00", None),
+    ],
+)
+def test_a_date_and_time_cell_reads_as_the_pattern_reads_it(text, read):
+    widget = DateTimeCellWidget()
+    if read is None:
+        with pytest.raises(ValueError, match=re.escape(text)):
+            widget.clean(text)
+    else:
+        assert widget.clean(text) == read
