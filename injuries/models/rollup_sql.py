@@ -4,7 +4,8 @@ from the records. Generated from the rollup's columns, each named for what it co
 (`cause_3`, `sex_1_age_15`, `died_intent_3`), so a migration passes its own frozen list.
 
 PostgreSQL: one statement-level trigger per INSERT, UPDATE and DELETE reading the statement's
-transition tables — the changed rows counted +1 (new) and −1 (old), grouped by rollup key, the
+transition tables — the changed rows counted +1 (new) and −1 (old), once per (unit, month,
+source, domain), then those groups summed by rollup key (`grouped_counts`), the
 keys whose counts do not move dropped, the rest upserted in key order (so two statements lock
 rollup rows in the same order) and the rows left at zero deleted. A COPY or `bulk_update` of
 100,000 rows is one grouped upsert; an UPDATE of fields the rollup does not count writes nothing.
