@@ -34,7 +34,7 @@ Each row is checked once:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
@@ -86,6 +86,7 @@ from injuries.services.files import (
 )
 from injuries.services.rows import Columns, Problem, RowSource
 from injuries.services.staging import staged_discard, staged_move
+from injuries.services.waiting import batch_discard_waiting, batches_discard_stale
 from injuries.services.withdrawals import batch_withdraw
 from programs.core.models import EventKind
 from programs.core.transitions import Step, record_event, transition
@@ -432,21 +433,6 @@ def report_summary(report: ImportReport) -> str:
     }
 
 
-def batch_discard_waiting(*, user: User, keep: ImportBatch, busy: Collection[int] = ()) -> None:
-    """A newly checked file gives up the user's earlier files checked but never imported —
-    except those `busy` (being imported right now)."""
-    waiting = (
-        ImportBatch.objects.filter(uploaded_by=user, status=ImportBatch.Status.PREVIEWED)
-        .exclude(pk=keep.pk)
-        .exclude(pk__in=busy)
-    )
-    for batch in waiting:
-        if batch.stored_file != keep.stored_file:
-            stored_delete(batch.stored_file)
-    # Their staged rows go with them (one DELETE: the batch's foreign key cascades).
-    waiting.delete()
-
-
 __all__ = [
     "AGE_OUT_OF_RANGE",
     "BAD_ICD10",
@@ -479,6 +465,7 @@ __all__ = [
     "batch_forget_file",
     "batch_preview",
     "batch_withdraw",
+    "batches_discard_stale",
     "check_size",
     "file_sha256",
     "injuries_import",

@@ -8,16 +8,19 @@ import datetime
 import re
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from injuries.errors import BATCH_FILE_GONE, NO_UNIT, OTHER_UNITS_CARD, BatchError
+from injuries.jobs import batch_commit_start, discard_stale_checks
 from injuries.models import ImportBatch, ImportBatchChange, InjuryRecord, StagedRecord
 from injuries.resources import DateTimeCellWidget
 from injuries.services import batch_commit, batch_discard_waiting, batch_preview, batch_withdraw
 from injuries.services.files import stored_delete
+from programs.jobs.runner import start
 from tests.factories import UnitFactory
 from tests.injuries.test_rollup import assert_rollup_equals_records, assert_rollup_is_not_empty
 from tests.injury_files import card_row, cards, stored, write_csv, write_xlsx
+from tests.processes import DATABASE_TASKS
 
 
 @pytest.fixture(autouse=True)
@@ -193,6 +196,30 @@ def test_staged_rows_lost_before_the_commit_ask_for_the_file_again(tmp_path, cle
     assert not InjuryRecord.objects.exists()
     batch.refresh_from_db()
     assert (batch.status, len(staged(batch))) == ("previewed", 2)
+
+
+def test_checks_never_imported_are_given_up_after_the_keep_days_with_their_staged_rows(
+    tmp_path, settings, clerk_a, unit_a, kept_uploads
+):
+    settings.INJURY_CHECK_KEEP_DAYS = 7
+    stale = preview(write_xlsx(tmp_path / "old.xlsx", cards(3)), clerk_a, "old.xlsx")
+    busy = preview(write_xlsx(tmp_path / "busy.xlsx", cards(2, start=5)), clerk_a, "busy.xlsx")
+    recent = preview(write_xlsx(tmp_path / "new.xlsx", cards(2, start=9)), clerk_a, "new.xlsx")
+    eight_days_ago = timezone.now() - datetime.timedelta(days=8)
+    ImportBatch.objects.filter(pk__in=[stale.pk, busy.pk]).update(uploaded_at=eight_days_ago)
+    immediate = settings.TASKS
+    settings.TASKS = DATABASE_TASKS  # the import of `busy` stays queued, as on a busy worker
+    batch_commit_start(batch=busy, user=clerk_a)
+    settings.TASKS = immediate
+
+    record, _created = start(discard_stale_checks, user=None, title="housekeeping")
+
+    record.refresh_from_db()
+    assert (record.state, record.message[:2]) == ("done", "1 ")  # one file given up
+    assert set(ImportBatch.objects.values_list("pk", flat=True)) == {busy.pk, recent.pk}
+    assert staged(stale) == []
+    assert len(staged(busy)) == len(staged(recent)) == 2
+    assert kept_uploads() == sorted([busy.stored_file, recent.stored_file])
 
 
 # --- The commit does not check the rows again ---------------------------------------------------
