@@ -17,7 +17,7 @@ it (gunicorn's sync worker closes it after each response).
   of `--batch` (`{"records": [...]}`, each answered 201 with every card added, every check of
   the file import made); the same bodies through `cards_import` in this process (no HTTP);
   the same cards as one CSV file through the file import's services, the check
-  (`batch_preview`) and the import (`batch_commit`, which checks again and writes); and the
+  (`batch_preview`) and the import (`batch_commit`, which moves the rows the check staged); and the
   floor, PostgreSQL's COPY of the same rows as they are stored. Cards per second, each rate as
   a share of COPY's, and the API's as a share of the file import's. Every path runs once on
   200 cards first (imports, caches); then `--rounds` rounds, the API and the file taking turns
@@ -294,7 +294,7 @@ CARD_LINES = (
     ("server", "API over HTTP: the server's own time"),
     ("service", "cards_import in-process (parse, check, write)"),
     ("check", "CSV file: check"),
-    ("commit", "CSV file: import (checks again, writes)"),
+    ("commit", "CSV file: import (moves the staged rows)"),
     ("file", "CSV file: check + import"),
 )
 

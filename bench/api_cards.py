@@ -12,7 +12,7 @@ It builds a throw-away test database (`test_<name>`) with the district's referen
   then the same batches again (all unchanged);
 - the file import of the same cards as one CSV file (the record's English headers), through
   the services the import jobs run: the check (`batch_preview`) and the import
-  (`batch_commit`, which checks again and writes), timed apart and together;
+  (`batch_commit`, which moves the rows the check staged), timed apart and together;
 - on PostgreSQL, the floor: COPY of the same rows as they are stored, and each rate as a share.
 
 Cards per second; the JSON rate as a share of the file import's.
@@ -123,7 +123,7 @@ def bench(count: int, size: int) -> None:
     clear()
     _batch, check, commit = file_import(rows, user)
     timing_line("CSV file: check", check, count, floor)
-    timing_line("CSV file: import (checks again, writes)", commit, count, floor)
+    timing_line("CSV file: import (moves the staged rows)", commit, count, floor)
     timing_line("CSV file: check + import", check + commit, count, floor)
     print(
         f"JSON rate as a share of the file import's: {(check + commit) / json_seconds:.0%} "

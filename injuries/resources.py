@@ -117,6 +117,23 @@ class DateTimeCellWidget(PlainRenderMixin, TextWidget):
         if isinstance(value, datetime.datetime | datetime.date):
             return value
         text = str(value).strip()
+        digits = text[:4] + text[5:7] + text[8:10] + text[11:13] + text[14:]
+        if (
+            len(text) == 16
+            and text[4] == text[7] == "-"
+            and text[10] == " "
+            and text[13] == ":"
+            and digits.isdigit()
+        ):
+            # 2024-03-31 14:30, as most systems write it: read without the pattern (a hundred
+            # thousand rows give two each); anything else takes the pattern below.
+            try:
+                return datetime.datetime(
+                    int(text[:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
+                    int(text[14:]),
+                )  # fmt: skip
+            except ValueError:
+                pass
         match = _DATETIME_RE.match(text)
         if not match:
             raise refuse(NOT_A_DATETIME, text)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from injuries.jobs import discard_stale_checks
 from programs.jobs.backups import backup
 from programs.jobs.maintenance import prune_jobs
 from programs.jobs.models import Job
@@ -37,6 +38,9 @@ SCHEDULE = [
     Scheduled("expire-titles", expire_titles, time(0, 10), _("Expiry of titles")),
     Scheduled("backup", backup, time(2, 0), _("Backup")),
     Scheduled("prune-jobs", prune_jobs, time(3, 30), _("Housekeeping of jobs")),
+    Scheduled(
+        "injury-checks", discard_stale_checks, time(3, 40), _("Unimported injury checks given up")
+    ),
     # Reminders are written to the event log (and so become notifications) before the digest.
     Scheduled("reminders", write_reminders, time(7, 30), _("Reminders")),
     Scheduled("notification-digest", send_digests, time(8, 0), _("Daily digest of notifications")),

@@ -183,6 +183,9 @@ EVIDENCE_MAX_BYTES: int = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
 # Injury record imports: files above either limit are refused whole.
 INJURY_IMPORT_MAX_BYTES: int = env.int("INJURY_IMPORT_MAX_MB", default=20) * 1024 * 1024
 INJURY_IMPORT_MAX_ROWS: int = env.int("INJURY_IMPORT_MAX_ROWS", default=200_000)
+#: Days a checked file waits to be imported before the daily housekeeping gives it up (its kept
+#: file and its staged rows deleted).
+INJURY_CHECK_KEEP_DAYS: int = env.int("INJURY_CHECK_KEEP_DAYS", default=7)
 #: The most injury cards one JSON batch may hold (`injuries.services.cards_import`).
 API_CARDS_MAX: int = env.int("API_CARDS_MAX", default=10_000)
 

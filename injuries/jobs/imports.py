@@ -11,11 +11,14 @@ the batch's row lock, is the import's key.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from injuries.errors import BATCH_HAS_ERRORS, BATCH_NOT_WAITING, NOTHING_IMPORTED, BatchError
 from injuries.models import ImportBatch
@@ -25,6 +28,7 @@ from injuries.services import (
     batch_discard_waiting,
     batch_forget_file,
     batch_preview,
+    batches_discard_stale,
     report_summary,
 )
 from injuries.services.files import blocks_sha256, stored_delete, upload_store
@@ -176,3 +180,24 @@ def batch_import_job(batch: ImportBatch, user: User) -> Job | None:
         return None
     latest = Job.objects.visible_to(user).filter(key=commit_key(batch)).first()
     return latest if latest is not None and latest.state != Job.State.DONE else None
+
+
+# --- Housekeeping: checked files never imported -------------------------------------------------
+
+
+@job(label=gettext_lazy("Unimported injury checks given up"))
+def discard_stale_checks(record: Job, *, day: str = "") -> Outcome:
+    """Give up the files checked more than `INJURY_CHECK_KEEP_DAYS` ago and never imported
+    (not those an import job is under way for): their kept files and staged rows go."""
+    before = timezone.now() - timedelta(days=settings.INJURY_CHECK_KEEP_DAYS)
+    active = Job.objects.active().filter(kind=injuries_commit.module_path)
+    busy = [int(params["batch"]) for params in active.values_list("params", flat=True)]
+    count = batches_discard_stale(before=before, busy=busy)
+    return Outcome(
+        message=ngettext(
+            "%(count)d checked file not imported was given up.",
+            "%(count)d checked files not imported were given up.",
+            count,
+        )
+        % {"count": count}
+    )

@@ -1,6 +1,6 @@
 """Injury surveillance's models: the records (`records`), the import batches that bring them
 in from hospitals and departments (`batches`) and the records counted per unit and month
-(`rollup`)."""
+(`rollup`), and the checked rows of a file waiting to be imported (`staging`)."""
 
 from injuries.models.batches import ImportBatch, ImportBatchChange, ImportBatchQuerySet
 from injuries.models.records import (
@@ -17,6 +17,7 @@ from injuries.models.records import (
 )
 from injuries.models.rollup import COLUMNS as ROLLUP_COLUMNS
 from injuries.models.rollup import InjuryRollup, InjuryRollupQuerySet
+from injuries.models.staging import StagedRecord
 
 __all__ = [
     "CARD_FIELDS",
@@ -33,6 +34,7 @@ __all__ = [
     "InjuryRecordQuerySet",
     "InjuryRollup",
     "InjuryRollupQuerySet",
+    "StagedRecord",
     "derived_values",
     "split_datetime",
 ]

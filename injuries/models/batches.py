@@ -122,6 +122,17 @@ class ImportBatch(UpdatedAt):
         ),
     )
 
+    checked_fields = models.JSONField(
+        _("fields the file gives"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The record fields the checked file gives values for: what its import writes into "
+            "the records it changes. Empty for a batch whose rows were not staged."
+        ),
+    )
+
     objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
@@ -189,7 +200,7 @@ def _imported(step: Step) -> list[str]:
 
 
 def _withdrawn(step: Step) -> list[str]:
-    from injuries.services.imports import batch_undo_rows
+    from injuries.services.withdrawals import batch_undo_rows
 
     return batch_undo_rows(step)
 

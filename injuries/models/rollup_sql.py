@@ -4,7 +4,8 @@ from the records. Generated from the rollup's columns, each named for what it co
 (`cause_3`, `sex_1_age_15`, `died_intent_3`), so a migration passes its own frozen list.
 
 PostgreSQL: one statement-level trigger per INSERT, UPDATE and DELETE reading the statement's
-transition tables — the changed rows counted +1 (new) and −1 (old), grouped by rollup key, the
+transition tables — the changed rows counted +1 (new) and −1 (old), once per (unit, month,
+source, domain), then those groups summed by rollup key (`grouped_counts`), the
 keys whose counts do not move dropped, the rest upserted in key order (so two statements lock
 rollup rows in the same order) and the rows left at zero deleted. A COPY or `bulk_update` of
 100,000 rows is one grouped upsert; an UPDATE of fields the rollup does not count writes nothing.
@@ -67,17 +68,31 @@ def _month(vendor: str, expression: str) -> str:
 
 def grouped_counts(vendor: str, columns: Iterable[str], rows: str) -> str:
     """SELECT of rollup rows (key, n, every column) counting `rows` — a table or a subquery
-    with the `READ` fields and `sign` (+1 or −1) — at the four filter levels."""
-    sums = ",\n    ".join(
-        f"SUM(CASE WHEN {_condition(column, 'c.')} THEN c.sign ELSE 0 END) AS {column}"
+    with the `READ` fields and `sign` (+1 or −1) — at the four filter levels.
+
+    In two steps: the rows counted once per (unit, month, source, domain) — each condition
+    evaluated once per row —, then those few groups summed at the four levels (evaluating the
+    conditions on every row at every level cost four times as much: 1.9 s of a 100,000-row
+    insert's 4.8 s on PostgreSQL)."""
+    columns = list(columns)
+    counted = ",\n        ".join(
+        f"CAST(COALESCE(SUM(c.sign) FILTER (WHERE {_condition(column, 'c.')}), 0) AS integer)"
+        f" AS {column}"
         for column in columns
     )
-    return f"""SELECT c.unit_id, {_month(vendor, "c.injury_date")} AS month,
-    CASE WHEN l.s = 1 THEN c.source ELSE '' END AS source,
-    CASE WHEN l.d = 1 THEN c.domain ELSE '' END AS domain,
-    SUM(c.sign) AS n,
+    sums = ",\n    ".join(f"SUM(g.{column}) AS {column}" for column in columns)
+    return f"""SELECT g.unit_id, g.month,
+    CASE WHEN l.s = 1 THEN g.source ELSE '' END AS source,
+    CASE WHEN l.d = 1 THEN g.domain ELSE '' END AS domain,
+    SUM(g.n) AS n,
     {sums}
-FROM {rows} c CROSS JOIN {LEVELS} l
+FROM (
+    SELECT c.unit_id, {_month(vendor, "c.injury_date")} AS month, c.source, c.domain,
+        CAST(SUM(c.sign) AS integer) AS n,
+        {counted}
+    FROM {rows} c
+    GROUP BY 1, 2, 3, 4
+) g CROSS JOIN {LEVELS} l
 GROUP BY 1, 2, 3, 4"""
 
 

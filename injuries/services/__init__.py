@@ -1,7 +1,9 @@
 """Injury surveillance's writes: the spreadsheet import and the use cases of an import batch
 (preview, commit, withdraw). `imports` holds them and names every message an import gives; it
-reads a file with `files`, each row with `rows` and checks and writes a chunk with `chunks`;
-`cards` takes a batch of cards sent as JSON through the same path."""
+reads a file with `files`, each row with `rows`, checks and stages a chunk with `chunks` and
+moves a batch's staged rows into the records with `staging`; `withdrawals` takes an import
+back, `waiting` gives up checked files never imported; `cards` takes a batch of cards sent as
+JSON through the same path."""
 
 from injuries.services.cards import CardsOutcome, CardsRefused, cards_import
 from injuries.services.imports import (
@@ -12,6 +14,7 @@ from injuries.services.imports import (
     batch_forget_file,
     batch_preview,
     batch_withdraw,
+    batches_discard_stale,
     check_size,
     file_sha256,
     injuries_import,
@@ -28,6 +31,7 @@ __all__ = [
     "batch_forget_file",
     "batch_preview",
     "batch_withdraw",
+    "batches_discard_stale",
     "cards_import",
     "check_size",
     "file_sha256",

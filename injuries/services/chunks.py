@@ -1,7 +1,9 @@
-"""Checking a chunk of rows against the records already there, and writing it: which rows add a
-record, which change one (keeping the values it had, so the batch can be withdrawn) and which
-change nothing; new records go in with PostgreSQL's COPY (elsewhere `bulk_create`), changed
-ones with `bulk_update`. `injuries.services.imports` feeds it a file a chunk at a time."""
+"""Checking a chunk of rows against the records already there, and staging it: which rows would
+add a record, which would change one and which would change nothing (a preview's counts), and
+the checked rows written to the staging table (`StagedRecord`) under their batch — with
+PostgreSQL's COPY, elsewhere `bulk_create` —, from which the import moves them into the records
+without checking them again (`injuries.services.staging`). `injuries.services.imports` feeds it
+a file a chunk at a time."""
 
 from __future__ import annotations
 
@@ -11,12 +13,11 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
-from django.utils import timezone
+from django.db import connection, models
 
 from injuries import checks
 from injuries.errors import OTHER_UNITS_CARD, REPEATED_ROW
-from injuries.models import DERIVED_FIELDS, ImportBatchChange, InjuryRecord, derived_values
+from injuries.models import DERIVED_FIELDS, InjuryRecord, StagedRecord, derived_values
 from injuries.services.rows import COLUMN_OF, DATA_FIELDS, KEY, Columns, Problem, read_row
 
 if TYPE_CHECKING:
@@ -24,12 +25,9 @@ if TYPE_CHECKING:
     from injuries.services.imports import ImportReport
     from programs.core.models import User
 
-#: Rows per INSERT where COPY is not at hand (SQLite): a chunk of the file at a time.
-INSERT_ROWS = 2000
-
 
 class ChunkImporter:
-    """Checks and writes the rows of one file, a chunk at a time."""
+    """Checks the rows of one file, a chunk at a time, and stages them under `batch` (if given)."""
 
     def __init__(
         self,
@@ -64,7 +62,7 @@ class ChunkImporter:
                     errors["record_number"] = str(self.repeated % {"row": first})
             rows.append((number, values, errors))
         existing = self._existing([values for _n, values, errors in rows if not errors])
-        new, changed, changes = [], [], []
+        staged = []
         for number, values, errors in rows:
             found = existing.get(tuple(values.get(name) for name in KEY)) if not errors else None
             units = self.editable_units
@@ -78,31 +76,18 @@ class ChunkImporter:
             if warnings:
                 self.report.rows_warned += 1
                 self._problems(number, warnings, is_error=False)
+            if self.batch is not None:
+                staged.append(self._staged(number, values))
             if found is None:
                 self.report.added += 1
-                if self.batch is not None:
-                    new.append(self._new_record(values))
-                continue
-            previous = {f: found[f] for f in self.written}
-            if all(previous[f] == values.get(f) for f in self.written):
+            elif all(found[f] == values.get(f) for f in self.written):
                 self.report.unchanged += 1
-                continue
-            self.report.updated += 1
-            if self.batch is not None:
-                changes.append(
-                    ImportBatchChange(
-                        batch=self.batch,
-                        record_id=found["pk"],
-                        previous_batch_id=found["batch_id"],
-                        previous=values_as_json(previous),
-                    )
-                )
-                record = InjuryRecord(**{**found, **{f: values.get(f) for f in self.written}})
-                record.batch = self.batch
-                record.derive()
-                changed.append(record)
+            else:
+                self.report.updated += 1
+        # A batch with a row in error is never imported: nothing more of it is staged (and
+        # what was, the caller deletes).
         if self.batch is not None and self.report.ok:
-            self._write(new, changed, changes)
+            stage(staged)
 
     def _existing(self, rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
         """The values of the records already holding these rows' keys: one query per source
@@ -116,37 +101,21 @@ class ChunkImporter:
         for (source, org), wanted in numbers.items():
             records = InjuryRecord.objects.filter(
                 source=source, reporting_org=org, record_number__in=wanted
-            ).values("pk", "batch_id", *KEY, *DATA_FIELDS)
-            if self.batch is not None:
-                records = records.select_for_update()  # another import must not change them now
+            ).values("pk", *KEY, *DATA_FIELDS)
             for record in records:
                 found[(record["source"], record["reporting_org"], record["record_number"])] = record
         return found
 
-    def _new_record(self, values: dict[str, Any]) -> dict[str, Any]:
-        """A new record's column values, ready for the database."""
-        record = {f: values.get(f) for f in INSERTED}
-        record.update(derived_values(values), batch_id=self.batch.pk)
-        return record
-
-    def _write(self, new: list[dict], changed: list[InjuryRecord], changes: list) -> None:
-        now = timezone.now()
-        for record in new:
-            record["created_at"] = record["updated_at"] = now
-        if connection.vendor == "postgresql":
-            _copy_in(new)
-        else:
-            InjuryRecord.objects.bulk_create(
-                [InjuryRecord(**record) for record in new], batch_size=INSERT_ROWS
-            )
-        for record in changed:
-            record.updated_at = now
-        InjuryRecord.objects.bulk_update(
-            changed,
-            [*model_fields(self.written), *DERIVED_FIELDS, "batch", "updated_at"],
-            batch_size=500,
-        )
-        ImportBatchChange.objects.bulk_create(changes, batch_size=INSERT_ROWS)
+    def _staged(self, number: int, values: dict[str, Any]) -> list[Any]:
+        """A checked row as the staging table keeps it (`STAGED`'s columns): the new record's
+        values, ready for the database."""
+        derived = derived_values(values)
+        return [
+            self.batch.pk,
+            number,
+            *map(values.get, INSERTED),
+            *(derived[name] for name in DERIVED_FIELDS),
+        ]
 
     def _problems(self, number: int, messages: dict[str, str], *, is_error: bool) -> None:
         for name, message in messages.items():
@@ -160,31 +129,56 @@ class ChunkImporter:
         return str(self.columns.resource.fields[name].column_name)
 
 
-# The columns a new record is written with.
+# The columns a new record is written with, and those a staged row has.
 INSERTED = (*KEY, *DATA_FIELDS)
+STAGED = ("batch_id", "row", *INSERTED, *DERIVED_FIELDS)
 COPIED = (*INSERTED, *DERIVED_FIELDS, "batch_id", "created_at", "updated_at")
 
 
-def _copy_in(records: list[dict[str, Any]]) -> None:
-    """Write new records with PostgreSQL's COPY: several times faster than an INSERT of the
-    same rows, because Django prepares no parameter per cell. The values were checked as the
-    model would check them; the table's constraints still check them again."""
-    if not records:
+def stage(rows: list[list[Any]]) -> None:
+    """Write checked rows (`STAGED`'s columns) to the staging table: COPY on PostgreSQL;
+    elsewhere (SQLite) one INSERT run for every row (`executemany`), dates and times as Django
+    stores them."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        copy_in(StagedRecord, STAGED, rows)
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(map(quote, STAGED))
+    marks = ", ".join(["%s"] * len(STAGED))
+    sql = f"INSERT INTO {quote(StagedRecord._meta.db_table)} ({names}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [list(map(_stored, row)) for row in rows])
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
+
+
+def copy_in(model: type[models.Model], columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    """Write rows (values in the order of `columns`) to `model`'s table with PostgreSQL's
+    COPY: several times faster than an INSERT of the same rows, because Django prepares no
+    parameter per cell. The values were checked as the model would check them; the table's
+    constraints still check them again."""
+    if not rows:
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-    for record in records:
-        writer.writerow([record[name] for name in COPIED])
+    writer.writerows(rows)
     buffer.seek(0)
     quote = connection.ops.quote_name
-    table = quote(InjuryRecord._meta.db_table)
-    columns = ", ".join(map(quote, COPIED))
+    table = quote(model._meta.db_table)
+    names = ", ".join(map(quote, columns))
     # The csv module quotes None as "" like an empty text; FORCE_NULL reads it back as NULL in
     # the columns that may be NULL (none of them holds text).
     nullable = ", ".join(
-        quote(f.column) for f in InjuryRecord._meta.concrete_fields if f.null and f.column in COPIED
+        quote(f.column) for f in model._meta.concrete_fields if f.null and f.column in columns
     )
-    sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NULL ({nullable}))"
+    options = f", FORCE_NULL ({nullable})" if nullable else ""
+    sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv{options})"
     with connection.cursor() as cursor:
         cursor.copy_expert(sql, buffer)
 

@@ -4,15 +4,22 @@ One function does it, for the import page and for `manage.py import_injuries` al
 `injuries_import(path=…, user=…, batch=…, commit=…)` reads the file as a stream (`files`), a
 chunk of rows at a time, reads every cell through the fields of `InjuryRecordResource` and
 checks each row (`rows`), finds the records the file already holds (one query per chunk) and,
-when committing, writes the chunk with `bulk_create` / `bulk_update` (`chunks`). Memory stays
+under a batch, stages the checked rows (`chunks`: COPY into `StagedRecord`). Memory stays
 flat however long the file; the checks are the model's rules, written out for a chunk of rows
 instead of `full_clean()` per row. The batch's use cases (preview, commit, withdraw) are here
 too, and every message an import can give is named on this module as in `injuries.errors`.
 
-- A preview (`commit=False`) writes nothing and counts rows to add, update and leave unchanged,
-  and rows in error, each error with its row number, column and message.
-- A commit is one transaction: if any row is in error (the data may have changed since the
-  preview), nothing is written.
+Each row is checked once:
+
+- A preview (`batch_preview`) checks the file, counts rows to add, update and leave unchanged,
+  and rows in error (each error with its row number, column and message), and stages the
+  checked rows under its batch — all in one transaction with the batch.
+- The commit (`batch_commit`, the batch's move `commit`) moves the staged rows into the records
+  in a few set-based statements (`staging`), deciding insert or update by the data as it is
+  then, and checking by joins only what the data around the rows may have changed since (a
+  unit, the user's rights, a card now under another unit): if any row is refused, nothing is
+  written. The file is not read again. A command's file or a JSON batch of cards is checked,
+  staged and moved in one go, in one transaction.
 - A record is known by (source, reporting organisation, card number); importing the same file
   twice adds nothing, and a changed row updates its record, keeping the values it had in an
   `ImportBatchChange` so that the batch can be withdrawn (`batch_withdraw`).
@@ -27,7 +34,7 @@ too, and every message an import can give is named on this module as in `injurie
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
@@ -67,9 +74,9 @@ from injuries.errors import (
     BatchError,
     ImportRefused,
 )
-from injuries.models import DERIVED_FIELDS, ImportBatch, ImportBatchChange, InjuryRecord
+from injuries.models import ImportBatch
 from injuries.resources import InjuryRecordResource
-from injuries.services.chunks import ChunkImporter, model_fields, value_from_json
+from injuries.services.chunks import ChunkImporter
 from injuries.services.files import (
     SpreadsheetRows,
     check_size,
@@ -78,7 +85,9 @@ from injuries.services.files import (
     stored_delete,
 )
 from injuries.services.rows import Columns, Problem, RowSource
-from programs.core.deletions import deletion_events
+from injuries.services.staging import staged_discard, staged_move
+from injuries.services.waiting import batch_discard_waiting, batches_discard_stale
+from injuries.services.withdrawals import batch_withdraw
 from programs.core.models import EventKind
 from programs.core.transitions import Step, record_event, transition
 
@@ -155,10 +164,11 @@ def injuries_import(
     """Check (and with `commit=True` import) the injury records of the file at `path`.
 
     `user` decides the units rows may go to and the records they may change (None: a script
-    with every right). Committing needs `batch`, the `ImportBatch` the records are written
-    under; its counts are updated. Raises `ImportRefused` for a file refused whole. `progress`
-    is told the rows read after each chunk (when committing, inside the transaction, once the
-    chunk is written), and at the end the rows the file had.
+    with every right). Under a `batch` the checked rows are staged (all or, with a row in
+    error, none); committing needs it: the staged rows are then moved into the records under
+    the batch, and its counts are updated. Raises `ImportRefused` for a file refused whole.
+    `progress` is told the rows read after each chunk (inside the transaction, once the chunk
+    is checked and staged), and at the end the rows the file had.
     """
     check_size(path.stat().st_size)
     with SpreadsheetRows(path) as rows:
@@ -190,9 +200,7 @@ def rows_import(
         columns = Columns.of(source.header, resource)
         known = set(columns.positions.values())
         report.ignored_columns = [h for n, h in enumerate(source.header) if n not in known and h]
-        importer = ChunkImporter(
-            columns, user, batch if commit else None, report, repeated=source.repeated
-        )
+        importer = ChunkImporter(columns, user, batch, report, repeated=source.repeated)
         limit = settings.INJURY_IMPORT_MAX_ROWS
         tell = progress or (lambda done, total: None)
         tell(0, source.total)
@@ -203,13 +211,57 @@ def rows_import(
                 raise ImportRefused(REFUSED_TOO_MANY_ROWS, limit=limit)
             importer.take(chunk)
             tell(report.rows, max(source.total, report.rows))
-        tell(report.rows, report.rows)
+        if batch is not None:
+            batch.checked_fields = list(columns.written_fields) if report.ok else []
+            if not report.ok:
+                staged_discard(batch)
         if commit:
+            if report.ok:
+                _move(batch, user, report, checked_now=True)
             if report.ok:
                 _record_batch(batch, report, imported=True)
                 report.committed = True
             else:
                 transaction.set_rollback(True)
+        tell(report.rows, report.rows)
+    return report
+
+
+def _move(
+    batch: ImportBatch, user: User | None, report: ImportReport, *, checked_now: bool = False
+) -> None:
+    """Move the batch's staged rows into the records; the report takes what the move did, or
+    the rows it refused."""
+    moved = staged_move(
+        batch=batch, user=user, fields=batch.checked_fields, checked_now=checked_now
+    )
+    if not moved.refused and moved.staged != report.rows:
+        # Rows lost from the staging table (PostgreSQL empties an UNLOGGED table after a
+        # crash): what was moved is undone with the transaction, and the file must come again.
+        raise BatchError(BATCH_FILE_GONE)
+    for problem in moved.refused:
+        report.note(problem)
+    report.rows_in_error = len(moved.refused)
+    if not moved.refused:
+        report.added, report.updated, report.unchanged = moved.added, moved.updated, moved.unchanged
+
+
+def staged_commit(
+    *, batch: ImportBatch, user: User | None, progress: Progress | None = None
+) -> ImportReport:
+    """Import a previewed batch from its staged rows, without reading or checking the file
+    again: the counts are what the move did; warnings stay the preview's."""
+    report = ImportReport.of(batch)
+    report.problems = [
+        Problem(p["row"], p["column"], p["message"], p["error"]) for p in batch.problems
+    ]
+    tell = progress or (lambda done, total: None)
+    tell(0, report.rows)
+    _move(batch, user, report)
+    if report.ok:
+        _record_batch(batch, report, imported=True)
+        report.committed = True
+    tell(report.rows, report.rows)
     return report
 
 
@@ -223,6 +275,7 @@ def _record_batch(batch: ImportBatch, report: ImportReport, *, imported: bool) -
     batch.problems = [p.as_dict() for p in report.problems]
     batch.ignored_columns = report.ignored_columns
     fields = [
+        "checked_fields",
         "rows_total",
         "rows_added",
         "rows_updated",
@@ -231,6 +284,7 @@ def _record_batch(batch: ImportBatch, report: ImportReport, *, imported: bool) -
         "rows_in_error",
         "problems",
         "ignored_columns",
+        "stored_file",
     ]
     if imported:
         batch.imported_at = timezone.now()
@@ -245,35 +299,35 @@ def batch_preview(
     *, name: str, file_name: str, user: User, progress: Progress | None = None
 ) -> tuple[ImportBatch, ImportReport]:
     """Check an uploaded file, kept in the shared storage under `name`, and record it as a
-    batch waiting to be imported.
+    batch waiting to be imported, its checked rows staged — in one transaction.
 
-    The file stays kept until it is imported or given up; a file with errors cannot be
-    imported, so it is removed at once. A file refused whole (`ImportRefused`) is removed and
-    leaves no batch behind.
+    The file stays kept until it is imported or given up (the import reads the staged rows; a
+    batch checked before rows were staged reads the file); a file with errors cannot be
+    imported, so it is removed at once and nothing of it is staged. A file refused whole
+    (`ImportRefused`) is removed and leaves no batch behind.
     """
     try:
-        with stored_copy(name) as path:
-            sha256 = file_sha256(path)
-            size = path.stat().st_size
-            report = injuries_import(path=path, user=user, progress=progress)
+        with stored_copy(name) as path, transaction.atomic():
+            batch = ImportBatch.objects.create(
+                file_name=file_name[:255],
+                sha256=file_sha256(path),
+                size=path.stat().st_size,
+                uploaded_by=user,
+                stored_file=name,
+            )
+            report = injuries_import(path=path, user=user, batch=batch, progress=progress)
+            if not report.ok:
+                batch.stored_file = ""
+            _record_batch(batch, report, imported=False)
+            record_event(
+                batch,
+                EventKind.CREATED,
+                by=user,
+                data={"rows": report.rows, "in_error": report.rows_in_error},
+            )
     except ImportRefused:
         stored_delete(name)
         raise
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            file_name=file_name[:255],
-            sha256=sha256,
-            size=size,
-            uploaded_by=user,
-            stored_file=name if report.ok else "",
-        )
-        _record_batch(batch, report, imported=False)
-        record_event(
-            batch,
-            EventKind.CREATED,
-            by=user,
-            data={"rows": report.rows, "in_error": report.rows_in_error},
-        )
     if not report.ok:
         stored_delete(name)
     return batch, report
@@ -283,12 +337,16 @@ def batch_commit(
     *, batch: ImportBatch, user: User, progress: Progress | None = None
 ) -> ImportReport:
     """Import a checked file — the batch's move `commit` —: all its rows or, if any row is now
-    in error, none (the batch then records the errors found and can never be imported)."""
+    refused, none (the batch then records the errors found and can never be imported; its
+    staged rows are deleted)."""
     try:
         transition(batch, "commit", by=user, progress=progress)
     except BatchNowInError as refused:
         report = refused.report
-        _record_batch(batch, report, imported=False)
+        with transaction.atomic():
+            batch.checked_fields = []
+            _record_batch(batch, report, imported=False)
+            staged_discard(batch)
     else:
         report = batch.commit_report
     # Imported, or now in error and so never importable: either way the file is not kept.
@@ -312,28 +370,35 @@ class BatchNowInError(BatchError):
 
 
 def batch_importable(step: Step) -> None:
-    """A checked file may be imported: no row was in error, and the file is still kept (or the
-    command gives its own file, `path=`, or a JSON batch its cards, `source=`)."""
+    """A checked file may be imported: no row was in error, and its rows are staged or the file
+    is still kept (or the command gives its own file, `path=`, or a JSON batch its cards,
+    `source=`)."""
     batch = step.current
     if batch.rows_in_error:
         raise BatchError(BATCH_HAS_ERRORS)
     if (
         step.params.get("path") is None
         and step.params.get("source") is None
+        and not batch.checked_fields
         and (not batch.stored_file or not default_storage.exists(batch.stored_file))
     ):
         raise BatchError(BATCH_FILE_GONE)
 
 
 def batch_import_rows(step: Step) -> list[str]:
-    """The effect of `commit`: import the file's rows under the batch (under the batch's row
-    lock: two clicks on "import", or a job delivered twice, cannot import the file twice). The
-    file is the kept one, or the command's own (`path=`); `progress=` follows the rows. A JSON
-    batch gives its cards as `source=` (a `RowSource`) instead of a file."""
+    """The effect of `commit`: import the batch's rows (under the batch's row lock: two clicks
+    on "import", or a job delivered twice, cannot import the file twice). A previewed batch's
+    rows are its staged ones, moved without being checked again; the command's own file
+    (`path=`) or a JSON batch's cards (`source=`, a `RowSource`) are checked, staged and moved
+    at once; a batch previewed before rows were staged reads its kept file again. `progress=`
+    follows the rows."""
     batch = step.obj
     given, source = step.params.get("path"), step.params.get("source")
     if source is not None:  # the cards of a JSON batch (`injuries.services.cards`)
         report = rows_import(source=source, user=step.by, batch=batch, commit=True)
+    elif given is None and step.current.checked_fields:
+        batch.checked_fields = step.current.checked_fields
+        report = staged_commit(batch=batch, user=step.by, progress=step.params.get("progress"))
     else:
         stored = step.current.stored_file
         with nullcontext(Path(given)) if given else stored_copy(stored) as path:
@@ -351,56 +416,6 @@ def batch_import_rows(step: Step) -> list[str]:
     return ["imported_at"]
 
 
-def batch_withdraw(*, batch: ImportBatch, by: User) -> int:
-    """Take a whole import back — the batch's move `withdraw` —: delete the records it added
-    and put back the values of those it changed. Returns how many records were deleted."""
-    return transition(batch, "withdraw", by=by).data["deleted"]
-
-
-def batch_undo_rows(step: Step) -> list[str]:
-    """The effect of `withdraw`, refused while a later import that is still in force changed
-    the same records: withdrawing this one first would undo that one's work unseen."""
-    batch = step.obj
-    later = ImportBatch.objects.filter(
-        status=ImportBatch.Status.IMPORTED,
-        changes__previous_batch=batch,
-    ).distinct()
-    if later.exists():
-        files = "、".join(str(b) for b in later[:3])
-        raise BatchError(BATCH_CHANGED_LATER, files=files)
-    restored, fields, now = [], set(), timezone.now()
-    changes = batch.changes.select_related("record")
-    for change in changes.iterator(chunk_size=CHUNK_ROWS):
-        record = change.record
-        for name, value in change.previous.items():
-            setattr(record, name, value_from_json(name, value))
-        fields.update(change.previous)
-        record.batch_id, record.updated_at = change.previous_batch_id, now
-        record.derive()
-        restored.append(record)
-    if restored:
-        InjuryRecord.objects.bulk_update(
-            restored,
-            [*model_fields(fields), *DERIVED_FIELDS, "batch", "updated_at"],
-            batch_size=500,
-        )
-    added = InjuryRecord.objects.filter(batch=batch)
-    ImportBatchChange.objects.filter(record__in=added).delete()
-    # A copy kept through the API reads each deleted record in the change feed.
-    deletion_events(
-        InjuryRecord,
-        added.values_list("pk", "unit_id").iterator(),
-        by=step.by,
-        data={"batch": batch.pk},
-    )
-    # One DELETE: the per-row history simple-history would write on delete() is not wanted
-    # here; the batch and its event record who withdrew what and when.
-    deleted = added._raw_delete(added.db)
-    batch.withdrawn_by, batch.withdrawn_at = step.by, step.at
-    step.data.update(deleted=deleted, restored=len(restored))
-    return ["withdrawn_by", "withdrawn_at"]
-
-
 def report_summary(report: ImportReport) -> str:
     """One sentence on what an import found, for messages and the command's output."""
     return ngettext(
@@ -416,20 +431,6 @@ def report_summary(report: ImportReport) -> str:
         "unchanged": report.unchanged,
         "errors": report.rows_in_error,
     }
-
-
-def batch_discard_waiting(*, user: User, keep: ImportBatch, busy: Collection[int] = ()) -> None:
-    """A newly checked file gives up the user's earlier files checked but never imported —
-    except those `busy` (being imported right now)."""
-    waiting = (
-        ImportBatch.objects.filter(uploaded_by=user, status=ImportBatch.Status.PREVIEWED)
-        .exclude(pk=keep.pk)
-        .exclude(pk__in=busy)
-    )
-    for batch in waiting:
-        if batch.stored_file != keep.stored_file:
-            stored_delete(batch.stored_file)
-    waiting.delete()
 
 
 __all__ = [
@@ -464,6 +465,7 @@ __all__ = [
     "batch_forget_file",
     "batch_preview",
     "batch_withdraw",
+    "batches_discard_stale",
     "check_size",
     "file_sha256",
     "injuries_import",

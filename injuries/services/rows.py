@@ -139,6 +139,9 @@ class Columns:
         return tuple(f for f in DATA_FIELDS if f in given)
 
 
+#: Each required record field with the spreadsheet column it comes from.
+REQUIRED_COLUMNS = tuple((name, COLUMN_OF.get(name, name)) for name in REQUIRED)
+
 #: Columns whose cells repeat a few values (codes, units, organisations): each distinct cell is
 #: read once per import and remembered, which is most of the time a row takes.
 REPEATING = frozenset({"unit", "source", "reporting_org", *(n for n, _c in CODE_LISTS)})
@@ -152,8 +155,9 @@ def read_row(cells: Sequence[Any], columns: Columns) -> tuple[dict[str, Any], di
     width = len(cells)
     for name, position, widget, memo in columns.readers:
         cell = cells[position] if position < width else None
-        if memo is not None and cell in memo:
-            value, error = memo[cell]
+        known = memo.get(cell) if memo is not None else None
+        if known is not None:
+            value, error = known
         else:
             try:
                 value, error = widget.clean(cell), None
@@ -178,9 +182,8 @@ def read_row(cells: Sequence[Any], columns: Columns) -> tuple[dict[str, Any], di
 
 def _check_values(values: dict[str, Any], errors: dict[str, str], today: datetime.date) -> None:
     """The model's rules on one row's values, as `full_clean` would apply them."""
-    for name in REQUIRED:
-        column = COLUMN_OF.get(name, name)
-        if column not in errors and values.get(name) in (None, ""):
+    for name, column in REQUIRED_COLUMNS:
+        if values.get(name) in (None, "") and column not in errors:
             errors[column] = str(REQUIRED_VALUE)
     for name, limit in TEXT_LIMITS.items():
         if len(values.get(name) or "") > limit and name not in errors:

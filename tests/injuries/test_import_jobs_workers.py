@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from injuries.jobs import COMMIT_CHECKPOINT, batch_commit_start
-from injuries.models import ImportBatch, InjuryRecord
+from injuries.models import ImportBatch, InjuryRecord, StagedRecord
 from injuries.services import batch_preview
 from programs.jobs.models import Job
 from tests.injury_files import cards, stored, write_csv
@@ -31,7 +31,7 @@ pytestmark = [
         reason="several processes share one database: the test database must be PostgreSQL",
     ),
 ]
-ROWS = 3000  # three chunks: the job is held once the first 2,000 rows are written
+ROWS = 3000  # the job is held once its rows are moved, before its transaction ends
 
 
 @pytest.fixture
@@ -83,6 +83,7 @@ def assert_unchanged(batch: ImportBatch, kept: list[str]) -> None:
     assert (batch.status, batch.imported_at, batch.rows_added) == ("previewed", None, ROWS)
     assert kept == [batch.stored_file]
     assert not batch.changes.exists()
+    assert StagedRecord.objects.filter(batch=batch).count() == ROWS  # still there to move
 
 
 def test_an_import_killed_mid_transaction_changes_nothing_and_another_worker_imports_it_once(
@@ -93,7 +94,7 @@ def test_an_import_killed_mid_transaction_changes_nothing_and_another_worker_imp
 
     seen = hold_and_kill(tmp_path, job, shared_cache)
 
-    assert seen == (2000, ROWS)  # told through the cache while the transaction was open
+    assert seen == (ROWS, ROWS)  # told through the cache while the transaction was open
     job.refresh_from_db()
     assert (job.state, job.attempts) == ("running", 1)
     assert_unchanged(checked_batch, kept_uploads())

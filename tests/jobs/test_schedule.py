@@ -33,7 +33,9 @@ def names(jobs: list[Job]) -> list[str]:
 def test_each_entry_is_queued_from_its_time_once_a_day(settings):
     settings.TASKS = DATABASE_TASKS  # queued for workers, not run here
     assert names(enqueue_due(at(0, 5))) == []
-    assert names(enqueue_due(at(7, 55))) == ["backup", "expire-titles", "prune-jobs", "reminders"]
+    assert names(enqueue_due(at(7, 55))) == [
+        "backup", "expire-titles", "injury-checks", "prune-jobs", "reminders",
+    ]  # fmt: skip
     assert names(enqueue_due(at(8, 5))) == ["notification-digest"]
     assert enqueue_due(at(8, 10)) == [] and enqueue_due(at(23, 59)) == []
     # The next day, everything again; a timer that slept through the morning catches up.
