@@ -7,6 +7,7 @@ idempotent: a second run adds nothing.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,11 +18,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from injuries.demo import injuries_demo
 from programs.core.choices import UnitKind
 from programs.core.models.users import CITY_WIDE_ROLES
-from programs.core.reference_data import (
-    DISTRICT_POPULATION,
-    DISTRICT_POPULATION_YEAR,
-    DIVISION_CODE,
-)
+from programs.core.reference_data import DIVISION_CODE
+from programs.core.services import district_add
 from programs.evaluations.demo import evaluations_demo
 from programs.models import CreatingUnit, Department, District, Milestone, Phase, User
 from programs.notifications.demo import notifications_demo
@@ -55,7 +53,12 @@ class DemoAccount:
     unit_code: str = ""
     department: str = ""
     is_superuser: bool = False
+    district_code: str = DIVISION_CODE
 
+
+# A second district, put on the portal as `manage.py add_district 110116` would: its 16 streets
+# and towns as units, with a year of work and five years of injuries, for the city's pages.
+SECOND_DISTRICT = "110116"  # 怀柔区
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin", User.Role.ADMIN, "周", "立新", is_superuser=True),
@@ -65,6 +68,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("clerk2", User.Role.CLERK, "赵", "磊", unit_code="S06"),
     DemoAccount("provider", User.Role.PROVIDER, "陈", "强", department="市公安局顺义分局"),
     DemoAccount("evaluator", User.Role.EVALUATOR, "孙", "建国"),
+    DemoAccount("huairou", User.Role.DISTRICT, "郑", "宏", district_code=SECOND_DISTRICT),
 ]
 
 POSITIONS = {
@@ -95,23 +99,27 @@ def demo_data_load() -> list[DemoAccount]:
     injury records, monthly reports, evaluations, and the notifications the recent events and
     today's reminders make."""
     reference_data_load()
+    district_add(code=SECOND_DISTRICT, created=Counter())
     _demo_schedule()
     templates = list(WorkGroupTemplate.objects.filter(is_active=True))
-    phases = {phase.order: phase for phase in Phase.objects.all()}
     accounts = {account.username: _ensure_account(account) for account in DEMO_ACCOUNTS}
-    district = accounts["district"]
-    _demo_populations()
-    for unit in CreatingUnit.objects.select_related("program"):
-        _dress_unit(unit, templates, phases, by=district)
+    staff = {user.district_id: user for user in (accounts["district"], accounts["huairou"])}
     clerks = {user.unit_id: user for user in User.objects.filter(role=User.Role.CLERK)}
-    for unit in CreatingUnit.objects.select_related("program", "current_phase"):
-        clerk = clerks.get(unit.pk) or _ensure_unit_clerk(unit)
-        unit_progress(unit, clerk=clerk, district=district, phases=phases)
-        activities_demo(unit, random.Random(f"activities-{unit.code}"), clerk)
-    titles_demo(district)
+    for district in District.objects.filter(pk__in=staff):
+        phases = {phase.order: phase for phase in Phase.objects.filter(program__district=district)}
+        _demo_populations(district)
+        units = CreatingUnit.objects.filter(district=district)
+        for unit in units.select_related("program"):
+            _dress_unit(unit, templates, phases, by=staff[district.pk])
+        for unit in units.select_related("program", "current_phase"):
+            clerk = clerks.get(unit.pk) or _ensure_unit_clerk(unit)
+            unit_progress(unit, clerk=clerk, district=staff[district.pk], phases=phases)
+            activities_demo(unit, random.Random(f"activities-{unit.code}"), clerk)
+    titles_demo(accounts["district"])
     injuries_of_every_unit()  # before the reports, which count their casualties from them
-    reports_demo(district)
-    evaluations_demo(district, accounts["evaluator"], accounts["clerk"])
+    for user in staff.values():
+        reports_demo(user)
+    evaluations_demo(accounts["district"], accounts["evaluator"], accounts["clerk"])
     notifications_demo()
     return DEMO_ACCOUNTS
 
@@ -137,20 +145,22 @@ def _demo_schedule() -> None:
             milestone.save()  # the signal recomputes every unit's due date
 
 
-def _demo_populations() -> None:
-    """Populations for the units without one, as of the 2020 census: the towns and street
-    offices share the district's census population exactly (`DISTRICT_POPULATION`, less what
-    the office has entered), in believable sizes by the largest remainder; each economic zone
-    gets a few thousand residents of its own, which overlap the towns' and are never added."""
-    units = list(CreatingUnit.objects.filter(population__isnull=True).order_by("code"))
+def _demo_populations(district: District) -> None:
+    """Populations for the district's units without one, as of the 2020 census: the towns and
+    street offices share the district's census population exactly (`District.population`, less
+    what the office has entered), in believable sizes by the largest remainder; each economic
+    zone gets a few thousand residents of its own, which overlap the towns' and are never
+    added."""
+    in_district = CreatingUnit.objects.filter(district=district)
+    units = list(in_district.filter(population__isnull=True).order_by("code"))
     divided = [unit for unit in units if unit.kind != UnitKind.ZONE]
     entered = (
-        CreatingUnit.objects.exclude(kind=UnitKind.ZONE)
+        in_district.exclude(kind=UnitKind.ZONE)
         .filter(population__isnull=False)
         .aggregate(total=Sum("population"))["total"]
         or 0
     )
-    remaining = max(DISTRICT_POPULATION - entered, 0)
+    remaining = max((district.population or 0) - entered, 0)
     weights = [random.Random(f"population-{unit.code}").uniform(0.4, 2.0) for unit in divided]
     shares = [remaining * weight / sum(weights) for weight in weights] if divided else []
     counts = [int(share) for share in shares]
@@ -162,7 +172,7 @@ def _demo_populations() -> None:
     for unit in units:
         if unit.kind == UnitKind.ZONE:
             unit.population = random.Random(f"population-{unit.code}").randrange(4_000, 30_000, 100)
-        unit.population_year = DISTRICT_POPULATION_YEAR
+        unit.population_year = district.population_year
     bulk_update_with_history(units, CreatingUnit, ["population", "population_year"])
 
 
@@ -175,6 +185,7 @@ def _ensure_unit_clerk(unit: CreatingUnit) -> User:
         rng.choice(SURNAMES),
         rng.choice(GIVEN),
         unit_code=unit.code,
+        district_code=unit.district.code,
     )
     return _ensure_account(account)
 
@@ -292,7 +303,7 @@ def _ensure_account(account: DemoAccount) -> User:
     user = User.objects.filter(username=account.username).first()
     if user is not None:
         return user
-    shunyi = District.objects.get(code=DIVISION_CODE)
+    district = District.objects.get(code=account.district_code)
     user = User(
         username=account.username,
         role=account.role,
@@ -302,11 +313,11 @@ def _ensure_account(account: DemoAccount) -> User:
         is_superuser=account.is_superuser,
         unit=CreatingUnit.objects.get(code=account.unit_code) if account.unit_code else None,
         department=(
-            Department.objects.get(district=shunyi, name=account.department)
+            Department.objects.get(district=district, name=account.department)
             if account.department
             else None
         ),
-        district=None if account.role in CITY_WIDE_ROLES else shunyi,
+        district=None if account.role in CITY_WIDE_ROLES else district,
     )
     user.set_password(DEMO_PASSWORD)
     user.full_clean()

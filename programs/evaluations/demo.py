@@ -58,9 +58,10 @@ def evaluations_demo(district: User, evaluator: User, clerk: User | None) -> Non
         return
     items = list(SchemeItem.objects.filter(element__scheme=scheme).order_by("pk"))
     today = timezone.localdate()
+    own = CreatingUnit.objects.filter(district=district.district_id)  # the reviewer's district
     units = list(
-        CreatingUnit.objects.filter(current_phase__order__gte=3).order_by("code")
-        | CreatingUnit.objects.filter(is_pilot=True).order_by("code")
+        own.filter(current_phase__order__gte=3).order_by("code")
+        | own.filter(is_pilot=True).order_by("code")
     )
     review = round_open(
         scheme=scheme,

@@ -109,7 +109,8 @@ def _at(day: date, rng: random.Random) -> datetime:
 
 @transaction.atomic
 def reports_demo(district: User, *, months: int = 24) -> int:
-    """Two years of reports for every unit that has none yet; returns how many were written."""
+    """Two years of reports for every unit of `district`'s (the reviewer's) district that has
+    none yet; returns how many were written."""
     rng = random.Random("monthly-reports")
     today = timezone.localdate()
     periods = [*Month.last_months(months), Month.first_day(today)]
@@ -120,7 +121,8 @@ def reports_demo(district: User, *, months: int = 24) -> int:
     rules = list(ValidationRule.objects.in_force())
     comments: list[dict[str, str]] = []
     prefilled: list[dict[str, int]] = []
-    for unit in CreatingUnit.objects.select_related("program").order_by("code"):
+    units = CreatingUnit.objects.filter(district=district.district_id)
+    for unit in units.select_related("program").order_by("code"):
         if unit.pk in done:
             continue
         size = 0.5 + (unit.population or 30000) / 100_000

@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def test_the_towns_and_streets_add_up_to_the_census_population_and_the_zones_are_apart():
-    units = CreatingUnit.objects.all()
+    units = CreatingUnit.objects.filter(district__code="110113")
     divided = units.exclude(kind=UnitKind.ZONE)
 
     assert divided.count() == 25
@@ -42,6 +42,14 @@ def test_the_towns_and_streets_add_up_to_the_census_population_and_the_zones_are
     assert set(units.values_list("population_year", flat=True)) == {2020}
     zones = units.filter(kind=UnitKind.ZONE)
     assert zones.count() == 13 and all(0 < unit.population < 30_000 for unit in zones)
+
+
+def test_the_second_districts_units_share_its_census_population():
+    huairou = CreatingUnit.objects.filter(district__code="110116")
+
+    assert huairou.count() == 16 and not huairou.filter(kind=UnitKind.ZONE).exists()
+    assert huairou.aggregate(total=Sum("population"))["total"] == 441_040
+    assert MonthlyReport.objects.filter(unit__district__code="110116").exists()
 
 
 def test_no_unit_quarter_disagrees_on_whether_a_creation_meeting_was_held():
