@@ -168,7 +168,7 @@ class InjuryRecordViewSet(ScopedReadViewSet):
         the plausibility checks a person would confirm come back as warnings. A repeated card
         number updates its record. The batch joins the import history (the body's SHA-256
         stands for the file) and is withdrawn like a file. `?dry_run=1` writes nothing (200)."""
-        if InjuryRecord.objects.unit_ids_editable_by(request.user) == set():
+        if not InjuryRecord.objects.enters_records(request.user):
             raise exceptions.PermissionDenied  # evaluators enter no records: 403, as a write
         dry_run = request.query_params.get("dry_run") in {"1", "true"}
         try:

@@ -53,8 +53,8 @@ class ImportBatchQuerySet(ScopedQuerySet):
         return self.none()
 
     def may_create(self, user: User | AnonymousUser, instance: models.Model | None) -> bool:
-        """Whoever may enter injury records of some unit may import them."""
-        return InjuryRecord.objects.unit_ids_editable_by(user) != set()
+        """Whoever enters injury records may import them."""
+        return InjuryRecord.objects.enters_records(user)
 
 
 class ImportBatch(UpdatedAt):

@@ -91,6 +91,18 @@ class InjuryRecordQuerySet(ScopedQuerySet):
             return set(user.district_unit_ids)
         return {user.unit_id} if user.edits_own_unit and user.unit_id else set()
 
+    def enters_records(self, user: User | AnonymousUser) -> bool:
+        """Whether `user` enters and imports records at all (their units: `unit_ids_editable_by`),
+        read from the user without a query: administrators, district staff and providers of a
+        district, a clerk of a unit; evaluators and the city office do not."""
+        if not user.is_authenticated:
+            return False
+        if user.is_administrator:
+            return True
+        if user.edits_all_units or user.role == user.Role.PROVIDER:
+            return user.district_id is not None
+        return bool(user.edits_own_unit and user.unit_id)
+
     def unit_ids_visible_to(self, user: User | AnonymousUser) -> set[int] | None:
         """The units whose records `user` may read; None means every unit. As for every
         unit's rows: the city office and administrators every unit, those who read every unit
@@ -104,13 +116,21 @@ class InjuryRecordQuerySet(ScopedQuerySet):
             return set(user.district_unit_ids)
         return {user.unit_id} if user.unit_id else set()
 
-    def visible_to(self, user: User | AnonymousUser) -> Self:
-        units = self.unit_ids_visible_to(user)
-        return self.all() if units is None else self.filter(unit__in=units)
+    # visible_to: the rule of every unit's rows (`ScopedQuerySet`), a district's records by a
+    # join on the unit, no list of ids fetched first.
 
     def editable_by(self, user: User | AnonymousUser) -> Self:
-        units = self.unit_ids_editable_by(user)
-        return self.all() if units is None else self.filter(unit__in=units)
+        """As `unit_ids_editable_by`, by a join on the unit: providers keep the records of
+        their district as district staff do."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        if user.edits_all_units or user.role == user.Role.PROVIDER:
+            return self.in_district_of(user)
+        if user.edits_own_unit and user.unit_id:
+            return self.filter(unit=user.unit_id)
+        return self.none()
 
     def may_create(self, user: User | AnonymousUser, instance: models.Model) -> bool:
         units = self.unit_ids_editable_by(user)

@@ -97,11 +97,16 @@ def column_matches(column: str, values: dict) -> bool:
 
 class InjuryRollupQuerySet(models.QuerySet):
     def visible_to(self, user: User | AnonymousUser) -> Self:
-        """The rows of the units whose records `user` may read (the records' own scope)."""
-        from injuries.models.records import InjuryRecord
-
-        units = InjuryRecord.objects.unit_ids_visible_to(user)
-        return self.all() if units is None else self.filter(unit__in=units)
+        """The rows of the units whose records `user` may read (the records' own scope: the
+        city office every unit, district staff and providers their district's by a join on
+        the unit, a clerk their own)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_every_district:
+            return self.all()
+        if user.sees_all_units:
+            return self.filter(unit__district=user.district_id)
+        return self.filter(unit=user.unit_id) if user.unit_id else self.none()
 
     def matching(self, *, source: str = ALL, domain: str = ALL) -> Self:
         """The level of a filter: one source or all (""), one domain or all ("")."""

@@ -10,8 +10,9 @@ from injuries.models import InjuryRecord
 
 
 def may_enter_records(user: Any) -> bool:
-    """District staff, providers and clerks enter and import records; evaluators do not."""
-    return InjuryRecord.objects.unit_ids_editable_by(user) != set()
+    """District staff, providers and clerks enter and import records; evaluators and the city
+    office do not."""
+    return InjuryRecord.objects.enters_records(user)
 
 
 may_import = may_enter_records

@@ -27,17 +27,16 @@ from tests.test_access import LOGIN, matrix_cases
 # file), "imported" (clerk A's imported file), "check" (the job that refused clerk A's file).
 # fmt: off
 MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
-    # other: district staff of 怀柔区, which has no unit here: nowhere to enter or import records
     # url name                      method  object      anon   dist clk_a clk_b prov  eval city other
     ("injuries:record-list",        "get",  None,       (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
-    ("injuries:record-create",      "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 404)),
+    ("injuries:record-create",      "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 200)),
     ("injuries:record-detail",      "get",  "record",   (LOGIN, 200, 200, 404, 200, 404, 200, 404)),
     ("injuries:record-edit",        "get",  "record",   (LOGIN, 200, 200, 404, 200, 404, 404, 404)),
     ("injuries:record-delete",      "get",  "record",   (LOGIN, 200, 200, 404, 200, 404, 404, 404)),
     ("injuries:statistics",         "get",  None,       (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     ("injuries:statistics-export",  "get",  None,       (LOGIN, 302, 302, 302, 302, 302, 302, 302)),
-    ("injuries:import",             "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 404)),
-    ("injuries:import-template",    "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 404)),
+    ("injuries:import",             "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 200)),
+    ("injuries:import-template",    "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 200)),
     ("injuries:batch-detail",       "get",  "waiting",  (LOGIN, 200, 200, 404, 404, 404, 200, 404)),
     ("injuries:batch-detail",       "get",  "imported", (LOGIN, 200, 200, 404, 404, 404, 200, 404)),
     ("injuries:import-check",       "get",  "check",    (LOGIN, 404, 200, 404, 404, 404, 404, 404)),
@@ -124,7 +123,8 @@ OTHERS = ("city_user", "other_district_user")
 OUTSIDER_POSTS: list[tuple[str, str | None, dict, tuple[str, ...]]] = [
     ("injuries:record-edit", "record", {"age": "99"}, (*OTHERS, "clerk_b", "evaluator")),
     ("injuries:record-delete", "record", {}, (*OTHERS, "clerk_b", "evaluator")),
-    ("injuries:record-create", None, {"unit": "", "age": "99"}, (*OTHERS, "evaluator")),
+    # another district's staff may enter records (of their own units): only the city office
+    ("injuries:record-create", None, {"unit": "", "age": "99"}, ("city_user", "evaluator")),
     (
         "injuries:batch-commit",
         "waiting",
@@ -137,7 +137,7 @@ OUTSIDER_POSTS: list[tuple[str, str | None, dict, tuple[str, ...]]] = [
         {},
         (*OTHERS, "clerk_a", "clerk_b", "provider", "evaluator"),
     ),
-    ("injuries:import", None, {}, (*OTHERS, "evaluator")),
+    ("injuries:import", None, {}, ("city_user", "evaluator")),
 ]
 
 
@@ -164,3 +164,18 @@ def test_every_injuries_url_name_is_in_the_matrix():
 
     assert in_urlconf - covered == set(), "add these URL names to MATRIX"
     assert covered - in_urlconf == set(), "these URL names are gone: take them out of MATRIX"
+
+
+def test_another_districts_staff_cannot_enter_a_record_for_this_districts_unit(
+    client, injury_world, other_district_user
+):
+    client.force_login(other_district_user)
+    before = injury_world.snapshot()
+    form = client.get(reverse("injuries:record-create"))
+
+    assert injury_world.record.unit.name not in form.content.decode()  # not among the choices
+    refused = client.post(
+        reverse("injuries:record-create"), {"unit": injury_world.record.unit_id, "age": "30"}
+    )
+    assert refused.status_code == 200 and "unit" in refused.context["form"].errors
+    assert injury_world.snapshot() == before
