@@ -16,9 +16,10 @@ new pages are merged. Building takes 15–25 minutes on two cores:
   units spread over their programme's phases, milestones synced and settled;
 - titles, a monthly report per unit and month, the activity log (`bench/dashboard.py`'s
   builders) and each district's yearly on-site evaluation round;
-- `--records` injury records over ten years in every unit, streamed into one COPY with the
-  table's secondary indexes dropped and every trigger off (the rollup's and the foreign keys';
-  the rows are made valid), the indexes built again afterwards as Django defined them, then
+- `--records` injury records over ten years in every unit, oldest first (as cards arrive),
+  streamed into one COPY with the table's secondary indexes dropped and every trigger off (the
+  rollup's and the foreign keys'; the rows are made valid), the indexes built again afterwards
+  as PostgreSQL had them, then
   the rollup filled by one grouped INSERT … SELECT and checked against the records (their count
   at each of the four filter levels, and per unit and month);
 - a district user of 顺义区, a city user, an administrator; VACUUM ANALYZE.
