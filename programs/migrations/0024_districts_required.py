@@ -38,6 +38,12 @@ def existing_data_is_shunyi(apps, schema_editor):
     for name in ("Program", "Department", "CreatingUnit", "EvaluationRound"):
         historical = apps.get_model("programs", f"Historical{name}")
         historical._default_manager.filter(district__isnull=True).update(district=shunyi)
+    if schema_editor.connection.vendor == "postgresql":
+        # The updates' deferred foreign-key checks run now, not at the end of the transaction:
+        # PostgreSQL alters no table with such checks pending (the columns become NOT NULL and
+        # the user's constraint is added below, in the same transaction).
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):
