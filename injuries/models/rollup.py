@@ -46,6 +46,7 @@ from injuries.choices import (
     Severity,
     Sex,
 )
+from safecommunity.scoping import ScopedQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -95,18 +96,14 @@ def column_matches(column: str, values: dict) -> bool:
     return all(values[field] == code for field, code in COLUMNS[column])
 
 
-class InjuryRollupQuerySet(models.QuerySet):
-    def visible_to(self, user: User | AnonymousUser) -> Self:
-        """The rows of the units whose records `user` may read (the records' own scope: the
-        city office every unit, district staff and providers their district's by a join on
-        the unit, a clerk their own)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.sees_every_district:
-            return self.all()
-        if user.sees_all_units:
-            return self.filter(unit__district=user.district_id)
-        return self.filter(unit=user.unit_id) if user.unit_id else self.none()
+class InjuryRollupQuerySet(ScopedQuerySet):
+    """Read as the records are (`visible_to`: the rule of every unit's rows); written by the
+    database's triggers only."""
+
+    unit_lookup = "unit"
+
+    def editable_by(self, user: User | AnonymousUser) -> Self:
+        return self.none()
 
     def matching(self, *, source: str = ALL, domain: str = ALL) -> Self:
         """The level of a filter: one source or all (""), one domain or all ("")."""

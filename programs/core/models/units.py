@@ -274,9 +274,13 @@ class CreatingUnit(ConstraintErrorsOnFields, UpdatedAt):
         return self.official_name or (self.name if self.division_code else "")
 
     def save(self, *args, **kwargs) -> None:
-        if self.district_id is None and self.program_id is not None:
-            self.district_id = self.program.district_id  # a unit lies in its programme's district
+        self._take_district()
         super().save(*args, **kwargs)
+
+    def _take_district(self) -> None:
+        """A unit lies in its programme's district."""
+        if self.district_id is None and self.program_id is not None:
+            self.district_id = self.program.district_id
 
     def clean(self) -> None:
         super().clean()
@@ -303,8 +307,7 @@ class CreatingUnit(ConstraintErrorsOnFields, UpdatedAt):
         unit's name or its official name. Checked here, where the fields a form leaves out are
         known, so a clerk's profile form (which has no division code) is never refused for it."""
         exclude = set(exclude or ())
-        if self.district_id is None and self.program_id is not None:
-            self.district_id = self.program.district_id  # a unit lies in its programme's district
+        self._take_district()
         problems: dict[str, list[ValidationError]] = {}
         try:
             super().clean_fields(exclude=exclude)

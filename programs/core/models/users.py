@@ -255,6 +255,7 @@ class User(ConstraintErrorsOnFields, AbstractUser):
             errors["department"] = _("Choose the department this provider works for.")
         if self.role != self.Role.PROVIDER and self.department_id:
             errors["department"] = _("Only department providers belong to a department.")
+        self._take_district()
         for field, message in self._district_errors().items():
             errors.setdefault(field, message)
         if errors:
@@ -274,7 +275,6 @@ class User(ConstraintErrorsOnFields, AbstractUser):
 
     def _district_errors(self) -> dict[str, str]:
         """A person of a district works for a unit and a department of that district."""
-        self._take_district()
         if self.role in CITY_WIDE_ROLES:
             if self.district_id:
                 return {"district": _("The city office and administrators belong to no district.")}
