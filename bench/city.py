@@ -20,8 +20,9 @@ new pages are merged. Building takes 15–25 minutes on two cores:
   streamed into one COPY with the table's secondary indexes dropped and every trigger off (the
   rollup's and the foreign keys'; the rows are made valid), the indexes built again afterwards
   as PostgreSQL had them, then
-  the rollup filled by one grouped INSERT … SELECT and checked against the records (their count
-  at each of the four filter levels, and per unit and month);
+  the rollup filled by one grouped INSERT … SELECT (its years by another, from its months) and
+  checked against the records (their count at each of the four filter levels, per unit and
+  month, and per unit and year);
 - a district user of 顺义区, a city user, an administrator; VACUUM ANALYZE.
 
 Then each page, for the district user and for the city user, through Django's test client in
@@ -450,7 +451,7 @@ def copy_records(n: int) -> None:
     t0 = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {RECORDS} CASCADE")
-        cursor.execute("TRUNCATE injuries_injuryrollup")
+        cursor.execute("TRUNCATE injuries_injuryrollup, injuries_injuryrollupyear")
         cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(f"ALTER TABLE {RECORDS} DISABLE TRIGGER ALL")
         cursor.copy_expert(
@@ -501,9 +502,10 @@ def fill_rollup() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("SET work_mem = '256MB'")
-        cursor.execute("TRUNCATE injuries_injuryrollup")
+        cursor.execute("TRUNCATE injuries_injuryrollup, injuries_injuryrollupyear")
         t0 = time.perf_counter()
         cursor.execute(rollup_sql.fill("postgresql", list(COLUMNS)))
+        cursor.execute(rollup_sql.fill_years("postgresql", list(COLUMNS)))
         print(f"  rollup filled: {time.perf_counter() - t0:.0f} s", flush=True)
         cursor.execute(f"SELECT count(*) FROM {RECORDS}")
         (records,) = cursor.fetchone()
@@ -527,9 +529,20 @@ def fill_rollup() -> None:
         )
         (differ,) = cursor.fetchone()
         assert differ == 0, f"{differ} unit-months differ between the rollup and the records"
+        cursor.execute(
+            f"""SELECT count(*) FROM (
+                SELECT unit_id, year, count(*) AS n FROM {RECORDS} GROUP BY 1, 2
+            ) r FULL JOIN (
+                SELECT unit_id, year, n FROM injuries_injuryrollupyear
+                WHERE source = '' AND domain = ''
+            ) u USING (unit_id, year)
+            WHERE r.n IS DISTINCT FROM u.n"""
+        )
+        (differ,) = cursor.fetchone()
+        assert differ == 0, f"{differ} unit-years differ between the rollup and the records"
         print(
-            f"  rollup checked: {records:,} records at each of the 4 levels; every unit and month"
-            " equal",
+            f"  rollup checked: {records:,} records at each of the 4 levels; every unit and month,"
+            " every unit and year equal",
             flush=True,
         )
 

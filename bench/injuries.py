@@ -363,7 +363,9 @@ def load_records(n: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE injuries_injuryrecord ENABLE TRIGGER USER")
             cursor.execute("DELETE FROM injuries_injuryrollup")
+            cursor.execute("DELETE FROM injuries_injuryrollupyear")
             cursor.execute(rollup_sql.fill("postgresql", list(COLUMNS)))
+            cursor.execute(rollup_sql.fill_years("postgresql", list(COLUMNS)))
         print(f"filled the rollup in {time.perf_counter() - t0:.1f} s")
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
@@ -430,7 +432,9 @@ def rollup_costs(n: int) -> None:
     def refill() -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM injuries_injuryrollup")
+            cursor.execute("DELETE FROM injuries_injuryrollupyear")
             cursor.execute(rollup_sql.fill("postgresql", list(COLUMNS)))
+            cursor.execute(rollup_sql.fill_years("postgresql", list(COLUMNS)))
 
     print(f"{'write':<44} {'triggers s':>10} {'none s':>8} {'rows/s':>10}")
     for label, fn in (

@@ -34,10 +34,17 @@ class ScopedQuerySet(models.QuerySet):
 
     The city role and administrators see every district; everyone else works inside their
     district: district staff and providers every unit of it, a clerk their own unit.
+
+    `district_by_unit_ids` narrows a unit's rows to a district by the list of the district's
+    unit ids (`User.district_unit_ids`, one query a request) instead of a join on the unit:
+    for the large tables read by unit and date (injury records, their rollup) PostgreSQL then
+    reads its (unit, date) index once per unit and date range, where the join makes it AND a
+    bitmap of each unit's every row with the dates' (bench/README.md, the city).
     """
 
     unit_lookup: ClassVar[str | None] = None
     district_lookup: ClassVar[str | None] = None
+    district_by_unit_ids: ClassVar[bool] = False
 
     @classmethod
     def district_path(cls) -> str | None:
@@ -80,6 +87,8 @@ class ScopedQuerySet(models.QuerySet):
             return self.all()
         if user.district_id is None:
             return self.none()
+        if self.district_by_unit_ids and self.unit_lookup is not None:
+            return self.filter(**{f"{self.unit_lookup}__in": sorted(user.district_unit_ids)})
         return self.filter(**{path: user.district_id})
 
     def may_create(self, user: User | AnonymousUser, instance: models.Model) -> bool:

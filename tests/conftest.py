@@ -13,6 +13,15 @@ from programs.models import User
 from tests.factories import DepartmentFactory, DistrictFactory, UnitFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def portal_language():
+    """Each test starts in the portal's language. A request activates its language for the
+    thread and leaves it so (the next request sets its own); in a test run an English page
+    would otherwise carry over into the next test's messages."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+
+
 @pytest.fixture
 def unit_a(db):
     return UnitFactory(code="A01", name="甲镇")

@@ -16,7 +16,7 @@ from injuries.models.records import (
     split_datetime,
 )
 from injuries.models.rollup import COLUMNS as ROLLUP_COLUMNS
-from injuries.models.rollup import InjuryRollup, InjuryRollupQuerySet
+from injuries.models.rollup import InjuryRollup, InjuryRollupQuerySet, InjuryRollupYear
 from injuries.models.staging import StagedRecord
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "InjuryRecordQuerySet",
     "InjuryRollup",
     "InjuryRollupQuerySet",
+    "InjuryRollupYear",
     "StagedRecord",
     "derived_values",
     "split_datetime",

@@ -75,6 +75,7 @@ def _code_valid(field_name: str, codes: type[models.Choices]) -> Q:
 
 class InjuryRecordQuerySet(ScopedQuerySet):
     unit_lookup = "unit"
+    district_by_unit_ids = True
 
     def unit_ids_editable_by(self, user: User | AnonymousUser) -> set[int] | None:
         """The units whose records `user` may add, change and import; None means every unit.
@@ -116,12 +117,12 @@ class InjuryRecordQuerySet(ScopedQuerySet):
             return set(user.district_unit_ids)
         return {user.unit_id} if user.unit_id else set()
 
-    # visible_to: the rule of every unit's rows (`ScopedQuerySet`), a district's records by a
-    # join on the unit, no list of ids fetched first.
+    # visible_to: the rule of every unit's rows (`ScopedQuerySet`), a district's records by
+    # the list of its unit ids (`district_by_unit_ids`).
 
     def editable_by(self, user: User | AnonymousUser) -> Self:
-        """As `unit_ids_editable_by`, by a join on the unit: providers keep the records of
-        their district as district staff do."""
+        """As `unit_ids_editable_by`: providers keep the records of their district as
+        district staff do."""
         if not user.is_authenticated:
             return self.none()
         if user.is_administrator:

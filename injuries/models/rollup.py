@@ -1,6 +1,7 @@
-"""The injury rollup: the records counted per creating unit, month and filter, kept equal to the
-records by database triggers, so that statistics over whole months read a few thousand rows
-instead of every record.
+"""The injury rollup: the records counted per creating unit, month and filter, and again per
+unit, year and filter, kept equal to the records by database triggers, so that statistics over
+whole months read a few thousand rows instead of every record, and over whole years a twelfth
+of those.
 
 The grain is what the statistics page may ask: a row per (unit, month, source, domain), where
 an empty source or domain is the row of every source or every domain — four rows per record
@@ -17,6 +18,13 @@ holds about as many rows as there are records at city scale (≈ 120 (dimension,
 per filter row), and summing them is as slow as counting the records; a wide row is read once
 and every column summed in the same pass. Why four filter levels rather than only (source,
 domain): an unfiltered page then reads one row per unit and month instead of up to 72.
+
+Why a table of years beside the months: at the city's 400 units, ten years are 48,000 month rows
+of one level, lying one to a page among the other levels' rows; reading them and summing their
+hundred and more columns took 300–450 ms a query (bench/README.md, the city). The same years
+are 4,000 rows of `InjuryRollupYear`. The statistics read the whole years of a period from the
+years, the whole months around them from the months, the days at its edges from the records
+(`injuries.selectors.counts`).
 
 Why triggers, not deltas written by the services: records change through the form, the admin,
 COPY and `bulk_update` in imports, `bulk_update` and `_raw_delete` in withdrawals, the API's
@@ -97,10 +105,11 @@ def column_matches(column: str, values: dict) -> bool:
 
 
 class InjuryRollupQuerySet(ScopedQuerySet):
-    """Read as the records are (`visible_to`: the rule of every unit's rows); written by the
-    database's triggers only."""
+    """Read as the records are (`visible_to`: the rule of every unit's rows, a district by
+    its unit ids); written by the database's triggers only. Months and years alike."""
 
     unit_lookup = "unit"
+    district_by_unit_ids = True
 
     def editable_by(self, user: User | AnonymousUser) -> Self:
         return self.none()
@@ -153,5 +162,39 @@ class InjuryRollup(models.Model):
         return f"{self.unit_id} {self.month:%Y-%m} {self.source or '*'} {self.domain or '*'}"
 
 
+class InjuryRollupYear(models.Model):
+    """The injury records of one creating unit and calendar year (of one source and domain, or
+    of all), counted per code: the month rows of the year summed, kept by the same triggers."""
+
+    unit = models.ForeignKey(
+        "programs.CreatingUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("creating unit"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("data source"), max_length=20, blank=True)
+    domain = models.CharField(_("safe-community domain"), max_length=10, blank=True)
+    n = models.IntegerField(_("records"), default=0)
+
+    objects = InjuryRollupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("injury rollup row of a year")
+        verbose_name_plural = _("injury rollup by year")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "source", "domain"], name="injury_rollup_year_unique_key"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["source", "domain", "year", "unit"], name="injury_rollup_year_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} {self.source or '*'} {self.domain or '*'}"
+
+
 for _name in COLUMNS:
     InjuryRollup.add_to_class(_name, models.IntegerField(default=0))
+    InjuryRollupYear.add_to_class(_name, models.IntegerField(default=0))

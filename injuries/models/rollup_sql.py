@@ -1,18 +1,23 @@
 """The SQL that keeps the injury rollup (`injuries.models.rollup`) equal to the records: the
-triggers on the records' table for PostgreSQL and SQLite, and the query that fills the rollup
-from the records. Generated from the rollup's columns, each named for what it counts
-(`cause_3`, `sex_1_age_15`, `died_intent_3`), so a migration passes its own frozen list.
+triggers on the records' table for PostgreSQL and SQLite, and the queries that fill the rollup
+from the records. Two tables at two grains, one key each: the months (`ROLLUP`, a row per unit,
+month, source and domain) and the years (`ROLLUP_YEARS`, a row per unit, year, source and
+domain); every trigger writes both in the same statement. Generated from the rollup's columns,
+each named for what it counts (`cause_3`, `sex_1_age_15`, `died_intent_3`), so a migration
+passes its own frozen list.
 
 PostgreSQL: one statement-level trigger per INSERT, UPDATE and DELETE reading the statement's
 transition tables — the changed rows counted +1 (new) and −1 (old), once per (unit, month,
 source, domain), then those groups summed by rollup key (`grouped_counts`), the
 keys whose counts do not move dropped, the rest upserted in key order (so two statements lock
-rollup rows in the same order) and the rows left at zero deleted. A COPY or `bulk_update` of
-100,000 rows is one grouped upsert; an UPDATE of fields the rollup does not count writes nothing.
+rollup rows in the same order) and the rows left at zero deleted; the year rows are those same
+groups summed by year, upserted and emptied alike. A COPY or `bulk_update` of 100,000 rows is
+one grouped upsert per table; an UPDATE of fields the rollup does not count writes nothing.
 
 SQLite has only row triggers: each inserted, deleted or (in a counted field) updated record
-upserts or updates its four rows. A row a delete would take below zero is not there (a test
-database emptied table by table): the update finds nothing and nothing is written.
+upserts or updates its four rows in each table. A row a delete would take below zero is not
+there (a test database emptied table by table): the update finds nothing and nothing is
+written.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ from collections.abc import Iterable
 
 RECORDS = "injuries_injuryrecord"
 ROLLUP = "injuries_injuryrollup"
+ROLLUP_YEARS = "injuries_injuryrollupyear"
 KEY = ("unit_id", "month", "source", "domain")
+YEAR_KEY = ("unit_id", "year", "source", "domain")
 #: The record fields the rollup reads (a change of any other field changes no count).
 READ = (
     "unit_id",
@@ -66,6 +73,12 @@ def _month(vendor: str, expression: str) -> str:
     return f"date({expression}, 'start of month')"
 
 
+def _year(vendor: str, expression: str) -> str:
+    if vendor == "postgresql":
+        return f"CAST(date_part('year', {expression}) AS integer)"
+    return f"CAST(strftime('%Y', {expression}) AS integer)"
+
+
 def grouped_counts(vendor: str, columns: Iterable[str], rows: str) -> str:
     """SELECT of rollup rows (key, n, every column) counting `rows` — a table or a subquery
     with the `READ` fields and `sign` (+1 or −1) — at the four filter levels.
@@ -96,49 +109,85 @@ FROM (
 GROUP BY 1, 2, 3, 4"""
 
 
+def by_year(vendor: str, columns: Iterable[str], rows: str) -> str:
+    """SELECT of year rows (year key, n, every column): the month rows `rows` (a table or a
+    subquery with the month key, n and every column) summed by year."""
+    sums = ", ".join(f"SUM(m.{name}) AS {name}" for name in ("n", *columns))
+    return f"""SELECT m.unit_id, {_year(vendor, "m.month")} AS year, m.source, m.domain, {sums}
+FROM {rows} m
+GROUP BY 1, 2, 3, 4"""
+
+
 def fill(vendor: str, columns: list[str]) -> str:
-    """INSERT of the rollup counted from every record (into an empty rollup)."""
+    """INSERT of the month rows counted from every record (into an empty rollup)."""
     rows = f"(SELECT {', '.join(READ)}, 1 AS sign FROM {RECORDS})"
     names = ", ".join((*KEY, "n", *columns))
     return f"INSERT INTO {ROLLUP} ({names})\n{grouped_counts(vendor, columns, rows)}"
 
 
+def fill_years(vendor: str, columns: list[str]) -> str:
+    """INSERT of the year rows summed from the month rows (into an empty table of years)."""
+    names = ", ".join((*YEAR_KEY, "n", *columns))
+    return f"INSERT INTO {ROLLUP_YEARS} ({names})\n{by_year(vendor, columns, ROLLUP)}"
+
+
 # --- PostgreSQL ---
 
 
-def _pg_function(op: str, columns: list[str]) -> str:
+def _pg_function(op: str, columns: list[str], years: bool) -> str:
     parts = []
     if op in ("INSERT", "UPDATE"):
         parts.append(f"SELECT {', '.join(READ)}, 1 AS sign FROM new_rows")
     if op in ("DELETE", "UPDATE"):
         parts.append(f"SELECT {', '.join(READ)}, -1 AS sign FROM old_rows")
     rows = f"({' UNION ALL '.join(parts)})"
-    names = ", ".join((*KEY, "n", *columns))
     moved = " OR ".join(f"d.{name} <> 0" for name in ("n", *columns))
     added = ", ".join(f"{name} = r.{name} + excluded.{name}" for name in ("n", *columns))
+    # (table, key, the deltas it takes): the months, and the years unless asked without (as
+    # migrations 0006 and 0007 made the triggers, before the table of years).
+    grains = [(ROLLUP, KEY, "delta")]
+    deltas = [f"delta AS (\n{grouped_counts('postgresql', columns, rows)}\n    )"]
+    if years:
+        grains.append((ROLLUP_YEARS, YEAR_KEY, "year_delta"))
+        deltas.append(f"year_delta AS (\n{by_year('postgresql', columns, 'delta')}\n    )")
+    upserts = [
+        f"""written_{i} AS (
+        INSERT INTO {table} AS r ({", ".join((*key, "n", *columns))})
+        SELECT {", ".join(f"d.{name}" for name in (*key, "n", *columns))}
+        FROM {delta} d WHERE {moved}
+        ORDER BY {", ".join(f"d.{name}" for name in key)}
+        ON CONFLICT ({", ".join(key)}) DO UPDATE SET {added}
+        RETURNING r.id, r.n
+    )"""
+        for i, (table, key, delta) in enumerate(grains)
+    ]
+    # The ids of the rows the statement left at zero, per table, deleted afterwards.
+    emptied = [f"emptied_{i}" for i in range(len(grains))]
+    found = ", ".join(
+        f"(SELECT array_agg(id) FROM written_{i} WHERE n = 0)" for i in range(len(grains))
+    )
+    deletes = "\n".join(
+        f"""    IF {ids} IS NOT NULL THEN
+        DELETE FROM {table} WHERE id = ANY({ids});
+    END IF;"""
+        for ids, (table, _key, _delta) in zip(emptied, grains, strict=True)
+    )
     return f"""
 CREATE FUNCTION injury_rollup_{op.lower()}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    emptied bigint[];
+    {" ".join(f"{ids} bigint[];" for ids in emptied)}
 BEGIN
-    WITH delta AS (
-{grouped_counts("postgresql", columns, rows)}
-    ), written AS (
-        INSERT INTO {ROLLUP} AS r ({names})
-        SELECT {", ".join(f"d.{name}" for name in (*KEY, "n", *columns))}
-        FROM delta d WHERE {moved}
-        ORDER BY d.unit_id, d.month, d.source, d.domain
-        ON CONFLICT (unit_id, month, source, domain) DO UPDATE SET {added}
-        RETURNING r.id, r.n
-    )
-    SELECT array_agg(id) INTO emptied FROM written WHERE n = 0;
-    IF emptied IS NOT NULL THEN
-        DELETE FROM {ROLLUP} WHERE id = ANY(emptied);
-    END IF;
+    WITH {", ".join([*deltas, *upserts])}
+    SELECT {found} INTO {", ".join(emptied)};
+{deletes}
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER injury_rollup_{op.lower()} AFTER {op} ON {RECORDS}
+{_pg_trigger(op)}"""
+
+
+def _pg_trigger(op: str) -> str:
+    return f"""CREATE TRIGGER injury_rollup_{op.lower()} AFTER {op} ON {RECORDS}
 REFERENCING {"NEW TABLE AS new_rows" if op != "DELETE" else ""}
     {"OLD TABLE AS old_rows" if op != "INSERT" else ""}
 FOR EACH STATEMENT EXECUTE FUNCTION injury_rollup_{op.lower()}();
@@ -148,49 +197,66 @@ FOR EACH STATEMENT EXECUTE FUNCTION injury_rollup_{op.lower()}();
 # --- SQLite ---
 
 
-def _sqlite_add(columns: list[str]) -> str:
+#: Each table of the rollup with its key and how a record's date gives the key's time.
+_SQLITE_GRAINS = ((ROLLUP, KEY, _month), (ROLLUP_YEARS, YEAR_KEY, _year))
+
+
+def _sqlite_grains(years: bool) -> tuple:
+    return _SQLITE_GRAINS if years else _SQLITE_GRAINS[:1]
+
+
+def _sqlite_add(columns: list[str], years: bool) -> str:
     values = ", ".join(f"({_condition(column, 'NEW.')})" for column in columns)
-    names = ", ".join((*KEY, "n", *columns))
     added = ", ".join(f"{name} = {name} + excluded.{name}" for name in ("n", *columns))
-    return f"""INSERT INTO {ROLLUP} ({names})
-    SELECT NEW.unit_id, {_month("sqlite", "NEW.injury_date")},
+    return "\n".join(
+        f"""INSERT INTO {table} ({", ".join((*key, "n", *columns))})
+    SELECT NEW.unit_id, {time("sqlite", "NEW.injury_date")},
         CASE WHEN l.s = 1 THEN NEW.source ELSE '' END,
         CASE WHEN l.d = 1 THEN NEW.domain ELSE '' END, 1, {values}
     FROM {LEVELS} l WHERE true
-    ON CONFLICT (unit_id, month, source, domain) DO UPDATE SET {added};"""
+    ON CONFLICT ({", ".join(key)}) DO UPDATE SET {added};"""
+        for table, key, time in _sqlite_grains(years)
+    )
 
 
-def _sqlite_old_key() -> str:
+def _sqlite_old_key(key: tuple[str, ...], time) -> str:
     return (
-        f"unit_id = OLD.unit_id AND month = {_month('sqlite', 'OLD.injury_date')}"
+        f"unit_id = OLD.unit_id AND {key[1]} = {time('sqlite', 'OLD.injury_date')}"
         " AND source IN (OLD.source, '') AND domain IN (OLD.domain, '')"
     )
 
 
-def _sqlite_subtract(columns: list[str]) -> str:
+def _sqlite_subtract(columns: list[str], years: bool) -> str:
     taken = ", ".join(f"{column} = {column} - ({_condition(column, 'OLD.')})" for column in columns)
-    return f"UPDATE {ROLLUP} SET n = n - 1, {taken} WHERE {_sqlite_old_key()};"
+    return "\n".join(
+        f"UPDATE {table} SET n = n - 1, {taken} WHERE {_sqlite_old_key(key, time)};"
+        for table, key, time in _sqlite_grains(years)
+    )
 
 
-def _sqlite_emptied() -> str:
-    return f"DELETE FROM {ROLLUP} WHERE {_sqlite_old_key()} AND n = 0;"
+def _sqlite_emptied(years: bool) -> str:
+    return "\n".join(
+        f"DELETE FROM {table} WHERE {_sqlite_old_key(key, time)} AND n = 0;"
+        for table, key, time in _sqlite_grains(years)
+    )
 
 
-def create_triggers(vendor: str, columns: list[str]) -> list[str]:
-    """The statements creating the triggers on `vendor` (postgresql or sqlite)."""
+def create_triggers(vendor: str, columns: list[str], *, years: bool = True) -> list[str]:
+    """The statements creating the triggers on `vendor` (postgresql or sqlite); without
+    `years`, the triggers writing the month rows only (what migrations 0006 and 0007 made)."""
     if vendor == "postgresql":
-        return [_pg_function(op, columns) for op in ("INSERT", "UPDATE", "DELETE")]
+        return [_pg_function(op, columns, years) for op in ("INSERT", "UPDATE", "DELETE")]
     if vendor != "sqlite":
         raise NotImplementedError(f"The injury rollup has no triggers for {vendor}.")
     moved = " OR ".join(f"OLD.{name} IS NOT NEW.{name}" for name in READ)
     return [
         f"CREATE TRIGGER injury_rollup_insert AFTER INSERT ON {RECORDS} BEGIN\n"
-        f"{_sqlite_add(columns)}\nEND;",
+        f"{_sqlite_add(columns, years)}\nEND;",
         f"CREATE TRIGGER injury_rollup_delete AFTER DELETE ON {RECORDS} BEGIN\n"
-        f"{_sqlite_subtract(columns)}\n{_sqlite_emptied()}\nEND;",
+        f"{_sqlite_subtract(columns, years)}\n{_sqlite_emptied(years)}\nEND;",
         f"CREATE TRIGGER injury_rollup_update AFTER UPDATE OF {', '.join(READ)} ON {RECORDS}\n"
-        f"WHEN {moved} BEGIN\n{_sqlite_subtract(columns)}\n{_sqlite_add(columns)}\n"
-        f"{_sqlite_emptied()}\nEND;",
+        f"WHEN {moved} BEGIN\n{_sqlite_subtract(columns, years)}\n"
+        f"{_sqlite_add(columns, years)}\n{_sqlite_emptied(years)}\nEND;",
     ]
 
 

@@ -15,7 +15,7 @@ from injuries.selectors.statistics import (
     records_for,
     rollup_for,
     statistics_for,
-    unit_sex_age_counts,
+    unit_year_counts,
 )
 from injuries.selectors.tables import PER, Cell, Column, Kind, Table, change, rate, share
 
@@ -44,5 +44,5 @@ __all__ = [
     "statistics_for",
     "unit_month_injuries",
     "unit_period_totals",
-    "unit_sex_age_counts",
+    "unit_year_counts",
 ]

@@ -1,8 +1,9 @@
-"""Counting injury records over periods: the whole months of a period from the rollup
-(`injuries.models.InjuryRollup`, a row per unit and month at the filter's level), the days at its
-edges from the records through the (injury_date, unit) index. Each function runs one grouped
-query on each side, and skips a side with nothing to count (a period of whole months reads no
-record; a period inside one month reads no rollup row).
+"""Counting injury records over periods: the whole years of a period from the rollup's years
+(`injuries.models.InjuryRollupYear`), its other whole months from the rollup's months
+(`InjuryRollup`; both a row per unit and time at the filter's level), the days at its edges from
+the records through the (unit, injury_date) index. Each function runs one grouped query on each
+side, and skips a side with nothing to count (a period of whole months reads no record; a
+period inside one month reads no rollup row; a period within a year reads no year row).
 
 `records` and `rollup` come filtered alike (`injuries.selectors.statistics.records_for` and
 `rollup_for`): the same units, and the records of the source and domain asked, the rollup rows
@@ -11,6 +12,7 @@ of their level. `unit_month_injuries` reads a whole month of one unit from the r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import reduce
 from operator import or_
@@ -20,7 +22,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value,
 from django.db.models.functions import ExtractYear
 
 from injuries.choices import AGE_GROUP_CHOICES, Cause, Domain, Intent, Outcome, Sex, age_band_of
-from injuries.models import InjuryRecord, InjuryRollup
+from injuries.models import InjuryRecord, InjuryRollup, InjuryRollupYear
 from injuries.models.rollup import ALL, COUNTED, sex_age_column
 from injuries.models.rollup import COLUMNS as ROLLUP_COLUMNS
 from injuries.selectors.periods import Period
@@ -39,6 +41,14 @@ DIED_COLUMN = f"outcome_{Outcome.DIED}"
 Pieces = list[tuple[int, Period]]
 
 
+@dataclass(frozen=True)
+class Rollup:
+    """The rollup rows a count may read, filtered alike: the months' and the years'."""
+
+    months: QuerySet[InjuryRollup]
+    years: QuerySet[InjuryRollupYear]
+
+
 def split(periods: list[Period]) -> tuple[Pieces, Pieces]:
     """The whole months and the edges of each period, with the period's index."""
     whole: Pieces = []
@@ -50,9 +60,28 @@ def split(periods: list[Period]) -> tuple[Pieces, Pieces]:
     return whole, edges
 
 
+def split_years(periods: list[Period]) -> tuple[Pieces, Pieces, Pieces]:
+    """The whole years, the whole months outside them and the edges of each period, with the
+    period's index."""
+    years: Pieces = []
+    months: Pieces = []
+    edges: Pieces = []
+    for index, period in enumerate(periods):
+        if period.whole_years is not None:
+            years.append((index, period.whole_years))
+        months += [(index, part) for part in period.months_outside_years()]
+        edges += [(index, edge) for edge in period.edges()]
+    return years, months, edges
+
+
 def months_q(period: Period) -> Q:
     """The rollup rows of a period of whole months (a row's month is its first day)."""
     return Q(month__gte=period.start, month__lte=period.end)
+
+
+def years_q(period: Period) -> Q:
+    """The rollup's year rows of a period of whole years."""
+    return Q(year__gte=period.start.year, year__lte=period.end.year)
 
 
 def _indexed(rows: QuerySet, pieces: Pieces, q: Any) -> QuerySet:
@@ -72,55 +101,75 @@ def _empty(lists: dict[str, list[tuple[Any, str]]]) -> dict[str, Any]:
     return counted
 
 
+#: The dimensions read from the sex × age-group counts (an age band is a span of age groups).
+FROM_SEX_AGE = ("sex", "age_group", "age_band")
+
+
+def _add_sex_age(into: dict[str, Any], sex: int, group: int, n: int) -> None:
+    """Count `n` records of `sex` and age `group` in the sex × age-group table and in each of
+    `FROM_SEX_AGE` that `into` counts."""
+    into["sex_age"][sex, group] += n
+    for dimension, code in (("sex", sex), ("age_group", group), ("age_band", age_band_of(group))):
+        if dimension in into:
+            into[dimension][code] += n
+
+
 def period_dimension_counts(
     records: QuerySet[InjuryRecord],
-    rollup: QuerySet[InjuryRollup],
+    rollup: Rollup,
     periods: list[Period],
     lists: dict[str, list[tuple[Any, str]]],
 ) -> list[dict[str, Any]]:
-    """Per period (in order): the number of records ("total") and, per dimension of `lists`,
-    per code. The periods must not overlap. Two queries: the rollup's columns summed per period,
-    and over the edges a conditional count per code (`COUNT(*) FILTER (WHERE cause = 3)`)."""
-    counted = [_empty(lists) for _period in periods]
-    whole, edges = split(periods)
-    if whole:
-        sums = {"n": Sum("n")} | {name: Sum(name) for name in (*CODES, *SEX_AGE)}
-        rows = _indexed(rollup, whole, months_q).values("period_index").annotate(**sums).order_by()
-        for row in rows:
+    """Per period (in order): the number of records ("total"), per dimension of `lists` per
+    code, and per (sex, age group) ("sex_age"). The periods must not overlap. Up to three
+    queries: the rollup's columns summed per period over its years and over its other months,
+    and over the edges a conditional count per code (`COUNT(*) FILTER (WHERE cause = 3)`) and
+    per sex and age group, from which sex, age group and age band are sums, as on the rollup's
+    side."""
+    counted = [_empty(lists) | {"sex_age": dict.fromkeys(SEX_AGE.values(), 0)} for _p in periods]
+    years, months, edges = split_years(periods)
+    sums = {"n": Sum("n")} | {name: Sum(name) for name in (*CODES, *SEX_AGE)}
+    for rows, pieces, q in ((rollup.years, years, years_q), (rollup.months, months, months_q)):
+        if not pieces:
+            continue
+        for row in _indexed(rows, pieces, q).values("period_index").annotate(**sums).order_by():
             into = counted[row["period_index"]]
             into["total"] += row["n"]
             for name, (dimension, code) in CODES.items():
                 if dimension in into:
                     into[dimension][code] += row[name]
             for name, (sex, group) in SEX_AGE.items():
-                for dimension, code in (("sex", sex), ("age_group", group)):
-                    if dimension in into:
-                        into[dimension][code] += row[name]
-                if "age_band" in into:
-                    into["age_band"][age_band_of(group)] += row[name]
+                _add_sex_age(into, sex, group, row[name])
     if edges:
         aggregates: dict[str, Count] = {"total": Count("pk")}
         names: dict[str, tuple[str, Any]] = {}
         for dimension, codes in lists.items():
+            if dimension in FROM_SEX_AGE:
+                continue
             for code, _label in codes:
                 alias = f"n{len(names)}"
                 names[alias] = (dimension, code)
                 aggregates[alias] = Count("pk", filter=Q(**{dimension: code}))
+        for name, (sex, group) in SEX_AGE.items():
+            aggregates[name] = Count("pk", filter=Q(sex=sex, age_group=group))
         rows = _indexed(records, edges, lambda period: period.q)
         for row in rows.values("period_index").annotate(**aggregates).order_by():
             into = counted[row["period_index"]]
             into["total"] += row["total"]
             for alias, (dimension, code) in names.items():
                 into[dimension][code] += row[alias]
+            for name, (sex, group) in SEX_AGE.items():
+                _add_sex_age(into, sex, group, row[name])
     return counted
 
 
 def monthly_totals(
-    records: QuerySet[InjuryRecord], rollup: QuerySet[InjuryRollup], periods: dict[str, Period]
+    records: QuerySet[InjuryRecord], rollup: Rollup, periods: dict[str, Period]
 ) -> dict[str, dict[tuple[int, int], int]]:
     """Per period key: records per (year, month). The periods must not overlap. The rollup's
-    whole months grouped by month; the edges' records grouped by day (a month at the edge of
-    two periods — 15 July to 10 July — still splits between them)."""
+    whole months grouped by month (its months' `n` alone: an index-only scan); the edges'
+    records grouped by day (a month at the edge of two periods — 15 July to 10 July — still
+    splits between them)."""
     keys = list(periods)
     whole, edges = split(list(periods.values()))
     counted: dict[str, dict[tuple[int, int], int]] = {key: {} for key in periods}
@@ -129,7 +178,7 @@ def monthly_totals(
         counted[key][year, month] = counted[key].get((year, month), 0) + n
 
     if whole:
-        rows = _indexed(rollup, whole, months_q).values("period_index", "month")
+        rows = _indexed(rollup.months, whole, months_q).values("period_index", "month")
         for row in rows.annotate(n=Sum("n")).order_by():
             add(keys[row["period_index"]], row["month"].year, row["month"].month, row["n"])
     if edges:
@@ -142,36 +191,35 @@ def monthly_totals(
     return counted
 
 
-def unit_year_sex_age(
-    records: QuerySet[InjuryRecord], rollup: QuerySet[InjuryRollup], period: Period
-) -> dict[tuple[int, int, int, int], int]:
-    """Records per (unit id, year, sex, age group) in the period: the rollup's sex × age-group
-    columns summed per unit and year over the whole months, the edges' records grouped."""
-    counted: dict[tuple[int, int, int, int], int] = {}
-    whole, edges = split([period])
-    if whole:
-        rows = (
-            rollup.filter(months_q(whole[0][1]))
-            .annotate(year=ExtractYear("month"))
-            .values("unit_id", "year")
-            .annotate(**{name: Sum(name) for name in SEX_AGE})
-            .order_by()
-        )
-        for row in rows:
-            for name, (sex, group) in SEX_AGE.items():
-                if row[name]:
-                    key = (row["unit_id"], row["year"], sex, group)
-                    counted[key] = counted.get(key, 0) + row[name]
+def unit_year_totals(
+    records: QuerySet[InjuryRecord], rollup: Rollup, period: Period
+) -> dict[tuple[int, int], int]:
+    """Records per (unit id, year) in the period: the rollup's `n` of each unit and year over
+    its whole years as they are, over its other whole months summed per unit and year (an
+    index-only scan), the edges' records counted per unit and year."""
+    counted: dict[tuple[int, int], int] = {}
+    years, months, edges = split_years([period])
+    sides = []
+    if years:
+        sides.append(rollup.years.filter(years_q(years[0][1])).values("unit_id", "year"))
+    if months:
+        in_months = rollup.months.filter(reduce(or_, (months_q(part) for _i, part in months)))
+        sides.append(in_months.annotate(year=ExtractYear("month")).values("unit_id", "year"))
+    for side in sides:
+        for unit_id, year, n in (
+            side.annotate(total=Sum("n")).values_list("unit_id", "year", "total").order_by()
+        ):
+            counted[unit_id, year] = counted.get((unit_id, year), 0) + n
     if edges:
         rows = (
             records.filter(reduce(or_, (edge.q for _index, edge in edges)))
-            .values("unit_id", "year", "sex", "age_group")
+            .values("unit_id", "year")
             .annotate(n=Count("pk"))
+            .values_list("unit_id", "year", "n")
             .order_by()
         )
-        for row in rows:
-            key = (row["unit_id"], row["year"], row["sex"], row["age_group"])
-            counted[key] = counted.get(key, 0) + row["n"]
+        for unit_id, year, n in rows:
+            counted[unit_id, year] = counted.get((unit_id, year), 0) + n
     return counted
 
 

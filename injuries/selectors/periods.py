@@ -55,6 +55,33 @@ class Period:
             last = Month.first_day(last) - timedelta(1)
         return Period(first, last) if first <= last else None
 
+    @property
+    def whole_years(self) -> Period | None:
+        """The calendar years the period covers entirely, from the first's 1 January to the
+        last's 31 December (what the rollup's years answer); None when it covers no year."""
+        whole = self.whole_months
+        if whole is None:
+            return None
+        first = whole.start if (whole.start.month, whole.start.day) == (1, 1) else None
+        first = first or date(whole.start.year + 1, 1, 1)
+        last = whole.end if (whole.end.month, whole.end.day) == (12, 31) else None
+        last = last or date(whole.end.year - 1, 12, 31)
+        return Period(first, last) if first <= last else None
+
+    def months_outside_years(self) -> list[Period]:
+        """Its whole months outside its whole years, before and after them (what the rollup's
+        months answer): none, one or two periods of whole months shorter than a year."""
+        whole, years = self.whole_months, self.whole_years
+        if whole is None:
+            return []
+        if years is None:
+            return [whole]
+        parts = [
+            Period(whole.start, years.start - timedelta(1)),
+            Period(years.end + timedelta(1), whole.end),
+        ]
+        return [part for part in parts if part.start <= part.end]
+
     def edges(self) -> list[Period]:
         """The days outside its whole months, at its start and at its end (what the records
         answer): none, one or two periods shorter than a month."""

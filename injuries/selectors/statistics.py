@@ -1,18 +1,20 @@
 """Injury statistics: counts by each code of the report card with their shares, the change
 against the same dates of the previous year and of a baseline year, the monthly trend, the
-sex × age-group table and rates per 100,000 residents per unit and year.
+sex × age-group table and rates per 100,000 residents per unit (or district) and year.
 
-Every number is counted in the database, the whole months of each period from the rollup (a
-row per unit and month at the filter's level, `injuries.models.InjuryRollup`) and the days at
-its edges from the records (`injuries.selectors.counts`), in at most six grouped queries
+Every number is counted in the database, the whole years of each period from the rollup's
+years, its other whole months from the rollup's months (a row per unit and year or month at the
+filter's level, `injuries.models.InjuryRollupYear` and `InjuryRollup`) and the days at its
+edges from the records (`injuries.selectors.counts`), in at most eight grouped queries
 whatever the number of records:
 
 - `dimension_counts`: per period and its two comparison periods, the rollup's columns summed
-  and the edges' records counted per code of every dimension (at most three rows each);
+  and the edges' records counted per code of every dimension and per sex and age group (the
+  sex × age-group table; at most three rows each);
 - `monthly_counts`: the rollup's records per month, the edges' per day, of this period and the
   previous year's;
-- `unit_sex_age_counts`: records per unit, year, sex and age group in the period (summed into
-  the rates per unit and year and the sex × age-group table).
+- `unit_year_counts`: records per unit and year in the period (the rates per unit, or per
+  district, and year).
 
 The page and its xlsx export show the same `Table` objects (`injuries.selectors.tables`), so a
 sheet is the table as shown. Labels are translated when the tables are built: build them in the
@@ -28,13 +30,19 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Min, QuerySet
 
 from injuries.choices import AGE_GROUP_CHOICES, Outcome
-from injuries.models import InjuryRecord, InjuryRollup
-from injuries.selectors.counts import monthly_totals, period_dimension_counts, unit_year_sex_age
+from injuries.models import InjuryRecord, InjuryRollup, InjuryRollupYear
+from injuries.selectors.counts import (
+    Rollup,
+    monthly_totals,
+    period_dimension_counts,
+    unit_year_totals,
+)
 from injuries.selectors.periods import Filters, Period
 from injuries.selectors.tables import (
     Table,
     change,
     dimension_table,
+    district_rates_table,
     rates_table,
     sex_age_table,
     trend_table,
@@ -74,15 +82,19 @@ def records_for(user: User, filters: Filters) -> QuerySet[InjuryRecord]:
     return records
 
 
-def rollup_for(user: User, filters: Filters) -> QuerySet[InjuryRollup]:
-    """The rollup rows matching `records_for`: the units the user may see and the filters
-    choose, at the level of the source and domain asked ("" for all)."""
-    rows = InjuryRollup.objects.visible_to(user).matching(
-        source=filters.source, domain=filters.domain
-    )
-    if filters.units:
-        rows = rows.filter(unit__in=[unit.pk for unit in filters.units])
-    return rows.order_by()
+def rollup_for(user: User, filters: Filters) -> Rollup:
+    """The rollup rows, of months and of years, matching `records_for`: the units the user may
+    see and the filters choose, at the level of the source and domain asked ("" for all)."""
+
+    def rows(model: type[InjuryRollup | InjuryRollupYear]) -> QuerySet:
+        chosen = model.objects.visible_to(user).matching(
+            source=filters.source, domain=filters.domain
+        )
+        if filters.units:
+            chosen = chosen.filter(unit__in=[unit.pk for unit in filters.units])
+        return chosen.order_by()
+
+    return Rollup(months=rows(InjuryRollup), years=rows(InjuryRollupYear))
 
 
 def default_baseline_year(records: QuerySet[InjuryRecord], today: date) -> int:
@@ -115,30 +127,30 @@ def _distinct(periods: dict[str, Period]) -> list[Period]:
 
 
 def dimension_counts(
-    records: QuerySet[InjuryRecord], rollup: QuerySet[InjuryRollup], periods: dict[str, Period]
+    records: QuerySet[InjuryRecord], rollup: Rollup, periods: dict[str, Period]
 ) -> dict[str, dict[str, Any]]:
     """Per period key: the number of records ("total") and, per dimension, per code — the
-    whole months from the rollup, the edges from the records (`counts.period_dimension_counts`:
-    two queries; the periods do not overlap: each is shorter than a year and shifted by whole
-    years)."""
+    whole years and months from the rollup, the edges from the records
+    (`counts.period_dimension_counts`: up to three queries; the periods do not overlap: each
+    is shorter than a year and shifted by whole years)."""
     distinct = _distinct(periods)
     counted = period_dimension_counts(records, rollup, distinct, code_lists())
     return {key: counted[distinct.index(period)] for key, period in periods.items()}
 
 
 def monthly_counts(
-    records: QuerySet[InjuryRecord], rollup: QuerySet[InjuryRollup], periods: dict[str, Period]
+    records: QuerySet[InjuryRecord], rollup: Rollup, periods: dict[str, Period]
 ) -> dict[str, dict[tuple[int, int], int]]:
     """Per period key: records per (year, month); two queries (`counts.monthly_totals`)."""
     return monthly_totals(records, rollup, periods)
 
 
-def unit_sex_age_counts(
-    records: QuerySet[InjuryRecord], rollup: QuerySet[InjuryRollup], period: Period
-) -> dict[tuple[int, int, int, int], int]:
-    """Records per (unit id, year, sex, age group) in the period: the rates per unit and year
-    and the sex × age-group table are sums of these. Two queries (`counts.unit_year_sex_age`)."""
-    return unit_year_sex_age(records, rollup, period)
+def unit_year_counts(
+    records: QuerySet[InjuryRecord], rollup: Rollup, period: Period
+) -> dict[tuple[int, int], int]:
+    """Records per (unit id, year) in the period: the rates per unit (or district) and year
+    are sums of these. Up to three queries (`counts.unit_year_totals`)."""
+    return unit_year_totals(records, rollup, period)
 
 
 # --- Everything the page shows ---
@@ -183,15 +195,19 @@ class Statistics:
 def injury_statistics(
     *,
     records: QuerySet[InjuryRecord],
-    rollup: QuerySet[InjuryRollup],
+    rollup: Rollup,
     units: list[CreatingUnit],
     filters: Filters,
+    by_district: bool = False,
 ) -> Statistics:
     """Every table of the statistics page for `records` and `rollup` (see `records_for` and
-    `rollup_for`), with the rates of `units`. At most six queries, three on each side."""
+    `rollup_for`), with the rates of `units` — a row per unit, or `by_district` a row per
+    district of theirs (the units with their `district`). At most eight queries: five on the
+    rollup (two of them on its years, for a period holding a whole year), three on the
+    records."""
     periods = filters.periods()
     counted = dimension_counts(records, rollup, periods)
-    by_unit_sex_age = unit_sex_age_counts(records, rollup, filters.period)
+    by_unit_year = unit_year_counts(records, rollup, filters.period)
     trend_periods = {key: periods[key] for key in ("current", "previous") if key in periods}
     current = counted["current"]
     headline = Headline(
@@ -207,20 +223,28 @@ def injury_statistics(
         dimensions=[
             dimension_table(name, codes, counted, filters) for name, codes in code_lists().items()
         ],
-        sex_age=sex_age_table(by_unit_sex_age),
-        rates=rates_table(units, by_unit_sex_age, filters),
+        sex_age=sex_age_table(current["sex_age"]),
+        rates=(
+            district_rates_table(units, by_unit_year, filters)
+            if by_district
+            else rates_table(units, by_unit_year, filters)
+        ),
     )
 
 
 def statistics_for(user: User, filters: Filters) -> Statistics:
     """The statistics `filters` ask for, among the records the user may see; with no unit
-    chosen, the rates of every unit the user may see. The page and the export's job read it."""
+    chosen, the rates of every unit the user may see — for those who see every district (the
+    city office, administrators), of every district instead: 400 unit rows would hide the
+    comparison they make. The page and the export's job read it."""
+    by_district = user.sees_every_district and not filters.units
     units = list(filters.units) or list(
-        CreatingUnit.objects.records_visible_to(user).in_plan_order()
+        CreatingUnit.objects.records_visible_to(user).in_plan_order().select_related("district")
     )
     return injury_statistics(
         records=records_for(user, filters),
         rollup=rollup_for(user, filters),
         units=units,
         filters=filters,
+        by_district=by_district,
     )

@@ -5,6 +5,7 @@ built: build them in the user's language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from injuries.choices import AGE_GROUP_CHOICES, Sex
 from injuries.models import InjuryRecord
@@ -221,11 +223,9 @@ def trend_table(monthly: dict[str, dict[tuple[int, int], int]], filters: Filters
     )
 
 
-def sex_age_table(counts: dict[tuple[int, int, int, int], int]) -> Table:
-    """Records per five-year age group and sex in the period (the population pyramid)."""
-    by_sex_age: dict[tuple[int, int], int] = {}
-    for (_unit, _year, sex, group), n in counts.items():
-        by_sex_age[sex, group] = by_sex_age.get((sex, group), 0) + n
+def sex_age_table(by_sex_age: dict[tuple[int, int], int]) -> Table:
+    """Records per five-year age group and sex in the period (the population pyramid), from
+    the records per (sex, age group)."""
     sexes = [(code, str(label)) for code, label in Sex.choices]
     rows = []
     for group, label in AGE_GROUP_CHOICES:
@@ -265,38 +265,103 @@ def _year_covered(period: Period, year: int) -> str:
 
 
 def rates_table(
-    units: list[CreatingUnit], counts: dict[tuple[int, int, int, int], int], filters: Filters
+    units: list[CreatingUnit], by_unit_year: dict[tuple[int, int], int], filters: Filters
 ) -> Table:
     """Per unit and year of the period: records and records per 100,000 residents, from the
     unit's population; each rate column names the dates of its year it counts. The district
     row divides the records of the units with a population by the residents of its towns and
     street offices: the economic zones lie within them, so their residents are counted there
     already and are not added again."""
-    by_unit_year: dict[tuple[int, int], int] = {}
-    for (unit_id, year, _sex, _group), n in counts.items():
-        by_unit_year[unit_id, year] = by_unit_year.get((unit_id, year), 0) + n
+    with_population = [unit for unit in units if unit.population]
+    return _rates(
+        [(unit.pk, unit.code, unit.name, unit.population) for unit in units],
+        by_unit_year,
+        filters,
+        heading=_("Unit"),
+        total=(
+            _("District"),
+            sum(unit.population for unit in with_population if unit.kind != UnitKind.ZONE),
+            {unit.pk for unit in with_population},
+        ),
+        note=_(
+            "Records in the period per 100,000 residents of the unit; units without a "
+            "population show “—” and are left out of the district's rate. The district's "
+            "residents are those of its towns and street offices: the economic zones lie "
+            "within them and are not added again."
+        ),
+    )
+
+
+def district_rates_table(
+    units: list[CreatingUnit], by_unit_year: dict[tuple[int, int], int], filters: Filters
+) -> Table:
+    """Per district of `units` (read with their `district`) and year of the period, for those
+    who read every district (the city office, administrators): the records by district and
+    records per 100,000 of the district's residents — its census population, which the city
+    dashboard and the map divide by too. The city's row divides the records of the districts
+    with a population by their residents."""
+    district_of = {unit.pk: unit.district_id for unit in units}
+    by_code = {unit.district.code: unit.district for unit in units}
+    districts = [by_code[code] for code in sorted(by_code)]
+    with_population = [district for district in districts if district.population]
+    return _rates(
+        [(d.pk, d.code, d.label, d.population) for d in districts],
+        _by_owner(by_unit_year, district_of.get),
+        filters,
+        heading=pgettext("city table", "District"),
+        total=(
+            pgettext("total row", "City"),
+            sum(district.population for district in with_population),
+            {district.pk for district in with_population},
+        ),
+        note=_(
+            "Records in the period per 100,000 residents of the district (its census "
+            "population, as on the city dashboard); districts without a population show “—” "
+            "and are left out of the city's rate."
+        ),
+    )
+
+
+def _by_owner(
+    by_unit_year: dict[tuple[int, int], int], owner: Callable[[int], int | None]
+) -> dict[tuple[int | None, int], int]:
+    """Records per (owner, year): the records per (unit id, year) summed by each unit's owner
+    (its district)."""
+    summed: dict[tuple[int | None, int], int] = {}
+    for (unit_id, year), n in by_unit_year.items():
+        key = (owner(unit_id), year)
+        summed[key] = summed.get(key, 0) + n
+    return summed
+
+
+def _rates(
+    rated: list[tuple[int, str, str, int | None]],
+    by_year: dict[tuple[int | None, int], int],
+    filters: Filters,
+    *,
+    heading: str,
+    total: tuple[str, int, set[int]],
+    note: str,
+) -> Table:
+    """The rates table of `rated` rows (key, code, name, population): per year of the period
+    their records and rate; the total row (label, population, the keys its rate counts) sums
+    every row's records and divides those of the keys it counts by its population."""
     years = sorted({year for year, _month in filters.period.months()})
     rows = []
-    for unit in units:
-        row: list[Any] = [unit.code, unit.name, unit.population]
+    for key, code, name, population in rated:
+        row: list[Any] = [code, name, population]
         for year in years:
-            n = by_unit_year.get((unit.pk, year), 0)
-            row += [n, rate(n, unit.population)]
+            n = by_year.get((key, year), 0)
+            row += [n, rate(n, population)]
         rows.append(row)
-    with_population = [unit for unit in units if unit.population]
-    population = sum(unit.population for unit in with_population if unit.kind != UnitKind.ZONE)
-    total: list[Any] = ["", _("District"), population or None]
+    label, population, counted_keys = total
+    footer: list[Any] = ["", label, population or None]
     for year in years:
-        counted = sum(by_unit_year.get((unit.pk, year), 0) for unit in with_population)
-        total += [
-            sum(by_unit_year.get((unit.pk, year), 0) for unit in units),
-            rate(counted, population),
+        footer += [
+            sum(by_year.get((key, year), 0) for key, *_rest in rated),
+            rate(sum(by_year.get((key, year), 0) for key in counted_keys), population),
         ]
-    columns = [
-        Column(_("Code"), Kind.LABEL),
-        Column(_("Unit"), Kind.LABEL),
-        Column(_("Population")),
-    ]
+    columns = [Column(_("Code"), Kind.LABEL), Column(heading, Kind.LABEL), Column(_("Population"))]
     for year in years:
         covered = _year_covered(filters.period, year)
         columns += [
@@ -308,16 +373,11 @@ def rates_table(
         title=_("Rates per 100,000 residents"),
         columns=columns,
         rows=rows,
-        total=total,
-        note=_(
-            "Records in the period per 100,000 residents of the unit; units without a "
-            "population show “—” and are left out of the district's rate. The district's "
-            "residents are those of its towns and street offices: the economic zones lie "
-            "within them and are not added again."
-        ),
+        total=footer,
+        note=note,
         chart={
             "kind": "bar",
-            "categories": [unit.name for unit in units],
+            "categories": [name for _key, _code, name, _population in rated],
             "series": [
                 {
                     "name": _year_covered(filters.period, year),

@@ -32,11 +32,12 @@ from tests.factories import (
 
 # A token's request: the token with its user (1), its last use (1, at most once a minute), then
 # the endpoint's own queries (the targets' values: two more, the units' totals and the titles;
-# a page of reports: the reports, then all their values).
+# a page of reports: the reports, then all their values; the injury records: the ids of the
+# district's units first, their scope).
 BOUNDS = {
     "units": 3,
     "events": 3,
-    "injury-records": 3,
+    "injury-records": 4,
     "milestones": 3,
     "titles": 3,
     "targets": 5,
@@ -124,7 +125,7 @@ def test_every_cursor_page_of_records_asks_the_same_queries(token_client, provid
         url = body["next"]
 
     assert len(counts) == 6
-    assert set(counts) == {2}  # the token, the page
+    assert set(counts) == {3}  # the token, the district's unit ids (the scope), the page
 
 
 # District staff's reads of evaluations and the import history: a token (2), the page, and for

@@ -45,6 +45,7 @@ from injuries.selectors import (
     records_for,
     rollup_for,
     shift_years,
+    statistics_for,
 )
 from tests.downloads import downloaded, export_record, in_english, run_export
 from tests.factories import InjuryRecordFactory, UnitFactory
@@ -55,9 +56,11 @@ TODAY = date(2025, 6, 15)
 PERIOD = (date(2025, 1, 1), TODAY)
 PREVIOUS = (date(2024, 1, 1), date(2024, 6, 15))
 BASELINE = (date(2022, 1, 1), date(2022, 6, 15))
-# Session and user, the form (units, baseline), and three grouped counts on each side: the
-# rollup for the whole months, the records for the edge months (`injuries.selectors.counts`).
-PAGE_MAX_QUERIES = 13
+# Session and user, the ids of the district's units (the records' scope), the form (units,
+# baseline), and the grouped counts (`injuries.selectors.counts`): three on the rollup's months,
+# three on the records for the edges, two on the rollup's years for a period holding a whole
+# year.
+PAGE_MAX_QUERIES = 16
 
 
 @pytest.fixture(autouse=True)
@@ -267,6 +270,31 @@ def test_rates_per_100000_divide_each_units_records_by_its_population(
     district = round((n[unit_a.pk] + n[unit_b.pk]) * 100000 / 50000, 1)
     assert stats.rates.total[2:] == [50000, len(now), district]
     assert n[unit_c.pk] > 0  # the unit without a population has records, left out of the rate
+
+
+def test_the_city_office_compares_the_rates_of_districts_by_their_census_population(
+    records, city_user, other_district, client_for
+):
+    huairou = UnitFactory(code="110116001", name="泉河街道", district=other_district)
+    build_records([huairou], 14)
+    chosen = Filters(period=Period(*PERIOD), baseline_year=2022)
+
+    stats = statistics_for(city_user, chosen)
+
+    now = in_range(rows_in_python(), *PERIOD)
+    in_huairou = sum(row["unit_id"] == huairou.pk for row in now)
+    in_shunyi = len(now) - in_huairou
+    assert in_huairou > 0 and in_shunyi > 0
+    shunyi = round(in_shunyi * 100000 / 1_324_044, 1)
+    assert stats.rates.rows == [
+        ["110113", "顺义区", 1_324_044, in_shunyi, shunyi],
+        ["110116", "怀柔区", 441_040, in_huairou, round(in_huairou * 100000 / 441_040, 1)],
+    ]
+    city = round(len(now) * 100000 / (1_324_044 + 441_040), 1)
+    assert stats.rates.total == ["", "全市", 1_324_044 + 441_040, len(now), city]
+    assert stats.rates.chart["categories"] == ["顺义区", "怀柔区"]
+    page = client_for(city_user).get(reverse("injuries:statistics"), {"date_from": PERIOD[0]})
+    assert [row[1] for row in page.context["stats"].rates.rows] == ["顺义区", "怀柔区"]
 
 
 def test_a_period_across_new_year_has_a_rate_column_per_year(records, district_user, unit_a):

@@ -11,12 +11,12 @@ import pytest
 import time_machine
 from django.db import connection
 from django.db.models import Count, F, ProtectedError, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from injuries import choices as card
-from injuries.models import InjuryRecord, InjuryRollup
+from injuries.models import InjuryRecord, InjuryRollup, InjuryRollupYear
 from injuries.models.rollup import COLUMNS
 from injuries.selectors import DIMENSIONS, Filters, Period, statistics_for
 from injuries.services import batch_commit, batch_preview, batch_withdraw
@@ -36,8 +36,10 @@ from tests.injury_files import cards, stored, write_xlsx
 from tests.migrations import migrate, migrated_back
 
 
-def raw_counts() -> dict[tuple, dict[str, int]]:
-    """The rollup as a GROUP BY over the records would give it, at each filter level."""
+def raw_counts(grain: str = "month") -> dict[tuple, dict[str, int]]:
+    """The rollup as a GROUP BY over the records would give it, at each filter level, per
+    unit and month (first day) or per unit and year."""
+    period = TruncMonth("injury_date") if grain == "month" else ExtractYear("injury_date")
     aggregates = {"n": Count("pk")}
     aggregates |= {name: Count("pk", filter=Q(**dict(cond))) for name, cond in COLUMNS.items()}
     counted = {}
@@ -46,7 +48,7 @@ def raw_counts() -> dict[tuple, dict[str, int]]:
             keys = ["unit_id", "first_day", *(["source"] if by_source else []),
                     *(["domain"] if by_domain else [])]  # fmt: skip
             rows = (
-                InjuryRecord.objects.annotate(first_day=TruncMonth("injury_date"))
+                InjuryRecord.objects.annotate(first_day=period)
                 .order_by()
                 .values(*keys)
                 .annotate(**aggregates)
@@ -62,20 +64,24 @@ def raw_counts() -> dict[tuple, dict[str, int]]:
     return counted
 
 
-def rollup_rows() -> dict[tuple, dict[str, int]]:
+def rollup_rows(grain: str = "month") -> dict[tuple, dict[str, int]]:
+    model = InjuryRollup if grain == "month" else InjuryRollupYear
     return {
-        (row["unit_id"], row["month"], row["source"], row["domain"]): {
+        (row["unit_id"], row[grain], row["source"], row["domain"]): {
             name: row[name] for name in ("n", *COLUMNS)
         }
-        for row in InjuryRollup.objects.values()
+        for row in model.objects.values()
     }
 
 
 def assert_rollup_equals_records() -> None:
-    rollup, raw = rollup_rows(), raw_counts()
-    assert rollup.keys() == raw.keys()
-    for key, counts in raw.items():
-        assert rollup[key] == counts, key
+    """Every row of the months and of the years equal to the records' count, and no row
+    without records."""
+    for grain in ("month", "year"):
+        rollup, raw = rollup_rows(grain), raw_counts(grain)
+        assert rollup.keys() == raw.keys(), grain
+        for key, counts in raw.items():
+            assert rollup[key] == counts, (grain, key)
 
 
 def assert_rollup_is_not_empty() -> None:
@@ -123,7 +129,8 @@ def test_cards_entered_corrected_and_deleted_on_the_page_keep_the_rollup_equal(
     client.post(reverse("injuries:record-delete", args=[record.pk]))
     assert_rollup_equals_records()
     client.post(reverse("injuries:record-delete", args=[InjuryRecord.objects.get().pk]))
-    assert InjuryRecord.objects.count() == InjuryRollup.objects.count() == 0
+    assert InjuryRecord.objects.count() == 0
+    assert InjuryRollup.objects.count() == InjuryRollupYear.objects.count() == 0
 
 
 def test_an_import_adding_and_updating_and_its_withdrawals_keep_the_rollup_equal(
@@ -206,7 +213,7 @@ def test_a_unit_with_records_is_protected_and_a_deleted_unit_leaves_no_rollup_ro
     assert_rollup_equals_records()
     record.delete()
     unit_a.delete()
-    assert InjuryRollup.objects.count() == 0
+    assert InjuryRollup.objects.count() == InjuryRollupYear.objects.count() == 0
 
 
 def test_bulk_writes_and_raw_sql_keep_the_rollup_equal(unit_a, unit_b):
@@ -249,9 +256,17 @@ def test_the_migration_fills_the_rollup_from_the_records_already_there(old_apps)
 
     migrate([("injuries", "0006_rollup")])
 
-    assert_rollup_equals_records()
+    assert rollup_rows("month") == raw_counts("month")
     march = InjuryRollup.objects.get(month=date(2024, 3, 1), source="", domain="")
     assert (march.n, march.cause_3, march.sex_1_age_70) == (2, 2, 1)
+
+    migrate([("injuries", "0009_rollup_years")])  # the years, summed from the months
+
+    assert_rollup_equals_records()
+    year = InjuryRollupYear.objects.get(year=2024, source="", domain="")
+    assert (year.n, year.cause_3, year.cause_1) == (3, 2, 1)
+    old_records.filter(record_number="M0").delete()  # the new triggers write both
+    assert_rollup_equals_records()
 
 
 # --- Statistics: whole months from the rollup, edges from the records --------------------------
@@ -340,6 +355,65 @@ def test_the_whole_months_are_read_from_the_rollup_and_the_edges_from_the_record
         before[0].headline.total + 100 * units
     )
     assert statistics_for(district_user, may).headline.total == before[1].headline.total
+
+
+#: The edge 20–31 December 2021 (no records), the whole years 2022–2024, the whole months
+#: January to April 2025, the edge 1–5 May 2025.
+YEARS = Period(date(2021, 12, 20), date(2025, 5, 5))
+
+
+@pytest.mark.parametrize("source", ["", card.Source.HOSPITAL])
+@pytest.mark.parametrize("domain", ["", card.Domain.FALL])
+@pytest.mark.parametrize("one_unit", [False, True])
+def test_statistics_over_whole_years_equal_a_count_in_python(
+    in_june_2025, statistics_records, district_user, unit_a, source, domain, one_unit
+):
+    filters = Filters(
+        period=YEARS,
+        baseline_year=2022,
+        units=(unit_a,) if one_unit else (),
+        source=source,
+        domain=domain,
+    )
+    where = {"source": source, "domain": domain, "unit_id": unit_a.pk if one_unit else None}
+    rows = rows_in_python(**{key: value for key, value in where.items() if value})
+    assert YEARS.whole_years == Period(date(2022, 1, 1), date(2024, 12, 31))
+    assert YEARS.months_outside_years() == [Period(date(2025, 1, 1), date(2025, 4, 30))]
+    parts = [YEARS.whole_years, *YEARS.months_outside_years(), YEARS.edges()[1]]
+    assert all(counted(rows_in_python(), part) for part in parts)
+
+    stats = statistics_for(district_user, filters)
+
+    assert stats.headline.total == counted(rows, YEARS)
+    for table in stats.dimensions:
+        shown = [row[1] for row in table.rows]
+        assert shown == [counted(rows, YEARS, **{table.key: code}) for code in codes_of(table.key)]
+    for i, sex in enumerate((1, 2, 9)):
+        assert [row[1 + i] for row in stats.sex_age.rows] == [
+            counted(rows, YEARS, sex=sex, age_group=group) for group in codes_of("age_group")
+        ]
+    shown_by_year = stats.rates.total[3::2]  # every unit's records, per year of the period
+    assert shown_by_year == [
+        counted(rows, Period(max(YEARS.start, date(y, 1, 1)), min(YEARS.end, date(y, 12, 31))))
+        for y in range(2021, 2026)
+    ]
+
+
+def test_the_whole_years_are_read_from_the_rollups_years(
+    in_june_2025, statistics_records, district_user
+):
+    years = Filters(period=Period(date(2024, 1, 1), date(2024, 12, 31)), baseline_year=2022)
+    months = Filters(period=Period(date(2024, 1, 1), date(2024, 11, 30)), baseline_year=2022)
+    before = (statistics_for(district_user, years), statistics_for(district_user, months))
+    assert before[0].headline.total > 0 and before[1].headline.total > 0
+    rows = InjuryRollupYear.objects.filter(year=2024, source="", domain="")
+
+    rows.update(n=F("n") + 100)
+
+    assert statistics_for(district_user, years).headline.total == (
+        before[0].headline.total + 100 * rows.count()
+    )
+    assert statistics_for(district_user, months).headline.total == before[1].headline.total
 
 
 @pytest.mark.parametrize("count", [10, 200])

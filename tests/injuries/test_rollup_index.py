@@ -13,9 +13,9 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from injuries.models import InjuryRecord, InjuryRollup
+from injuries.models import InjuryRecord, InjuryRollup, InjuryRollupYear
 from injuries.selectors import Period
-from injuries.selectors.counts import monthly_totals
+from injuries.selectors.counts import Rollup, monthly_totals
 from tests.factories import InjuryRecordFactory
 
 pytestmark = pytest.mark.skipif(
@@ -34,7 +34,7 @@ def test_the_monthly_totals_are_an_index_only_scan_of_the_level_index(unit_a):
     with CaptureQueriesContext(connection) as captured:
         totals = monthly_totals(
             InjuryRecord.objects.all(),
-            InjuryRollup.objects.matching(),
+            Rollup(InjuryRollup.objects.matching(), InjuryRollupYear.objects.matching()),
             {"current": whole_year},
         )
     (sql,) = [q["sql"] for q in captured.captured_queries if "injuries_injuryrollup" in q["sql"]]
