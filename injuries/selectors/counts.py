@@ -124,8 +124,9 @@ def period_dimension_counts(
     code, and per (sex, age group) ("sex_age"). The periods must not overlap. Up to three
     queries: the rollup's columns summed per period over its years and over its other months,
     and over the edges a conditional count per code (`COUNT(*) FILTER (WHERE cause = 3)`) and
-    per sex and age group, from which sex, age group and age band are sums, as on the rollup's
-    side."""
+    a grouped count per sex and age group, from which sex, age group and age band are sums, as
+    on the rollup's side (a filter per sex and age group too would double the conditions every
+    record is tested against)."""
     counted = [_empty(lists) | {"sex_age": dict.fromkeys(SEX_AGE.values(), 0)} for _p in periods]
     years, months, edges = split_years(periods)
     sums = {"n": Sum("n")} | {name: Sum(name) for name in (*CODES, *SEX_AGE)}
@@ -150,16 +151,15 @@ def period_dimension_counts(
                 alias = f"n{len(names)}"
                 names[alias] = (dimension, code)
                 aggregates[alias] = Count("pk", filter=Q(**{dimension: code}))
-        for name, (sex, group) in SEX_AGE.items():
-            aggregates[name] = Count("pk", filter=Q(sex=sex, age_group=group))
         rows = _indexed(records, edges, lambda period: period.q)
         for row in rows.values("period_index").annotate(**aggregates).order_by():
             into = counted[row["period_index"]]
             into["total"] += row["total"]
             for alias, (dimension, code) in names.items():
                 into[dimension][code] += row[alias]
-            for name, (sex, group) in SEX_AGE.items():
-                _add_sex_age(into, sex, group, row[name])
+        by_sex_age = rows.values_list("period_index", "sex", "age_group").annotate(Count("pk"))
+        for index, sex, group, n in by_sex_age.order_by():
+            _add_sex_age(counted[index], sex, group, n)
     return counted
 
 

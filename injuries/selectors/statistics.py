@@ -5,7 +5,7 @@ sex × age-group table and rates per 100,000 residents per unit (or district) an
 Every number is counted in the database, the whole years of each period from the rollup's
 years, its other whole months from the rollup's months (a row per unit and year or month at the
 filter's level, `injuries.models.InjuryRollupYear` and `InjuryRollup`) and the days at its
-edges from the records (`injuries.selectors.counts`), in at most eight grouped queries
+edges from the records (`injuries.selectors.counts`), in at most nine grouped queries
 whatever the number of records:
 
 - `dimension_counts`: per period and its two comparison periods, the rollup's columns summed
@@ -131,7 +131,7 @@ def dimension_counts(
 ) -> dict[str, dict[str, Any]]:
     """Per period key: the number of records ("total") and, per dimension, per code — the
     whole years and months from the rollup, the edges from the records
-    (`counts.period_dimension_counts`: up to three queries; the periods do not overlap: each
+    (`counts.period_dimension_counts`: up to four queries; the periods do not overlap: each
     is shorter than a year and shifted by whole years)."""
     distinct = _distinct(periods)
     counted = period_dimension_counts(records, rollup, distinct, code_lists())
@@ -202,8 +202,8 @@ def injury_statistics(
 ) -> Statistics:
     """Every table of the statistics page for `records` and `rollup` (see `records_for` and
     `rollup_for`), with the rates of `units` — a row per unit, or `by_district` a row per
-    district of theirs (the units with their `district`). At most eight queries: five on the
-    rollup (two of them on its years, for a period holding a whole year), three on the
+    district of theirs (the units with their `district`). At most nine queries: five on the
+    rollup (two of them on its years, for a period holding a whole year), four on the
     records."""
     periods = filters.periods()
     counted = dimension_counts(records, rollup, periods)
