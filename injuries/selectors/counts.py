@@ -13,7 +13,7 @@ of their level. `unit_month_injuries` reads a whole month of one unit from the r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -60,18 +60,58 @@ def split(periods: list[Period]) -> tuple[Pieces, Pieces]:
     return whole, edges
 
 
-def split_years(periods: list[Period]) -> tuple[Pieces, Pieces, Pieces]:
-    """The whole years, the whole months outside them and the edges of each period, with the
-    period's index."""
+def split_years(periods: list[Period]) -> tuple[Pieces, Pieces, Pieces, Pieces]:
+    """The whole years, the whole months outside them, the edges of each period, and the days
+    counted off, each with the period's index.
+
+    An edge longer than half its month is counted as its whole month (from the rollup) less the
+    month's other days (from the records): at most half a month of records per edge instead of
+    up to a whole one. Not when another period has days in that month: a record on those days
+    would belong to two pieces, and each record is counted for one piece."""
     years: Pieces = []
     months: Pieces = []
     edges: Pieces = []
+    taken: Pieces = []
     for index, period in enumerate(periods):
         if period.whole_years is not None:
             years.append((index, period.whole_years))
         months += [(index, part) for part in period.months_outside_years()]
-        edges += [(index, edge) for edge in period.edges()]
-    return years, months, edges
+        for edge in period.edges():
+            month = Period(Month.first_day(edge.start), Month.last_day(edge.start))
+            rest = [
+                part
+                for part in (
+                    Period(month.start, edge.start - timedelta(1)),
+                    Period(edge.end + timedelta(1), month.end),
+                )
+                if part.start <= part.end
+            ]
+            shared = any(
+                other.start <= month.end and other.end >= month.start
+                for other_index, other in enumerate(periods)
+                if other_index != index
+            )
+            if edge.end <= month.end and not shared and sum(map(_days, rest)) < _days(edge):
+                months.append((index, month))
+                taken += [(index, part) for part in rest]
+            else:
+                edges.append((index, edge))
+    return years, months, edges, taken
+
+
+def _days(period: Period) -> int:
+    return (period.end - period.start).days + 1
+
+
+def signed(edges: Pieces, taken: Pieces) -> Pieces:
+    """The record pieces of `split_years` in one list: an edge under its period's index, a
+    piece of days counted off under −1 − the index (`unsigned` reads it back)."""
+    return [*edges, *((-1 - index, part) for index, part in taken)]
+
+
+def unsigned(index: int) -> tuple[int, int]:
+    """(period index, +1 or −1) of a piece's index from `signed`."""
+    return (index, 1) if index >= 0 else (-1 - index, -1)
 
 
 def months_q(period: Period) -> Q:
@@ -128,7 +168,8 @@ def period_dimension_counts(
     on the rollup's side (a filter per sex and age group too would double the conditions every
     record is tested against)."""
     counted = [_empty(lists) | {"sex_age": dict.fromkeys(SEX_AGE.values(), 0)} for _p in periods]
-    years, months, edges = split_years(periods)
+    years, months, edges, taken = split_years(periods)
+    days = signed(edges, taken)
     sums = {"n": Sum("n")} | {name: Sum(name) for name in (*CODES, *SEX_AGE)}
     for rows, pieces, q in ((rollup.years, years, years_q), (rollup.months, months, months_q)):
         if not pieces:
@@ -141,7 +182,7 @@ def period_dimension_counts(
                     into[dimension][code] += row[name]
             for name, (sex, group) in SEX_AGE.items():
                 _add_sex_age(into, sex, group, row[name])
-    if edges:
+    if days:
         aggregates: dict[str, Count] = {"total": Count("pk")}
         names: dict[str, tuple[str, Any]] = {}
         for dimension, codes in lists.items():
@@ -151,15 +192,17 @@ def period_dimension_counts(
                 alias = f"n{len(names)}"
                 names[alias] = (dimension, code)
                 aggregates[alias] = Count("pk", filter=Q(**{dimension: code}))
-        rows = _indexed(records, edges, lambda period: period.q)
+        rows = _indexed(records, days, lambda period: period.q)
         for row in rows.values("period_index").annotate(**aggregates).order_by():
-            into = counted[row["period_index"]]
-            into["total"] += row["total"]
+            index, sign = unsigned(row["period_index"])
+            into = counted[index]
+            into["total"] += sign * row["total"]
             for alias, (dimension, code) in names.items():
-                into[dimension][code] += row[alias]
+                into[dimension][code] += sign * row[alias]
         by_sex_age = rows.values_list("period_index", "sex", "age_group").annotate(Count("pk"))
-        for index, sex, group, n in by_sex_age.order_by():
-            _add_sex_age(counted[index], sex, group, n)
+        for piece, sex, group, n in by_sex_age.order_by():
+            index, sign = unsigned(piece)
+            _add_sex_age(counted[index], sex, group, sign * n)
     return counted
 
 
@@ -198,7 +241,8 @@ def unit_year_totals(
     its whole years as they are, over its other whole months summed per unit and year (an
     index-only scan), the edges' records counted per unit and year."""
     counted: dict[tuple[int, int], int] = {}
-    years, months, edges = split_years([period])
+    years, months, edges, taken = split_years([period])
+    days = signed(edges, taken)
     sides = []
     if years:
         sides.append(rollup.years.filter(years_q(years[0][1])).values("unit_id", "year"))
@@ -210,16 +254,17 @@ def unit_year_totals(
             side.annotate(total=Sum("n")).values_list("unit_id", "year", "total").order_by()
         ):
             counted[unit_id, year] = counted.get((unit_id, year), 0) + n
-    if edges:
+    if days:
         rows = (
-            records.filter(reduce(or_, (edge.q for _index, edge in edges)))
-            .values("unit_id", "year")
+            _indexed(records, days, lambda part: part.q)
+            .values("period_index", "unit_id", "year")
             .annotate(n=Count("pk"))
-            .values_list("unit_id", "year", "n")
+            .values_list("period_index", "unit_id", "year", "n")
             .order_by()
         )
-        for unit_id, year, n in rows:
-            counted[unit_id, year] = counted.get((unit_id, year), 0) + n
+        for piece, unit_id, year, n in rows:
+            _index, sign = unsigned(piece)
+            counted[unit_id, year] = counted.get((unit_id, year), 0) + sign * n
     return counted
 
 

@@ -19,6 +19,7 @@ from injuries import choices as card
 from injuries.models import InjuryRecord, InjuryRollup, InjuryRollupYear
 from injuries.models.rollup import COLUMNS
 from injuries.selectors import DIMENSIONS, Filters, Period, statistics_for
+from injuries.selectors.counts import split_years
 from injuries.services import batch_commit, batch_preview, batch_withdraw
 from programs.core.services import token_create
 from safecommunity.calendar import Month
@@ -396,6 +397,61 @@ def test_statistics_over_whole_years_equal_a_count_in_python(
     assert shown_by_year == [
         counted(rows, Period(max(YEARS.start, date(y, 1, 1)), min(YEARS.end, date(y, 12, 31))))
         for y in range(2021, 2026)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("period", "counted_off"),
+    [
+        # Edges of 29 and 30 days: April and March from the rollup, less 1 April 2022 and
+        # 31 March 2025 from the records (each holds records).
+        (
+            Period(date(2022, 4, 2), date(2025, 3, 30)),
+            [
+                Period(date(2022, 4, 1), date(2022, 4, 1)),
+                Period(date(2025, 3, 31), date(2025, 3, 31)),
+            ],
+        ),
+        # Compared with 2024 and 2022 (counted so too): January and March 2025 less their 1st
+        # and 31st.
+        (
+            Period(date(2025, 1, 2), date(2025, 3, 30)),
+            [
+                Period(date(2025, 1, 1), date(2025, 1, 1)),
+                Period(date(2025, 3, 31), date(2025, 3, 31)),
+            ],
+        ),
+        # June 2024 holds the start of this period and the end of the previous year's: its
+        # 21 days are counted as they are.
+        (Period(date(2024, 6, 10), date(2025, 6, 5)), []),
+    ],
+)
+def test_an_edge_longer_than_half_its_month_is_its_month_less_the_other_days(
+    in_june_2025, statistics_records, district_user, period, counted_off
+):
+    filters = Filters(period=period, baseline_year=2022)
+    periods = list(dict.fromkeys(filters.periods().values()))
+    taken = split_years(periods)[3]
+    assert [part for index, part in taken if index == 0] == counted_off  # of this period
+    assert all(counted(rows_in_python(), part) for part in counted_off)
+
+    stats = statistics_for(district_user, filters)
+
+    rows = rows_in_python()
+    assert stats.headline.total == counted(rows, period)
+    if filters.compares:
+        assert stats.headline.previous == counted(rows, filters.previous)
+    for table in stats.dimensions:
+        shown = [row[1] for row in table.rows]
+        assert shown == [counted(rows, period, **{table.key: code}) for code in codes_of(table.key)]
+    for i, sex in enumerate((1, 2, 9)):
+        assert [row[1 + i] for row in stats.sex_age.rows] == [
+            counted(rows, period, sex=sex, age_group=group) for group in codes_of("age_group")
+        ]
+    years = range(period.start.year, period.end.year + 1)
+    assert stats.rates.total[3::2] == [
+        counted(rows, Period(max(period.start, date(y, 1, 1)), min(period.end, date(y, 12, 31))))
+        for y in years
     ]
 
 
