@@ -308,6 +308,12 @@ def run(args) -> None:
     for alias in connections:
         connections[alias].settings_dict["CONN_MAX_AGE"] = 60
         connections[alias].close()
+    # A server's worker settles its process once the application is loaded (the URLconf
+    # imported, every object then alive frozen out of the garbage collector's walks): as
+    # production.
+    from safecommunity.wsgi import settle
+
+    settle()
     load = os.getloadavg()
     sizes = {
         "districts": District.objects.count(),
