@@ -118,7 +118,7 @@ def test_the_varied_data_holds_every_case_the_rules_name(varied):
 
 
 def test_a_group_takes_only_its_units(varied):
-    shunyi, huairou = varied
+    _shunyi, huairou = varied
     units = CreatingUnit.objects.filter(district=huairou)
 
     rates = month_rates(units, date(2026, 11, 1), by="district")
