@@ -7,6 +7,7 @@ from html import escape
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.template.defaultfilters import floatformat
@@ -127,9 +128,12 @@ def table_prepare(rows: list[ReadinessRow]) -> None:
     result_badges: dict[tuple[str | None, str], SafeString] = {}
     points: dict[Any, str] = {}  # a score or maximum → as `floatformat:"-1"` prints it
     numbers: dict[int, str] = {}  # an integer → as `{{ value }}` prints it (localized)
+    grouped = settings.USE_THOUSAND_SEPARATOR  # without it, `{{ value }}` prints str(value)
     strips: dict[tuple[str, ...], SafeString] = {}  # the squares of a year's states
 
     def number(value: int) -> str:
+        if not grouped:
+            return str(value)
         if value not in numbers:
             numbers[value] = localize(value)
         return numbers[value]
