@@ -163,7 +163,7 @@ def test_a_worker_settles_with_the_views_loaded_and_its_objects_frozen():
     what requests create."""
     script = (
         "import gc, sys; import safecommunity.wsgi;"
-        " print(gc.get_freeze_count(), 'programs.reports.views' in sys.modules)"
+        " print(gc.get_freeze_count(), 'programs.reports.views.grid' in sys.modules)"
     )
     environment = {
         **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "ALLOWED_HOSTS"}},

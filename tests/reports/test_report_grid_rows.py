@@ -17,7 +17,7 @@ from django.utils import translation
 
 from programs.models import CreatingUnit, MonthlyReport
 from programs.reports.selectors.completeness import completeness, report_grid, report_url
-from programs.reports.views import grid_rows_html
+from programs.reports.views.grid import grid_rows_html
 from safecommunity.links import reverse_each
 from tests.factories import ProgramFactory, UnitFactory
 

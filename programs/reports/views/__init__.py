@@ -1,5 +1,5 @@
 """The monthly-report pages: a unit's list of months, the report form and its transitions; the
-district's completeness grid (units × months, with each month's reporting and on-time rates),
+completeness grid (units × months, with each month's reporting and on-time rates: `grid.py`),
 the review queue, and the start of the export of every reported value (a job, `jobs.py`).
 
 Every page goes through `CreatingUnit.objects.visible_to` / `MonthlyReport.objects.visible_to`:
@@ -13,14 +13,11 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
-from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -37,21 +34,17 @@ from programs.reports.forms import MonthlyReportForm
 from programs.reports.jobs import export_report_values
 from programs.reports.models import MonthlyReport, ReportValue
 from programs.reports.models.indicators import IndicatorSection
-from programs.reports.selectors.completeness import (
-    GridRow,
-    expected_from,
-    report_grid,
-    report_url,
-)
+from programs.reports.selectors.completeness import expected_from, report_url
 from programs.reports.selectors.queue import report_queue, report_queue_ids, report_queue_pages
 from programs.reports.selectors.rules import ReportProblem, report_problems
 from programs.reports.selectors.values import completeness_units
 from programs.reports.services import report_open, report_save, reports_approve
 from safecommunity.calendar import Month, due_date
 from safecommunity.forms import ReasonForm, keys_in_range
-from safecommunity.links import reverse_each
 from safecommunity.queues import QueuePlace, next_in_queue, place_in_queue, queue_of, with_queue
 from safecommunity.scoping import scoped_object
+
+from .grid import ReportGridView as ReportGridView  # the grid page, in a module of its own
 
 
 def period_from_url(text: str) -> date:
@@ -383,61 +376,6 @@ class MonthlyReportTransitionView(TransitionView):
             return reverse("programs:report-queue") + "?" + self.queue.urlencode()
         upcoming = MonthlyReport.objects.select_related("unit").get(pk=following)
         return with_queue(upcoming.get_absolute_url(), self.queue)
-
-
-UNITS_PER_PAGE = 100
-
-
-class ReportGridView(TemplateView):
-    """Units × months, each cell coloured by the report's state and marked on time or late, with
-    each month's reporting and on-time rates (numerator / denominator) at the bottom."""
-
-    template_name = "programs/report_grid.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        filterset, units, months = completeness_units(self.request.user, self.request.GET)
-        grid = report_grid(units, months)
-        # The rates cover every filtered unit; the rows are shown a hundred at a time.
-        page = Paginator(grid.rows, UNITS_PER_PAGE).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(
-            filter=filterset,
-            grid=grid,
-            rows=page.object_list,
-            rows_html=grid_rows_html(page.object_list, grid.months),
-            page_obj=page,
-            paginator=page.paginator,
-            is_paginated=page.has_other_pages(),
-            total=len(grid.rows),
-            querystring_without_page=query.urlencode(),
-            export_query=self.request.GET.urlencode(),
-            today=timezone.localdate(),
-        )
-        return context
-
-
-def grid_rows_html(rows: list[GridRow], months: list[date]) -> SafeString:
-    """The grid's rows printed by one Jinja2 template (`programs/jinja2/programs/
-    report_grid_rows.html`): what the page's Django loop printed (kept in
-    `tests/reports/report_grid_rows.html`), from plain values, the links reversed once and the
-    words said once — a hundred rows of twelve cells cost Django's engine ten times the SQL."""
-    labels = {value: str(label) for value, label in MonthlyReport.Status.choices}
-    labels[""] = _("No report")
-    template = engines["jinja2"].get_template("programs/report_grid_rows.html")
-    return mark_safe(  # the template escaped every value it printed
-        template.render(
-            {
-                "rows": rows,
-                "periods": [f"{month:%Y-%m}" for month in months],
-                "unit_url": reverse_each("programs:unit-detail"),
-                "report_url": reverse_each("programs:report-detail", 2),
-                "labels": labels,
-                "words": {"on_time": _("On time"), "late": _("Late")},
-            }
-        )
-    )
 
 
 class ReportQueueView(ListView):
