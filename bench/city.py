@@ -2,7 +2,7 @@
 and activities, 10,000,000 injury records — each page beside its floor, on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_city .venv/bin/python bench/city.py \
-        [--records 10000000] [--rounds 11] [--build-only] [--explain]
+        [--records 10000000] [--rounds 11] [--build-only] [--explain] [--pages NAME …]
 
 The database DATABASE_URL names (its name must start with "bench") is created when missing,
 migrated, built once and kept: a rerun finds every step of the build done (a table
@@ -34,7 +34,9 @@ swapping every round), medians. A page whose URL does not resolve (a page not me
 skipped and said so. Then the API's cursor pages (`GET /api/v1/injury-records/?page_size=1000`
 with a token, through the test client) at the start, the middle and the end of the records,
 interleaved, each beside its SQL replayed. The load average before and after tells how busy the
-machine was. Figures: bench/README.md.
+machine was. `--pages` measures only the pages whose label holds one of the names given
+("city dashboard", "report grid"; "api" for the cursor pages), to follow one page's work.
+Figures: bench/README.md.
 """
 
 from __future__ import annotations
@@ -580,6 +582,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=11, help="rounds of page and floor")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE slow queries")
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        metavar="NAME",
+        help="only the pages whose label holds one of these names ('api': the cursor pages)",
+    )
     args = parser.parse_args()
     name = database_name()
     database_create(name)

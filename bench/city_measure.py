@@ -96,6 +96,13 @@ def pages(unit, district_code: str) -> list[Page]:
     ]
 
 
+def chosen(page_list: list[Page], names: list[str] | None) -> list[Page]:
+    """The pages whose label holds one of `names` (every page without names)."""
+    if names is None:
+        return page_list
+    return [page for page in page_list if any(name in page.label for name in names)]
+
+
 def statements_of(client: Client, url: str, headers: dict) -> tuple[int, list[str], int]:
     """(status, every statement one request sends as the driver sent it, size in bytes)."""
     with CaptureQueriesContext(connection) as captured:
@@ -252,6 +259,28 @@ def measure_api(user, rounds: int) -> list[tuple[str, float, float, int]]:
     ]
 
 
+def api_pages(users: dict, rounds: int) -> list[tuple[str, str, float, float, int]]:
+    """(user, position, server ms, floor ms, queries) of the cursor pages, for each user."""
+    api_rows = []
+    for who, user in users.items():
+        try:
+            rows = measure_api(user, rounds)
+        except AssertionError as error:
+            print(f"  {who}: not measured ({error})", flush=True)
+            continue
+        for name, page_ms, floor_ms, queries in rows:
+            api_rows.append((who, name, page_ms, floor_ms, queries))
+            print(
+                f"  {who:<8} {name:<7} {page_ms:>6.0f} ms  floor {floor_ms:>5.1f} ms"
+                f"  x{page_ms / floor_ms:.1f}  {queries} queries",
+                flush=True,
+            )
+        start = next(r[2] for r in api_rows if r[0] == who and r[1] == "start")
+        end = next(r[2] for r in api_rows if r[0] == who and r[1] == "end")
+        print(f"  {who:<8} end/start {end / start:.2f}", flush=True)
+    return api_rows
+
+
 def table(results: list[Result]) -> str:
     lines = [
         "| page | user | server ms | floor ms | ratio | queries | target | met? |",
@@ -279,6 +308,12 @@ def run(args) -> None:
     for alias in connections:
         connections[alias].settings_dict["CONN_MAX_AGE"] = 60
         connections[alias].close()
+    # A server's worker settles its process once the application is loaded (the URLconf
+    # imported, every object then alive frozen out of the garbage collector's walks): as
+    # production.
+    from safecommunity.wsgi import settle
+
+    settle()
     load = os.getloadavg()
     sizes = {
         "districts": District.objects.count(),
@@ -307,25 +342,11 @@ def run(args) -> None:
         .order_by("code")
         .first()
     )
-    results = measure_pages(clients, pages(unit, district.code), args.rounds)
-    print("\nAPI cursor pages (GET /api/v1/injury-records/?page_size=1000, a token):", flush=True)
+    results = measure_pages(clients, chosen(pages(unit, district.code), args.pages), args.rounds)
     api_rows = []
-    for who, user in users.items():
-        try:
-            rows = measure_api(user, args.rounds)
-        except AssertionError as error:
-            print(f"  {who}: not measured ({error})", flush=True)
-            continue
-        for name, page_ms, floor_ms, queries in rows:
-            api_rows.append((who, name, page_ms, floor_ms, queries))
-            print(
-                f"  {who:<8} {name:<7} {page_ms:>6.0f} ms  floor {floor_ms:>5.1f} ms"
-                f"  x{page_ms / floor_ms:.1f}  {queries} queries",
-                flush=True,
-            )
-        start = next(r[2] for r in api_rows if r[0] == who and r[1] == "start")
-        end = next(r[2] for r in api_rows if r[0] == who and r[1] == "end")
-        print(f"  {who:<8} end/start {end / start:.2f}", flush=True)
+    if args.pages is None or "api" in args.pages:
+        print("\nAPI cursor pages (GET /api/v1/injury-records/?page_size=1000, a token):")
+        api_rows = api_pages(users, args.rounds)
     load = os.getloadavg()
     print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print("\n" + table(results))

@@ -33,18 +33,26 @@ def round_half_up(value: int | float | Decimal | Fraction, places: int = PERCENT
         return Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP)
     if not isinstance(value, Rational):
         raise TypeError(f"cannot round {type(value).__name__}")
-    exact = Fraction(value)
-    scaled = abs(exact) * 10**places
-    whole = int(scaled + Fraction(1, 2))  # floor of a non-negative number
-    rounded = Decimal(whole).scaleb(-places).quantize(step)
-    return -rounded if exact < 0 else rounded
+    return _ratio_half_up(value.numerator, value.denominator, places)
+
+
+def _ratio_half_up(numerator: int, denominator: int, places: int) -> Decimal:
+    """`numerator / denominator` rounded to `places` decimals, halves away from zero, in
+    integers (what `Fraction` arithmetic gives, several times faster: a page of 400 rates and
+    changes rounds thousands of them)."""
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    # floor(|n| / d × 10^places + ½), exactly
+    whole = (2 * abs(numerator) * 10**places + denominator) // (2 * denominator)
+    rounded = Decimal(whole).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+    return -rounded if numerator < 0 else rounded
 
 
 def percent(part: int, whole: int, places: int = PERCENT_PLACES) -> Decimal | None:
     """`part` as a percentage of `whole`, rounded half up; None when `whole` is zero."""
     if not whole:
         return None
-    return round_half_up(Fraction(100 * part, whole), places)
+    return _ratio_half_up(100 * part, whole, places)
 
 
 def change_percent(now: int, before: int | None, places: int = PERCENT_PLACES) -> Decimal | None:
@@ -52,7 +60,7 @@ def change_percent(now: int, before: int | None, places: int = PERCENT_PLACES) -
     is zero or unknown."""
     if not before:
         return None
-    return round_half_up(Fraction(100 * (now - before), before), places)
+    return _ratio_half_up(100 * (now - before), before, places)
 
 
 def per_population(
@@ -61,7 +69,7 @@ def per_population(
     """`count` per `per` residents (per 100,000 by default); None without a population."""
     if not population:
         return None
-    return round_half_up(Fraction(per * count, population), places)
+    return _ratio_half_up(per * count, population, places)
 
 
 def shown(value: Decimal | float | int | None, places: int = PERCENT_PLACES) -> str:

@@ -154,6 +154,39 @@ def test_the_schedule_runs_every_five_minutes_and_catches_up_after_downtime():
     assert service["ExecStart"].endswith("manage.py run_schedule")
 
 
+# --- the worker process -------------------------------------------------------------------------
+
+
+def test_a_worker_settles_with_the_views_loaded_and_its_objects_frozen():
+    """Loading `safecommunity.wsgi` (what gunicorn does in each worker) imports the views and
+    freezes every object then alive, so the garbage collector's full collections walk only
+    what requests create."""
+    script = (
+        "import gc, sys; import safecommunity.wsgi;"
+        " print(gc.get_freeze_count(), 'programs.reports.views.grid' in sys.modules)"
+    )
+    environment = {
+        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "ALLOWED_HOSTS"}},
+        "DJANGO_SETTINGS_MODULE": "safecommunity.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": get_random_secret_key(),
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    frozen, views_loaded = result.stdout.split()
+    assert int(frozen) > 50_000
+    assert views_loaded == "True"
+
+
 # --- static files -----------------------------------------------------------------------------
 
 

@@ -51,6 +51,12 @@ class CertificationQuerySet(ScopedQuerySet):
         on = on or timezone.localdate()
         return self.filter(status=Certification.Status.NAMED, named_on__lte=on, valid_until__gte=on)
 
+    def highest_first(self) -> Self:
+        """The highest level first (`rank` annotated), the longest valid first within a level:
+        a unit's first row is its highest title (`units_with_progress`, the city's and the
+        district map's counts)."""
+        return self.annotate(rank=level_rank()).order_by("-rank", "-valid_until")
+
 
 class TitleStatus(models.TextChoices):
     """申请 → 初审 → 现场评定 → (整改) → 命名; and 到期 or 撤销 at the end."""

@@ -255,8 +255,8 @@ def add_district(n: int) -> None:
         InjuryRecordFactory(unit=unit, injury_date=date(2026, 6, 1))
 
 
-# The session, the user, the board's nine, the menu's districts and the bell: 13, measured.
-CITY_MAX_QUERIES = 13
+# The session, the user, the board's eight, the menu's districts and the bell: 12, measured.
+CITY_MAX_QUERIES = 12
 
 
 @pytest.mark.parametrize("districts", [1, 3])

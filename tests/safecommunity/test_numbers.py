@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 import pytest
@@ -60,3 +60,23 @@ def test_the_template_filter_prints_the_same_rule_with_its_places():
         Context({"a": Decimal("-35.5"), "b": Decimal("35.5"), "c": 6.25, "n": None})
     )
     assert rendered == "-35.5|36|6.3|"
+
+
+def decimal_half_up(numerator: int, denominator: int, places: int) -> Decimal:
+    """The rule done by `decimal` itself, exactly (a context wide enough for the quotient's
+    integer digits and the rounding digit), to check the integer arithmetic against."""
+    with localcontext() as context:
+        context.prec = 60
+        exact = Decimal(numerator) / Decimal(denominator)
+        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def test_shares_changes_and_rates_round_as_decimal_does_on_every_small_ratio():
+    """The page-wide rates round in integers; each agrees with `decimal`'s own half-up on every
+    part of every whole up to 200 (all the halves among them), negative changes too."""
+    for whole in range(1, 201):
+        for part in range(-whole, 2 * whole + 1):
+            assert percent(part, whole) == decimal_half_up(100 * part, whole, 1), (part, whole)
+            assert change_percent(part, whole) == decimal_half_up(100 * (part - whole), whole, 1)
+    for count, population in [(1, 200_000), (3, 200_000), (7, 97_000), (1, 2), (5, 3)]:
+        assert per_population(count, population) == decimal_half_up(100_000 * count, population, 1)

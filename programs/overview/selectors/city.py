@@ -2,9 +2,12 @@
 city's total.
 
 Read with a fixed number of queries whatever the number of districts, units, reports or injury
-records: the districts, the units per phase (grouped), the titles in force, the targets and
-their results (three), last month's reports with their units (two, `completeness`), and the
-injury records of the last 12 whole months (one, from the rollup). Nine in all.
+records: the districts, the units per phase (grouped by district), each unit's district and
+highest title in force (plain values, which also place each unit's injury records), the
+targets and their results (three), last month's reporting and on-time rates (grouped by
+district, `month_rates`), and the injury records of the last 12 whole months (one, from the
+rollup). Eight in all; no unit, report or cell is built as an object, so the page's Python does
+not grow with the units.
 
 What counts, decided once here, with the rules of the domains that own them:
 
@@ -12,12 +15,14 @@ What counts, decided once here, with the rules of the domains that own them:
   district has its own programme and phases; the columns go by order, named by the phases'
   names), and those without a phase.
 - **Titles**: the units whose highest title in force today is Beijing's, the national or the
-  international one (`Certification.objects.held`), as the dashboard counts them.
+  international one (`Certification.objects.held`, `highest_first`), as the dashboard counts
+  them.
 - **Targets**: met of all the targets of the district's programmes, each judged by
   `programs.titles.selectors.targets_results` (the progress page's and the dashboard's rule).
-- **Reporting, on time**: last month's reports over the units expected to report, by
-  `programs.reports.selectors.completeness` (reported once first submitted, on time by the due
-  day; before the due day the rates count what came so far).
+- **Reporting, on time**: last month's reports over the units expected to report, by the rules
+  of `programs.reports.selectors.completeness` (reported once first submitted, on time by the
+  due day; before the due day the rates count what came so far), summed per district in SQL by
+  its `month_rates`.
 - **Injuries per 100,000**: the injury records of the last 12 whole months (the months before
   this one), counted by `injuries.selectors.counts` from the rollup, over the district's resident
   population; "no data" for a district without one. The city's rate divides the records of the
@@ -30,7 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,8 +43,8 @@ from injuries.models import InjuryRecord, InjuryRollup
 from injuries.selectors import Period, rate, unit_period_totals
 from programs.core.choices import TitleLevel
 from programs.core.models import CreatingUnit, District, User
-from programs.reports.selectors.completeness import Rate, cell_rates, completeness
-from programs.titles.models import LEVEL_RANK, Certification, Target
+from programs.reports.selectors.completeness import Rate, month_rates
+from programs.titles.models import Certification, Target
 from programs.titles.selectors import TargetState, targets_results
 from safecommunity.calendar import Month
 from safecommunity.models import in_active_language
@@ -115,8 +120,8 @@ def _phase_columns(names: dict[int | None, list[str]]) -> list[PhaseColumn]:
 
 
 def city_board(user: User, today: date | None = None) -> CityBoard:
-    """The districts `user` may see, each with its figures, and the city's total: nine queries
-    whatever the number of districts."""
+    """The districts `user` may see, each with its figures, and the city's total: eight queries
+    whatever the number of districts and units."""
     today = today or timezone.localdate()
     districts = list(District.objects.visible_to(user).order_by("code"))
     rows = {
@@ -139,13 +144,16 @@ def city_board(user: User, today: date | None = None) -> CityBoard:
             in_active_language(label, row["current_phase__name_en"] or "")
         )
 
-    highest: dict[int, tuple[int, str]] = {}  # unit → (district, highest level in force)
-    held = Certification.objects.held(today).filter(unit__in=units.values("pk"))
-    for unit_id, district_id, level in held.values_list("unit_id", "unit__district_id", "level"):
-        if LEVEL_RANK[level] >= LEVEL_RANK.get(highest.get(unit_id, (0, ""))[1], 0):
-            highest[unit_id] = (district_id, level)
-    for district_id, level in highest.values():
-        rows[district_id].titles[level] += 1
+    highest = Certification.objects.held(today).filter(unit=OuterRef("pk")).highest_first()
+    district_of: dict[int, int] = {}  # unit → district, for the injury records
+    for unit_id, district_id, level in (
+        units.order_by()
+        .annotate(title=Subquery(highest.values("level")[:1]))
+        .values_list("pk", "district", "title")
+    ):
+        district_of[unit_id] = district_id
+        if level is not None:
+            rows[district_id].titles[level] += 1
 
     targets = (
         Target.objects.visible_to(user)
@@ -158,14 +166,8 @@ def city_board(user: User, today: date | None = None) -> CityBoard:
         row.targets_met += result.state == TargetState.MET
 
     month = Month.last_months(1, until=today)[0]
-    grid = completeness(units, [month], today=today)
-    cells: dict[int, list] = {}
-    district_of: dict[int, int] = {}
-    for unit_row in grid.rows:
-        district_of[unit_row.unit.pk] = unit_row.unit.district_id
-        cells.setdefault(unit_row.unit.district_id, []).extend(unit_row.cells)
-    for district_id, district_cells in cells.items():
-        rows[district_id].reporting, rows[district_id].on_time = cell_rates(district_cells)
+    for district_id, (reporting, on_time) in month_rates(units, month, by="district").items():
+        rows[district_id].reporting, rows[district_id].on_time = reporting, on_time
 
     months = Month.last_months(INJURY_MONTHS, until=today)
     period = Period(months[0], Month.last_day(months[-1]))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from programs.core.choices import TitleLevel
 from programs.core.models import CreatingUnit, District, Phase, User
 from programs.core.services import may_upload_boundaries
-from programs.titles.models import Certification, level_rank
+from programs.titles.models import Certification
 
 #: A unit's colour by its phase's order (the dashboard's phase colours); no phase is grey.
 PHASE_COLOURS = {0: "#adb5bd", 1: "#0dcaf0", 2: "#0d6efd", 3: "#fd7e14", 4: "#198754"}
@@ -93,8 +93,7 @@ def district_map_data(district: District, user: User, today: date | None = None)
         Certification.objects.visible_to(user)
         .held(today)
         .filter(unit=OuterRef("pk"))
-        .annotate(rank=level_rank())
-        .order_by("-rank", "-valid_until")
+        .highest_first()
     )
     units = (
         CreatingUnit.objects.visible_to(user)

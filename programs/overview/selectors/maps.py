@@ -7,7 +7,8 @@ What counts, decided once here:
   its validity: `CertificationQuerySet.held`), over its units.
 - **Reporting rate, last month**: the monthly reports of last month submitted at least once,
   over the units expected to report for it — `programs.reports.selectors.completeness`'s rules
-  (expected from the month a unit joined; reported once first submitted).
+  (expected from the month a unit joined; reported once first submitted), summed per district
+  in SQL by its `month_rates`.
 - **Injuries per 100,000**: the injury records of the last 12 whole months (the rollup's rows,
   `injuries.selectors.unit_period_totals`) over the district's resident population
   (`District.population`), per 100,000, rounded half up (`safecommunity.numbers`).
@@ -18,8 +19,9 @@ districts not on the portal, a district outside the user's scope, a figure witho
 denominator (no unit, no unit expected, no population) — is **no data**, with its own colour.
 Every figure is read through `visible_to`, so nothing outside the user's scope enters the page.
 
-Five queries whatever the number of districts and units: the districts, the units, last month's
-reports, the titles in force, the injury rollup's whole months.
+Five queries whatever the number of districts and units: the districts, each unit's district
+(plain values), last month's rates grouped by district, the titles in force, the injury
+rollup's whole months.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from injuries.selectors import Period, unit_period_totals
 from programs.core.divisions import districts as official_districts
 from programs.core.models import CreatingUnit, District, User
 from programs.overview import errors
-from programs.reports.selectors.completeness import Rate, cell_rates, completeness
+from programs.reports.selectors.completeness import Rate, month_rates
 from programs.titles.models import Certification
 from safecommunity.calendar import Month
 from safecommunity.errors import BadQuery
@@ -214,9 +216,9 @@ def figures_by_district(
 ) -> dict[int, dict[str, Figure]]:
     """District id → measure → figure, for the districts of `counted`; four queries."""
     units = CreatingUnit.objects.records_visible_to(user).filter(district__in=list(counted))
-    grid = completeness(units, [month], today=today)  # the units, last month's reports
-    unit_district = {row.unit.pk: row.unit.district_id for row in grid.rows}
+    unit_district = dict(units.order_by().values_list("pk", "district"))
     unit_ids = list(unit_district)
+    rates = month_rates(units, month, by="district")
     holding = set(
         Certification.objects.visible_to(user)
         .held(today)
@@ -234,18 +236,15 @@ def figures_by_district(
     units_of: dict[int, int] = defaultdict(int)
     titled: dict[int, int] = defaultdict(int)
     records: dict[int, int] = defaultdict(int)
-    cells: dict[int, list] = defaultdict(list)
-    for row in grid.rows:
-        district_id = row.unit.district_id
+    for unit_id, district_id in unit_district.items():
         units_of[district_id] += 1
-        titled[district_id] += row.unit.pk in holding
-        cells[district_id] += row.cells
+        titled[district_id] += unit_id in holding
     for unit_id, counts in injuries.items():
         records[unit_district[unit_id]] += counts["n"]
 
     figures: dict[int, dict[str, Figure]] = {}
     for district_id, district in counted.items():
-        reported: Rate = cell_rates(cells[district_id])[0]
+        reported: Rate = rates.get(district_id, (Rate(0, 0), Rate(0, 0)))[0]
         figures[district_id] = {
             Measure.TITLES: rate_figure(Rate(titled[district_id], units_of[district_id])),
             Measure.REPORTING: rate_figure(reported),

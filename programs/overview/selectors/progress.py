@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from programs.core.models import CreatingUnit
 from programs.progress.models import UnitMilestone
-from programs.titles.models import Certification, level_rank
+from programs.titles.models import Certification
 
 
 def units_with_progress(
@@ -31,12 +31,7 @@ def units_with_progress(
     gate = UnitMilestone.objects.filter(
         milestone__phase=OuterRef("current_phase"), milestone__required_for_gate=True
     )
-    best_title = (
-        Certification.objects.held(today)
-        .filter(unit=OuterRef("pk"))
-        .annotate(rank=level_rank())
-        .order_by("-rank", "-valid_until")
-    )
+    best_title = Certification.objects.held(today).filter(unit=OuterRef("pk")).highest_first()
     return units.annotate(
         gate_total=count_of(gate),
         gate_accepted=count_of(gate.filter(status=UnitMilestone.Status.ACCEPTED)),

@@ -235,6 +235,7 @@ def readiness_rows(
     kinds = {value: str(label) for value, label in EvaluationKind.choices}
     zone = timezone.get_current_timezone()
     dues: dict[int, list[date]] = {}  # due day → each month's due date
+    phase_labels: dict[tuple[str | None, str | None], str] = {}
     month_due, last = None, [0, 0, 0, 0]  # last month: expected, reported, on time, returned
     for row in values:
         # The reporting strip, each month as `completeness()` reads its cell, from the month
@@ -278,8 +279,10 @@ def readiness_rows(
             trend = InjuryTrend(now, before, row["population"])
         row["injuries"] = trend
         # Labels in the interface's language, as the models' own would read.
-        name, name_en = row.pop("phase_name"), row.pop("phase_name_en")
-        row["phase_label"] = in_active_language(name, name_en) if name else ""
+        names = row.pop("phase_name"), row.pop("phase_name_en")
+        if names not in phase_labels:  # a few phases among the rows: asked once each
+            phase_labels[names] = in_active_language(*names) if names[0] else ""
+        row["phase_label"] = phase_labels[names]
         total = row["gate_total"]
         row["gate_share"] = row["gate_accepted"] / total if total else None
         row["title_label"] = titles.get(row["title_level"] or "", "")

@@ -3,19 +3,17 @@ table as an xlsx file (a job, `programs.overview.jobs`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from html import escape
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -31,6 +29,7 @@ from programs.overview.selectors.district_map import district_map_data
 from programs.overview.selectors.readiness import ReadinessRow
 from programs.overview.selectors.todo import district_inbox
 from programs.titles.models import EXPIRY_WARNINGS
+from safecommunity.links import reverse_each
 from safecommunity.numbers import shown
 from safecommunity.scoping import scoped_object
 
@@ -109,17 +108,6 @@ STRIP_CELL = {  # a month's square in the reports column, by its `timeliness`
     state: f'<span class="strip-cell strip-{state}"></span>'
     for state in ("none", "open", "late", "on_time")
 }
-URL_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what `reverse()` leaves unquoted in a path
-
-
-def reverse_each(name: str) -> Callable[[object], str]:
-    """`reverse(name, args=[value])` for many values at the cost of one `reverse()`: the URL is
-    reversed once around a marker and each value put in its place, quoted as `reverse()`
-    quotes it (for values its path converter accepts, such as unit codes and ids)."""
-    marker = "9070605040302010"
-    head, found, tail = reverse(name, args=[marker]).partition(marker)
-    assert found, name
-    return lambda value: f"{head}{quote(str(value), safe=URL_SAFE)}{tail}"
 
 
 def table_prepare(rows: list[ReadinessRow]) -> None:
@@ -140,8 +128,12 @@ def table_prepare(rows: list[ReadinessRow]) -> None:
     result_badges: dict[tuple[str | None, str], SafeString] = {}
     points: dict[Any, str] = {}  # a score or maximum → as `floatformat:"-1"` prints it
     numbers: dict[int, str] = {}  # an integer → as `{{ value }}` prints it (localized)
+    grouped = settings.USE_THOUSAND_SEPARATOR  # without it, `{{ value }}` prints str(value)
+    strips: dict[tuple[str, ...], SafeString] = {}  # the squares of a year's states
 
     def number(value: int) -> str:
+        if not grouped:
+            return str(value)
         if value not in numbers:
             numbers[value] = localize(value)
         return numbers[value]
@@ -160,7 +152,10 @@ def table_prepare(rows: list[ReadinessRow]) -> None:
         row["gate_full"] = bool(total) and accepted == total
         row["gate_width"] = str(round(float(accepted) / float(total or 1) * 100))  # widthratio
         row["overdue_text"] = number(row["overdue_count"])
-        row["strip_html"] = mark_safe("".join(STRIP_CELL[state] for state in row["strip"]))
+        strip = row["strip"]
+        if strip not in strips:
+            strips[strip] = mark_safe("".join(STRIP_CELL[state] for state in strip))
+        row["strip_html"] = strips[strip]
         on_time = number(row["on_time"].numerator), number(row["on_time"].denominator)
         row["strip_title"] = mark_safe(on_time_of % {"n": on_time[0], "d": on_time[1]})
         row["on_time_text"] = f"{on_time[0]}/{on_time[1]}"

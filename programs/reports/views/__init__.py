@@ -1,5 +1,5 @@
 """The monthly-report pages: a unit's list of months, the report form and its transitions; the
-district's completeness grid (units × months, with each month's reporting and on-time rates),
+completeness grid (units × months, with each month's reporting and on-time rates: `grid.py`),
 the review queue, and the start of the export of every reported value (a job, `jobs.py`).
 
 Every page goes through `CreatingUnit.objects.visible_to` / `MonthlyReport.objects.visible_to`:
@@ -13,7 +13,6 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
@@ -35,7 +34,7 @@ from programs.reports.forms import MonthlyReportForm
 from programs.reports.jobs import export_report_values
 from programs.reports.models import MonthlyReport, ReportValue
 from programs.reports.models.indicators import IndicatorSection
-from programs.reports.selectors.completeness import completeness, expected_from, report_url
+from programs.reports.selectors.completeness import expected_from, report_url
 from programs.reports.selectors.queue import report_queue, report_queue_ids, report_queue_pages
 from programs.reports.selectors.rules import ReportProblem, report_problems
 from programs.reports.selectors.values import completeness_units
@@ -44,6 +43,8 @@ from safecommunity.calendar import Month, due_date
 from safecommunity.forms import ReasonForm, keys_in_range
 from safecommunity.queues import QueuePlace, next_in_queue, place_in_queue, queue_of, with_queue
 from safecommunity.scoping import scoped_object
+
+from .grid import ReportGridView as ReportGridView  # the grid page, in a module of its own
 
 
 def period_from_url(text: str) -> date:
@@ -375,41 +376,6 @@ class MonthlyReportTransitionView(TransitionView):
             return reverse("programs:report-queue") + "?" + self.queue.urlencode()
         upcoming = MonthlyReport.objects.select_related("unit").get(pk=following)
         return with_queue(upcoming.get_absolute_url(), self.queue)
-
-
-UNITS_PER_PAGE = 100
-
-
-class ReportGridView(TemplateView):
-    """Units × months, each cell coloured by the report's state and marked on time or late, with
-    each month's reporting and on-time rates (numerator / denominator) at the bottom."""
-
-    template_name = "programs/report_grid.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        filterset, units, months = completeness_units(self.request.user, self.request.GET)
-        grid = completeness(units, months)
-        # The rates cover every filtered unit; the rows are shown a hundred at a time.
-        page = Paginator(grid.rows, UNITS_PER_PAGE).get_page(self.request.GET.get("page"))
-        for row in page.object_list:
-            for cell in row.cells:
-                cell.url = report_url(row.unit.code, cell.month)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(
-            filter=filterset,
-            grid=grid,
-            rows=page.object_list,
-            page_obj=page,
-            paginator=page.paginator,
-            is_paginated=page.has_other_pages(),
-            total=len(grid.rows),
-            querystring_without_page=query.urlencode(),
-            export_query=self.request.GET.urlencode(),
-            today=timezone.localdate(),
-        )
-        return context
 
 
 class ReportQueueView(ListView):
