@@ -121,6 +121,7 @@ NOTHING_IMPORTED = _("Nothing was imported: the records changed since the check.
 
 DATES_REVERSED = _("The end date is before the start date.")
 DATE_OUT_OF_RANGE = _("Choose a date from %(first)s to the end of this year.")
+DISTRICT_WITHOUT_UNITS = _("%(district)s has no creating units yet, so no records to count.")
 FILTERS_NO_LONGER_VALID = _(
     "The filters of this export are no longer valid (%(errors)s); open the statistics page and "
     "export again."

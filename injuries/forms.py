@@ -22,6 +22,7 @@ from injuries.errors import (
     CONFIRM_WARNINGS,
     DATE_OUT_OF_RANGE,
     DATES_REVERSED,
+    DISTRICT_WITHOUT_UNITS,
     REFUSED_FILE_TYPE,
     UNIT_NOT_ALLOWED,
     ImportRefused,
@@ -29,6 +30,7 @@ from injuries.errors import (
 from injuries.models import InjuryRecord
 from injuries.selectors import Filters, Period, default_baseline_year
 from injuries.services import check_size
+from programs.core.forms import DistrictChoiceField
 from programs.core.models import CreatingUnit
 from safecommunity.forms import BoundedModelMultipleChoiceField, StyledFormMixin
 
@@ -155,8 +157,14 @@ class DateInput(forms.DateInput):
 class StatisticsFilterForm(StyledFormMixin, forms.Form):
     """A GET form: every field is optional, and an empty one takes its default (every unit in
     scope, 1 January of this year to today, all sources and domains, the year before the
-    programme started). Units are chosen among those the user may see."""
+    programme started). Units are chosen among those the user may see.
 
+    Those who see every district (the city office, administrators) may first choose a district
+    (`?district=110116`, the link of a district's page): the units to choose from are then its
+    units, and with none chosen its units are counted. For everyone else the field is not there
+    and the parameter changes nothing."""
+
+    district = DistrictChoiceField()
     units = BoundedModelMultipleChoiceField(
         label=_("Units"),
         queryset=CreatingUnit.objects.none(),
@@ -200,12 +208,28 @@ class StatisticsFilterForm(StyledFormMixin, forms.Form):
         units = self.fields["units"]
         units.queryset = CreatingUnit.objects.records_visible_to(user).in_plan_order()
         units.widget.attrs["size"] = 4
+        if user.sees_every_district:
+            self._narrow_to_district(units)
+        else:
+            del self.fields["district"]
         last_day = date(self.today.year, 12, 31)
         for name in ("date_from", "date_to"):
             self.fields[name].widget.attrs.update(min=f"{EARLIEST_YEAR}-01-01", max=f"{last_day}")
         baseline = self.fields["baseline_year"]
         baseline.validators.append(MaxValueValidator(self.today.year))
         baseline.widget.attrs["max"] = self.today.year
+
+    def _narrow_to_district(self, units: forms.ModelMultipleChoiceField) -> None:
+        """Offer the districts the user may see (read once a request: the city menu shows them
+        too), and the units of the district asked for only: the units' choices are read before
+        the form is cleaned. A code not among the districts leaves the units as they are; the
+        district's field shows the error, and an invalid form counts nothing."""
+        district = self.fields["district"]
+        district.set_districts(self.user.visible_districts)
+        chosen = district.by_code.get(self.data.get("district") or "")
+        if chosen is not None:
+            units.queryset = units.queryset.filter(district=chosen.pk)
+        units.help_text = _("None chosen: every unit of the district, or of every district.")
 
     def clean_date_from(self) -> date:
         return self._date_in_range(self.cleaned_data["date_from"] or self.default_from)
@@ -225,6 +249,13 @@ class StatisticsFilterForm(StyledFormMixin, forms.Form):
             self.add_error("date_to", DATES_REVERSED)
         if data.get("baseline_year") is None and "baseline_year" not in self.errors:
             data["baseline_year"] = self.default_baseline
+        self.counted_units = tuple(data.get("units") or ())
+        district = data.get("district")
+        if district is not None and not self.counted_units and "units" not in self.errors:
+            # No unit chosen: the district's units, for no unit at all would mean every unit.
+            self.counted_units = tuple(self.fields["units"].queryset)
+            if not self.counted_units:
+                self.add_error("district", DISTRICT_WITHOUT_UNITS % {"district": district.label})
         return data
 
     def filters(self) -> Filters:
@@ -233,7 +264,7 @@ class StatisticsFilterForm(StyledFormMixin, forms.Form):
         return Filters(
             period=Period(data["date_from"], data["date_to"]),
             baseline_year=data["baseline_year"],
-            units=tuple(data["units"]),
+            units=self.counted_units,
             source=data["source"],
             domain=data["domain"],
         )
@@ -243,7 +274,9 @@ class StatisticsFilterForm(StyledFormMixin, forms.Form):
         defaults written out (the dates and the baseline year of today): an export's job reads
         the same filters whenever it runs, and the same filters make the same query."""
         data = self.cleaned_data
+        district = data.get("district")
         query = {
+            "district": [district.code] if district else [],
             "units": [str(unit.pk) for unit in data["units"]],
             "date_from": [data["date_from"].isoformat()],
             "date_to": [data["date_to"].isoformat()],
@@ -273,6 +306,10 @@ class StatisticsFilterForm(StyledFormMixin, forms.Form):
                 str(Domain(data["domain"]).label) if data["domain"] else every,
             ),
         ]
+        if "district" in self.fields:
+            district = data.get("district")
+            label = district.label if district else gettext("All districts")
+            rows.insert(0, (str(self.fields["district"].label), label))
         if filters.compares:
             rows += [
                 (gettext("Previous year"), str(filters.previous)),

@@ -27,6 +27,7 @@ DISTRICT_CODE_FORMAT = _(
 DISTRICT_CODE_UNKNOWN = _(
     "%(value)s is not a district in the official list of Beijing's divisions (%(source)s)."
 )
+DISTRICT_NOT_VISIBLE = _("No district you may see has the code “%(value)s”.")
 DIVISION_CODE_OTHER_DISTRICT = _("This division code lies outside %(district)s.")
 DIVISION_CODE_TAKEN = _("Another unit already has this division code.")
 DIVISION_CODE_OF_ZONE = _("An economic zone has no division code; leave it blank.")

@@ -1,4 +1,5 @@
-"""Filters of the unit lists: search, kind, pilot and phase, and sorting with empty values last."""
+"""Filters of the unit lists: search, kind, pilot and phase, the district for those who see
+several, and sorting with empty values last."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from programs.core.choices import UnitKind
-from programs.core.models import CreatingUnit, Phase
+from programs.core.forms import DISTRICT_LABEL, DistrictChoiceField
+from programs.core.models import CreatingUnit, District, Phase
 from safecommunity.errors import BadQuery
 from safecommunity.forms import SEARCH_MAX_LENGTH, SEARCH_TOO_LONG, style_form
 
@@ -69,7 +71,25 @@ class QueueFilter(django_filters.FilterSet):
         return queryset if value == QUEUE_ALL else queryset.filter(status=value)
 
 
+class DistrictFilter(django_filters.Filter):
+    """The rows of one district, chosen by its code among the districts given as `districts`
+    (`DistrictChoiceField`); it narrows the queryset it is given, already scoped to the user,
+    by the district's id (`field_name`: the lookup from the row to its district)."""
+
+    field_class = DistrictChoiceField
+
+    def filter(self, qs: QuerySet, value: District | None) -> QuerySet:
+        if value is None:
+            return qs
+        return qs.filter(**{self.field_name: value.pk})
+
+
 class UnitFilter(django_filters.FilterSet):
+    """The unit lists' filters. Those who see every district (the city office, administrators)
+    also choose a district (`?district=110116`, the links of a district's page); for everyone
+    else the units are their district's already, so the filter is not there and the parameter
+    changes nothing."""
+
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -91,6 +111,8 @@ class UnitFilter(django_filters.FilterSet):
         queryset=Phase.objects.none(),
         empty_label=_("All"),
     )
+    district = DistrictFilter(label=DISTRICT_LABEL, field_name="district")
+    offers_district = True  # False where a district has a page of its own (the dashboard)
     sort = NullsLastOrderingFilter(
         label=_("Sort"),
         fields=(
@@ -120,6 +142,10 @@ class UnitFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.filters["phase"].queryset = Phase.objects.visible_to(user).select_related("program")
+        if self.offers_district and user.sees_every_district:
+            self.filters["district"].extra["districts"] = user.visible_districts
+        else:
+            del self.filters["district"]
 
     @property
     def form(self):
@@ -128,9 +154,14 @@ class UnitFilter(django_filters.FilterSet):
         return self._form
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        """A search the field refuses (too long, a NUL character) is no page's to show: 400."""
+        """A search the field refuses (too long, a NUL character) is no page's to show: 400.
+        A district code not among the choices is shown at its field, with no units: the
+        filter only ever narrows, and an export of the page exports none rather than the
+        whole city."""
         if "q" in self.form.errors:
             raise BadQuery(self.form.errors["q"][0])
+        if "district" in self.form.errors:
+            return queryset.none()
         return super().filter_queryset(queryset)
 
     def filter_pilot(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

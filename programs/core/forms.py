@@ -1,14 +1,19 @@
 """Forms of the programme's units: a unit's profile, as clerks and as district staff edit it;
-a new API token; the file of a district's units' boundaries."""
+a new API token; the file of a district's units' boundaries; the choice of a district in the
+filters of the pages that list units of several districts."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from programs.core.models import CreatingUnit
+from programs.core.errors import DISTRICT_NOT_VISIBLE
+from programs.core.models import CreatingUnit, District
 from programs.core.services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
 from safecommunity.files import FILE_EMPTY, FILE_TOO_LARGE
 from safecommunity.forms import FixedFieldsValidationMixin, StyledFormMixin
@@ -34,6 +39,35 @@ DISTRICT_UNIT_FIELDS = [
     "joined_on",
     *CLERK_UNIT_FIELDS,
 ]
+
+
+DISTRICT_LABEL = pgettext_lazy("one of the city's districts", "District")
+
+
+class DistrictChoiceField(forms.ChoiceField):
+    """A district among `districts` (those the user may see), asked for by its 6-digit code
+    (`?district=110116`) and cleaned to the district; left empty, None: every district. The
+    choices are the list read once, so checking a code and drawing the select ask no query of
+    their own; a code not among them is an error at the field (`DISTRICT_NOT_VISIBLE`)."""
+
+    default_error_messages = {"invalid_choice": DISTRICT_NOT_VISIBLE}
+
+    def __init__(self, *, districts: Iterable[District] = (), **kwargs) -> None:
+        kwargs.setdefault("label", DISTRICT_LABEL)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.set_districts(districts)
+
+    def set_districts(self, districts: Iterable[District]) -> None:
+        """Offer `districts`, in their order, after "All districts"."""
+        self.by_code = {district.code: district for district in districts}
+        self.choices = [
+            ("", _("All districts")),
+            *((code, district.label) for code, district in self.by_code.items()),
+        ]
+
+    def clean(self, value: str) -> District | None:
+        return self.by_code.get(super().clean(value))
 
 
 class UnitProfileForm(FixedFieldsValidationMixin, StyledFormMixin, forms.ModelForm):

@@ -56,7 +56,11 @@ class ProgressFilter(UnitFilter):
 
 class DashboardFilter(ProgressFilter):
     """The progress filters plus the result of the latest evaluation. The dashboard sorts its
-    rows itself (some columns are computed after the query), so there is no sort filter."""
+    rows itself (some columns are computed after the query), so there is no sort filter; and a
+    district's dashboard is its own page (`/districts/<code>/`, with its programme's targets),
+    so there is no district filter."""
+
+    offers_district = False
 
     result = django_filters.ChoiceFilter(
         label=_("Last evaluation"),

@@ -255,3 +255,39 @@ def test_the_district_page_queries_do_not_grow_with_units(
         response = client.get(page_of("110116"))
 
     assert len(response.context["board"].rows) == unit_count
+
+
+def test_a_district_pages_cards_link_to_that_districts_units(client, huairou, city_user):
+    client.force_login(city_user)
+
+    response = client.get(page_of("110116"))
+
+    links = {headline.key: headline.url for headline in response.context["headlines"]}
+    query = "district=110116"
+    assert links == {
+        "units": f"{reverse('programs:unit-list')}?{query}",
+        "titled": f"{reverse('programs:progress')}?sort=title&{query}",
+        "expiring": f"{reverse('programs:progress')}?sort=expiry&{query}",
+        "reporting": f"{reverse('programs:report-grid')}?{query}",
+        "on_time": f"{reverse('programs:report-grid')}?{query}",
+        "injuries": f"{reverse('injuries:statistics')}?{query}",
+    }
+    html = response.content.decode()
+    assert f'href="{links["titled"].replace("&", "&amp;")}"' in html
+    # where they lead: 怀柔区's units, not the city's
+    for key in ("units", "titled", "expiring"):
+        assert [unit.code for unit in client.get(links[key]).context["units"]] == ["H01", "H02"]
+    grid = client.get(links["reporting"]).context["rows"]
+    assert [row.unit.code for row in grid] == ["H01", "H02"]
+    statistics = client.get(links["injuries"]).context["form"]
+    assert [unit.code for unit in statistics.counted_units] == ["H01", "H02"]
+
+
+def test_the_dashboards_cards_link_to_every_unit(client, huairou, city_user):
+    client.force_login(city_user)
+
+    response = client.get(DASHBOARD)
+
+    links = {headline.key: headline.url for headline in response.context["headlines"]}
+    assert links["units"] == reverse("programs:unit-list")
+    assert links["titled"] == f"{reverse('programs:progress')}?sort=title"

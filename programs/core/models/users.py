@@ -213,6 +213,12 @@ class User(ConstraintErrorsOnFields, AbstractUser):
             CreatingUnit.objects.filter(district=self.district_id).values_list("pk", flat=True)
         )
 
+    @cached_property
+    def visible_districts(self) -> list[District]:
+        """The districts this user may see (`District.objects.visible_to`), by code: one query,
+        once per request, for the city menu and the district filters of the pages."""
+        return list(District.objects.visible_to(self).order_by("code"))
+
     @property
     def reviews_units(self) -> bool:
         """District staff (and administrators) accept or return milestones and record titles."""

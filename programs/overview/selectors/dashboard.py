@@ -40,6 +40,7 @@ from django.db.models import (
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -225,6 +226,7 @@ class Dashboard:
     injuries_before: int | None = None
     unit_count: int = 0
     month_due: date | None = None  # the day last month's reports fall due
+    district: District | None = None  # a district's page: its cards link to its units only
 
     @property
     def month(self) -> date | None:
@@ -295,7 +297,12 @@ def dashboard_build(
     rows = table.rows
     program = dashboard_program(user, district)
     board = Dashboard(
-        today=today, program=program, rows=rows, months=table.months, unit_count=len(rows)
+        today=today,
+        program=program,
+        rows=rows,
+        months=table.months,
+        unit_count=len(rows),
+        district=district,
     )
     board.phases = units.phase_counts() if rows else []
     board.titles = title_summary(units, today)
@@ -311,6 +318,14 @@ def dashboard_build(
 
 
 def _headlines(board: Dashboard) -> list[Headline]:
+    """The headline cards. Their pages list every unit the user may see; a district's page
+    links them to that district's (`?district=<code>`, the pages' district filter)."""
+
+    def link(name: str, **query: str) -> str:
+        if board.district is not None:
+            query["district"] = board.district.code
+        return reverse(name) + (f"?{urlencode(query)}" if query else "")
+
     units = board.unit_count
     titles = board.titles or TitleSummary(0, [], [])
     month = f"{board.month:%Y-%m}" if board.month else "—"
@@ -322,35 +337,35 @@ def _headlines(board: Dashboard) -> list[Headline]:
             _separator().join(
                 f"{row['name'] or _('No phase')} {row['count']}" for row in board.phases
             ),
-            reverse("programs:unit-list"),
+            link("programs:unit-list"),
         ),
         Headline(
             "titled",
             _("Holding a title"),
             str(titles.held),
             _separator().join(f"{label} {count}" for label, count in titles.by_level if count),
-            reverse("programs:progress") + "?sort=title",
+            link("programs:progress", sort="title"),
         ),
         Headline(
             "expiring",
             _("Titles expiring"),
             str(len(titles.expiring)),
             _("within %(days)s days") % {"days": max(EXPIRY_WARNINGS)},
-            reverse("programs:progress") + "?sort=expiry",
+            link("programs:progress", sort="expiry"),
         ),
         Headline(
             "reporting",
             _("Reported for %(month)s") % {"month": month},
             _percent(board.month_reporting),
             _rate_detail(board.month_reporting, board),
-            reverse("programs:report-grid"),
+            link("programs:report-grid"),
         ),
         Headline(
             "on_time",
             _("On time for %(month)s") % {"month": month},
             _percent(board.month_on_time),
             _rate_detail(board.month_on_time, board),
-            reverse("programs:report-grid"),
+            link("programs:report-grid"),
         ),
     ]
     if board.injuries_now is not None:
@@ -360,7 +375,7 @@ def _headlines(board: Dashboard) -> list[Headline]:
                 _("Injuries this year"),
                 str(board.injuries_now),
                 _change_text(board.injuries_now, board.injuries_before or 0),
-                reverse("injuries:statistics"),
+                link("injuries:statistics"),
             )
         )
     return headlines

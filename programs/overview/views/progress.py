@@ -14,8 +14,9 @@ from django.views import View
 from django.views.generic import ListView
 
 from programs.core.choices import TitleLevel
-from programs.core.models import CreatingUnit, Program
+from programs.core.models import CreatingUnit
 from programs.overview.filters import ProgressFilter
+from programs.overview.selectors.dashboard import dashboard_program
 from programs.overview.selectors.progress import progress_cells, units_with_progress
 from programs.titles.selectors import targets_evaluate
 from safecommunity.spreadsheets import xlsx_response
@@ -51,7 +52,10 @@ class ProgressView(ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        program = Program.objects.visible_to(self.request.user).order_by("-start_date").first()
+        # The targets of the district's programme: of the district chosen, for those who see
+        # every district (none over several districts: each district's targets are its own).
+        district = self.filterset.form.cleaned_data.get("district")
+        program = dashboard_program(self.request.user, district)
         today = timezone.localdate()
         for unit in context["units"]:
             unit.title_label = TitleLevel(unit.title_level).label if unit.title_level else ""
