@@ -394,7 +394,7 @@ def headline_numbers(user: User, today: date | None = None) -> list[Headline]:
     board.month_reporting, board.month_on_time = grid.reporting, grid.on_time
     board.month_due = next((row.cells[0].due for row in grid.rows if row.cells), None)
     if InjuryRecord.objects.unit_ids_visible_to(user) != set():
-        counts = injury_counts(user, units, today).values()
+        counts = injury_counts(user, [row.unit.pk for row in grid.rows], today).values()
         board.injuries_now = sum(now for now, _before in counts)
         board.injuries_before = sum(before for _now, before in counts)
     return board.headlines()
