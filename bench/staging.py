@@ -117,13 +117,14 @@ def _keeper(best: dict[str, float]):
 
 
 def bench(count: int, rounds: int, xlsx: bool) -> None:
-    from programs.models import User
+    from programs.models import District, User
 
     print(f"load average at the start: {os.getloadavg()[0]:.1f}")
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {COPY_TABLE}")
         cursor.execute(f"CREATE TABLE {COPY_TABLE} (LIKE injuries_injuryrecord INCLUDING ALL)")
-    user = User.objects.create(username="bench-district", role="district")
+    shunyi = District.objects.get(code="110113")  # the reference data's district
+    user = User.objects.create(username="bench-district", role="district", district=shunyi)
     codes = unit_codes()
     with tempfile.TemporaryDirectory() as folder:
         files = [Path(folder) / "cards.csv"]
