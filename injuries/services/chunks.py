@@ -63,6 +63,7 @@ class ChunkImporter:
         self.written = columns.written_fields
         self.first_row_of: dict[tuple, int] = {}
         self.editable_units = self._editable_units()
+        self.recorded: dict[tuple[str, str], bool] = {}  # (source, organisation) → any record?
 
     def _editable_units(self) -> set[int] | None:
         """The units whose records the user may change; None: every unit."""
@@ -124,12 +125,20 @@ class ChunkImporter:
 
     def _existing(self, keys: list[tuple]) -> dict[tuple, dict[str, Any]]:
         """The values of the records already holding these keys: one query per source and
-        organisation in the chunk (a file usually comes from one)."""
+        organisation in the chunk (a file usually comes from one), none for an organisation
+        of which no record was found when the import first met it (a new hospital's first
+        file). What the preview finds here gives its counts and refuses a card of another
+        unit; the commit decides again by the data as it is then (`staging`)."""
         numbers: dict[tuple[str, str], list[str]] = {}
         for source, org, number in keys:
             numbers.setdefault((source, org), []).append(number)
         found = {}
         for (source, org), wanted in numbers.items():
+            if (source, org) not in self.recorded:
+                records = InjuryRecord.objects.filter(source=source, reporting_org=org)
+                self.recorded[source, org] = records.exists()
+            if not self.recorded[source, org]:
+                continue
             records = InjuryRecord.objects.filter(
                 source=source, reporting_org=org, record_number__in=wanted
             ).values("pk", *KEY, *DATA_FIELDS)
@@ -224,11 +233,15 @@ def copy_text(value: Any) -> str:
 
 def _copy_texts(column: Sequence[Any]) -> Sequence[str]:
     """A column's values as COPY writes them: a column of plain texts none of which needs
-    escaping as it is, any other each distinct value once (`copy_text`)."""
-    if set(map(type, column)) == {str}:
+    escaping as it is, of whole numbers by `str` in C, any other each distinct value once
+    (`copy_text`)."""
+    kinds = set(map(type, column))
+    if kinds == {str}:
         joined = "".join(column)
         if not any(c in joined for c in "\\\t\n\r"):
             return column
+    if kinds == {int}:
+        return list(map(str, column))
     return each_distinct(copy_text, column)
 
 

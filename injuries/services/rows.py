@@ -208,11 +208,11 @@ class ColumnReader:
 
     def _read_texts(self, cells: Sequence[str]) -> tuple[list[Sequence[Any]], dict[int, Any]]:
         """A column of text cells that rarely repeat (card numbers, narratives): stripped in C
-        (as `TextWidget` strips text); a row is looked at alone only when the column holds an
-        empty or too long text."""
+        (as `TextWidget` strips text); a row is looked at alone only when the column holds a
+        text too long, or an empty one where one is required."""
         texts = list(map(str.strip, cells))
         problems = {}
-        if "" in texts or max(map(len, texts)) > self.limit:
+        if (self.required and "" in texts) or max(map(len, texts)) > self.limit:
             for row, text in enumerate(texts):
                 problem = self._problem((text,))
                 if problem is not None:
