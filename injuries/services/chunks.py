@@ -75,11 +75,11 @@ class ChunkImporter:
         values, errors = read.values, read.errors
         keys = list(zip(*(values[name] for name in KEY), strict=True))
         self._repeated(keys, numbers, errors)
-        checked = [row for row in range(len(chunk)) if row not in errors] if errors else None
-        existing = self._existing([keys[row] for row in checked] if errors else keys)
+        checked = [row for row in range(len(chunk)) if row not in errors]
+        existing = self._existing([keys[row] for row in checked])
         found_at = {}
         if existing:
-            for row in range(len(chunk)) if checked is None else checked:
+            for row in checked:
                 found = existing.get(keys[row])
                 if found is None:
                     continue
