@@ -20,7 +20,10 @@ records (TRUNCATE of the records, the rollup, the kept changes and the staging t
   and the rollup's triggers).
 
 Rows per second and each rate as a share of the floor's, best of the rounds (each figure's
-own best), and the load average at the start and the end.
+own best); then, because other work on a shared machine slows one round more than another,
+the two targets' ratios of each round — the commit and check + commit against the floor
+measured right after them in the same round — and their median; and the load average at the
+start and the end.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safecommunity.settings_test")
@@ -135,6 +139,7 @@ def bench(count: int, rounds: int, xlsx: bool) -> None:
         for path in files:
             best: dict[str, float] = {}
             keep = _keeper(best)
+            paired: list[tuple[float, float]] = []  # each round's (commit, check + commit)
             for _round in range(rounds):
                 empty_records()
                 preview, commit, report = preview_and_commit(path, user)
@@ -142,13 +147,16 @@ def bench(count: int, rounds: int, xlsx: bool) -> None:
                 keep("preview", preview)
                 keep("commit", commit)
                 keep("check + commit", preview + commit)
+                checked = (commit, preview + commit)
                 preview, commit, report = preview_and_commit(path, user)
                 assert report.unchanged == count, (report.added, report.updated)
                 keep("again: preview", preview)
                 keep("again: commit", commit)
                 rows, columns = stored_rows()
-                keep("floor", copy_floor(rows, columns, COPY_TABLE))
+                copied = copy_floor(rows, columns, COPY_TABLE)
+                keep("floor", copied)
                 keep("floor, records", copy_floor(rows, columns, "injuries_injuryrecord"))
+                paired.append(tuple(copied / seconds for seconds in checked))
             floor = best["floor"]
             kind = "CSV GB18030" if path.suffix == ".csv" else "xlsx"
             print(f"\n{kind}, {count:,} rows, best of {rounds} rounds")
@@ -161,6 +169,10 @@ def bench(count: int, rounds: int, xlsx: bool) -> None:
             line("check + commit (best round)", best["check + commit"], count, floor)
             line("same file again: preview (all unchanged)", best["again: preview"], count, floor)
             line("same file again: commit (all unchanged)", best["again: commit"], count, floor)
+            by_target = zip(*paired, strict=True)
+            for label, ratios in zip(("commit", "check + commit"), by_target, strict=True):
+                each = " ".join(f"{ratio:.0%}" for ratio in ratios)
+                print(f"{label} of the same round's COPY: {each} (median {median(ratios):.0%})")
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
 
 
