@@ -6,7 +6,8 @@
 It builds a throw-away test database (`test_<name>`) with the district's reference data and
 writes `--rows` plausible cards (the generator of `bench/injuries.py`) as a GB18030 CSV file
 with the card's Chinese headers (and, with `--xlsx`, as a workbook too). Each round, on empty
-records (TRUNCATE of the records, the rollup, the kept changes and the staging table):
+records (TRUNCATE of the records, the rollup's months and years, the kept changes and the
+staging table):
 
 - preview: `batch_preview` — the file copied from the storage, hashed, read, every row checked
   and the checked rows staged (COPY into `StagedRecord`), in one transaction;
@@ -20,7 +21,10 @@ records (TRUNCATE of the records, the rollup, the kept changes and the staging t
   and the rollup's triggers).
 
 Rows per second and each rate as a share of the floor's, best of the rounds (each figure's
-own best), and the load average at the start and the end.
+own best); then, because other work on a shared machine slows one round more than another,
+the two targets' ratios of each round — the commit and check + commit against the floor
+measured right after them in the same round — and their median; and the load average at the
+start and the end.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safecommunity.settings_test")
@@ -52,7 +57,7 @@ def empty_records() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE injuries_importbatchchange, injuries_injuryrecord, injuries_injuryrollup,"
-            " injuries_stagedrecord"
+            " injuries_injuryrollupyear, injuries_stagedrecord"
         )
         cursor.execute("VACUUM ANALYZE injuries_injuryrecord")
 
@@ -93,7 +98,8 @@ def copy_floor(rows: io.StringIO, columns: str, table: str) -> float:
     with connection.cursor() as cursor:
         if table == "injuries_injuryrecord":
             cursor.execute(
-                "TRUNCATE injuries_importbatchchange, injuries_injuryrecord, injuries_injuryrollup"
+                "TRUNCATE injuries_importbatchchange, injuries_injuryrecord, injuries_injuryrollup,"
+                " injuries_injuryrollupyear"
             )
         else:
             cursor.execute(f"TRUNCATE {table}")
@@ -117,13 +123,14 @@ def _keeper(best: dict[str, float]):
 
 
 def bench(count: int, rounds: int, xlsx: bool) -> None:
-    from programs.models import User
+    from programs.models import District, User
 
     print(f"load average at the start: {os.getloadavg()[0]:.1f}")
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {COPY_TABLE}")
         cursor.execute(f"CREATE TABLE {COPY_TABLE} (LIKE injuries_injuryrecord INCLUDING ALL)")
-    user = User.objects.create(username="bench-district", role="district")
+    shunyi = District.objects.get(code="110113")  # the reference data's district
+    user = User.objects.create(username="bench-district", role="district", district=shunyi)
     codes = unit_codes()
     with tempfile.TemporaryDirectory() as folder:
         files = [Path(folder) / "cards.csv"]
@@ -134,6 +141,7 @@ def bench(count: int, rounds: int, xlsx: bool) -> None:
         for path in files:
             best: dict[str, float] = {}
             keep = _keeper(best)
+            paired: list[tuple[float, float]] = []  # each round's (commit, check + commit)
             for _round in range(rounds):
                 empty_records()
                 preview, commit, report = preview_and_commit(path, user)
@@ -141,13 +149,16 @@ def bench(count: int, rounds: int, xlsx: bool) -> None:
                 keep("preview", preview)
                 keep("commit", commit)
                 keep("check + commit", preview + commit)
+                checked = (commit, preview + commit)
                 preview, commit, report = preview_and_commit(path, user)
                 assert report.unchanged == count, (report.added, report.updated)
                 keep("again: preview", preview)
                 keep("again: commit", commit)
                 rows, columns = stored_rows()
-                keep("floor", copy_floor(rows, columns, COPY_TABLE))
+                copied = copy_floor(rows, columns, COPY_TABLE)
+                keep("floor", copied)
                 keep("floor, records", copy_floor(rows, columns, "injuries_injuryrecord"))
+                paired.append(tuple(copied / seconds for seconds in checked))
             floor = best["floor"]
             kind = "CSV GB18030" if path.suffix == ".csv" else "xlsx"
             print(f"\n{kind}, {count:,} rows, best of {rounds} rounds")
@@ -160,6 +171,10 @@ def bench(count: int, rounds: int, xlsx: bool) -> None:
             line("check + commit (best round)", best["check + commit"], count, floor)
             line("same file again: preview (all unchanged)", best["again: preview"], count, floor)
             line("same file again: commit (all unchanged)", best["again: commit"], count, floor)
+            by_target = zip(*paired, strict=True)
+            for label, ratios in zip(("commit", "check + commit"), by_target, strict=True):
+                each = " ".join(f"{ratio:.0%}" for ratio in ratios)
+                print(f"{label} of the same round's COPY: {each} (median {median(ratios):.0%})")
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
 
 

@@ -147,6 +147,7 @@ class InjuryRecord(ConstraintErrorsOnFields, UpdatedAt):
     unit = models.ForeignKey(
         "programs.CreatingUnit",
         on_delete=models.PROTECT,
+        db_index=False,  # injury_unit_date_idx (unit, injury_date) serves
         related_name="injury_records",
         verbose_name=pgettext_lazy("injury card", "creating unit"),
     )
@@ -255,6 +256,7 @@ class InjuryRecord(ConstraintErrorsOnFields, UpdatedAt):
         null=True,
         blank=True,
         editable=False,
+        db_index=False,  # injury_batch_idx serves
         related_name="records",
         verbose_name=_("import batch"),
         help_text=_("The import that last wrote the record; empty when entered by hand."),

@@ -33,6 +33,7 @@ from injuries.errors import (
     ImportRefused,
 )
 from safecommunity.spreadsheets import restored_row
+from safecommunity.spreadsheets.inert import QUOTE
 
 #: The folder of the shared storage where uploaded files wait between the check and the import.
 UPLOAD_DIR = "injury-imports"
@@ -133,8 +134,10 @@ class SpreadsheetRows:
     def __enter__(self) -> SpreadsheetRows:
         with open(self.path, "rb") as stream:
             head = stream.read(8)
-        rows = self._workbook() if head.startswith((XLSX_HEAD, XLS_HEAD)) else self._csv()
-        self._numbered = ((n, row) for n, row in enumerate(rows, start=1) if _has_values(row))
+        workbook = head.startswith((XLSX_HEAD, XLS_HEAD))
+        rows = self._workbook() if workbook else self._csv()
+        filled = _has_values if workbook else _has_text
+        self._numbered = ((n, row) for n, row in enumerate(rows, start=1) if filled(row))
         first = next(self._numbered, None)
         if first is None or first[0] != 1:
             raise ImportRefused(REFUSED_NO_HEADER)
@@ -174,8 +177,20 @@ class SpreadsheetRows:
         stream.seek(0)
         delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
         # A CSV export puts a ' before text starting like a formula (`inert_text`): taken off.
-        return map(restored_row, csv.reader(stream, delimiter=delimiter))
+        return map(_restored, csv.reader(stream, delimiter=delimiter))
 
 
 def _has_values(row: Sequence[Any]) -> bool:
     return any(cell is not None and (not isinstance(cell, str) or cell.strip()) for cell in row)
+
+
+# A CSV row is a list of texts: what `_has_values` and `restored_row` look for in each cell is
+# first looked for in the row's cells joined (in C), and most rows have none of it.
+
+
+def _has_text(row: list[str]) -> bool:
+    return bool("".join(row).strip())
+
+
+def _restored(row: list[str]) -> list[str]:
+    return restored_row(row) if QUOTE in "".join(row) else row

@@ -2,11 +2,12 @@
 
 One function does it, for the import page and for `manage.py import_injuries` alike:
 `injuries_import(path=…, user=…, batch=…, commit=…)` reads the file as a stream (`files`), a
-chunk of rows at a time, reads every cell through the fields of `InjuryRecordResource` and
-checks each row (`rows`), finds the records the file already holds (one query per chunk) and,
-under a batch, stages the checked rows (`chunks`: COPY into `StagedRecord`). Memory stays
-flat however long the file; the checks are the model's rules, written out for a chunk of rows
-instead of `full_clean()` per row. The batch's use cases (preview, commit, withdraw) are here
+chunk of rows at a time, reads and checks the chunk column by column through the fields of
+`InjuryRecordResource` (`rows`: each distinct cell of a column once), finds the records the
+file already holds (one query per chunk) and, under a batch, stages the checked rows
+(`chunks`: COPY into `StagedRecord`, by column). Memory stays flat however long the file; the
+checks are the model's rules, written out for a chunk of rows instead of `full_clean()` per
+row. The batch's use cases (preview, commit, withdraw) are here
 too, and every message an import can give is named on this module as in `injuries.errors`.
 
 Each row is checked once:

@@ -11,8 +11,12 @@ what the preview saw:
 - insert or update by the natural key (source, organisation, card number): records holding a
   staged row's key and differing in a field the file gives are locked, their values kept in
   `ImportBatchChange` (so the batch can be withdrawn) and updated — one statement on
-  PostgreSQL; rows whose key no record holds are inserted — one INSERT … SELECT;
-- the staged rows are deleted; their count tells how many rows changed nothing.
+  PostgreSQL; then the staged rows whose key a record holds are deleted (updated or
+  unchanged), and the rows left — whose key no record holds — are inserted: one INSERT …
+  SELECT without a join, so its plan never scans the records it is writing (an anti-join
+  planned on an empty, vacuumed records table read that table again for every row it wrote:
+  minutes for 100,000 rows);
+- the staged rows are deleted; the counts tell how many rows changed nothing.
 
 The rollup's triggers see one INSERT and one UPDATE (on PostgreSQL, one grouped upsert each);
 the records' constraints (the natural key, the unit's foreign key, the code lists) still guard
@@ -108,8 +112,10 @@ def staged_move(
     if refused:
         return Moved(refused=refused)
     now = timezone.now()
-    moved = Moved(updated=_update(batch, fields, now), added=_insert(batch, now))
-    moved.staged = staged_discard(batch)
+    moved = Moved(updated=_update(batch, fields, now))
+    held = _discard_held(batch)
+    moved.added = _insert(batch, now)
+    moved.staged = held + staged_discard(batch)
     moved.unchanged = moved.staged - moved.added - moved.updated
     return moved
 
@@ -162,15 +168,26 @@ def _update(batch: ImportBatch, fields: Sequence[str], now) -> int:
         return cursor.rowcount
 
 
+def _discard_held(batch: ImportBatch) -> int:
+    """Delete the staged rows whose key a record holds (just updated, or unchanged); how
+    many."""
+    staged, records, _changes, _units = _tables()
+    sql = f"""DELETE FROM {staged} WHERE batch_id = %s
+        AND EXISTS (SELECT 1 FROM {records} r WHERE {_same_key(staged=staged)})"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [batch.pk])
+        return cursor.rowcount
+
+
 def _insert(batch: ImportBatch, now) -> int:
-    """Insert the staged rows whose key no record holds, in the file's order; how many."""
+    """Insert the staged rows left (no record holds their key), in the file's order; how many.
+    A record of the same key committed meanwhile by another import makes the natural key
+    refuse the row, and the whole import with it."""
     staged, records, _changes, _units = _tables()
     names = (*INSERTED, *DERIVED_FIELDS)
     sql = f"""INSERT INTO {records} ({", ".join(names)}, batch_id, created_at, updated_at)
         SELECT {", ".join(f"s.{name}" for name in names)}, %s, %s, %s
-        FROM {staged} s
-        WHERE s.batch_id = %s AND NOT EXISTS (SELECT 1 FROM {records} r WHERE {_same_key()})
-        ORDER BY s.row"""
+        FROM {staged} s WHERE s.batch_id = %s ORDER BY s.row"""
     with connection.cursor() as cursor:
         cursor.execute(sql, [batch.pk, now, now, batch.pk])
         return cursor.rowcount
