@@ -185,9 +185,7 @@ def injury_periods(today: date) -> tuple[Period, Period]:
     return now, now.shifted(-1)
 
 
-def injury_counts(
-    user: User, unit_ids: list[int], today: date
-) -> dict[int, tuple[int, int]]:
+def injury_counts(user: User, unit_ids: list[int], today: date) -> dict[int, tuple[int, int]]:
     """Unit id → (records this year to date, records on the same dates last year), for the
     units of `unit_ids`.
 
