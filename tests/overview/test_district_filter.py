@@ -32,7 +32,7 @@ SHUNYI = "110113"
 def listed(response) -> list[str]:
     """The codes of the units a page lists (the grid's rows are its own)."""
     if "rows" in response.context:
-        return [row.unit.code for row in response.context["rows"]]
+        return [row["code"] for row in response.context["rows"]]
     return [unit.code for unit in response.context["units"]]
 
 

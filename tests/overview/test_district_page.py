@@ -278,7 +278,7 @@ def test_a_district_pages_cards_link_to_that_districts_units(client, huairou, ci
     for key in ("units", "titled", "expiring"):
         assert [unit.code for unit in client.get(links[key]).context["units"]] == ["H01", "H02"]
     grid = client.get(links["reporting"]).context["rows"]
-    assert [row.unit.code for row in grid] == ["H01", "H02"]
+    assert [row["code"] for row in grid] == ["H01", "H02"]
     statistics = client.get(links["injuries"]).context["form"]
     assert [unit.code for unit in statistics.counted_units] == ["H01", "H02"]
 
