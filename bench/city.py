@@ -519,29 +519,21 @@ def fill_rollup() -> None:
             records,
             levels,
         )
-        cursor.execute(
-            f"""SELECT count(*) FROM (
-                SELECT unit_id, date_trunc('month', injury_date)::date AS month, count(*) AS n
-                FROM {RECORDS} GROUP BY 1, 2
-            ) r FULL JOIN (
-                SELECT unit_id, month, n FROM injuries_injuryrollup
-                WHERE source = '' AND domain = ''
-            ) u USING (unit_id, month)
-            WHERE r.n IS DISTINCT FROM u.n"""
-        )
-        (differ,) = cursor.fetchone()
-        assert differ == 0, f"{differ} unit-months differ between the rollup and the records"
-        cursor.execute(
-            f"""SELECT count(*) FROM (
-                SELECT unit_id, year, count(*) AS n FROM {RECORDS} GROUP BY 1, 2
-            ) r FULL JOIN (
-                SELECT unit_id, year, n FROM injuries_injuryrollupyear
-                WHERE source = '' AND domain = ''
-            ) u USING (unit_id, year)
-            WHERE r.n IS DISTINCT FROM u.n"""
-        )
-        (differ,) = cursor.fetchone()
-        assert differ == 0, f"{differ} unit-years differ between the rollup and the records"
+        for table, grain, of_record in (
+            ("injuries_injuryrollup", "month", "date_trunc('month', injury_date)::date"),
+            ("injuries_injuryrollupyear", "year", "year"),
+        ):
+            cursor.execute(
+                f"""SELECT count(*) FROM (
+                    SELECT unit_id, {of_record} AS {grain}, count(*) AS n FROM {RECORDS}
+                    GROUP BY 1, 2
+                ) r FULL JOIN (
+                    SELECT unit_id, {grain}, n FROM {table} WHERE source = '' AND domain = ''
+                ) u USING (unit_id, {grain})
+                WHERE r.n IS DISTINCT FROM u.n"""
+            )
+            (differ,) = cursor.fetchone()
+            assert differ == 0, f"{differ} unit-{grain}s differ between the rollup and the records"
         print(
             f"  rollup checked: {records:,} records at each of the 4 levels; every unit and month,"
             " every unit and year equal",

@@ -119,9 +119,10 @@ class InjuryRollupQuerySet(ScopedQuerySet):
         return self.filter(source=source or ALL, domain=domain or ALL)
 
 
-class InjuryRollup(models.Model):
-    """The injury records of one creating unit and month (of one source and domain, or of all),
-    counted per code: derived data the database keeps equal to the records."""
+class RollupRow(models.Model):
+    """A row of the rollup: the injury records of one creating unit and time (a month, a
+    year), of one source and domain or of all, counted per code (`COLUMNS`): derived data the
+    database keeps equal to the records."""
 
     unit = models.ForeignKey(
         "programs.CreatingUnit",
@@ -129,7 +130,6 @@ class InjuryRollup(models.Model):
         related_name="+",
         verbose_name=_("creating unit"),
     )
-    month = models.DateField(_("month"), help_text=_("The month's first day."))
     source = models.CharField(_("data source"), max_length=20, blank=True)
     domain = models.CharField(_("safe-community domain"), max_length=10, blank=True)
     # No CheckConstraint(n >= 0): PostgreSQL checks the row an upsert proposes before it
@@ -137,6 +137,22 @@ class InjuryRollup(models.Model):
     n = models.IntegerField(_("records"), default=0)
 
     objects = InjuryRollupQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def level(self) -> str:
+        return f"{self.source or '*'} {self.domain or '*'}"
+
+
+for _name in COLUMNS:
+    RollupRow.add_to_class(_name, models.IntegerField(default=0))
+
+
+class InjuryRollup(RollupRow):
+    """A unit's records of one month (`month`: its first day)."""
+
+    month = models.DateField(_("month"), help_text=_("The month's first day."))
 
     class Meta:
         verbose_name = _("injury rollup row")
@@ -159,25 +175,14 @@ class InjuryRollup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.month:%Y-%m} {self.source or '*'} {self.domain or '*'}"
+        return f"{self.unit_id} {self.month:%Y-%m} {self.level()}"
 
 
-class InjuryRollupYear(models.Model):
-    """The injury records of one creating unit and calendar year (of one source and domain, or
-    of all), counted per code: the month rows of the year summed, kept by the same triggers."""
+class InjuryRollupYear(RollupRow):
+    """A unit's records of one calendar year: the month rows of the year summed, kept by the
+    same triggers."""
 
-    unit = models.ForeignKey(
-        "programs.CreatingUnit",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("creating unit"),
-    )
     year = models.PositiveSmallIntegerField(_("year"))
-    source = models.CharField(_("data source"), max_length=20, blank=True)
-    domain = models.CharField(_("safe-community domain"), max_length=10, blank=True)
-    n = models.IntegerField(_("records"), default=0)
-
-    objects = InjuryRollupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("injury rollup row of a year")
@@ -192,9 +197,4 @@ class InjuryRollupYear(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.year} {self.source or '*'} {self.domain or '*'}"
-
-
-for _name in COLUMNS:
-    InjuryRollup.add_to_class(_name, models.IntegerField(default=0))
-    InjuryRollupYear.add_to_class(_name, models.IntegerField(default=0))
+        return f"{self.unit_id} {self.year} {self.level()}"

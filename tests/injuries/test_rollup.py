@@ -358,6 +358,24 @@ def test_the_whole_months_are_read_from_the_rollup_and_the_edges_from_the_record
     assert statistics_for(district_user, may).headline.total == before[1].headline.total
 
 
+def assert_counts_over(stats, rows, period: Period) -> None:
+    """The statistics of `period` — the total, every dimension's codes, sex × age group, the
+    records of each year in the rates table — equal a count of `rows` in Python."""
+    assert stats.headline.total == counted(rows, period)
+    for table in stats.dimensions:
+        shown = [row[1] for row in table.rows]
+        assert shown == [counted(rows, period, **{table.key: code}) for code in codes_of(table.key)]
+    for i, sex in enumerate((1, 2, 9)):
+        assert [row[1 + i] for row in stats.sex_age.rows] == [
+            counted(rows, period, sex=sex, age_group=group) for group in codes_of("age_group")
+        ]
+    years = range(period.start.year, period.end.year + 1)
+    assert stats.rates.total[3::2] == [  # every unit's records, per year of the period
+        counted(rows, Period(max(period.start, date(y, 1, 1)), min(period.end, date(y, 12, 31))))
+        for y in years
+    ]
+
+
 #: The edge 20–31 December 2021 (no records), the whole years 2022–2024, the whole months
 #: January to April 2025, the edge 1–5 May 2025.
 YEARS = Period(date(2021, 12, 20), date(2025, 5, 5))
@@ -385,19 +403,7 @@ def test_statistics_over_whole_years_equal_a_count_in_python(
 
     stats = statistics_for(district_user, filters)
 
-    assert stats.headline.total == counted(rows, YEARS)
-    for table in stats.dimensions:
-        shown = [row[1] for row in table.rows]
-        assert shown == [counted(rows, YEARS, **{table.key: code}) for code in codes_of(table.key)]
-    for i, sex in enumerate((1, 2, 9)):
-        assert [row[1 + i] for row in stats.sex_age.rows] == [
-            counted(rows, YEARS, sex=sex, age_group=group) for group in codes_of("age_group")
-        ]
-    shown_by_year = stats.rates.total[3::2]  # every unit's records, per year of the period
-    assert shown_by_year == [
-        counted(rows, Period(max(YEARS.start, date(y, 1, 1)), min(YEARS.end, date(y, 12, 31))))
-        for y in range(2021, 2026)
-    ]
+    assert_counts_over(stats, rows, YEARS)
 
 
 @pytest.mark.parametrize(
@@ -438,21 +444,9 @@ def test_an_edge_longer_than_half_its_month_is_its_month_less_the_other_days(
     stats = statistics_for(district_user, filters)
 
     rows = rows_in_python()
-    assert stats.headline.total == counted(rows, period)
+    assert_counts_over(stats, rows, period)
     if filters.compares:
         assert stats.headline.previous == counted(rows, filters.previous)
-    for table in stats.dimensions:
-        shown = [row[1] for row in table.rows]
-        assert shown == [counted(rows, period, **{table.key: code}) for code in codes_of(table.key)]
-    for i, sex in enumerate((1, 2, 9)):
-        assert [row[1 + i] for row in stats.sex_age.rows] == [
-            counted(rows, period, sex=sex, age_group=group) for group in codes_of("age_group")
-        ]
-    years = range(period.start.year, period.end.year + 1)
-    assert stats.rates.total[3::2] == [
-        counted(rows, Period(max(period.start, date(y, 1, 1)), min(period.end, date(y, 12, 31))))
-        for y in years
-    ]
 
 
 def test_the_whole_years_are_read_from_the_rollups_years(
