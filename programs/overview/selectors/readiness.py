@@ -216,19 +216,21 @@ def readiness_rows(
     today = today or timezone.localdate()
     months = Month.last_months(REPORT_MONTHS, until=today)
     values = list(units.values(*READINESS_FIELDS, **READINESS_RELATED))
+    # The units once read, their ids go into the other queries as a list: the annotated units'
+    # query is not compiled again as a subquery of each.
+    unit_ids = [row["pk"] for row in values]
     reports = {
         (unit_id, period): (status, first_submitted_at)
         for unit_id, period, status, first_submitted_at in MonthlyReport.objects.filter(
-            unit__in=units.values("pk"), period__gte=months[0], period__lte=months[-1]
+            unit__in=unit_ids, period__gte=months[0], period__lte=months[-1]
         ).values_list("unit_id", "period", "status", "first_submitted_at")
     }
     quarters = Quarter.last_quarters(MEETING_QUARTERS, until=today)
     quarter_ends = [(quarter, quarter.end) for quarter in quarters]
-    held = meetings_held(units.values("pk"), quarters[0].start, quarters[-1].end)
+    held = meetings_held(unit_ids, quarters[0].start, quarters[-1].end)
     # The units whose injury records the user may see (None: every unit), as the records'
     # own scoping decides; the others show no injury figures rather than zeros.
     injury_units = InjuryRecord.objects.unit_ids_visible_to(user)
-    unit_ids = [row["pk"] for row in values]
     injuries = injury_counts(user, unit_ids, today) if injury_units != set() else {}
     maximums = scheme_maximums({row["evaluation_scheme"] for row in values} - {None})
     titles = {value: str(label) for value, label in TitleLevel.choices}
