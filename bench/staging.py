@@ -17,7 +17,7 @@ staging table):
 - the same file previewed and committed again (every row unchanged);
 - the floor: COPY of the same rows as they are stored (every column) into a copy of the records'
   table with all its indexes and check constraints (`CREATE TABLE … (LIKE … INCLUDING ALL)`: no
-  triggers, no foreign keys), and, beside it, into the records' table itself (its foreign keys
+  triggers, no foreign keys), and, beside it, into the records' table itself (its reference checks
   and the rollup's triggers).
 
 Rows per second and each rate as a share of the floor's, best of the rounds (each figure's
@@ -164,7 +164,7 @@ def bench(count: int, rounds: int, xlsx: bool) -> None:
             print(f"\n{kind}, {count:,} rows, best of {rounds} rounds")
             print(f"{'run':<52} {'seconds':>8} {'rows/s':>9} {'of COPY':>8}")
             line("floor: COPY into a copy of the records (indexes)", floor, count, floor)
-            line("COPY into the records (foreign keys, rollup triggers)",
+            line("COPY into the records (reference checks, rollup triggers)",
                  best["floor, records"], count, floor)  # fmt: skip
             line("preview: check and stage (batch_preview)", best["preview"], count, floor)
             line("commit: move the staged rows (batch_commit)", best["commit"], count, floor)

@@ -35,7 +35,7 @@ COLUMNS = [
 
 def create_triggers_and_fill(apps, schema_editor):
     vendor = schema_editor.connection.vendor
-    for statement in rollup_sql.create_triggers(vendor, COLUMNS, years=False):
+    for statement in rollup_sql.create_triggers(vendor, COLUMNS, years=None):
         schema_editor.execute(statement, params=None)
     schema_editor.execute(rollup_sql.fill(vendor, COLUMNS), params=None)
 

@@ -25,7 +25,7 @@ def recreate_rollup_triggers(apps, schema_editor):
         return
     for statement in rollup_sql.drop_triggers(vendor):
         schema_editor.execute(statement, params=None)
-    for statement in rollup_sql.create_triggers(vendor, ROLLUP_COLUMNS, years=False):
+    for statement in rollup_sql.create_triggers(vendor, ROLLUP_COLUMNS, years=None):
         schema_editor.execute(statement, params=None)
 
 

@@ -17,16 +17,17 @@ def triggers_with_years(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     for statement in rollup_sql.drop_triggers(vendor):
         schema_editor.execute(statement, params=None)
-    for statement in rollup_sql.create_triggers(vendor, COLUMNS):
+    every_level = rollup_sql.EVERY_LEVEL  # (0011 dropped the finest)
+    for statement in rollup_sql.create_triggers(vendor, COLUMNS, years=every_level):
         schema_editor.execute(statement, params=None)
-    schema_editor.execute(rollup_sql.fill_years(vendor, COLUMNS), params=None)
+    schema_editor.execute(rollup_sql.fill_years(vendor, COLUMNS, every_level), params=None)
 
 
 def triggers_without_years(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     for statement in rollup_sql.drop_triggers(vendor):
         schema_editor.execute(statement, params=None)
-    for statement in rollup_sql.create_triggers(vendor, COLUMNS, years=False):
+    for statement in rollup_sql.create_triggers(vendor, COLUMNS, years=None):
         schema_editor.execute(statement, params=None)
 
 

@@ -148,6 +148,7 @@ class InjuryRecord(ConstraintErrorsOnFields, UpdatedAt):
         "programs.CreatingUnit",
         on_delete=models.PROTECT,
         db_index=False,  # injury_unit_date_idx (unit, injury_date) serves
+        db_constraint=False,  # checked per statement: injuries.models.references_sql
         related_name="injury_records",
         verbose_name=pgettext_lazy("injury card", "creating unit"),
     )
@@ -257,6 +258,7 @@ class InjuryRecord(ConstraintErrorsOnFields, UpdatedAt):
         blank=True,
         editable=False,
         db_index=False,  # injury_batch_idx serves
+        db_constraint=False,  # checked per statement: injuries.models.references_sql
         related_name="records",
         verbose_name=_("import batch"),
         help_text=_("The import that last wrote the record; empty when entered by hand."),

@@ -180,7 +180,9 @@ class InjuryRollup(RollupRow):
 
 class InjuryRollupYear(RollupRow):
     """A unit's records of one calendar year: the month rows of the year summed, kept by the
-    same triggers."""
+    same triggers, at three of the four levels: every source, every domain, or both. A filter
+    of one source and one domain at once reads the months (`has_level`): that level held most
+    of the year rows, and writing them doubled what an import's triggers cost."""
 
     year = models.PositiveSmallIntegerField(_("year"))
 
@@ -191,6 +193,10 @@ class InjuryRollupYear(RollupRow):
             models.UniqueConstraint(
                 fields=["unit", "year", "source", "domain"], name="injury_rollup_year_unique_key"
             ),
+            models.CheckConstraint(
+                condition=models.Q(source=ALL) | models.Q(domain=ALL),
+                name="injury_rollup_year_levels",
+            ),
         ]
         indexes = [
             models.Index(fields=["source", "domain", "year", "unit"], name="injury_rollup_year_idx")
@@ -198,3 +204,8 @@ class InjuryRollupYear(RollupRow):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year} {self.level()}"
+
+    @staticmethod
+    def has_level(*, source: str = ALL, domain: str = ALL) -> bool:
+        """Whether the years hold the level of this filter (`InjuryRollupQuerySet.matching`)."""
+        return source == ALL or domain == ALL

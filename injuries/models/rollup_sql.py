@@ -11,7 +11,13 @@ transition tables — the changed rows counted +1 (new) and −1 (old), once per
 source, domain), then those groups summed by rollup key (`grouped_counts`), the
 keys whose counts do not move dropped, the rest upserted in key order (so two statements lock
 rollup rows in the same order) and the rows left at zero deleted; the year rows are those same
-groups summed by year, upserted and emptied alike. A COPY or `bulk_update` of 100,000 rows is
+groups summed by year, upserted and emptied alike.
+
+The years keep three of the four levels (`YEAR_LEVELS`: every source or every domain or both):
+a page filtered by one source and one domain at once reads that level's months. The fourth
+level holds most of the rows (a row per source × domain of a unit's year against one per source,
+one per domain and one in all), and writing it cost a 100,000-record import as much again as
+the months did (bench/README.md, "Injury imports"). A COPY or `bulk_update` of 100,000 rows is
 one grouped upsert per table; an UPDATE of fields the rollup does not count writes nothing.
 
 SQLite has only row triggers: each inserted, deleted or (in a counted field) updated record
@@ -49,6 +55,11 @@ READ = (
 DIED = 5  # injuries.choices.Outcome.DIED
 #: The four filter levels of a record: (its source?, its domain?); "" stands for all.
 LEVELS = "(SELECT 1 AS s, 1 AS d UNION ALL SELECT 1, 0 UNION ALL SELECT 0, 1 UNION ALL SELECT 0, 0)"
+#: The levels the year rows keep, as a condition on a rollup row: not one source and one domain
+#: at once.
+YEAR_LEVELS = "(source = '' OR domain = '')"
+#: Every level: the year rows as migration 0009 made them, before 0011 dropped the finest.
+EVERY_LEVEL = "true"
 
 
 def conditions(column: str) -> list[tuple[str, int]]:
@@ -109,12 +120,13 @@ FROM (
 GROUP BY 1, 2, 3, 4"""
 
 
-def by_year(vendor: str, columns: Iterable[str], rows: str) -> str:
+def by_year(vendor: str, columns: Iterable[str], rows: str, levels: str = YEAR_LEVELS) -> str:
     """SELECT of year rows (year key, n, every column): the month rows `rows` (a table or a
-    subquery with the month key, n and every column) summed by year."""
-    sums = ", ".join(f"SUM(m.{name}) AS {name}" for name in ("n", *columns))
-    return f"""SELECT m.unit_id, {_year(vendor, "m.month")} AS year, m.source, m.domain, {sums}
-FROM {rows} m
+    subquery with the month key, n and every column) of the `levels` summed by year."""
+    sums = ", ".join(f"SUM(r.{name}) AS {name}" for name in ("n", *columns))
+    return f"""SELECT r.unit_id, {_year(vendor, "r.month")} AS year, r.source, r.domain, {sums}
+FROM {rows} r
+WHERE {levels}
 GROUP BY 1, 2, 3, 4"""
 
 
@@ -125,16 +137,17 @@ def fill(vendor: str, columns: list[str]) -> str:
     return f"INSERT INTO {ROLLUP} ({names})\n{grouped_counts(vendor, columns, rows)}"
 
 
-def fill_years(vendor: str, columns: list[str]) -> str:
-    """INSERT of the year rows summed from the month rows (into an empty table of years)."""
+def fill_years(vendor: str, columns: list[str], levels: str = YEAR_LEVELS) -> str:
+    """INSERT of the year rows of the `levels` summed from the month rows (into a table of
+    years without them)."""
     names = ", ".join((*YEAR_KEY, "n", *columns))
-    return f"INSERT INTO {ROLLUP_YEARS} ({names})\n{by_year(vendor, columns, ROLLUP)}"
+    return f"INSERT INTO {ROLLUP_YEARS} ({names})\n{by_year(vendor, columns, ROLLUP, levels)}"
 
 
 # --- PostgreSQL ---
 
 
-def _pg_function(op: str, columns: list[str], years: bool) -> str:
+def _pg_function(op: str, columns: list[str], years: str | None) -> str:
     parts = []
     if op in ("INSERT", "UPDATE"):
         parts.append(f"SELECT {', '.join(READ)}, 1 AS sign FROM new_rows")
@@ -143,13 +156,13 @@ def _pg_function(op: str, columns: list[str], years: bool) -> str:
     rows = f"({' UNION ALL '.join(parts)})"
     moved = " OR ".join(f"d.{name} <> 0" for name in ("n", *columns))
     added = ", ".join(f"{name} = r.{name} + excluded.{name}" for name in ("n", *columns))
-    # (table, key, the deltas it takes): the months, and the years unless asked without (as
-    # migrations 0006 and 0007 made the triggers, before the table of years).
+    # (table, key, the deltas it takes): the months, and the years of their levels unless asked
+    # without (as migrations 0006 and 0007 made the triggers, before the table of years).
     grains = [(ROLLUP, KEY, "delta")]
     deltas = [f"delta AS (\n{grouped_counts('postgresql', columns, rows)}\n    )"]
-    if years:
+    if years is not None:
         grains.append((ROLLUP_YEARS, YEAR_KEY, "year_delta"))
-        deltas.append(f"year_delta AS (\n{by_year('postgresql', columns, 'delta')}\n    )")
+        deltas.append(f"year_delta AS (\n{by_year('postgresql', columns, 'delta', years)}\n    )")
     upserts = [
         f"""written_{i} AS (
         INSERT INTO {table} AS r ({", ".join((*key, "n", *columns))})
@@ -197,53 +210,59 @@ FOR EACH STATEMENT EXECUTE FUNCTION injury_rollup_{op.lower()}();
 # --- SQLite ---
 
 
-#: Each table of the rollup with its key and how a record's date gives the key's time.
-_SQLITE_GRAINS = ((ROLLUP, KEY, _month), (ROLLUP_YEARS, YEAR_KEY, _year))
+def _sqlite_grains(years: str | None) -> list[tuple]:
+    """Each table the triggers write, with its key, how a record's date gives the key's time,
+    and the levels of its rows."""
+    grains = [(ROLLUP, KEY, _month, EVERY_LEVEL)]
+    if years is not None:
+        grains.append((ROLLUP_YEARS, YEAR_KEY, _year, years))
+    return grains
 
 
-def _sqlite_grains(years: bool) -> tuple:
-    return _SQLITE_GRAINS if years else _SQLITE_GRAINS[:1]
-
-
-def _sqlite_add(columns: list[str], years: bool) -> str:
+def _sqlite_add(columns: list[str], years: str | None) -> str:
     values = ", ".join(f"({_condition(column, 'NEW.')})" for column in columns)
     added = ", ".join(f"{name} = {name} + excluded.{name}" for name in ("n", *columns))
     return "\n".join(
         f"""INSERT INTO {table} ({", ".join((*key, "n", *columns))})
-    SELECT NEW.unit_id, {time("sqlite", "NEW.injury_date")},
-        CASE WHEN l.s = 1 THEN NEW.source ELSE '' END,
-        CASE WHEN l.d = 1 THEN NEW.domain ELSE '' END, 1, {values}
-    FROM {LEVELS} l WHERE true
+    SELECT * FROM (
+        SELECT NEW.unit_id, {time("sqlite", "NEW.injury_date")},
+            CASE WHEN l.s = 1 THEN NEW.source ELSE '' END AS source,
+            CASE WHEN l.d = 1 THEN NEW.domain ELSE '' END AS domain, 1, {values}
+        FROM {LEVELS} l
+    ) WHERE {levels}
     ON CONFLICT ({", ".join(key)}) DO UPDATE SET {added};"""
-        for table, key, time in _sqlite_grains(years)
+        for table, key, time, levels in _sqlite_grains(years)
     )
 
 
-def _sqlite_old_key(key: tuple[str, ...], time) -> str:
+def _sqlite_old_key(key: tuple[str, ...], time, levels: str) -> str:
     return (
         f"unit_id = OLD.unit_id AND {key[1]} = {time('sqlite', 'OLD.injury_date')}"
-        " AND source IN (OLD.source, '') AND domain IN (OLD.domain, '')"
+        f" AND source IN (OLD.source, '') AND domain IN (OLD.domain, '') AND {levels}"
     )
 
 
-def _sqlite_subtract(columns: list[str], years: bool) -> str:
+def _sqlite_subtract(columns: list[str], years: str | None) -> str:
     taken = ", ".join(f"{column} = {column} - ({_condition(column, 'OLD.')})" for column in columns)
     return "\n".join(
-        f"UPDATE {table} SET n = n - 1, {taken} WHERE {_sqlite_old_key(key, time)};"
-        for table, key, time in _sqlite_grains(years)
+        f"UPDATE {table} SET n = n - 1, {taken} WHERE {_sqlite_old_key(key, time, levels)};"
+        for table, key, time, levels in _sqlite_grains(years)
     )
 
 
-def _sqlite_emptied(years: bool) -> str:
+def _sqlite_emptied(years: str | None) -> str:
     return "\n".join(
-        f"DELETE FROM {table} WHERE {_sqlite_old_key(key, time)} AND n = 0;"
-        for table, key, time in _sqlite_grains(years)
+        f"DELETE FROM {table} WHERE {_sqlite_old_key(key, time, levels)} AND n = 0;"
+        for table, key, time, levels in _sqlite_grains(years)
     )
 
 
-def create_triggers(vendor: str, columns: list[str], *, years: bool = True) -> list[str]:
-    """The statements creating the triggers on `vendor` (postgresql or sqlite); without
-    `years`, the triggers writing the month rows only (what migrations 0006 and 0007 made)."""
+def create_triggers(
+    vendor: str, columns: list[str], *, years: str | None = YEAR_LEVELS
+) -> list[str]:
+    """The statements creating the triggers on `vendor` (postgresql or sqlite), writing the
+    months and the year rows of the levels `years`; with `years` None, the month rows only
+    (what migrations 0006 and 0007 made)."""
     if vendor == "postgresql":
         return [_pg_function(op, columns, years) for op in ("INSERT", "UPDATE", "DELETE")]
     if vendor != "sqlite":

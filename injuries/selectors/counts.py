@@ -43,10 +43,12 @@ Pieces = list[tuple[int, Period]]
 
 @dataclass(frozen=True)
 class Rollup:
-    """The rollup rows a count may read, filtered alike: the months' and the years'."""
+    """The rollup rows a count may read, filtered alike: the months' and the years' (None
+    where the years do not hold the filter's level: its whole years are read from the
+    months)."""
 
     months: QuerySet[InjuryRollup]
-    years: QuerySet[InjuryRollupYear]
+    years: QuerySet[InjuryRollupYear] | None
 
 
 def split(periods: list[Period]) -> tuple[Pieces, Pieces]:
@@ -60,9 +62,12 @@ def split(periods: list[Period]) -> tuple[Pieces, Pieces]:
     return whole, edges
 
 
-def split_years(periods: list[Period]) -> tuple[Pieces, Pieces, Pieces, Pieces]:
+def split_years(
+    periods: list[Period], *, by_year: bool = True
+) -> tuple[Pieces, Pieces, Pieces, Pieces]:
     """The whole years, the whole months outside them, the edges of each period, and the days
-    counted off, each with the period's index.
+    counted off, each with the period's index. Not `by_year`: no years, their months with the
+    others.
 
     An edge longer than half its month is counted as its whole month (from the rollup) less the
     month's other days (from the records): at most half a month of records per edge instead of
@@ -73,9 +78,12 @@ def split_years(periods: list[Period]) -> tuple[Pieces, Pieces, Pieces, Pieces]:
     edges: Pieces = []
     taken: Pieces = []
     for index, period in enumerate(periods):
-        if period.whole_years is not None:
-            years.append((index, period.whole_years))
-        months += [(index, part) for part in period.months_outside_years()]
+        if not by_year:
+            months += [(index, part) for part in [period.whole_months] if part is not None]
+        else:
+            if period.whole_years is not None:
+                years.append((index, period.whole_years))
+            months += [(index, part) for part in period.months_outside_years()]
         for edge in period.edges():
             month = Period(Month.first_day(edge.start), Month.last_day(edge.start))
             rest = [
@@ -168,7 +176,7 @@ def period_dimension_counts(
     on the rollup's side (a filter per sex and age group too would double the conditions every
     record is tested against)."""
     counted = [_empty(lists) | {"sex_age": dict.fromkeys(SEX_AGE.values(), 0)} for _p in periods]
-    years, months, edges, taken = split_years(periods)
+    years, months, edges, taken = split_years(periods, by_year=rollup.years is not None)
     days = signed(edges, taken)
     sums = {"n": Sum("n")} | {name: Sum(name) for name in (*CODES, *SEX_AGE)}
     for rows, pieces, q in ((rollup.years, years, years_q), (rollup.months, months, months_q)):
@@ -241,10 +249,10 @@ def unit_year_totals(
     its whole years as they are, over its other whole months summed per unit and year (an
     index-only scan), the edges' records counted per unit and year."""
     counted: dict[tuple[int, int], int] = {}
-    years, months, edges, taken = split_years([period])
+    years, months, edges, taken = split_years([period], by_year=rollup.years is not None)
     days = signed(edges, taken)
     sides = []
-    if years:
+    if years and rollup.years is not None:
         sides.append(rollup.years.filter(years_q(years[0][1])).values("unit_id", "year"))
     if months:
         in_months = rollup.months.filter(reduce(or_, (months_q(part) for _i, part in months)))

@@ -86,15 +86,16 @@ def rollup_for(user: User, filters: Filters) -> Rollup:
     """The rollup rows, of months and of years, matching `records_for`: the units the user may
     see and the filters choose, at the level of the source and domain asked ("" for all)."""
 
+    level = {"source": filters.source, "domain": filters.domain}
+
     def rows(model: type[InjuryRollup | InjuryRollupYear]) -> QuerySet:
-        chosen = model.objects.visible_to(user).matching(
-            source=filters.source, domain=filters.domain
-        )
+        chosen = model.objects.visible_to(user).matching(**level)
         if filters.units:
             chosen = chosen.filter(unit__in=[unit.pk for unit in filters.units])
         return chosen.order_by()
 
-    return Rollup(months=rows(InjuryRollup), years=rows(InjuryRollupYear))
+    years = rows(InjuryRollupYear) if InjuryRollupYear.has_level(**level) else None
+    return Rollup(months=rows(InjuryRollup), years=years)
 
 
 def default_baseline_year(records: QuerySet[InjuryRecord], today: date) -> int:
