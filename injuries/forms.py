@@ -170,6 +170,7 @@ class StatisticsFilterForm(StyledFormMixin, forms.Form):
         queryset=CreatingUnit.objects.none(),
         required=False,
         help_text=_("None chosen: every unit you may see."),
+        label_field="name",  # a unit prints its name
     )
     date_from = forms.DateField(
         label=pgettext_lazy("injury dates", "From"), required=False, widget=DateInput()

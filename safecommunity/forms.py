@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from safecommunity.calendar import FIRST_DAY, LAST_DAY
@@ -101,6 +103,47 @@ class ReasonForm(StyledFormMixin, forms.Form):
         self.fields["reason"].required = required
 
 
+def _attributes(attrs: dict[str, Any]) -> str:
+    """A widget's attributes as `django/forms/widgets/attrs.html` prints them."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class QuickSelectMixin:
+    """A select whose options are printed in Python, as `django/forms/widgets/select.html` and
+    `select_option.html` print them: the template engine's include per option cost the
+    statistics page 45 ms for the city office's 400 units (bench/README.md)."""
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [
+            f'<select name="{conditional_escape(widget["name"])}"{_attributes(widget["attrs"])}>'
+        ]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.extend(
+                f'\n  <option value="{conditional_escape(option["value"])}"'
+                f"{_attributes(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # every value above is escaped
+
+
+class QuickSelect(QuickSelectMixin, forms.Select):
+    pass
+
+
+class QuickSelectMultiple(QuickSelectMixin, forms.SelectMultiple):
+    pass
+
+
 class _KeysInRange:
     """Refuse, as an invalid choice, a value that cannot be a primary key (outside 1 … 2⁶³−1)
     before the database sees it: SQLite cannot even compare with one ("Python int too large to
@@ -127,14 +170,38 @@ class _KeysInRange:
 class BoundedModelChoiceField(_KeysInRange, forms.ModelChoiceField):
     """A `ModelChoiceField` that answers a key out of range as an invalid choice."""
 
+    widget = QuickSelect
+
     def to_python(self, value: Any) -> Any:
         if value not in self.empty_values:
             self._refuse_keys_out_of_range([value])
         return super().to_python(value)
 
 
+class LabelFieldIterator(forms.models.ModelChoiceIterator):
+    """The choices as (primary key, the `label_field` column) read with `values_list`, not as
+    model instances: the city office's 400 units cost the statistics page a model instance
+    each to print their names."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", self.field.label_field)
+
+
 class BoundedModelMultipleChoiceField(_KeysInRange, forms.ModelMultipleChoiceField):
-    """A `ModelMultipleChoiceField` that answers a key out of range as an invalid choice."""
+    """A `ModelMultipleChoiceField` that answers a key out of range as an invalid choice; with
+    `label_field`, its options are that column of each row (`LabelFieldIterator`) rather
+    than each instance's `str()`."""
+
+    widget = QuickSelectMultiple
+
+    def __init__(self, *args: Any, label_field: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if label_field is not None:
+            self.label_field = label_field
+            self.iterator = LabelFieldIterator
+            self.widget.choices = self.choices  # (the widget was handed the former iterator)
 
     def clean(self, value: Any) -> Any:
         if isinstance(value, list | tuple):

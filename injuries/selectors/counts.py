@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from injuries.choices import AGE_GROUP_CHOICES, Cause, Domain, Intent, Outcome, Sex, age_band_of
 from injuries.models import InjuryRecord, InjuryRollup, InjuryRollupYear
@@ -63,16 +64,20 @@ def split(periods: list[Period]) -> tuple[Pieces, Pieces]:
 
 
 def split_years(
-    periods: list[Period], *, by_year: bool = True
+    periods: list[Period], *, by_year: bool = True, today: date | None = None
 ) -> tuple[Pieces, Pieces, Pieces, Pieces]:
     """The whole years, the whole months outside them, the edges of each period, and the days
     counted off, each with the period's index. Not `by_year`: no years, their months with the
     others.
 
-    An edge longer than half its month is counted as its whole month (from the rollup) less the
-    month's other days (from the records): at most half a month of records per edge instead of
-    up to a whole one. Not when another period has days in that month: a record on those days
-    would belong to two pieces, and each record is counted for one piece."""
+    An edge is counted as its whole month (from the rollup) less the month's other days (from
+    the records) when those days hold fewer records to read than the edge: when they are fewer
+    days, counting only the days up to `today` (no card is dated after its day). The current
+    month of a period ending today is then its rollup row less the days still to come — none
+    to read —, and any other edge reads at most half a month of records. Not when another
+    period has days in that month: a record on those days would belong to two pieces, and each
+    record is counted for one piece."""
+    today = today or timezone.localdate()
     years: Pieces = []
     months: Pieces = []
     edges: Pieces = []
@@ -99,7 +104,8 @@ def split_years(
                 for other_index, other in enumerate(periods)
                 if other_index != index
             )
-            if edge.end <= month.end and not shared and sum(map(_days, rest)) < _days(edge):
+            to_read = sum(_days_until(part, today) for part in rest)
+            if edge.end <= month.end and not shared and to_read < _days_until(edge, today):
                 months.append((index, month))
                 taken += [(index, part) for part in rest]
             else:
@@ -107,8 +113,9 @@ def split_years(
     return years, months, edges, taken
 
 
-def _days(period: Period) -> int:
-    return (period.end - period.start).days + 1
+def _days_until(period: Period, today: date) -> int:
+    """The period's days up to `today`: those that may hold records."""
+    return max(0, (min(period.end, today) - period.start).days + 1)
 
 
 def signed(edges: Pieces, taken: Pieces) -> Pieces:

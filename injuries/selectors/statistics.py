@@ -47,7 +47,7 @@ from injuries.selectors.tables import (
     sex_age_table,
     trend_table,
 )
-from programs.core.models import CreatingUnit, Program
+from programs.core.models import CreatingUnit, District, Program
 
 if TYPE_CHECKING:
     from programs.core.models import User
@@ -199,12 +199,12 @@ def injury_statistics(
     rollup: Rollup,
     units: list[CreatingUnit],
     filters: Filters,
-    by_district: bool = False,
+    by_district: tuple[list[District], dict[int, int]] | None = None,
 ) -> Statistics:
     """Every table of the statistics page for `records` and `rollup` (see `records_for` and
-    `rollup_for`), with the rates of `units` — a row per unit, or `by_district` a row per
-    district of theirs (the units with their `district`). At most nine queries: five on the
-    rollup (two of them on its years, for a period holding a whole year), four on the
+    `rollup_for`), with the rates of `units` — a row per unit, or with `by_district` (the
+    districts, and each unit id's district id) a row per district. At most nine queries: five
+    on the rollup (two of them on its years, for a period holding a whole year), four on the
     records."""
     periods = filters.periods()
     counted = dimension_counts(records, rollup, periods)
@@ -226,8 +226,8 @@ def injury_statistics(
         ],
         sex_age=sex_age_table(current["sex_age"]),
         rates=(
-            district_rates_table(units, by_unit_year, filters)
-            if by_district
+            district_rates_table(*by_district, by_unit_year, filters)
+            if by_district is not None
             else rates_table(units, by_unit_year, filters)
         ),
     )
@@ -238,10 +238,17 @@ def statistics_for(user: User, filters: Filters) -> Statistics:
     chosen, the rates of every unit the user may see — for those who see every district (the
     city office, administrators), of every district instead: 400 unit rows would hide the
     comparison they make. The page and the export's job read it."""
-    by_district = user.sees_every_district and not filters.units
-    units = list(filters.units) or list(
-        CreatingUnit.objects.records_visible_to(user).in_plan_order().select_related("district")
-    )
+    units, by_district = list(filters.units), None
+    if not units:
+        visible = CreatingUnit.objects.records_visible_to(user)
+        if user.sees_every_district:
+            # Rows per district: the units' districts read as ids (400 units, no instance).
+            district_of = dict(visible.values_list("pk", "district_id"))
+            present = set(district_of.values())
+            districts = [d for d in user.visible_districts if d.pk in present]
+            by_district = (districts, district_of)
+        else:
+            units = list(visible.in_plan_order())
     return injury_statistics(
         records=records_for(user, filters),
         rollup=rollup_for(user, filters),

@@ -22,7 +22,7 @@ from safecommunity.numbers import change_percent, per_population, percent
 
 if TYPE_CHECKING:
     from injuries.selectors.periods import Filters, Period
-    from programs.core.models import CreatingUnit
+    from programs.core.models import CreatingUnit, District
 
 PER = 100_000
 """Rates are per this many residents."""
@@ -293,16 +293,16 @@ def rates_table(
 
 
 def district_rates_table(
-    units: list[CreatingUnit], by_unit_year: dict[tuple[int, int], int], filters: Filters
+    districts: list[District],
+    district_of: dict[int, int],
+    by_unit_year: dict[tuple[int, int], int],
+    filters: Filters,
 ) -> Table:
-    """Per district of `units` (read with their `district`) and year of the period, for those
-    who read every district (the city office, administrators): the records by district and
-    records per 100,000 of the district's residents — its census population, which the city
-    dashboard and the map divide by too. The city's row divides the records of the districts
-    with a population by their residents."""
-    district_of = {unit.pk: unit.district_id for unit in units}
-    by_code = {unit.district.code: unit.district for unit in units}
-    districts = [by_code[code] for code in sorted(by_code)]
+    """Per district of `districts` (by code) and year of the period, for those who read every
+    district (the city office, administrators): the records by district (`district_of`: each
+    unit id's district id) and records per 100,000 of the district's residents — its census
+    population, which the city dashboard and the map divide by too. The city's row divides the
+    records of the districts with a population by their residents."""
     with_population = [district for district in districts if district.population]
     return _rates(
         [(d.pk, d.code, d.label, d.population) for d in districts],

@@ -468,6 +468,28 @@ def test_an_edge_longer_than_half_its_month_is_its_month_less_the_other_days(
         assert stats.headline.previous == counted(rows, filters.previous)
 
 
+def test_a_period_ending_today_reads_its_month_from_the_rollup_less_the_days_to_come(
+    in_june_2025, statistics_records, district_user, unit_a
+):
+    """The current month's days up to today are read as the month's rollup row less the days
+    after today: none are read, and a card dated after today (entered by hand in the admin)
+    is subtracted, not counted."""
+    InjuryRecordFactory(unit=unit_a, injury_date=date(2025, 6, 20))
+    period = Period(date(2025, 1, 1), date(2025, 6, 15))
+    filters = Filters(period=period, baseline_year=2022)
+    periods = list(dict.fromkeys(filters.periods().values()))
+    years, months, edges, taken = split_years(periods)
+
+    assert (0, Period(date(2025, 6, 1), date(2025, 6, 30))) in months
+    assert [part for index, part in taken if index == 0] == [
+        Period(date(2025, 6, 16), date(2025, 6, 30))
+    ]
+    assert not [edge for index, edge in edges if index == 0]
+    stats = statistics_for(district_user, filters)
+
+    assert_counts_over(stats, rows_in_python(), period)
+
+
 def test_the_whole_years_are_read_from_the_rollups_years(
     in_june_2025, statistics_records, district_user
 ):
