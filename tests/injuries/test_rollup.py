@@ -478,7 +478,7 @@ def test_a_period_ending_today_reads_its_month_from_the_rollup_less_the_days_to_
     period = Period(date(2025, 1, 1), date(2025, 6, 15))
     filters = Filters(period=period, baseline_year=2022)
     periods = list(dict.fromkeys(filters.periods().values()))
-    years, months, edges, taken = split_years(periods)
+    _years, months, edges, taken = split_years(periods)
 
     assert (0, Period(date(2025, 6, 1), date(2025, 6, 30))) in months
     assert [part for index, part in taken if index == 0] == [
