@@ -8,9 +8,18 @@ from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
 
 from injuries.selectors.tables import Table
-from programs.templatetags.portal import half_up
+from safecommunity.numbers import shown
 
 register = template.Library()
+
+
+def half_up(value: object) -> str:
+    """The `half_up` filter's printing (`safecommunity.numbers.shown`): "" for what is not a
+    number."""
+    try:
+        return shown(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return ""
 
 
 @register.simple_tag
