@@ -127,7 +127,12 @@ class BudgetLine(ConstraintErrorsOnFields, UpdatedAt):
             ),
             models.CheckConstraint(
                 condition=Q(city_ratio__isnull=True, district_ratio__isnull=True)
-                | Q(city_ratio__gt=0, district_ratio__gt=0),
+                | Q(  # NULL > 0 is unknown, which a CHECK lets through: say "not null"
+                    city_ratio__isnull=False,
+                    district_ratio__isnull=False,
+                    city_ratio__gt=0,
+                    district_ratio__gt=0,
+                ),
                 name="budgetline_ratios_both_or_neither",
                 violation_error_message=errors.RATIOS_BOTH,
             ),
