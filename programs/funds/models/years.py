@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from programs.core.models import District
@@ -45,7 +46,7 @@ class FiscalYearQuerySet(ScopedQuerySet):
 
 # --- the fiscal year ----------------------------------------------------------------------------
 class FiscalYearStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("fiscal year", "Open")
     CLOSED = "closed", _("Closed")
 
 
