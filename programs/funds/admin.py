@@ -22,7 +22,7 @@ from safecommunity.money import shown_yuan
 
 
 @admin.display(description=_("amount (yuan)"), ordering="amount_fen")
-def amount(model_admin: admin.ModelAdmin, obj: BudgetLine | Disbursement | Expenditure) -> str:
+def amount(obj: BudgetLine | Disbursement | Expenditure) -> str:
     return shown_yuan(obj.amount_fen)
 
 
