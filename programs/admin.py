@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.core.admin import ProgramAdmin
 from programs.evaluations import admin as evaluations_admin  # noqa: F401 - registers
+from programs.funds import admin as funds_admin  # noqa: F401 - registers
 from programs.jobs import admin as jobs_admin  # noqa: F401 - registers
 from programs.notifications import admin as notifications_admin  # noqa: F401 - registers
 from programs.progress import admin as progress_admin  # noqa: F401 - registers

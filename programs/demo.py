@@ -67,6 +67,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("clerk", User.Role.CLERK, "李", "静", unit_code="T07"),
     DemoAccount("clerk2", User.Role.CLERK, "赵", "磊", unit_code="S06"),
     DemoAccount("provider", User.Role.PROVIDER, "陈", "强", department="市公安局顺义分局"),
+    DemoAccount("finance", User.Role.FINANCE, "钱", "敏"),
     DemoAccount("evaluator", User.Role.EVALUATOR, "孙", "建国"),
     DemoAccount("huairou", User.Role.DISTRICT, "郑", "宏", district_code=SECOND_DISTRICT),
 ]

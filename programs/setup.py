@@ -14,6 +14,7 @@ from django.db import transaction
 from programs.core import reference_data as ref
 from programs.core.services import programme_load
 from programs.evaluations.services import schemes_load
+from programs.funds.services import funds_reference_load
 from programs.reports.services import indicators_load
 from programs.titles.services import targets_load
 from safecommunity.models import ensure_row
@@ -23,7 +24,8 @@ from safecommunity.models import ensure_row
 def reference_data_load() -> Counter:
     """Load the district's plan: departments, work-group templates, the programme, its phases,
     milestones, units and targets, the monthly report's default indicators and validation
-    rules, and the evaluation schemes. Returns how many rows of each kind were created."""
+    rules, the evaluation schemes, and the creation funds' sources and categories. Returns how
+    many rows of each kind were created."""
     from workgroups.models import WorkGroupTemplate
 
     created: Counter = Counter()
@@ -42,4 +44,5 @@ def reference_data_load() -> Counter:
     targets_load(program=program, created=created)
     indicators_load(created=created)
     schemes_load(created=created)
+    funds_reference_load(created=created)
     return created

@@ -1,5 +1,6 @@
-"""Personas and shared fixtures: district staff, clerks of units A and B, a provider, an
-evaluator, district staff of a second district, the city office, anonymous."""
+"""Personas and shared fixtures: district staff, clerks of units A and B, a provider, finance
+staff, an evaluator, district staff (and finance staff) of a second district, the city office,
+anonymous."""
 
 from __future__ import annotations
 
@@ -55,6 +56,12 @@ def provider(db):
 
 
 @pytest.fixture
+def finance_user(db):
+    """Finance staff of 顺义区 (the district finance bureau): every unit's funds of the district."""
+    return UserFactory(username="finance", role=User.Role.FINANCE, last_name="钱", first_name="敏")
+
+
+@pytest.fixture
 def evaluator(db):
     return UserFactory(username="evaluator", role=User.Role.EVALUATOR)
 
@@ -69,6 +76,12 @@ def other_district(db):
 def other_district_user(db, other_district):
     """District staff of 怀柔区: every unit of theirs, none of the personas' 顺义区."""
     return UserFactory(username="huairou", role=User.Role.DISTRICT, district=other_district)
+
+
+@pytest.fixture
+def other_district_finance(db, other_district):
+    """Finance staff of 怀柔区: none of the personas' 顺义区 funds."""
+    return UserFactory(username="huairou_finance", role=User.Role.FINANCE, district=other_district)
 
 
 @pytest.fixture

@@ -66,6 +66,8 @@ ALLOWED: dict[str, set[str]] = {
         "workgroups",
         "injuries",
     },
+    # Spending is recorded against a unit's promotion projects and activities.
+    "programs.funds": {"safecommunity", "programs.core", "programs.jobs", "workgroups"},
     # Activities keep their attachments as the unit's evidence.
     "workgroups": {"safecommunity", "programs.core", "programs.jobs", "programs.progress"},
     "injuries": {"safecommunity", "programs.core", "programs.jobs"},

@@ -21,6 +21,14 @@ from programs.evaluations.models import (
     SchemeElement,
     SchemeItem,
 )
+from programs.funds.models import (
+    BudgetLine,
+    Disbursement,
+    Expenditure,
+    FiscalYear,
+    FundCategory,
+    FundSource,
+)
 from programs.jobs.models import Job, Once, Worker
 from programs.notifications.models import Notification, NotificationPreference
 from programs.progress.models import (
@@ -34,9 +42,11 @@ from programs.titles.models import Certification, Target
 
 __all__ = [
     "ApiToken",
+    "BudgetLine",
     "Certification",
     "CreatingUnit",
     "Department",
+    "Disbursement",
     "District",
     "DueBand",
     "Evaluation",
@@ -45,6 +55,10 @@ __all__ = [
     "Event",
     "Evidence",
     "EvidenceVersion",
+    "Expenditure",
+    "FiscalYear",
+    "FundCategory",
+    "FundSource",
     "Grade",
     "Indicator",
     "ItemScore",

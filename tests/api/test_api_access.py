@@ -16,28 +16,34 @@ LIST_SCOPE = {
     "clerk_a": OWN_A,
     "clerk_b": OWN_B,
     "provider": ALL,
+    "finance_user": ALL,
     "evaluator": NONE,
     "city_user": ALL,
     "other_district_user": NONE,
 }
 # Where a resource's scope differs: providers see no evaluation and only the batches they sent.
-LIST_SCOPE_OF = {("evaluations", "provider"): NONE, ("import-batches", "provider"): NONE}
+LIST_SCOPE_OF = {
+    ("evaluations", "provider"): NONE,
+    ("import-batches", "provider"): NONE,
+    ("evaluations", "finance_user"): NONE,
+    ("import-batches", "finance_user"): NONE,
+}
 # An import batch has no unit: the api_world's batch of each unit is sent by its clerk.
 SENDERS = {"clerk_a": "A01", "clerk_b": "B01"}
 # url, the object of unit A it names, how a row tells its unit; detail answer per persona
 # fmt: off
 RESOURCES = [
-    # resource         object    unit of a row              anon dist clk_a clk_b prov eval city other
-    ("units",          "code",   lambda row: row["code"],   (401, 200, 200, 404, 200, 404, 200, 404)),
-    ("events",         "event",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 404, 200, 404)),
-    ("injury-records", "record", lambda row: row["unit"],   (401, 200, 200, 404, 200, 404, 200, 404)),
-    ("milestones",     "milestone", lambda row: row["unit"], (401, 200, 200, 404, 200, 404, 200, 404)),
-    ("titles",         "title",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 404, 200, 404)),
-    ("monthly-reports", "report", lambda row: row["unit"],  (401, 200, 200, 404, 200, 404, 200, 404)),
-    ("activities",     "activity", lambda row: row["unit"], (401, 200, 200, 404, 200, 404, 200, 404)),
-    ("evaluations",    "evaluation", lambda row: row["unit"], (401, 200, 200, 404, 404, 404, 200, 404)),
+    # resource         object    unit of a row              anon dist clk_a clk_b prov fin eval city other
+    ("units",          "code",   lambda row: row["code"],   (401, 200, 200, 404, 200, 200, 404, 200, 404)),
+    ("events",         "event",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 200, 404, 200, 404)),
+    ("injury-records", "record", lambda row: row["unit"],   (401, 200, 200, 404, 200, 200, 404, 200, 404)),
+    ("milestones",     "milestone", lambda row: row["unit"], (401, 200, 200, 404, 200, 200, 404, 200, 404)),
+    ("titles",         "title",  lambda row: row["unit"],   (401, 200, 200, 404, 200, 200, 404, 200, 404)),
+    ("monthly-reports", "report", lambda row: row["unit"],  (401, 200, 200, 404, 200, 200, 404, 200, 404)),
+    ("activities",     "activity", lambda row: row["unit"], (401, 200, 200, 404, 200, 200, 404, 200, 404)),
+    ("evaluations",    "evaluation", lambda row: row["unit"], (401, 200, 200, 404, 404, 404, 404, 200, 404)),
     ("import-batches", "batch",  lambda row: SENDERS[row["uploaded_by"]],
-                                                            (401, 200, 200, 404, 404, 404, 200, 404)),
+                                                            (401, 200, 200, 404, 404, 404, 404, 200, 404)),
 ]
 # fmt: on
 
@@ -88,9 +94,9 @@ def test_the_api_answers_each_persona_within_its_scope(
 # targets' values only to those who see every unit.
 # fmt: off
 REFERENCE = [
-    # resource   object    values shown for            anon dist clk_a clk_b prov eval city other
-    ("targets",  "target", lambda row: row["attainment"], (401, 200, 200, 200, 200, 200, 200, 404),
-     {"district_user", "provider", "city_user"}),
+    # resource   object    values shown for            anon dist clk_a clk_b prov fin eval city other
+    ("targets",  "target", lambda row: row["attainment"], (401, 200, 200, 200, 200, 200, 200, 200, 404),
+     {"district_user", "provider", "finance_user", "city_user"}),
 ]
 # fmt: on
 

@@ -7,6 +7,7 @@ the table's `sources`), so a change to a table that the office did not ask for f
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,8 @@ from injuries.models import ImportBatch
 from programs.core.models import Event
 from programs.core.transitions import WORKFLOWS, allowed_moves, record_event, transition
 from programs.evaluations.models import Evaluation, EvaluationRound, ItemScore
+from programs.funds.models import BudgetLine, Disbursement, FundCategory, FundSource
+from programs.funds.services import funds_reference_load
 from programs.models import Certification, MonthlyReport, UnitMilestone
 from safecommunity.errors import DomainError
 from tests.factories import (
@@ -35,7 +38,7 @@ from tests.factories import (
 )
 from workgroups.models import ProjectStatus, PromotionProject, WorkGroup
 
-PERSONAS = ["district_user", "clerk_a", "clerk_b", "provider", "evaluator"]
+PERSONAS = ["district_user", "clerk_a", "clerk_b", "provider", "finance_user", "evaluator"]
 REASON = "材料不全，请补充后再提交。"
 
 
@@ -101,6 +104,28 @@ def project_in(request, state: str) -> PromotionProject:
     return PromotionProjectFactory(unit=request.getfixturevalue("unit_a"), status=state)
 
 
+def disbursement_in(request, state: str) -> Disbursement:
+    """A disbursement of unit A within its budget line (paid: with its voucher)."""
+    funds_reference_load(created=Counter())
+    unit = request.getfixturevalue("unit_a")
+    key = {
+        "unit": unit,
+        "year": 2025,
+        "category": FundCategory.objects.get(code="promotion"),
+        "source": FundSource.objects.get(code="district_budget"),
+    }
+    BudgetLine.objects.create(**key, amount_fen=100_000)
+    paid = state == Disbursement.Status.PAID
+    return Disbursement.objects.create(
+        **key,
+        amount_fen=1_000,
+        purpose="防跌倒",
+        status=state,
+        voucher_number="BF-1" if paid else "",
+        paid_on=date(2025, 3, 1) if paid else None,
+    )
+
+
 @pytest.fixture
 def now():
     return timezone.now()
@@ -147,6 +172,22 @@ CASES = {
         project_in,
         {move: EDITORS for move in ("start", "complete", "suspend", "resume", "reopen")},
         {"reopen": {"reason": REASON}},
+    ),
+    "disbursement": Case(
+        Disbursement,
+        list(Disbursement.Status),
+        disbursement_in,
+        {
+            "override": DISTRICT,
+            "approve": {"finance_user"},
+            "return": {"finance_user"},
+            "pay": {"finance_user"},
+        },
+        {
+            "override": {"reason": REASON},
+            "return": {"reason": REASON},
+            "pay": {"voucher_number": "BF-2", "paid_on": date(2025, 4, 1), "payee": "甲镇"},
+        },
     ),
     "evaluation": Case(
         Evaluation,

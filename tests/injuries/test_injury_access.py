@@ -27,21 +27,21 @@ from tests.test_access import LOGIN, matrix_cases
 # file), "imported" (clerk A's imported file), "check" (the job that refused clerk A's file).
 # fmt: off
 MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
-    # url name                      method  object      anon   dist clk_a clk_b prov  eval city other
-    ("injuries:record-list",        "get",  None,       (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
-    ("injuries:record-create",      "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 200)),
-    ("injuries:record-detail",      "get",  "record",   (LOGIN, 200, 200, 404, 200, 404, 200, 404)),
-    ("injuries:record-edit",        "get",  "record",   (LOGIN, 200, 200, 404, 200, 404, 404, 404)),
-    ("injuries:record-delete",      "get",  "record",   (LOGIN, 200, 200, 404, 200, 404, 404, 404)),
-    ("injuries:statistics",         "get",  None,       (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
-    ("injuries:statistics-export",  "get",  None,       (LOGIN, 302, 302, 302, 302, 302, 302, 302)),
-    ("injuries:import",             "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 200)),
-    ("injuries:import-template",    "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 200)),
-    ("injuries:batch-detail",       "get",  "waiting",  (LOGIN, 200, 200, 404, 404, 404, 200, 404)),
-    ("injuries:batch-detail",       "get",  "imported", (LOGIN, 200, 200, 404, 404, 404, 200, 404)),
-    ("injuries:import-check",       "get",  "check",    (LOGIN, 404, 200, 404, 404, 404, 404, 404)),
-    ("injuries:batch-commit",       "post", "waiting",  (LOGIN, 404, 302, 404, 404, 404, 404, 404)),
-    ("injuries:batch-withdraw",     "post", "imported", (LOGIN, 302, 404, 404, 404, 404, 404, 404)),
+    # url name                      method  object      anon   dist clk_a clk_b prov  fin  eval city other
+    ("injuries:record-list",        "get",  None,       (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("injuries:record-create",      "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 404, 200)),
+    ("injuries:record-detail",      "get",  "record",   (LOGIN, 200, 200, 404, 200, 200, 404, 200, 404)),
+    ("injuries:record-edit",        "get",  "record",   (LOGIN, 200, 200, 404, 200, 404, 404, 404, 404)),
+    ("injuries:record-delete",      "get",  "record",   (LOGIN, 200, 200, 404, 200, 404, 404, 404, 404)),
+    ("injuries:statistics",         "get",  None,       (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("injuries:statistics-export",  "get",  None,       (LOGIN, 302, 302, 302, 302, 302, 302, 302, 302)),
+    ("injuries:import",             "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 404, 200)),
+    ("injuries:import-template",    "get",  None,       (LOGIN, 200, 200, 200, 200, 404, 404, 404, 200)),
+    ("injuries:batch-detail",       "get",  "waiting",  (LOGIN, 200, 200, 404, 404, 404, 404, 200, 404)),
+    ("injuries:batch-detail",       "get",  "imported", (LOGIN, 200, 200, 404, 404, 404, 404, 200, 404)),
+    ("injuries:import-check",       "get",  "check",    (LOGIN, 404, 200, 404, 404, 404, 404, 404, 404)),
+    ("injuries:batch-commit",       "post", "waiting",  (LOGIN, 404, 302, 404, 404, 404, 404, 404, 404)),
+    ("injuries:batch-withdraw",     "post", "imported", (LOGIN, 302, 404, 404, 404, 404, 404, 404, 404)),
 ]
 # fmt: on
 

@@ -21,6 +21,7 @@ PERSONAS = [
     "clerk_a",
     "clerk_b",
     "provider",
+    "finance_user",
     "evaluator",
     "admin_user",
     "anonymous",
@@ -32,6 +33,7 @@ UNITS_SEEN = {
     "clerk_a": {"unit_a"},
     "clerk_b": {"unit_b"},
     "provider": {"unit_a", "unit_b"},
+    "finance_user": {"unit_a", "unit_b"},
     "evaluator": set(),
     "admin_user": {"unit_a", "unit_b"},
     "anonymous": set(),
@@ -41,6 +43,7 @@ UNITS_EDITED = {
     "clerk_a": {"unit_a"},
     "clerk_b": {"unit_b"},
     "provider": set(),
+    "finance_user": set(),
     "evaluator": set(),
     "admin_user": {"unit_a", "unit_b"},
     "anonymous": set(),
@@ -149,8 +152,8 @@ def test_reference_data_editable_only_by_administrators(request, persona, model,
 
 
 @pytest.fixture
-def everyone(district_user, clerk_a, clerk_b, provider, evaluator, admin_user):
-    return {district_user, clerk_a, clerk_b, provider, evaluator, admin_user}
+def everyone(district_user, clerk_a, clerk_b, provider, finance_user, evaluator, admin_user):
+    return {district_user, clerk_a, clerk_b, provider, finance_user, evaluator, admin_user}
 
 
 @pytest.mark.parametrize("persona", PERSONAS, indirect=True)

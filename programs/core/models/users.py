@@ -63,6 +63,7 @@ class Role(models.TextChoices):
     DISTRICT = "district", _("District staff")
     CLERK = "clerk", _("Unit clerk")
     PROVIDER = "provider", _("Department provider")
+    FINANCE = "finance", _("Finance staff")
     EVALUATOR = "evaluator", _("Evaluator")
     ADMIN = "admin", _("Administrator")
 
@@ -153,8 +154,8 @@ class User(ConstraintErrorsOnFields, AbstractUser):
                 | (~Q(role__in=CITY_WIDE_ROLES) & Q(district__isnull=False)),
                 name="user_district_by_role",
                 violation_error_message=_(
-                    "District staff, clerks, providers and evaluators work in one district; "
-                    "the city office and administrators in none."
+                    "District staff, clerks, providers, finance staff and evaluators work in one "
+                    "district; the city office and administrators in none."
                 ),
             ),
         ]
@@ -195,9 +196,29 @@ class User(ConstraintErrorsOnFields, AbstractUser):
 
     @property
     def sees_all_units(self) -> bool:
-        """District staff and providers read every unit of their district; the city office
-        and administrators every unit of every district."""
-        return self.sees_every_district or self.role in {self.Role.DISTRICT, self.Role.PROVIDER}
+        """District staff, providers and finance staff read every unit of their district; the
+        city office and administrators every unit of every district."""
+        return self.sees_every_district or self.role in {
+            self.Role.DISTRICT,
+            self.Role.PROVIDER,
+            self.Role.FINANCE,
+        }
+
+    @property
+    def sees_funds(self) -> bool:
+        """Everyone but providers and evaluators reads creation funds, in their own scope."""
+        return self.role not in {self.Role.PROVIDER, self.Role.EVALUATOR}
+
+    @property
+    def sets_budgets(self) -> bool:
+        """Finance staff and district staff set their district's budgets (administrators all)."""
+        return self.is_administrator or self.role in {self.Role.DISTRICT, self.Role.FINANCE}
+
+    @property
+    def keeps_funds(self) -> bool:
+        """Finance staff (and administrators) approve, return and pay disbursements and close
+        a district's fiscal year; they change nothing else of a unit's."""
+        return self.is_administrator or self.role == self.Role.FINANCE
 
     @property
     def edits_all_units(self) -> bool:
@@ -236,8 +257,9 @@ class User(ConstraintErrorsOnFields, AbstractUser):
 
     @property
     def sees_evaluations(self) -> bool:
-        """Providers supply surveillance data and see no evaluation."""
-        return self.role != self.Role.PROVIDER
+        """Providers supply surveillance data and finance staff keep the funds: neither sees
+        an evaluation."""
+        return self.role not in {self.Role.PROVIDER, self.Role.FINANCE}
 
     def edits_unit(self, unit_id: int | None) -> bool:
         """Whether this user may change the rows of the unit `unit_id`: the rule of

@@ -52,7 +52,7 @@ class EvaluationRoundQuerySet(ScopedQuerySet):
             return self.none()
         if user.sees_every_district:
             return self.all()
-        if user.sees_all_units and user.role != user.Role.PROVIDER:
+        if user.sees_all_units and user.sees_evaluations:
             return self.in_district_of(user)
         if user.role == user.Role.EVALUATOR:
             return self.filter(evaluators=user)
@@ -167,7 +167,7 @@ class EvaluationQuerySet(ScopedQuerySet):
     def visible_to(self, user: User | AnonymousUser) -> Self:
         if user.is_authenticated and user.role == user.Role.EVALUATOR:
             return self.filter(round__evaluators=user)
-        if user.is_authenticated and user.role == user.Role.PROVIDER:
+        if user.is_authenticated and not user.sees_evaluations:
             return self.none()
         return super().visible_to(user)
 

@@ -16,6 +16,7 @@ SCRIPT_ROLES = [
     User.Role.DISTRICT,
     User.Role.CLERK,
     User.Role.PROVIDER,
+    User.Role.FINANCE,
     User.Role.EVALUATOR,
 ]
 

@@ -1,0 +1,1 @@
+"""Creation funds (创建资金): budgets, disbursements, spending and the fiscal year."""
