@@ -35,7 +35,7 @@ def test_add_user_creates_finance_staff_of_the_named_district(other_district):
         None,
         None,
     )
-    assert "Finance staff" in out.getvalue()
+    assert f"Created {User.Role.FINANCE.label} qian." in out.getvalue()  # in the language in use
 
 
 def test_add_user_asks_finance_staff_for_their_district_when_there_are_several(other_district):
