@@ -27,7 +27,9 @@ def ledger_url(unit, year: int = YEAR) -> str:
 
 @pytest.fixture
 def huairou_unit(other_district):
-    return UnitFactory(code="H01", name="怀柔镇", program=ProgramFactory(code="hr", district=other_district))
+    return UnitFactory(
+        code="H01", name="怀柔镇", program=ProgramFactory(code="hr", district=other_district)
+    )
 
 
 @pytest.fixture
@@ -52,7 +54,7 @@ def codes(response) -> list[str]:
     return [row["code"] for row in response.context["rows"]]
 
 
-# --- who sees what ----------------------------------------------------------------------------------
+# --- who sees what -------------------------------------------------------------------------------
 @pytest.mark.parametrize("persona", ["district_user", "finance_user"], indirect=True)
 def test_district_staff_and_finance_see_their_districts_units(client, money, persona):
     response = client.get(FUNDS, {"year": YEAR})
@@ -122,7 +124,7 @@ def test_a_year_outside_the_portals_range_is_refused(client, money, unit_a, dist
     assert client.get(ledger_url(unit_a, 1999)).status_code == 404
 
 
-# --- the numbers ------------------------------------------------------------------------------------
+# --- the numbers ---------------------------------------------------------------------------------
 def test_the_table_adds_up_to_the_fen(client, money, district_user):
     client.force_login(district_user)
 
@@ -245,7 +247,7 @@ def test_the_navigation_offers_funds_to_those_who_see_them(client, unit_a, distr
     assert 'id="funds-ledger-link"' not in unit_page
 
 
-# --- query counts at two sizes ---------------------------------------------------------------------
+# --- query counts at two sizes -------------------------------------------------------------------
 def _units_with_money(count: int, funds, finance, start: int) -> list[CreatingUnit]:
     units = []
     for n in range(count):
