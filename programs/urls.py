@@ -2,6 +2,7 @@
 
 from programs.core import urls as core
 from programs.evaluations import urls as evaluations
+from programs.funds import urls as funds
 from programs.jobs import urls as jobs
 from programs.notifications import urls as notifications
 from programs.overview import urls as overview
@@ -20,4 +21,5 @@ urlpatterns = [
     *evaluations.urlpatterns,
     *jobs.urlpatterns,
     *notifications.urlpatterns,
+    *funds.urlpatterns,
 ]

@@ -67,7 +67,7 @@ PERSONAS = (
 # group), "member", "milestone" (code and pk of a unit milestone), "start" (the same with the
 # "start" action), "version" (an evidence file), "title" (a title application), "activity",
 # "project", "project-start" (the project with its "start" move), "district" (its district's
-# code).
+# code), "ledger" (its code and this year: its funds ledger).
 # fmt: off
 MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     # url name                          method  object       anon   dist clk_a clk_b prov  fin  eval city other
@@ -143,6 +143,9 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:evaluation-finalise",    "post", "evaluation", (LOGIN, 200, 302, 404, 404, 404, 404, 302, 404)),
     # a draft: district staff are told it is not final (and need a reason); others may not
     ("programs:evaluation-reopen",      "post", "evaluation", (LOGIN, 302, 404, 404, 404, 404, 404, 404, 404)),
+    # creation funds: everyone but providers and evaluators, each in their scope
+    ("programs:funds",                  "get",  None,        (LOGIN, 200, 200, 200, 404, 200, 404, 200, 200)),
+    ("programs:funds-ledger",           "get",  "ledger",    (LOGIN, 200, 200, 404, 404, 200, 404, 200, 404)),
     ("programs:notification-list",      "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("programs:notification-settings",  "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("programs:notification-read-all",  "post", None,        (LOGIN, 302, 302, 302, 302, 302, 302, 302, 302)),
@@ -251,6 +254,7 @@ class UnitA:
             "notification": [self.notification.pk],
             "token": [self.token.pk],
             "district": [self.unit.district.code],
+            "ledger": [self.unit.code, timezone.localdate().year],
         }[target]
 
     def snapshot(self) -> tuple:

@@ -43,3 +43,5 @@ PROJECT_OF_OTHER_UNIT = _("Choose a promotion project of the same unit.")
 ACTIVITY_OF_OTHER_UNIT = _("Choose an activity of the same unit.")
 AMOUNT_POSITIVE = _("The amount must be more than zero.")
 RATIOS_BOTH = _("Give both the city's and the district's share of the ratio, or neither.")
+
+BAD_YEAR = _("Choose a year between 2000 and 2100.")

@@ -5,14 +5,17 @@ Every sum is made by the database over integer fen and stays integer fen; rates 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import models
 from django.db.models import BigIntegerField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractMonth
+from django.utils import timezone
 
-from programs.core.models import District
+from programs.core.models import CreatingUnit, District
 from programs.funds.models import (
     BudgetLine,
     Disbursement,
@@ -21,6 +24,11 @@ from programs.funds.models import (
     FundSource,
 )
 from safecommunity.numbers import percent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from programs.core.models import User
 
 PAID = Disbursement.Status.PAID
 
@@ -143,3 +151,122 @@ def _accounts_row(
         balance=budget - spent,
         execution_rate=percent(spent, budget),
     )
+
+
+# --- pages ----------------------------------------------------------------------------------------
+def funds_units(user: User | AnonymousUser) -> models.QuerySet[CreatingUnit]:
+    """The units whose funds `user` reads: the units whose records they read (a clerk their
+    own, district and finance staff their district's, the city office every district's), none
+    for providers and evaluators (`User.sees_funds`) — the scope of `/funds/` and the ledgers."""
+    if not user.is_authenticated or not user.sees_funds:
+        return CreatingUnit.objects.none()
+    return CreatingUnit.objects.records_visible_to(user)
+
+
+def monthly_spending(units: models.QuerySet, year: int) -> list[int]:
+    """What `units` spent in each month of `year`, cumulative (January's, then January's and
+    February's …), in fen: twelve numbers from one grouped query."""
+    by_month = dict(
+        Expenditure.objects.filter(unit__in=units.order_by().values("pk"), year=year)
+        .annotate(month=ExtractMonth("spent_on"))
+        .order_by()
+        .values("month")
+        .annotate(total=Sum("amount_fen"))
+        .values_list("month", "total")
+    )
+    running, cumulative = 0, []
+    for month in range(1, 13):
+        running += by_month.get(month, 0)
+        cumulative.append(running)
+    return cumulative
+
+
+class MonthPoint(TypedDict):
+    month: int
+    spent: int  # cumulative, fen
+    rate: Decimal | None  # cumulative spending ÷ the year's budget, percent
+    line: Decimal  # the straight line to the year's end: month ÷ 12, percent
+
+
+def execution_by_month(cumulative: list[int], budget: int) -> list[MonthPoint]:
+    """Each month's cumulative execution rate against the straight line k/12 to year end."""
+    return [
+        MonthPoint(
+            month=month,
+            spent=spent,
+            rate=percent(spent, budget),
+            line=percent(month, 12),
+        )
+        for month, spent in enumerate(cumulative, start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One row of a unit's ledger: a disbursement or an expenditure, on its day, with the
+    balance after it (a paid disbursement adds, an expenditure subtracts, others nothing)."""
+
+    day: date
+    record: Disbursement | Expenditure
+    change: int  # fen added to the balance (negative for spending), 0 when unpaid
+    balance: int
+
+    @property
+    def is_disbursement(self) -> bool:
+        return isinstance(self.record, Disbursement)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A unit's year: its budget lines and every money movement in date order."""
+
+    unit: CreatingUnit
+    year: int
+    lines: list[BudgetLine]
+    entries: list[LedgerEntry]
+
+    @property
+    def budget(self) -> int:
+        return sum(line.amount_fen for line in self.lines)
+
+    @property
+    def disbursed(self) -> int:
+        return sum(entry.change for entry in self.entries if entry.change > 0)
+
+    @property
+    def spent(self) -> int:
+        return -sum(entry.change for entry in self.entries if entry.change < 0)
+
+    @property
+    def balance(self) -> int:
+        return self.entries[-1].balance if self.entries else 0
+
+
+def _disbursement_day(disbursement: Disbursement) -> date:
+    """A paid disbursement counts on its payment day, any other on the day it was asked for."""
+    if disbursement.paid_on is not None:
+        return disbursement.paid_on
+    return timezone.localdate(disbursement.requested_at)
+
+
+def ledger(unit: CreatingUnit, year: int) -> Ledger:
+    """`unit`'s ledger of `year`: three queries (budget lines, disbursements, spending)."""
+    lines = list(
+        BudgetLine.objects.filter(unit=unit, year=year)
+        .select_related("category", "source")
+        .order_by("category__order", "category__code", "source__order", "source__code")
+    )
+    related = ("category", "source")
+    disbursements = Disbursement.objects.filter(unit=unit, year=year).select_related(*related)
+    spending = Expenditure.objects.filter(unit=unit, year=year).select_related(*related)
+    movements: list[tuple[date, int, int, Disbursement | Expenditure, int]] = [
+        (_disbursement_day(d), 0, d.pk, d, d.amount_fen if d.status == PAID else 0)
+        for d in disbursements
+    ]
+    movements += [(e.spent_on, 1, e.pk, e, -e.amount_fen) for e in spending]
+    movements.sort(key=lambda movement: movement[:3])  # by day; money in before money out
+    balance, entries = 0, []
+    for day, _kind, _pk, record, change in movements:
+        balance += change
+        entries.append(LedgerEntry(day=day, record=record, change=change, balance=balance))
+    return Ledger(unit=unit, year=year, lines=lines, entries=entries)

@@ -6,6 +6,7 @@ from django import forms, template
 from django.http import QueryDict
 from django.utils.html import format_html
 
+from safecommunity.money import shown_yuan
 from safecommunity.numbers import PERCENT_PLACES, shown
 
 register = template.Library()
@@ -98,3 +99,9 @@ def half_up(value, places: int = PERCENT_PLACES) -> str:
         return shown(value, int(places))
     except (TypeError, ValueError, ArithmeticError):
         return ""
+
+
+@register.filter
+def yuan(fen: int | None) -> str:
+    """An amount in fen as a page prints it in yuan: 1,234.56 (`safecommunity.money`)."""
+    return shown_yuan(fen)

@@ -1,0 +1,14 @@
+"""URLs of the creation funds: the district's execution and a unit's ledger of a year."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("funds/", views.FundsExecutionView.as_view(), name="funds"),
+    path(
+        "funds/units/<str:code>/<int:year>/",
+        views.FundsLedgerView.as_view(),
+        name="funds-ledger",
+    ),
+]

@@ -1,0 +1,107 @@
+"""Pages of the creation funds, read-only: the district's execution by unit (`/funds/`) and a
+unit's ledger of one year. Both read the units through `selectors.funds_units` (404 for those
+who see no funds, a unit outside the scope 404 too)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from programs.core.models import CreatingUnit
+from programs.funds.forms import FundsFilterForm
+from programs.funds.selectors import (
+    execution,
+    execution_by_month,
+    funds_units,
+    ledger,
+    monthly_spending,
+)
+from safecommunity.calendar import FIRST_DAY, LAST_DAY
+from safecommunity.errors import BadQuery
+from safecommunity.numbers import percent
+from safecommunity.scoping import scoped_object
+
+
+class FundsExecutionView(TemplateView):
+    """The year's budget, disbursed and spent money of each unit in the user's scope, with
+    the execution by month against the straight line to the year's end."""
+
+    template_name = "programs/funds/execution.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = self.request.user
+        if not user.sees_funds:
+            raise Http404
+        form = FundsFilterForm(self.request.GET, user=user)
+        form.is_valid()
+        if "year" in form.errors:
+            raise BadQuery(form.errors["year"][0])
+        today = timezone.localdate()
+        year = form.cleaned_data.get("year") or today.year
+        units = funds_units(user).in_plan_order()
+        district = form.cleaned_data.get("district")
+        if "district" in form.errors:
+            units = units.none()  # an unknown district: its error at the field, no rows
+        elif district is not None:
+            units = units.filter(district=district)
+        rows = execution(units, year)
+        budget = sum(row["budget"] for row in rows)
+        disbursed = sum(row["disbursed"] for row in rows)
+        spent = sum(row["spent"] for row in rows)
+        months = execution_by_month(monthly_spending(units, year), budget)
+        last_month = today.month if year == today.year else (12 if year < today.year else 0)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            form=form,
+            year=year,
+            district=district,
+            rows=rows,
+            total={
+                "budget": budget,
+                "disbursed": disbursed,
+                "spent": spent,
+                "execution_rate": percent(spent, budget),
+                "disbursement_rate": percent(disbursed, budget),
+            },
+            months=months,
+            chart={
+                "months": [f"{year}-{point['month']:02d}" for point in months],
+                # months still to come have no execution yet
+                "actual": [p["rate"] if p["month"] <= last_month else None for p in months],
+                "line": [point["line"] for point in months],
+                "labels": {"actual": _("Execution rate"), "line": _("Straight line")},
+            },
+            previous_year=year - 1 if year > FIRST_DAY.year else None,
+            next_year=year + 1 if year < LAST_DAY.year else None,
+        )
+        return context
+
+
+class FundsLedgerView(TemplateView):
+    """A unit's ledger of one year: its budget lines, then every disbursement and expenditure
+    in date order with the running balance; the years before and after as links."""
+
+    template_name = "programs/funds/ledger.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        year = self.kwargs["year"]
+        if not FIRST_DAY.year <= year <= LAST_DAY.year:
+            raise Http404
+        unit: CreatingUnit = scoped_object(
+            self.request,
+            funds_units(self.request.user).select_related("district"),
+            code=self.kwargs["code"],
+        )
+        context = super().get_context_data(**kwargs)
+        context.update(
+            unit=unit,
+            year=year,
+            ledger=ledger(unit, year),
+            previous_year=year - 1 if year > FIRST_DAY.year else None,
+            next_year=year + 1 if year < LAST_DAY.year else None,
+        )
+        return context
