@@ -198,6 +198,8 @@ UPLOAD_LIMITS: dict[str, int] = {
     "api_batch": env.int("API_BATCH_MAX_MB", default=8) * 1024 * 1024,
     # a district's units' boundaries (GeoJSON), uploaded in the admin
     "boundaries": env.int("BOUNDARIES_MAX_MB", default=5) * 1024 * 1024,
+    # the treasury's file of paid disbursements (xlsx or CSV), checked in the request
+    "treasury": env.int("TREASURY_IMPORT_MAX_MB", default=5) * 1024 * 1024,
 }
 REQUEST_MAX_BYTES: int = max(UPLOAD_LIMITS.values()) + 1024 * 1024  # the form fields' margin
 FILE_UPLOAD_HANDLERS = [

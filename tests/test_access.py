@@ -146,6 +146,9 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     # creation funds: everyone but providers and evaluators, each in their scope
     ("programs:funds",                  "get",  None,        (LOGIN, 200, 200, 200, 404, 200, 404, 200, 200)),
     ("programs:funds-ledger",           "get",  "ledger",    (LOGIN, 200, 200, 404, 404, 200, 404, 200, 404)),
+    # the treasury's file of payments: finance staff only (a confirmation without rows goes back)
+    ("programs:funds-treasury",         "get",  None,        (LOGIN, 404, 404, 404, 404, 200, 404, 404, 404)),
+    ("programs:funds-treasury-confirm", "post", None,        (LOGIN, 404, 404, 404, 404, 302, 404, 404, 404)),
     ("programs:notification-list",      "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("programs:notification-settings",  "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("programs:notification-read-all",  "post", None,        (LOGIN, 302, 302, 302, 302, 302, 302, 302, 302)),

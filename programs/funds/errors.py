@@ -45,3 +45,24 @@ AMOUNT_POSITIVE = _("The amount must be more than zero.")
 RATIOS_BOTH = _("Give both the city's and the district's share of the ratio, or neither.")
 
 BAD_YEAR = _("Choose a year between 2000 and 2100.")
+
+# --- the treasury's file of paid disbursements (`programs.funds.treasury`) ----------------------
+ONLY_TREASURY_IMPORTERS = _("Only finance staff import the treasury's payments.")
+TREASURY_UNREADABLE = _("The file cannot be read; save it again as xlsx or CSV.")
+TREASURY_FILE_TYPE = _("“%(name)s” is neither an xlsx nor a CSV file.")
+TREASURY_TOO_MANY_ROWS = _("The file has more than %(limit)s rows; split it into smaller files.")
+TREASURY_NO_ROWS = _("The file has no rows of payments under its header.")
+TREASURY_COLUMN_MISSING = _("The file has no column “%(column)s”.")
+TREASURY_AMOUNT_MISSING = _("Give the amount.")
+TREASURY_UNIT_MISSING = _("Give the unit code.")
+TREASURY_TOO_LONG = _("At most %(limit)s characters.")
+TREASURY_UNIT_UNKNOWN = _("“%(value)s” is not the code of a unit whose funds you keep.")
+TREASURY_VOUCHER_REPEATED = _("The voucher number %(voucher)s is also on row %(row)s of the file.")
+TREASURY_NO_MATCH = _(
+    "No approved disbursement of %(amount)s yuan to %(unit)s in %(year)s waits for payment."
+)
+TREASURY_REFUSED = _(
+    "Nothing was paid: row %(row)s, %(column)s: %(problem)s (%(count)s problems in all; "
+    "check the file again)."
+)
+TREASURY_STALE = _("The checked file has expired or was changed; upload it again.")

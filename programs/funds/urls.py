@@ -11,4 +11,10 @@ urlpatterns = [
         views.FundsLedgerView.as_view(),
         name="funds-ledger",
     ),
+    path("funds/treasury/", views.TreasuryImportView.as_view(), name="funds-treasury"),
+    path(
+        "funds/treasury/confirm/",
+        views.TreasuryConfirmView.as_view(),
+        name="funds-treasury-confirm",
+    ),
 ]
