@@ -12,6 +12,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from programs.core.models import Event
@@ -432,3 +433,19 @@ def test_the_import_costs_a_fixed_number_of_queries_per_row(
         treasury_import(by=finance_user, rows=rows)
 
     assert Disbursement.objects.filter(status=Disbursement.Status.PAID).count() == n
+
+
+# --- the command --------------------------------------------------------------------------------
+def test_the_command_checks_then_imports_the_same_way(waiting, finance_user, tmp_path):
+    path = tmp_path / "国库支付.xlsx"
+    path.write_bytes(xlsx(GOOD_ROWS))
+    before = state()
+
+    call_command("import_treasury", str(path), "--user", "finance", "--dry-run")
+    assert state() == before
+    call_command("import_treasury", str(path), "--user", "finance")
+    assert Disbursement.objects.filter(status=Disbursement.Status.PAID).count() == 3
+
+    path.write_bytes(xlsx([("GK-9", "Z99", 1, "2025-03-01", "某")]))
+    with pytest.raises(CommandError):
+        call_command("import_treasury", str(path), "--user", "finance")

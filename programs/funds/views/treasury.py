@@ -16,7 +16,6 @@ from django.views.generic import FormView
 from programs.funds.errors import FundsError
 from programs.funds.forms import TreasuryConfirmForm, TreasuryUploadForm, treasury_signed
 from programs.funds.treasury import (
-    COLUMNS,
     may_import_treasury,
     payment_rows_read,
     treasury_check,
@@ -38,9 +37,6 @@ class TreasuryImportView(TreasuryPageMixin, FormView):
     form_class = TreasuryUploadForm
     template_name = "programs/funds/treasury.html"
     upload_limit = "treasury"  # settings.UPLOAD_LIMITS
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), "columns": COLUMNS}
 
     def form_valid(self, form: TreasuryUploadForm) -> HttpResponse:
         user = self.request.user
