@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -58,6 +58,8 @@ if TYPE_CHECKING:
 
 #: The most rows a file may have: a district's payments of a year are far fewer.
 MAX_ROWS = 5000
+#: A job tells how far it is every this many rows.
+PROGRESS_EVERY = 500
 #: How an xlsx file (a zip archive) begins.
 XLSX_HEAD = b"PK\x03\x04"
 CSV_SUFFIXES = (".csv", ".txt")
@@ -373,7 +375,12 @@ def treasury_check(*, by: User, rows: Sequence[PaymentRow]) -> TreasuryCheck:
     return check
 
 
-def treasury_import(*, by: User, rows: Sequence[PaymentRow]) -> TreasuryCheck:
+def treasury_import(
+    *,
+    by: User,
+    rows: Sequence[PaymentRow],
+    progress: Callable[[int, int], None] | None = None,
+) -> TreasuryCheck:
     """Check the rows again and pay every disbursement they claim, in one transaction, each
     through the move `pay` (its row lock: a disbursement paid meanwhile refuses the whole file).
     Any problem refuses the file (`TreasuryRefused`) and nothing changes."""
@@ -381,7 +388,9 @@ def treasury_import(*, by: User, rows: Sequence[PaymentRow]) -> TreasuryCheck:
         check = treasury_check(by=by, rows=rows)
         if check.problems:
             raise TreasuryRefused(check.problems)
-        for row, flow in check.to_pay:
+        for done, (row, flow) in enumerate(check.to_pay):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(check.to_pay))
             try:
                 transition(
                     flow,
@@ -413,7 +422,11 @@ def treasury_import_job(record: Job, *, rows: list[list[Any]], name: str = "") -
     """Pay what the checked rows claim (`treasury_import`); refused as a whole when the data
     changed since the check. The moves run under row locks, so a run delivered twice finds its
     rows already imported."""
-    check = treasury_import(by=record.user, rows=[PaymentRow.from_list(row) for row in rows])
+    check = treasury_import(
+        by=record.user,
+        rows=[PaymentRow.from_list(row) for row in rows],
+        progress=record.report_progress,
+    )
     return Outcome(
         message=treasury_summary(check),
         data={

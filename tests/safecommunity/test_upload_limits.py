@@ -206,6 +206,7 @@ def test_every_page_that_takes_a_file_names_a_limit_of_the_policy():
         "workgroups:activity-attach": "evidence",
         "injuries:import": "injury_import",
         "admin:programs_district_boundaries": "boundaries",
+        "programs:funds-treasury": "treasury",
     }
     assert set(declared_limits().values()) <= set(settings.UPLOAD_LIMITS)
 
