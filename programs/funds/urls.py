@@ -11,4 +11,15 @@ urlpatterns = [
         views.FundsLedgerView.as_view(),
         name="funds-ledger",
     ),
+    path("funds/accounts/", views.FundsAccountsView.as_view(), name="funds-accounts"),
+    path(
+        "funds/accounts/export/",
+        views.FundsAccountsExportView.as_view(),
+        name="funds-accounts-export",
+    ),
+    path(
+        "funds/units/<str:code>/<int:year>/export/",
+        views.FundsLedgerExportView.as_view(),
+        name="funds-ledger-export",
+    ),
 ]

@@ -1,5 +1,13 @@
-"""Views of the creation funds, a module per kind of page: the read-only pages (`pages`)."""
+"""Views of the creation funds, a module per kind of page: the read-only pages (`pages`), the
+final accounts and the exports (`accounts`)."""
 
+from .accounts import FundsAccountsExportView, FundsAccountsView, FundsLedgerExportView
 from .pages import FundsExecutionView, FundsLedgerView
 
-__all__ = ["FundsExecutionView", "FundsLedgerView"]
+__all__ = [
+    "FundsAccountsExportView",
+    "FundsAccountsView",
+    "FundsExecutionView",
+    "FundsLedgerExportView",
+    "FundsLedgerView",
+]
