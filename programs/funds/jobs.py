@@ -174,7 +174,7 @@ def ledger_cells(book: Ledger) -> Iterator[tuple[list[Any], bool]]:
 
 def budget_cells(book: Ledger) -> Iterator[tuple[list[Any], bool]]:
     for line in book.lines:
-        shares = line.shares
+        shares = line.shares()
         yield (
             [
                 str(line.category),
