@@ -52,6 +52,7 @@ def test_finance_staff_print_the_final_accounts_and_download_their_file(
     page.screenshot(path=str(SHOTS / "funds-accounts.png"), full_page=True)
 
     page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     expect(page.locator("#accounts-filter")).to_be_hidden()
     expect(page.locator("#accounts-signatures")).to_be_visible()
     page.screenshot(path=str(SHOTS / "funds-accounts-print.png"), full_page=True)
@@ -59,6 +60,7 @@ def test_finance_staff_print_the_final_accounts_and_download_their_file(
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(b"/Type/Page") <= 2
     (SHOTS / "funds-accounts.pdf").write_bytes(pdf)
     page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     page.locator("#accounts-export").click()
     with page.expect_download() as info:
