@@ -12,14 +12,12 @@ changes nothing, so the same file twice pays nothing twice.
   data as it is now, in four queries whatever the number of rows;
 - `treasury_import`: checked again and, without a problem, every row paid in one transaction
   through the disbursement's move `pay` (its row lock, the event log, the change history);
-- `treasury_import_job`: the import as a background job (one move per row: thousands of rows
-  take longer than a request should).
+The import runs as a background job (`jobs.treasury_import_job`: one move per row, and
+thousands of rows take longer than a request should).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,8 +35,6 @@ from programs.core.models import CreatingUnit
 from programs.core.transitions import transition
 from programs.funds import errors
 from programs.funds.models import Disbursement, FiscalYear
-from programs.jobs.models import Job
-from programs.jobs.runner import Outcome, job, start
 from safecommunity.money import fen_from_number, fen_from_text, shown_yuan
 from safecommunity.spreadsheets import (
     CodeWidget,
@@ -414,40 +410,3 @@ def treasury_summary(check: TreasuryCheck) -> str:
         "%(count)s row already imported", "%(count)s rows already imported", len(check.already)
     ) % {"count": len(check.already)}
     return f"{paid}; {already}."
-
-
-# --- the import as a job ------------------------------------------------------------------------
-@job(label=_("Import of the treasury's payments"), retry=False)
-def treasury_import_job(record: Job, *, rows: list[list[Any]], name: str = "") -> Outcome:
-    """Pay what the checked rows claim (`treasury_import`); refused as a whole when the data
-    changed since the check. The moves run under row locks, so a run delivered twice finds its
-    rows already imported."""
-    check = treasury_import(
-        by=record.user,
-        rows=[PaymentRow.from_list(row) for row in rows],
-        progress=record.report_progress,
-    )
-    return Outcome(
-        message=treasury_summary(check),
-        data={
-            "paid": [flow.pk for _row, flow in check.to_pay],
-            "already": [flow.pk for _row, flow in check.already],
-        },
-    )
-
-
-def treasury_import_start(
-    *, by: User, rows: Sequence[PaymentRow], name: str, language: str = ""
-) -> tuple[Job, bool]:
-    """Start the import of checked rows; the same rows again while it runs find the first."""
-    params = {"rows": [row.as_list() for row in rows], "name": name[:200]}
-    digest = hashlib.sha256(json.dumps(params["rows"]).encode()).hexdigest()[:32]
-    return start(
-        treasury_import_job,
-        user=by,
-        title=_("Import of the treasury's payments: %(name)s") % {"name": name[:200]},
-        params=params,
-        key=f"funds-treasury:{by.pk}:{digest}",
-        total=len(params["rows"]),
-        language=language,
-    )

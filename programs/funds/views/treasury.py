@@ -15,11 +15,11 @@ from django.views.generic import FormView
 
 from programs.funds.errors import FundsError
 from programs.funds.forms import TreasuryConfirmForm, TreasuryUploadForm, treasury_signed
+from programs.funds.jobs import treasury_import_start
 from programs.funds.treasury import (
     may_import_treasury,
     payment_rows_read,
     treasury_check,
-    treasury_import_start,
 )
 from programs.jobs.runner import already_running
 
