@@ -119,19 +119,3 @@ def told(event: Event) -> set[str]:
     """Who `event` tells: their usernames."""
     notify_events([event])
     return set(Notification.objects.filter(event=event).values_list("user__username", flat=True))
-
-
-@pytest.fixture
-def funds(db):
-    """The city's fund sources and categories, as the reference load writes them."""
-    from collections import Counter
-
-    from programs.funds.models import FundCategory, FundSource
-    from programs.funds.services import funds_reference_load
-    from tests.funds.builders import Codes
-
-    funds_reference_load(created=Counter())
-    return Codes(
-        categories={row.code: row for row in FundCategory.objects.all()},
-        sources={row.code: row for row in FundSource.objects.all()},
-    )
