@@ -188,6 +188,10 @@ INJURY_IMPORT_MAX_ROWS: int = env.int("INJURY_IMPORT_MAX_ROWS", default=200_000)
 INJURY_CHECK_KEEP_DAYS: int = env.int("INJURY_CHECK_KEEP_DAYS", default=7)
 #: The most injury cards one JSON batch may hold (`injuries.services.cards_import`).
 API_CARDS_MAX: int = env.int("API_CARDS_MAX", default=10_000)
+#: Creation funds: in October, November and December the district is told of each unit whose
+#: spending to the last month's end lags the straight line of its year's budget by more than
+#: this many percentage points (`programs.notifications.selectors`).
+FUNDS_EXECUTION_MARGIN: int = env.int("FUNDS_EXECUTION_MARGIN", default=10)
 
 # --- One request-size policy. A view accepting files names its limit (`upload_limit =
 # "evidence"`); safecommunity.uploads stops keeping a file's bytes once it passes that limit and

@@ -166,3 +166,20 @@ def english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield client
+
+
+@pytest.fixture
+def funds(db):
+    """The city's fund sources and categories, as the reference load writes them (for the
+    funds' notifications and cards outside `tests/funds/`, which has its own)."""
+    from collections import Counter
+
+    from programs.funds.models import FundCategory, FundSource
+    from programs.funds.services import funds_reference_load
+    from tests.funds.builders import Codes
+
+    funds_reference_load(created=Counter())
+    return Codes(
+        categories={row.code: row for row in FundCategory.objects.all()},
+        sources={row.code: row for row in FundSource.objects.all()},
+    )

@@ -51,7 +51,9 @@ from workgroups.models import (
 # upload form. Advance page (5): session, user, unit, phases, the gate's open milestones.
 # The unit page's 13th query is the card of activities and projects (one query of subqueries);
 # its 14th the last 12 months' monthly reports (one query); its 15th and 16th the readiness
-# card (the latest final evaluation; its grades with their items — one query without one).
+# card (the latest final evaluation; its grades with their items — one query without one); its
+# 17th the creation funds' panel (this year's three sums in one query; none for those who see no
+# funds).
 # Activity log (9): session, user, unit, can-edit, count, the page of activities (with their
 # groups), their files, the files' versions, the quarterly meeting record. Project list (5):
 # session, user, unit, can-edit, the projects (with their groups).
@@ -61,7 +63,7 @@ from workgroups.models import (
 BELL = 1
 COUNTS = 1
 UNIT_LIST_MAX_QUERIES = 6 + BELL + COUNTS
-UNIT_DETAIL_MAX_QUERIES = 16 + BELL + COUNTS
+UNIT_DETAIL_MAX_QUERIES = 17 + BELL + COUNTS
 ACTIVITY_LIST_MAX_QUERIES = 9 + BELL + COUNTS
 PROJECT_LIST_MAX_QUERIES = 5 + BELL + COUNTS
 PROGRESS_MAX_QUERIES = 9 + BELL + COUNTS

@@ -5,10 +5,11 @@ Every sum is made by the database over integer fen and stays integer fen; rates 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from itertools import groupby
 from typing import TYPE_CHECKING, TypedDict
 
@@ -26,6 +27,7 @@ from programs.funds.models import (
     FundCategory,
     FundSource,
 )
+from safecommunity.calendar import Month
 from safecommunity.errors import BadQuery
 from safecommunity.numbers import percent
 
@@ -91,6 +93,52 @@ def execution(units: models.QuerySet, year: int) -> list[ExecutionRow]:
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class ExecutionTotal:
+    """Units' year together: budget, disbursed (paid) and spent, in fen, and the rates."""
+
+    budget: int = 0
+    disbursed: int = 0
+    spent: int = 0
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        return percent(self.spent, self.budget)
+
+    @property
+    def disbursement_rate(self) -> Decimal | None:
+        return percent(self.disbursed, self.budget)
+
+
+def execution_total(unit_ids: Iterable[int], year: int) -> ExecutionTotal:
+    """What the units `unit_ids` (already scoped by the caller) were given, were paid and spent
+    in `year`, together: one query of three sums (UNION ALL), each read by its index — the
+    spending by (unit, day) over the year's days."""
+    ids = list(unit_ids)
+    if not ids:
+        return ExecutionTotal()
+
+    def summed(rows: models.QuerySet, part: int) -> models.QuerySet:
+        # grouped by a constant: no GROUP BY, so one row even when nothing matches
+        return (
+            rows.filter(unit__in=ids)
+            .order_by()
+            .annotate(part=Value(part))
+            .values("part")
+            .annotate(total=Sum("amount_fen"))
+            .values_list("part", "total")
+        )
+
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    parts = summed(BudgetLine.objects.filter(year=year), 0).union(
+        summed(Disbursement.objects.filter(year=year, status=PAID), 1),
+        summed(Expenditure.objects.filter(year=year, spent_on__range=(first, last)), 2),
+        all=True,
+    )
+    totals = {part: int(total or 0) for part, total in parts}
+    return ExecutionTotal(budget=totals[0], disbursed=totals[1], spent=totals[2])
 
 
 def _by_category_source(rows: models.QuerySet) -> dict[tuple[int, int], int]:
@@ -215,6 +263,45 @@ def execution_by_month(cumulative: list[int], budget: int) -> list[MonthPoint]:
             line=percent(month, 12),
         )
         for month, spent in enumerate(cumulative, start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class BehindLine:
+    """A unit whose spending to a month's end lags the straight line of its year's budget."""
+
+    unit: CreatingUnit
+    budget: int  # the year's, fen
+    spent: int  # from January to the month's end, fen
+    rate: Decimal  # spent ÷ budget, percent, rounded half up
+    line: Decimal  # month ÷ 12, percent, rounded half up
+
+
+def behind_straight_line(
+    units: models.QuerySet, year: int, month: int, margin: int | Decimal
+) -> list[BehindLine]:
+    """The units of `units` whose spending from January to the end of `month` of `year` falls
+    below the straight line month/12 of their year's budget by more than `margin` percentage
+    points — compared exactly, not on rounded rates; a unit without a budget is never behind.
+    One query."""
+    until = Month.last_day(date(year, month, 1))
+    rows = units.annotate(
+        budget=_unit_total(BudgetLine.objects.filter(year=year)),
+        spent=_unit_total(
+            Expenditure.objects.filter(year=year, spent_on__range=(date(year, 1, 1), until))
+        ),
+    ).filter(budget__gt=0)
+    line = Fraction(100 * month, 12)
+    return [
+        BehindLine(
+            unit=unit,
+            budget=unit.budget,
+            spent=unit.spent,
+            rate=percent(unit.spent, unit.budget) or Decimal(0),
+            line=percent(month, 12) or Decimal(0),
+        )
+        for unit in rows
+        if line - Fraction(100 * unit.spent, unit.budget) > Fraction(margin)
     ]
 
 

@@ -39,6 +39,12 @@ class NotificationKind(models.TextChoices):
     TITLE_EXPIRING = "title_expiring", _("Title expiring")
     IMPORT_FINISHED = "import_finished", _("Import finished")
     IMPORT_FAILED = "import_failed", _("Import failed")
+    # creation funds: the unit's clerks and whoever asked; finance staff; the district
+    DISBURSEMENT_APPROVED = "disbursement_approved", _("Disbursement approved")
+    DISBURSEMENT_RETURNED = "disbursement_returned", _("Disbursement returned")
+    DISBURSEMENT_PAID = "disbursement_paid", _("Disbursement paid")
+    DISBURSEMENT_REQUESTED = "disbursement_requested", _("Disbursement requested")
+    FUNDS_BEHIND = "funds_behind", _("Spending below the straight line")
     # evaluators
     EVALUATOR_NAMED = "evaluator_named", _("Named evaluator of a round")
     ROUND_CLOSING = "round_closing", _("Round closing with items to grade")

@@ -19,10 +19,11 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from programs.core.models import Event, User
+from programs.core.models import CreatingUnit, Event, User
 
 from .models import Delivery, NotificationKind
 
@@ -37,6 +38,7 @@ MILESTONE_OVERDUE = "milestone_overdue"
 QUARTER_MEETING = "quarter_meeting"
 TITLE_EXPIRING = "title_expiring"
 ROUND_CLOSING = "round_closing"
+FUNDS_BEHIND = "funds_behind"
 
 IMPORT_JOBS = "injuries.jobs.imports."  # the kinds (dotted paths) of the injury import jobs
 
@@ -60,6 +62,31 @@ def unit_clerks(event: Event, record: Any) -> QuerySet[User]:
 def district_staff(event: Event, record: Any) -> QuerySet[User]:
     """Every active user who edits all units: district staff and administrators."""
     return _active().filter(Q(role__in=[Role.DISTRICT, Role.ADMIN]) | Q(is_superuser=True))
+
+
+def _district_of(event: Event, record: Any) -> int | None:
+    """The district of the record (a disbursement's, a unit's), else of the event's unit."""
+    district_id = getattr(record, "district_id", None)
+    if district_id is None and event.unit_id is not None:
+        district_id = (
+            CreatingUnit.objects.filter(pk=event.unit_id).values_list("district", flat=True).first()
+        )
+    return district_id
+
+
+def district_finance(event: Event, record: Any) -> QuerySet[User]:
+    """Every active finance staff member of the district of the record (its unit's)."""
+    district_id = _district_of(event, record)
+    if district_id is None:
+        return User.objects.none()
+    return _active().filter(role=Role.FINANCE, district=district_id)
+
+
+def requester(event: Event, record: Any) -> QuerySet[User]:
+    """Who asked for the disbursement (a clerk, or district staff who asked for the unit)."""
+    if record.requested_by_id is None:
+        return User.objects.none()
+    return _active().filter(pk=record.requested_by_id)
 
 
 def named_evaluator(event: Event, record: Any) -> QuerySet[User]:
@@ -136,6 +163,16 @@ def unit_activities(record: Any, user: Any) -> str:
     return reverse("workgroups:activity-list", args=[record.code])
 
 
+def disbursement_ledger(record: Any, user: Any) -> str:
+    """The unit's ledger of the disbursement's year, where the disbursement is listed."""
+    return reverse("programs:funds-ledger", args=[record.unit.code, record.year])
+
+
+def unit_ledger(record: Any, user: Any) -> str:
+    """The unit's ledger of this year (the reminder is about this year's spending)."""
+    return reverse("programs:funds-ledger", args=[record.code, timezone.localdate().year])
+
+
 def record_name(event: Event, record: Any) -> str:
     return str(record)
 
@@ -168,6 +205,7 @@ EVALUATION = "programs.evaluation"
 TITLE = "programs.certification"
 JOB = "programs.job"
 UNIT = "programs.creatingunit"
+DISBURSEMENT = "programs.disbursement"
 
 RULES: dict[tuple[str, str], Rule] = {
     # clerks: the decisions on their unit's records
@@ -267,6 +305,42 @@ RULES: dict[tuple[str, str], Rule] = {
         when=import_job,
         tells_actor=True,
     ),
+    # creation funds: finance staff decide a request; the unit's clerks and whoever asked are
+    # told of the decision and the payment; the district of spending behind its budget's
+    # straight line
+    (DISBURSEMENT, "created"): Rule(
+        Kind.DISBURSEMENT_REQUESTED,
+        district_finance,
+        _("Disbursement %(subject)s was requested."),
+        link=disbursement_ledger,
+    ),
+    (DISBURSEMENT, "approve"): Rule(
+        Kind.DISBURSEMENT_APPROVED,
+        both(unit_clerks, requester),
+        _("Disbursement %(subject)s was approved."),
+        link=disbursement_ledger,
+    ),
+    (DISBURSEMENT, "return"): Rule(
+        Kind.DISBURSEMENT_RETURNED,
+        both(unit_clerks, requester),
+        _("Disbursement %(subject)s was returned."),
+        link=disbursement_ledger,
+    ),
+    (DISBURSEMENT, "pay"): Rule(
+        Kind.DISBURSEMENT_PAID,
+        both(unit_clerks, requester),
+        _("Disbursement %(subject)s was paid."),
+        link=disbursement_ledger,
+    ),
+    (UNIT, FUNDS_BEHIND): Rule(
+        Kind.FUNDS_BEHIND,
+        both(district_staff, district_finance),
+        _(
+            "Creation funds of %(subject)s: %(rate)s%% of the year's budget spent by the end of "
+            "%(month)s, more than %(margin)s points below the straight line of %(line)s%%."
+        ),
+        link=unit_ledger,
+    ),
     # evaluators
     (ROUND, "assigned"): Rule(
         Kind.EVALUATOR_NAMED,
@@ -291,17 +365,25 @@ CLERK_KINDS = [
     Kind.REPORT_RETURNED, Kind.REPORT_APPROVED, Kind.REPORT_REOPENED, Kind.MILESTONE_RETURNED,
     Kind.MILESTONE_ACCEPTED, Kind.ROUND_OPENED, Kind.EVALUATION_FINALISED,
     Kind.EVALUATION_REOPENED, Kind.REPORT_DUE, Kind.REPORT_OVERDUE, Kind.MILESTONE_DUE,
-    Kind.MILESTONE_OVERDUE, Kind.QUARTER_MEETING,
+    Kind.MILESTONE_OVERDUE, Kind.QUARTER_MEETING, Kind.DISBURSEMENT_APPROVED,
+    Kind.DISBURSEMENT_RETURNED, Kind.DISBURSEMENT_PAID,
 ]  # fmt: skip
 DISTRICT_KINDS = [
     Kind.REPORT_SUBMITTED, Kind.MILESTONE_SUBMITTED, Kind.TITLE_EXPIRING, Kind.IMPORT_FINISHED,
-    Kind.IMPORT_FAILED,
+    Kind.IMPORT_FAILED, Kind.DISBURSEMENT_APPROVED, Kind.DISBURSEMENT_RETURNED,
+    Kind.DISBURSEMENT_PAID, Kind.FUNDS_BEHIND,
 ]  # fmt: skip
+FINANCE_KINDS = [Kind.DISBURSEMENT_REQUESTED, Kind.FUNDS_BEHIND]
 EVALUATOR_KINDS = [Kind.EVALUATOR_NAMED, Kind.ROUND_CLOSING, Kind.EVALUATION_REOPENED]
 PROVIDER_KINDS = [Kind.IMPORT_FINISHED, Kind.IMPORT_FAILED]
 
-# Returns and failures at once; the rest in the daily digest.
-IMMEDIATE_BY_DEFAULT = {Kind.REPORT_RETURNED, Kind.MILESTONE_RETURNED, Kind.IMPORT_FAILED}
+# Returns and failures at once (they ask the reader to act); the rest in the daily digest.
+IMMEDIATE_BY_DEFAULT = {
+    Kind.REPORT_RETURNED,
+    Kind.MILESTONE_RETURNED,
+    Kind.IMPORT_FAILED,
+    Kind.DISBURSEMENT_RETURNED,
+}
 
 
 def default_delivery(kind: str) -> str:
@@ -316,6 +398,7 @@ def kinds_for(user: Any) -> list[NotificationKind]:
         Role.CLERK: CLERK_KINDS,
         Role.EVALUATOR: EVALUATOR_KINDS,
         Role.PROVIDER: PROVIDER_KINDS,
+        Role.FINANCE: FINANCE_KINDS,
     }.get(user.role, [])
 
 

@@ -9,14 +9,17 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from programs.core.models import CreatingUnit, User
 from programs.evaluations.models import Evaluation, EvaluationRound, ItemScore
+from programs.funds.selectors import behind_straight_line
 from programs.progress.models import UnitMilestone
 from programs.reports.selectors.completeness import completeness
 from programs.titles.models import EXPIRY_WARNINGS, Certification
 from safecommunity.calendar import Month, Quarter
+from safecommunity.numbers import shown
 from workgroups.selectors import meetings_held, record_start
 
 from . import rules
@@ -25,6 +28,7 @@ from .models import Delivery, Notification
 REPORT_DAYS_BEFORE_DUE = 3
 QUARTER_DAYS_BEFORE_END = 15
 ROUND_DAYS_BEFORE_CLOSE = 3
+FUNDS_CHECK_MONTHS = (10, 11, 12)  # the last quarter: the year's money must be spent by its end
 
 
 class Bell:
@@ -123,6 +127,7 @@ def reminders_due(day: date) -> list[Reminder]:
         *_meeting_reminders(day),
         *_title_reminders(day),
         *_round_reminders(day),
+        *_funds_reminders(day),
     ]
 
 
@@ -198,3 +203,26 @@ def _round_reminders(day: date) -> Iterable[Reminder]:
             None,
             {"due": f"{evaluation_round.closes_on:%Y-%m-%d}"},
         )
+
+
+def _funds_reminders(day: date) -> Iterable[Reminder]:
+    """In October, November and December, each unit whose spending from January to the end of
+    last month lags the straight line of its year's budget (k/12 after month k) by more than
+    `FUNDS_EXECUTION_MARGIN` points. Checked at every run of those months and keyed by the
+    month's first day (`due`), so each unit is told at most once a month: at the month's first
+    run — the 1st, or the next day the job runs — or later in the month if it falls behind then
+    (its budget raised, spending corrected). A unit without a budget that year is never
+    behind."""
+    if day.month not in FUNDS_CHECK_MONTHS:
+        return
+    month = day.month - 1  # the last month completed
+    margin = settings.FUNDS_EXECUTION_MARGIN
+    for row in behind_straight_line(CreatingUnit.objects.order_by("pk"), day.year, month, margin):
+        data = {
+            "due": f"{Month.first_day(day):%Y-%m-%d}",
+            "month": f"{day.year}-{month:02d}",
+            "rate": shown(row.rate),
+            "line": shown(row.line),
+            "margin": margin,
+        }
+        yield Reminder(rules.FUNDS_BEHIND, row.unit, row.unit.pk, data)

@@ -32,12 +32,13 @@ def may_see(user: User, record: Any) -> bool:
 
 
 def _scope_of(user: User, record: Any) -> tuple:
-    """People of the same role, unit and department share a scope (the rule of
-    `ScopedQuerySet`), so the access decision is asked once for each; an evaluator's scope is
-    their rounds and a job is its owner's, so those are asked person by person."""
+    """People of the same role, district, unit and department share a scope (the rule of
+    `ScopedQuerySet`), so the access decision is asked once for each — district staff of two
+    districts do not; an evaluator's scope is their rounds and a job is its owner's, so those
+    are asked person by person."""
     if user.role == User.Role.EVALUATOR or isinstance(record, Job):
         return ("person", user.pk)
-    return (user.role, user.unit_id, user.department_id, user.is_superuser)
+    return (user.role, user.district_id, user.unit_id, user.department_id, user.is_superuser)
 
 
 def who_may_see(people: Iterable[User], record: Any) -> list[User]:

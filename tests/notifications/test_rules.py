@@ -165,3 +165,126 @@ def test_a_reminder_text_carries_its_due_date(world):
     with translation.override("en"):
         text = rules.message(Kind.REPORT_OVERDUE, "甲镇 2026-05", {"due": "2026-06-05"})
     assert text == "Monthly report 甲镇 2026-05 is overdue: it was due on 2026-06-05."
+
+
+# --- creation funds ------------------------------------------------------------------------------
+
+FINANCE = {"finance"}  # finance staff of the unit's district only
+ASKED = {"clerk_a", "district"}  # unit A's clerk and the district staff who asked for it
+
+
+@pytest.fixture
+def funds_world(
+    world,
+    funds,
+    finance_user,
+    other_district_finance,
+    other_district_user,
+    city_user,
+):
+    """Unit A's disbursement asked for by district staff, beside the world's people, finance
+    staff of both districts, district staff of the other and the city office."""
+    from django.contrib.auth import get_user_model
+
+    from tests.funds.builders import requested
+
+    district = get_user_model().objects.get(username="district")
+    return requested(world.unit, 50_000, funds, by=district)
+
+
+FUNDS_ROWS = [
+    ("created", Event.Kind.CREATED, {}, Kind.DISBURSEMENT_REQUESTED, FINANCE),
+    ("approve", None, {}, Kind.DISBURSEMENT_APPROVED, ASKED),
+    ("return", None, {}, Kind.DISBURSEMENT_RETURNED, ASKED),
+    ("pay", None, {}, Kind.DISBURSEMENT_PAID, ASKED),
+]
+
+
+@pytest.mark.parametrize(
+    ("action", "event_kind", "data", "kind", "expected"),
+    FUNDS_ROWS,
+    ids=[f"disbursement-{row[0]}" for row in FUNDS_ROWS],
+)
+def test_each_funds_row_tells_exactly_its_recipients(
+    funds_world, action, event_kind, data, kind, expected
+):
+    """Never the clerk of another unit, finance staff or district staff of another district,
+    providers, evaluators or the city office."""
+    event = event_of(funds_world, action, data=data, kind=event_kind)
+
+    assert told(event) == expected
+    assert set(Notification.objects.filter(event=event).values_list("kind", flat=True)) == {kind}
+
+
+def test_spending_behind_the_line_tells_the_units_district_and_its_finance_staff(
+    funds_world, world
+):
+    data = {"due": "2026-10-01", "month": "2026-09", "rate": "60.0", "line": "75.0", "margin": 10}
+    event = event_of(world.unit, rules.FUNDS_BEHIND, data=data, kind=DEADLINE)
+
+    assert told(event) == DISTRICT | FINANCE
+    notification = Notification.objects.get(event=event, user__username="finance")
+    with translation.override("en"):
+        assert rules.message(notification.kind, notification.subject, event.data) == (
+            "Creation funds of 甲镇: 60.0% of the year's budget spent by the end of 2026-09, "
+            "more than 10 points below the straight line of 75.0%."
+        )
+
+
+def test_a_clerks_request_tells_finance_and_its_decision_tells_the_clerk_once(
+    funds, unit_a, clerk_a, clerk_b, finance_user, other_district_finance, district_user
+):
+    """Through the real service and moves: the request tells the finance staff of the unit's
+    district; the approval and the payment tell the clerk who asked (a clerk: told once)."""
+    from datetime import date
+
+    from tests.funds.builders import budget, requested
+
+    budget(unit_a, 100_000, funds, year=2026)
+    disbursement = requested(unit_a, 40_000, funds, by=clerk_a, year=2026)
+    transition(disbursement, "approve", by=finance_user)
+    transition(
+        disbursement,
+        "pay",
+        by=finance_user,
+        voucher_number="BF-001",
+        paid_on=date(2026, 3, 1),
+        payee="甲镇财政所",
+    )
+
+    mine = Notification.objects.filter(event__object_id=disbursement.pk)
+    assert sorted(mine.values_list("user__username", "kind")) == [
+        ("clerk_a", Kind.DISBURSEMENT_APPROVED),
+        ("clerk_a", Kind.DISBURSEMENT_PAID),
+        ("finance", Kind.DISBURSEMENT_REQUESTED),
+    ]
+
+
+def test_a_return_reaches_the_clerk_at_once_by_default_the_rest_in_the_digest():
+    assert rules.default_delivery(Kind.DISBURSEMENT_RETURNED) == "immediate"
+    for kind in (
+        Kind.DISBURSEMENT_REQUESTED,
+        Kind.DISBURSEMENT_APPROVED,
+        Kind.DISBURSEMENT_PAID,
+        Kind.FUNDS_BEHIND,
+    ):
+        assert rules.default_delivery(kind) == "digest"
+
+
+def test_finance_staff_choose_how_their_funds_notifications_reach_them(
+    finance_user, clerk_a, district_user, provider, evaluator
+):
+    assert rules.kinds_for(finance_user) == [Kind.DISBURSEMENT_REQUESTED, Kind.FUNDS_BEHIND]
+    assert {Kind.DISBURSEMENT_APPROVED, Kind.DISBURSEMENT_RETURNED, Kind.DISBURSEMENT_PAID} <= set(
+        rules.kinds_for(clerk_a)
+    )
+    assert Kind.FUNDS_BEHIND in rules.kinds_for(district_user)
+    for person in (provider, evaluator):
+        assert not {Kind.DISBURSEMENT_REQUESTED, Kind.FUNDS_BEHIND} & set(rules.kinds_for(person))
+
+
+def test_district_staff_of_another_district_are_not_told_of_a_units_report(
+    world, other_district_user
+):
+    """People of the same role share an access decision only within one district."""
+    assert told(event_of(world.report, "submit")) == DISTRICT

@@ -49,6 +49,7 @@ from injuries.selectors import change
 from programs.core.choices import TitleLevel
 from programs.core.models import CreatingUnit, District, Program, User
 from programs.evaluations.models import Evaluation
+from programs.funds.selectors import execution_total
 from programs.overview.filters import DashboardFilter
 from programs.overview.selectors.readiness import (
     ReadinessRow,
@@ -62,7 +63,8 @@ from programs.reports.selectors.completeness import Rate, completeness, returned
 from programs.titles.models import EXPIRY_WARNINGS, LEVEL_RANK, Certification, levels_at_least
 from programs.titles.selectors import TargetResult, target_numerator, targets_evaluate
 from safecommunity.calendar import Month
-from safecommunity.numbers import percent
+from safecommunity.money import shown_yuan
+from safecommunity.numbers import percent, shown
 
 # --- Headline numbers ---------------------------------------------------------------------------
 
@@ -379,6 +381,29 @@ def _headlines(board: Dashboard) -> list[Headline]:
             )
         )
     return headlines
+
+
+def funds_headline(user: User, board: Dashboard) -> Headline | None:
+    """The creation funds' card for those who see funds (`User.sees_funds`; None, and no query,
+    for others): this year's budget, spending and execution rate of the units in view — the
+    table's rows, the units the user reads —, linking to `/funds/` (of the district, on a
+    district's page). One query (`funds.selectors.execution_total`)."""
+    if not user.sees_funds:
+        return None
+    year = board.today.year
+    total = execution_total([row["pk"] for row in board.rows], year)
+    query = {"year": year}
+    if board.district is not None:
+        query["district"] = board.district.code
+    rate = total.execution_rate
+    return Headline(
+        "funds",
+        _("Funds executed in %(year)s") % {"year": year},
+        "—" if rate is None else f"{shown(rate)}%",
+        _("%(spent)s of %(budget)s yuan spent")
+        % {"spent": shown_yuan(total.spent), "budget": shown_yuan(total.budget)},
+        f"{reverse('programs:funds')}?{urlencode(query)}",
+    )
 
 
 def headline_numbers(user: User, today: date | None = None) -> list[Headline]:

@@ -24,7 +24,12 @@ from programs.core.models import District
 from programs.evaluations.selectors import evaluations_visible_to
 from programs.jobs.exports import export_query, start_export
 from programs.overview.jobs import export_dashboard
-from programs.overview.selectors.dashboard import Dashboard, dashboard_filter, dashboard_for
+from programs.overview.selectors.dashboard import (
+    Dashboard,
+    dashboard_filter,
+    dashboard_for,
+    funds_headline,
+)
 from programs.overview.selectors.district_map import district_map_data
 from programs.overview.selectors.readiness import ReadinessRow
 from programs.overview.selectors.todo import district_inbox
@@ -50,6 +55,8 @@ class DashboardView(TemplateView):
         filterset, board = dashboard_for(self.request.user, self.request.GET, district=district)
         evaluations_shown = evaluations_visible_to(self.request.user)
         table_prepare(board.rows)
+        headlines = board.headlines()
+        funds = funds_headline(self.request.user, board)
         if district is None:
             page_url = reverse("programs:dashboard")
             export_url = reverse("programs:dashboard-export")
@@ -62,7 +69,9 @@ class DashboardView(TemplateView):
             export_url=export_url,
             board=board,
             filter=filterset,
-            headlines=board.headlines(),
+            headlines=headlines,
+            funds_headline=funds,
+            headline_columns=7 if len(headlines) + bool(funds) > 6 else 6,
             charts=board.charts() | {"heatmap": heatmap(board)},
             export_query=self.request.GET.urlencode(),
             evaluations_shown=evaluations_shown,

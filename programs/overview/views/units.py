@@ -22,6 +22,7 @@ from programs.evaluations.selectors import (
     evaluations_visible_to,
     unit_readiness,
 )
+from programs.funds.selectors import execution_total
 from programs.overview.selectors.todo import clerk_todo
 from programs.progress.models import DueBand, UnitMilestone
 from programs.progress.selectors import unit_gate
@@ -142,8 +143,17 @@ class UnitDetailView(UnitScopeMixin, DetailView):
             activity_summary=unit_activity_summary(unit),
             report_cells=self.report_cells(unit),
             **self.readiness_context(unit),
+            **self.funds_context(unit),
         )
         return context
+
+    def funds_context(self, unit: CreatingUnit) -> dict[str, Any]:
+        """The creation funds' panel, for those who see funds: this year's budget, disbursed,
+        spent and the rates; one query, none for others."""
+        if not self.request.user.sees_funds:
+            return {}
+        year = timezone.localdate().year
+        return {"funds": execution_total([unit.pk], year), "funds_year": year}
 
     def readiness_context(self, unit: CreatingUnit) -> dict[str, Any]:
         """The readiness card: shown to those who may see the unit's evaluations; two queries
