@@ -150,6 +150,10 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     # creation funds: everyone but providers and evaluators, each in their scope
     ("programs:funds",                  "get",  None,        (LOGIN, 200, 200, 200, 404, 200, 404, 200, 200)),
     ("programs:funds-ledger",           "get",  "ledger",    (LOGIN, 200, 200, 404, 404, 200, 404, 200, 404)),
+    ("programs:funds-accounts",         "get",  None,        (LOGIN, 200, 200, 200, 404, 200, 404, 200, 200)),
+    # the exports are jobs: 302 to the job's page
+    ("programs:funds-accounts-export",  "get",  None,        (LOGIN, 302, 302, 302, 404, 302, 404, 302, 302)),
+    ("programs:funds-ledger-export",    "get",  "ledger",    (LOGIN, 302, 302, 404, 404, 302, 404, 302, 404)),
     # the forms on a ledger: budgets by finance and district staff, requests and spending by the
     # unit's clerk and district staff; the fiscal year's moves by the district's finance staff
     ("programs:funds-budget",           "get",  "ledger",    (LOGIN, 200, 404, 404, 404, 200, 404, 404, 404)),

@@ -44,4 +44,5 @@ ACTIVITY_OF_OTHER_UNIT = _("Choose an activity of the same unit.")
 AMOUNT_POSITIVE = _("The amount must be more than zero.")
 RATIOS_BOTH = _("Give both the city's and the district's share of the ratio, or neither.")
 
+UNIT_OUT_OF_SCOPE = _("This unit is no longer among those whose funds you may see.")
 BAD_YEAR = _("Choose a year between 2000 and 2100.")

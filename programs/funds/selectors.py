@@ -5,9 +5,11 @@ Every sum is made by the database over integer fen and stays integer fen; rates 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db import models
@@ -16,6 +18,7 @@ from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
 from programs.core.models import CreatingUnit, District
+from programs.funds.forms import FundsFilterForm
 from programs.funds.models import (
     BudgetLine,
     Disbursement,
@@ -24,10 +27,12 @@ from programs.funds.models import (
     FundCategory,
     FundSource,
 )
+from safecommunity.errors import BadQuery
 from safecommunity.numbers import percent
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.http import QueryDict
 
     from programs.core.models import User
 
@@ -99,15 +104,27 @@ def _by_category_source(rows: models.QuerySet) -> dict[tuple[int, int], int]:
     return {(category, source): total for category, source, total in grouped}
 
 
-def final_accounts(district: District, year: int) -> list[AccountsRow]:
+def final_accounts(
+    district: District | None, year: int, *, units: models.QuerySet | None = None
+) -> list[AccountsRow]:
     """The district's final accounts of `year` (决算): a row per category and source that has
     a budget, a payment or spending — budget, disbursed (paid), spent, balance (budget − spent),
-    execution rate — in the categories' and sources' order, then the total row."""
-    budgets = _by_category_source(BudgetLine.objects.filter(unit__district=district, year=year))
-    paid = _by_category_source(
-        Disbursement.objects.filter(district=district, year=year, status=PAID)
-    )
-    spent = _by_category_source(Expenditure.objects.filter(district=district, year=year))
+    execution rate — in the categories' and sources' order, then the total row. Of `units`
+    only when given (a user's scope; every district's when `district` is None)."""
+    lines = BudgetLine.objects.filter(year=year)
+    payments = Disbursement.objects.filter(year=year, status=PAID)
+    spending = Expenditure.objects.filter(year=year)
+    if district is not None:
+        lines = lines.filter(unit__district=district)
+        payments, spending = payments.filter(district=district), spending.filter(district=district)
+    if units is not None:
+        chosen = units.order_by().values("pk")
+        lines, payments, spending = (
+            rows.filter(unit__in=chosen) for rows in (lines, payments, spending)
+        )
+    budgets = _by_category_source(lines)
+    paid = _by_category_source(payments)
+    spent = _by_category_source(spending)
     keys = budgets.keys() | paid.keys() | spent.keys()
     categories = FundCategory.objects.in_bulk({category for category, _source in keys})
     sources = FundSource.objects.in_bulk({source for _category, source in keys})
@@ -293,3 +310,78 @@ def ledger(unit: CreatingUnit, year: int) -> Ledger:
         balance += change
         entries.append(LedgerEntry(day=day, record=record, change=change, balance=balance))
     return Ledger(unit=unit, year=year, lines=lines, entries=entries)
+
+
+# --- the final accounts' page and file ------------------------------------------------------------
+@dataclass(frozen=True)
+class AccountsGroup:
+    """A category's rows of the final accounts, one per source, and their subtotal."""
+
+    category: str
+    rows: list[AccountsRow]
+    subtotal: AccountsRow
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """The final accounts of a year as the page and its file show them: the rows grouped by
+    category with a subtotal each, and the grand total; of `district` (None: every district
+    the user sees), of the units the user reads there."""
+
+    year: int
+    district: District | None
+    groups: list[AccountsGroup]
+    total: AccountsRow
+
+    def lines(self) -> Iterator[tuple[str, AccountsRow]]:
+        """Every line in print order, with its kind: "row", "subtotal" (after each category's
+        rows), then one "total"."""
+        for group in self.groups:
+            for row in group.rows:
+                yield "row", row
+            yield "subtotal", group.subtotal
+        yield "total", self.total
+
+
+def accounts_groups(rows: list[AccountsRow]) -> list[AccountsGroup]:
+    """`final_accounts`' rows (without the total) by category, in their order, each category
+    with its subtotal summed in fen."""
+    groups: list[AccountsGroup] = []
+    for category, members in groupby(rows, key=lambda row: row["category"]):
+        members = list(members)
+        subtotal = _accounts_row(
+            category,
+            None,
+            sum(row["budget"] for row in members),
+            sum(row["disbursed"] for row in members),
+            sum(row["spent"] for row in members),
+        )
+        groups.append(AccountsGroup(category=category or "", rows=members, subtotal=subtotal))
+    return groups
+
+
+def accounts_for(
+    user: User | AnonymousUser, data: QueryDict, *, today: date | None = None
+) -> tuple[FundsFilterForm, Accounts]:
+    """The final accounts the funds filters `data` ask for (`?year=&district=`), of the units
+    `user` reads (`funds_units`): the page's and the export job's one reading. A bad year is
+    `BadQuery` (the 400 page); a district the user may not choose an error at the field, and
+    no rows. The year defaults to `today`'s; the district to the user's own, else every one."""
+    form = FundsFilterForm(data, user=user)
+    form.is_valid()
+    if "year" in form.errors:
+        raise BadQuery(form.errors["year"][0])
+    year = form.cleaned_data.get("year") or (today or timezone.localdate()).year
+    units = funds_units(user)
+    district = form.cleaned_data.get("district")
+    if "district" in form.errors:
+        units = units.none()
+    elif district is None and not user.sees_every_district:
+        district = user.district
+    if district is not None:
+        units = units.filter(district=district)
+    rows = final_accounts(district, year, units=units)
+    accounts = Accounts(
+        year=year, district=district, groups=accounts_groups(rows[:-1]), total=rows[-1]
+    )
+    return form, accounts

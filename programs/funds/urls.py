@@ -11,6 +11,17 @@ urlpatterns = [
         views.FundsLedgerView.as_view(),
         name="funds-ledger",
     ),
+    path("funds/accounts/", views.FundsAccountsView.as_view(), name="funds-accounts"),
+    path(
+        "funds/accounts/export/",
+        views.FundsAccountsExportView.as_view(),
+        name="funds-accounts-export",
+    ),
+    path(
+        "funds/units/<str:code>/<int:year>/export/",
+        views.FundsLedgerExportView.as_view(),
+        name="funds-ledger-export",
+    ),
     path(
         "funds/units/<str:code>/<int:year>/budget/",
         views.BudgetLineSetView.as_view(),

@@ -52,7 +52,7 @@ from .widgets import (
     column_header,
     refuse,
 )
-from .writing import XLSX_TYPE, SheetWriter, WorkbookWriter, xlsx_response
+from .writing import XLSX_TYPE, PageSetup, SheetWriter, WorkbookWriter, xlsx_response
 
 __all__ = [
     "FORMULA_STARTS",
@@ -68,6 +68,7 @@ __all__ = [
     "ChoiceWidget",
     "CodeWidget",
     "LookupWidget",
+    "PageSetup",
     "PlainRenderMixin",
     "SheetWriter",
     "SpreadsheetCSV",

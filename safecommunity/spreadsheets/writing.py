@@ -23,6 +23,9 @@ or, for a single sheet, `xlsx_response(filename, sheet_name, headers, rows, widt
 - A sheet with headers gets the portal's header row: bold on a light blue fill, frozen (with the
   columns left of `freeze`), columns as wide as given or as their header needs.
 - Sheet names are made acceptable to Excel: no []:*?/\\, at most 31 characters, unique.
+- A sheet meant to be printed takes a `PageSetup`: a bold title row above the header row, A4 in
+  portrait or landscape, one page wide (as many pages long as it needs), the title and header
+  rows repeated on each printed page, the page numbers in the footer.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from io import BytesIO
@@ -59,6 +63,22 @@ DATE_FORMATS: dict[type, str] = {
     time: "h:mm:ss",
     timedelta: "[h]:mm:ss",
 }
+
+
+A4_PAPER = 9  # Excel's paper size code of A4
+TITLE_SIZE = 14  # the points of a printable sheet's title
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """How a sheet prints: `title` in a bold first row above the header row (what the sheet
+    is: its district, year, subject), A4 `landscape` or portrait, fitted to one page wide, the
+    title and header rows repeated on each page, `footer` at the bottom of each page (Excel's
+    codes: &P the page, &N the number of pages; centred)."""
+
+    title: str = ""
+    landscape: bool = False
+    footer: str = "&P / &N"
 
 
 def header_width(text: str) -> int:
@@ -114,6 +134,14 @@ class SheetWriter:
     def rows(self, rows: Iterable[Iterable[Any]]) -> None:
         for values in rows:
             self.row(values)
+
+    def title(self, text: str) -> None:
+        """A bold title row (a printable sheet's first row: `PageSetup.title`)."""
+        value = plain_text(str(text))
+        if value:
+            style = self._book.style(title=True, quote=looks_live(value))
+            self._sheet.write_string(self._row, 0, value, style)
+        self._row += 1
 
     def header(self, headers: Iterable[Any]) -> None:
         for column, text in enumerate(headers):
@@ -174,11 +202,12 @@ class WorkbookWriter:
         bold: bool = False,
         quote: bool = False,
         header: bool = False,
+        title: bool = False,
     ) -> Any:
         """The workbook's cell format for this combination, made once (None for the default)."""
-        key = (number_format, bold, quote, header)
+        key = (number_format, bold, quote, header, title)
         if key not in self._styles:
-            if not (number_format or bold or quote or header):
+            if not (number_format or bold or quote or header or title):
                 self._styles[key] = None
             else:
                 properties: dict[str, Any] = {}
@@ -190,6 +219,8 @@ class WorkbookWriter:
                     properties.update(pattern=1, bg_color="#" + HEADER_COLOR)
                 if quote:
                     properties["quote_prefix"] = True
+                if title:
+                    properties.update(bold=True, font_size=TITLE_SIZE)
                 self._styles[key] = self._book.add_format(properties)
         return self._styles[key]
 
@@ -201,10 +232,12 @@ class WorkbookWriter:
         widths: Iterable[int | None] = (),
         formats: Sequence[str | None] = (),
         freeze: str | None = "A2",
+        page: PageSetup | None = None,
     ) -> SheetWriter:
         """A new sheet, with the header row if `headers` are given. `widths` and `formats`
-        (number formats such as "0.0") go by column; `freeze` names the first cell that
-        scrolls ("C2" keeps the header and two columns in view)."""
+        (number formats such as "0.0", "0.00") go by column; `freeze` names the first cell
+        that scrolls ("C2" keeps the header and two columns in view), counted below the title
+        row when `page` gives one; `page` sets the sheet up for print (`PageSetup`)."""
         worksheet = self._book.add_worksheet(self._sheet_name(name))
         headers = [str(text) for text in headers]
         widths = list(widths)
@@ -215,11 +248,35 @@ class WorkbookWriter:
             if width is not None:
                 worksheet.set_column(position, position, width)
         sheet = SheetWriter(self, worksheet, formats)
+        above = 0  # rows above the header row
+        if page is not None:
+            above = self._page_setup(worksheet, page, header=bool(headers))
+            if page.title:
+                sheet.title(page.title)
         if headers:
+            if freeze and above:
+                column, row = re.fullmatch(r"([A-Za-z]+)(\d+)", freeze).groups()
+                freeze = f"{column}{int(row) + above}"
             if freeze:
                 worksheet.freeze_panes(freeze)
             sheet.header(headers)
         return sheet
+
+    @staticmethod
+    def _page_setup(worksheet: Worksheet, page: PageSetup, *, header: bool) -> int:
+        """Print `worksheet` as `page` says; the number of rows above its header row."""
+        worksheet.set_paper(A4_PAPER)
+        if page.landscape:
+            worksheet.set_landscape()
+        else:
+            worksheet.set_portrait()
+        worksheet.fit_to_pages(1, 0)  # one page wide, as many long as it takes
+        if page.footer:
+            worksheet.set_footer("&C" + page.footer.replace("&C", ""))
+        above = 1 if page.title else 0
+        if above or header:
+            worksheet.repeat_rows(0, above + header - 1)
+        return above
 
     def _sheet_name(self, title: Any) -> str:
         """A sheet name Excel accepts: no []:*?/\\, at most 31 characters, unique in the book."""

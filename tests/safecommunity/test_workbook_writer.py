@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from safecommunity.spreadsheets import XLSX_TYPE, WorkbookWriter, xlsx_response
+from safecommunity.spreadsheets import XLSX_TYPE, PageSetup, WorkbookWriter, xlsx_response
 from safecommunity.spreadsheets.writing import HEADER_COLOR
 
 FORMULA_LIKE = [
@@ -217,3 +217,32 @@ def test_a_large_sheet_is_written_row_by_row_in_constant_memory(tmp_path):
     book.save_to(tmp_path / "大表.xlsx")
     rows = load_workbook(tmp_path / "大表.xlsx", read_only=True).active.iter_rows(values_only=True)
     assert sum(1 for _ in rows) == 20_001
+
+
+def test_a_printable_sheet_has_a_title_row_a4_one_page_wide_repeated_rows_and_page_numbers():
+    book = WorkbookWriter()
+    page = PageSetup(title="东城区 2025 年 决算", landscape=True, footer="第 &P 页，共 &N 页")
+    sheet = book.sheet("决算表", ["类别", "预算"], formats=(None, "0.00"), page=page)
+    sheet.row(["宣传培训", Decimal("1234.50")])
+    sheet = load_workbook(BytesIO(book.save()))["决算表"]
+
+    assert sheet["A1"].value == "东城区 2025 年 决算"
+    assert sheet["A1"].font.b and sheet["A1"].font.sz == 14
+    assert sheet["A2"].value == "类别" and sheet["A2"].fill.fgColor.rgb.endswith(HEADER_COLOR)
+    assert sheet["B3"].value == 1234.5 and sheet["B3"].number_format == "0.00"
+    assert sheet.freeze_panes == "A3"  # below the title and the header
+    assert sheet.print_title_rows == "$1:$2"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == 9  # A4
+    # one page wide (1 is the default, left out of the file), as many long as it takes
+    assert (sheet.page_setup.fitToWidth or 1) == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页"
+
+
+def test_a_sheet_without_a_page_setup_prints_as_before():
+    sheet = written(["x"]).active
+
+    assert sheet.print_title_rows is None
+    assert sheet.page_setup.orientation in (None, "default")
+    assert sheet.oddFooter.center.text is None

@@ -1,5 +1,8 @@
-"""Views of the creation funds, a module per kind of page: the read-only pages (`pages`)."""
+"""Views of the creation funds, a module per kind of page: the read-only pages (`pages`), the
+final accounts and the exports (`accounts`), the forms that write a unit's money (`forms`) and
+the fiscal year's moves (`years`)."""
 
+from .accounts import FundsAccountsExportView, FundsAccountsView, FundsLedgerExportView
 from .forms import BudgetLineSetView, DisbursementRequestView, ExpenditureRecordView
 from .pages import FundsExecutionView, FundsLedgerView
 from .years import FiscalYearMoveView
@@ -9,6 +12,9 @@ __all__ = [
     "DisbursementRequestView",
     "ExpenditureRecordView",
     "FiscalYearMoveView",
+    "FundsAccountsExportView",
+    "FundsAccountsView",
     "FundsExecutionView",
+    "FundsLedgerExportView",
     "FundsLedgerView",
 ]
