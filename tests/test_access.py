@@ -6,6 +6,7 @@ Each row of `MATRIX` is one URL name with the answer each persona gets. A URL ad
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,8 @@ from django.utils import timezone
 
 from programs.core.choices import TitleLevel
 from programs.core.services import token_create
+from programs.funds.models import Disbursement, Expenditure, FundCategory, FundSource
+from programs.funds.services import funds_reference_load
 from programs.jobs.models import Job
 from programs.jobs.runner import start
 from programs.models import (
@@ -67,7 +70,8 @@ PERSONAS = (
 # group), "member", "milestone" (code and pk of a unit milestone), "start" (the same with the
 # "start" action), "version" (an evidence file), "title" (a title application), "activity",
 # "project", "project-start" (the project with its "start" move), "district" (its district's
-# code), "ledger" (its code and this year: its funds ledger).
+# code), "ledger" (its code and this year: its funds ledger), "year-close" (its district's
+# fiscal year of this year with the "close" move).
 # fmt: off
 MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     # url name                          method  object       anon   dist clk_a clk_b prov  fin  eval city other
@@ -153,6 +157,12 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     # the treasury's file of payments: finance staff only (a confirmation without rows goes back)
     ("programs:funds-treasury",         "get",  None,        (LOGIN, 404, 404, 404, 404, 200, 404, 404, 404)),
     ("programs:funds-treasury-confirm", "post", None,        (LOGIN, 404, 404, 404, 404, 302, 404, 404, 404)),
+    # the forms on a ledger: budgets by finance and district staff, requests and spending by the
+    # unit's clerk and district staff; the fiscal year's moves by the district's finance staff
+    ("programs:funds-budget",           "get",  "ledger",    (LOGIN, 200, 404, 404, 404, 200, 404, 404, 404)),
+    ("programs:funds-disbursement-new", "get",  "ledger",    (LOGIN, 200, 200, 404, 404, 404, 404, 404, 404)),
+    ("programs:funds-expenditure-new",  "get",  "ledger",    (LOGIN, 200, 200, 404, 404, 404, 404, 404, 404)),
+    ("programs:funds-year-move",        "post", "year-close", (LOGIN, 404, 404, 404, 404, 302, 404, 404, 404)),
     ("programs:notification-list",      "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("programs:notification-settings",  "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("programs:notification-read-all",  "post", None,        (LOGIN, 302, 302, 302, 302, 302, 302, 302, 302)),
@@ -179,6 +189,15 @@ PROJECT_POST = {
     "interventions": ["management"],
     "start": "2025-01-01",
     "status": "completed",
+}
+
+# A disbursement or expenditure of unit A's funds, in the first category and source of the
+# reference load (which `unit_a_world` writes).
+FUNDS_POST = {
+    "category": lambda: str(FundCategory.objects.first().pk),
+    "source": lambda: str(FundSource.objects.first().pk),
+    "amount": "100",
+    "voucher_number": "入侵-1",
 }
 
 # The edit URLs again, with the POST that would change something if it got through (a callable
@@ -219,6 +238,12 @@ EDIT_POSTS: list[tuple[str, str, dict[str, Any]]] = [
     ("workgroups:project-transition", "project-start", {}),
     ("programs:report-detail", "report", {"version": "0", "work_done": "入侵者"}),
     ("programs:report-transition", "submit", {}),
+    ("programs:funds-disbursement-new", "ledger", FUNDS_POST | {"purpose": "入侵"}),
+    (
+        "programs:funds-expenditure-new",
+        "ledger",
+        FUNDS_POST | {"spent_on": f"{timezone.localdate()}", "description": "入侵"},
+    ),
 ]
 
 
@@ -262,6 +287,7 @@ class UnitA:
             "token": [self.token.pk],
             "district": [self.unit.district.code],
             "ledger": [self.unit.code, timezone.localdate().year],
+            "year-close": [self.unit.district.code, timezone.localdate().year, "close"],
         }[target]
 
     def snapshot(self) -> tuple:
@@ -313,6 +339,8 @@ class UnitA:
                 .order_by("pk")
                 .values_list("pk", "status", "version", "work_done")
             ),
+            Disbursement.objects.filter(unit=self.unit).count(),
+            Expenditure.objects.filter(unit=self.unit).count(),
         )
 
 
@@ -356,6 +384,7 @@ def unit_a_world(unit_a, unit_b, district_user, clerk_a) -> UnitA:
     notify_events([EventFactory(record=report, action="return")])
     notification = Notification.objects.get(user=clerk_a)
     token, _key = token_create(user=clerk_a, name="公安分局")
+    funds_reference_load(created=Counter())  # the categories and sources a funds form offers
     return UnitA(
         token=token,
         notification=notification,

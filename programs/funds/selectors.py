@@ -24,6 +24,7 @@ from programs.funds.models import (
     BudgetLine,
     Disbursement,
     Expenditure,
+    FiscalYear,
     FundCategory,
     FundSource,
 )
@@ -228,6 +229,26 @@ def funds_units(user: User | AnonymousUser) -> models.QuerySet[CreatingUnit]:
     return CreatingUnit.objects.records_visible_to(user)
 
 
+def fiscal_years(districts: models.QuerySet[District], year: int) -> list[FiscalYear]:
+    """The fiscal `year` of each of `districts` (already scoped by the caller), by code: the
+    stored row, or an open one not yet stored (a year is opened the first time it is asked
+    for). One query."""
+    of_district = FiscalYear.objects.filter(district=OuterRef("pk"), year=year)
+    rows = districts.order_by("code").annotate(
+        fiscal_year_id=Subquery(of_district.values("pk")[:1]),
+        fiscal_year_status=Subquery(of_district.values("status")[:1]),
+    )
+    return [
+        FiscalYear(
+            pk=row.fiscal_year_id,
+            district=row,
+            year=year,
+            status=row.fiscal_year_status or FiscalYear.Status.OPEN,
+        )
+        for row in rows
+    ]
+
+
 def monthly_spending(units: models.QuerySet, year: int) -> list[int]:
     """What `units` spent in each month of `year`, cumulative (January's, then January's and
     February's …), in fen: twelve numbers from one grouped query."""
@@ -362,7 +383,9 @@ def ledger(unit: CreatingUnit, year: int) -> Ledger:
     )
     related = ("category", "source")
     disbursements = Disbursement.objects.filter(unit=unit, year=year).select_related(*related)
-    spending = Expenditure.objects.filter(unit=unit, year=year).select_related(*related)
+    spending = Expenditure.objects.filter(unit=unit, year=year).select_related(
+        *related, "project", "activity"
+    )
     movements: list[tuple[date, int, int, Disbursement | Expenditure, int]] = [
         (_disbursement_day(d), 0, d.pk, d, d.amount_fen if d.status == PAID else 0)
         for d in disbursements

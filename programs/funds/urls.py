@@ -28,4 +28,24 @@ urlpatterns = [
         views.TreasuryConfirmView.as_view(),
         name="funds-treasury-confirm",
     ),
+    path(
+        "funds/units/<str:code>/<int:year>/budget/",
+        views.BudgetLineSetView.as_view(),
+        name="funds-budget",
+    ),
+    path(
+        "funds/units/<str:code>/<int:year>/disbursements/new/",
+        views.DisbursementRequestView.as_view(),
+        name="funds-disbursement-new",
+    ),
+    path(
+        "funds/units/<str:code>/<int:year>/expenditures/new/",
+        views.ExpenditureRecordView.as_view(),
+        name="funds-expenditure-new",
+    ),
+    path(
+        "funds/districts/<str:code>/<int:year>/<str:action>/",
+        views.FiscalYearMoveView.as_view(),
+        name="funds-year-move",
+    ),
 ]

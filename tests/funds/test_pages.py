@@ -284,8 +284,9 @@ def test_a_ledger_asks_a_bounded_number_of_queries(
         spent(unit_a, 1_000, funds, voucher=f"ZC-{n}")
     client.force_login(district_user)
 
-    # session, user, the unit, budget lines, disbursements, spending, the review counts …
-    with django_assert_max_num_queries(8):
+    # session, user, the unit, budget lines, disbursements, spending, the review counts, the
+    # district's units and the closed year (the forms offered) …
+    with django_assert_max_num_queries(10):
         response = client.get(ledger_url(unit_a))
 
     assert len(response.context["ledger"].entries) == 2 * size

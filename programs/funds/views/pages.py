@@ -25,6 +25,9 @@ from safecommunity.errors import BadQuery
 from safecommunity.numbers import percent
 from safecommunity.scoping import scoped_object
 
+from .forms import ledger_actions
+from .years import fiscal_year_panel
+
 
 class FundsExecutionView(TemplateView):
     """The year's budget, disbursed and spent money of each unit in the user's scope, with
@@ -77,6 +80,7 @@ class FundsExecutionView(TemplateView):
             },
             previous_year=year - 1 if year > FIRST_DAY.year else None,
             next_year=year + 1 if year < LAST_DAY.year else None,
+            fiscal_years=fiscal_year_panel(user, year, district, none="district" in form.errors),
         )
         return context
 
@@ -101,6 +105,7 @@ class FundsLedgerView(TemplateView):
             unit=unit,
             year=year,
             ledger=ledger(unit, year),
+            actions=ledger_actions(self.request.user, unit, year),
             previous_year=year - 1 if year > FIRST_DAY.year else None,
             next_year=year + 1 if year < LAST_DAY.year else None,
         )
