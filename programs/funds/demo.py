@@ -49,7 +49,10 @@ LINES = [
     ("evaluation", "district_budget", 30_000, 80_000, None),
     ("other", "social", 5_000, 30_000, None),
 ]
-PACES = (0.6, 0.75, 0.9, 1.0, 1.15, 1.4, 1.7)  # > 1 ahead of the straight line, < 1 behind
+# A unit's pace: its payments fall at span × u ** pace (u uniform) into the year, so it has
+# spent t ** (1 / pace) of its year's spending by t — over 1 ahead of the straight line (and
+# its requests paid promptly), under 1 behind it.
+PACES = (0.6, 0.75, 0.9, 1.0, 1.3, 1.8, 2.5)
 PURPOSES = {
     "promotion": "安全促进项目经费",
     "publicity": "宣传培训经费",
@@ -174,8 +177,9 @@ def _unit_year(
         line._history_date = _moment(set_on, rng)
         funds.lines.append(line)
         paid_first, paid = _disbursements(
-            funds, line, rng, voucher, clerk=clerk or staff, finance=finance, today=today
-        )
+            funds, line, rng, voucher, clerk=clerk or staff, finance=finance, today=today,
+            prompt=pace > 1,
+        )  # fmt: skip
         _spending(
             funds, line, rng, pace, voucher, paid_first, paid, clerk=clerk or staff, today=today,
             projects=projects if category == "promotion" else [],
@@ -192,11 +196,12 @@ def _disbursements(
     clerk: User,
     finance: User,
     today: date,
+    prompt: bool,
 ) -> tuple[date, int]:
     """The line's money asked for and paid in tranches (5:3:2 in January, June and autumn;
     one for the small lines); this year's of the last two months still waiting, approved,
-    paid or returned. The first payment's day and
-    what was paid."""
+    paid or returned (paid when the unit is `prompt`). The first payment's day and what was
+    paid."""
     year = line.year
     big = line.amount_fen >= 10_000_000
     shares = (5, 3, 2) if big else (10,)
@@ -213,7 +218,7 @@ def _disbursements(
             break
         decided = min(day + timedelta(days=rng.randint(2, 7)), today - timedelta(days=1))
         paid_on = min(decided + timedelta(days=rng.randint(1, 5)), today - timedelta(days=1))
-        late = year == today.year and (today - day).days < 60  # still being decided
+        late = year == today.year and (today - day).days < 60 and not prompt  # being decided
         outcome = rng.choice(LATE_OUTCOMES) if late else "paid"
         if n == 0 and rng.random() < 0.15:  # a first request returned, then asked again
             _returned_first(funds, line, rng, day, amount, clerk=clerk, finance=finance)
@@ -295,11 +300,12 @@ def _spending(
     projects: list[PromotionProject],
     activities: list[Activity],
 ) -> None:
-    """What the unit spends of the line over the year from its first payment: 85–98 % of it
-    (never more than was paid), in a few payments drawn along the unit's pace (this year's up
-    to today)."""
+    """What the unit spends of the line over the year from its first payment: 95–100 % of it
+    for a unit ahead, 82–95 % for one behind (never more than was paid), in a few payments
+    drawn along the unit's pace (this year's up to today)."""
     year = line.year
-    total = min(line.amount_fen * rng.randint(85, 98) // 100, paid)
+    share = rng.randint(95, 100) if pace > 1 else rng.randint(82, 95)
+    total = min(line.amount_fen * share // 100, paid)
     if total <= 0:
         return
     count = max(2, min(9, line.amount_fen // 5_000_000))
@@ -371,8 +377,23 @@ def _overridden(
         funds.disbursements.append((record, steps))
 
 
+def _numbered(funds: FundsOf) -> None:
+    """Vouchers numbered in the order of the days they bear, per unit and year."""
+    counts: dict[tuple, int] = {}
+    for record in sorted(funds.spending, key=lambda r: (r.unit.code, r.year, r.spent_on)):
+        key = ("ZC", record.unit.code, record.year)
+        counts[key] = counts.get(key, 0) + 1
+        record.voucher_number = f"ZC{record.year}-{record.unit.code}-{counts[key]:03d}"
+    paid = [record for record, _steps in funds.disbursements if record.voucher_number]
+    for record in sorted(paid, key=lambda r: (r.unit.code, r.year, r.paid_on)):
+        key = ("BF", record.unit.code, record.year)
+        counts[key] = counts.get(key, 0) + 1
+        record.voucher_number = f"BF{record.year}-{record.unit.code}-{counts[key]:02d}"
+
+
 def _write(funds: FundsOf) -> None:
     """The rows, a history row for each state they went through, the moves' events."""
+    _numbered(funds)
     bulk_create_with_history(funds.lines, BudgetLine, batch_size=500)
     bulk_create_with_history(funds.spending, Expenditure, batch_size=500)
     records = [record for record, _steps in funds.disbursements]

@@ -184,3 +184,25 @@ def test_a_second_load_adds_no_funds():
     demo_data_load()
     after = (BudgetLine.objects.count(), Disbursement.objects.count(), Expenditure.objects.count())
     assert after == before
+
+
+def test_some_units_are_ahead_of_the_straight_line_and_some_behind():
+    """Mid-year of last year (a whole year in the demo whatever the day): each unit's spending
+    to the end of June against half its budget."""
+    year = timezone.localdate().year - 1
+    budgets = dict(
+        BudgetLine.objects.filter(year=year)
+        .values("unit")
+        .annotate(total=Sum("amount_fen"))
+        .values_list("unit", "total")
+    )
+    spent = dict(
+        Expenditure.objects.filter(year=year, spent_on__month__lte=6)
+        .values("unit")
+        .annotate(total=Sum("amount_fen"))
+        .values_list("unit", "total")
+    )
+    rates = [spent.get(unit, 0) / budget for unit, budget in budgets.items()]
+    ahead = sum(rate > 0.5 for rate in rates)
+    behind = sum(rate < 0.5 for rate in rates)
+    assert ahead >= 5 and behind >= 5, (ahead, behind)
