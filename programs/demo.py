@@ -21,6 +21,7 @@ from programs.core.models.users import CITY_WIDE_ROLES
 from programs.core.reference_data import DIVISION_CODE
 from programs.core.services import district_add
 from programs.evaluations.demo import evaluations_demo
+from programs.funds.demo import funds_demo
 from programs.models import CreatingUnit, Department, District, Milestone, Phase, User
 from programs.notifications.demo import notifications_demo
 from programs.progress.demo import unit_progress
@@ -70,6 +71,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("finance", User.Role.FINANCE, "钱", "敏"),
     DemoAccount("evaluator", User.Role.EVALUATOR, "孙", "建国"),
     DemoAccount("huairou", User.Role.DISTRICT, "郑", "宏", district_code=SECOND_DISTRICT),
+    DemoAccount("finance2", User.Role.FINANCE, "吴", "婷", district_code=SECOND_DISTRICT),
 ]
 
 POSITIONS = {
@@ -97,14 +99,15 @@ def injuries_of_every_unit() -> None:
 def demo_data_load() -> list[DemoAccount]:
     """Accounts for every role; for each unit a profile, its 14 groups and members, progress
     through its milestones (some overdue, some returned), phase moves, titles, five years of
-    injury records, monthly reports, evaluations, and the notifications the recent events and
-    today's reminders make."""
+    injury records, monthly reports, evaluations, two years of creation funds, and the
+    notifications the recent events and today's reminders make."""
     reference_data_load()
     district_add(code=SECOND_DISTRICT, created=Counter())
     _demo_schedule()
     templates = list(WorkGroupTemplate.objects.filter(is_active=True))
     accounts = {account.username: _ensure_account(account) for account in DEMO_ACCOUNTS}
     staff = {user.district_id: user for user in (accounts["district"], accounts["huairou"])}
+    finance = {user.district_id: user for user in (accounts["finance"], accounts["finance2"])}
     clerks = {user.unit_id: user for user in User.objects.filter(role=User.Role.CLERK)}
     for district in District.objects.filter(pk__in=staff):
         phases = {phase.order: phase for phase in Phase.objects.filter(program__district=district)}
@@ -116,6 +119,8 @@ def demo_data_load() -> list[DemoAccount]:
             clerk = clerks.get(unit.pk) or _ensure_unit_clerk(unit)
             unit_progress(unit, clerk=clerk, district=staff[district.pk], phases=phases)
             activities_demo(unit, random.Random(f"activities-{unit.code}"), clerk)
+        clerks = {user.unit_id: user for user in User.objects.filter(role=User.Role.CLERK)}
+        funds_demo(district, staff=staff[district.pk], finance=finance[district.pk], clerks=clerks)
     titles_demo(accounts["district"])
     injuries_of_every_unit()  # before the reports, which count their casualties from them
     for user in staff.values():

@@ -90,4 +90,6 @@ def spent(unit, fen: int, funds: Codes, *, voucher: str, on: date | None = None,
         amount_fen=fen,
         description="宣传册印刷",
         voucher_number=voucher,
+        project=key.get("project"),
+        activity=key.get("activity"),
     )
