@@ -45,3 +45,8 @@ AMOUNT_POSITIVE = _("The amount must be more than zero.")
 RATIOS_BOTH = _("Give both the city's and the district's share of the ratio, or neither.")
 
 BAD_YEAR = _("Choose a year between 2000 and 2100.")
+
+DOCUMENT_ONE_RECORD = _("A document belongs to one disbursement or one expenditure.")
+ONLY_DOCUMENT_KEEPERS = _(
+    "Only the unit's clerk, district staff and the district's finance staff add its documents."
+)
