@@ -5,6 +5,7 @@ kept with it that then downloads."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,12 @@ def test_finance_staff_approve_pay_and_keep_the_voucher(page: Page, live_server,
     expect(page.locator("#disbursement-status")).to_have_text("已通过")
     page.locator("#pay-voucher_number").fill("BF-2025-001")
     page.locator("#pay-paid_on").fill(f"{YEAR}-04-01")
+    page.locator("#pay-disbursement").click()  # the payee forgotten: said at its field
+
+    expect(page.locator("#pay-payee")).to_have_class(re.compile("is-invalid"))
+    expect(page.locator("#pay-voucher_number")).to_have_value("BF-2025-001")
+    expect(page.locator("#disbursement-status")).to_have_text("已通过")
+    page.screenshot(path=str(SHOTS / "fundsdocs-pay-error.png"), full_page=True)
     page.locator("#pay-payee").fill("甲镇财政所")
     page.locator("#pay-disbursement").click()
 
