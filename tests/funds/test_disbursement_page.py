@@ -310,3 +310,17 @@ def test_an_unknown_move_is_not_found(client, asked, finance_user):
 @pytest.mark.parametrize("persona", OUTSIDERS, indirect=True)
 def test_outsiders_find_no_disbursement_page(client, asked, persona):
     assert client.get(page_url(asked)).status_code == 404
+
+
+def test_a_returned_request_is_no_longer_said_to_be_beyond_the_budget(
+    client, line, unit_a, funds, finance_user
+):
+    beyond = requested(unit_a, 150_000, funds)
+    transition(beyond, "return", by=finance_user, reason="超出预算")
+    client.force_login(finance_user)
+
+    response = client.get(page_url(beyond))
+
+    assert not response.context["beyond_budget"]
+    assert response.context["moves"] == {}
+    assert 'id="return-reason"' in response.content.decode()

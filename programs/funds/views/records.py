@@ -86,7 +86,10 @@ class DisbursementDetailView(DetailView):
             status_colour=STATUS_COLOURS.get(disbursement.status, "light"),
             moves=move_actions(user, disbursement, partial(disbursement_move_url, disbursement)),
             remaining=remaining,
-            beyond_budget=not takes and disbursement.amount_fen > others,
+            beyond_budget=(
+                disbursement.status == Disbursement.Status.REQUESTED
+                and disbursement.amount_fen > others
+            ),
             history=history_of(disbursement),
             changes=change_log([Disbursement.history.filter(id=disbursement.pk)]),
             pay_form=kwargs.get("pay_form") or PaymentForm(auto_id="pay-%s"),
