@@ -17,19 +17,26 @@ from django.utils import timezone
 
 from programs.core.choices import TitleLevel
 from programs.core.services import token_create
-from programs.funds.models import Disbursement, Expenditure, FundCategory, FundSource
-from programs.funds.services import funds_reference_load
+from programs.funds.models import BudgetLine, FundCategory, FundsDocument, FundSource
+from programs.funds.services import (
+    disbursement_request,
+    expenditure_record,
+    funds_document_upload,
+    funds_reference_load,
+)
 from programs.jobs.models import Job
 from programs.jobs.runner import start
 from programs.models import (
     ApiToken,
     Certification,
     CreatingUnit,
+    Disbursement,
     Evaluation,
     EvaluationRound,
     Event,
     Evidence,
     EvidenceVersion,
+    Expenditure,
     ItemScore,
     MonthlyReport,
     UnitMilestone,
@@ -71,7 +78,9 @@ PERSONAS = (
 # "start" action), "version" (an evidence file), "title" (a title application), "activity",
 # "project", "project-start" (the project with its "start" move), "district" (its district's
 # code), "ledger" (its code and this year: its funds ledger), "year-close" (its district's
-# fiscal year of this year with the "close" move).
+# fiscal year of this year with the "close" move), "disbursement" (a disbursement asked for it,
+# within its budget), "approve" (the same with the "approve" move), "expenditure", and
+# "funds-document" (the disbursement's voucher).
 # fmt: off
 MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     # url name                          method  object       anon   dist clk_a clk_b prov  fin  eval city other
@@ -163,6 +172,14 @@ MATRIX: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("programs:funds-disbursement-new", "get",  "ledger",    (LOGIN, 200, 200, 404, 404, 404, 404, 404, 404)),
     ("programs:funds-expenditure-new",  "get",  "ledger",    (LOGIN, 200, 200, 404, 404, 404, 404, 404, 404)),
     ("programs:funds-year-move",        "post", "year-close", (LOGIN, 404, 404, 404, 404, 302, 404, 404, 404)),
+    # a disbursement of unit A, its expenditure and voucher: finance staff decide and add vouchers,
+    # the city office reads (its moves refused with a message) and opens no file
+    ("programs:funds-disbursement",     "get",  "disbursement", (LOGIN, 200, 200, 404, 404, 200, 404, 200, 404)),
+    ("programs:funds-disbursement-move", "post", "approve",  (LOGIN, 302, 302, 404, 404, 302, 404, 302, 404)),
+    ("programs:funds-disbursement-upload", "post", "disbursement", (LOGIN, 200, 200, 404, 404, 200, 404, 404, 404)),
+    ("programs:funds-expenditure",      "get",  "expenditure", (LOGIN, 200, 200, 404, 404, 200, 404, 200, 404)),
+    ("programs:funds-expenditure-upload", "post", "expenditure", (LOGIN, 200, 200, 404, 404, 200, 404, 404, 404)),
+    ("programs:funds-document-download", "get", "funds-document", (LOGIN, 200, 200, 404, 404, 200, 404, 404, 404)),
     ("programs:notification-list",      "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("programs:notification-settings",  "get",  None,        (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("programs:notification-read-all",  "post", None,        (LOGIN, 302, 302, 302, 302, 302, 302, 302, 302)),
@@ -263,6 +280,9 @@ class UnitA:
     job: Job
     notification: Notification
     token: ApiToken
+    disbursement: Disbursement
+    expenditure: Expenditure
+    funds_document: FundsDocument
 
     def args_for(self, target: str | None) -> list:
         return {
@@ -288,6 +308,10 @@ class UnitA:
             "district": [self.unit.district.code],
             "ledger": [self.unit.code, timezone.localdate().year],
             "year-close": [self.unit.district.code, timezone.localdate().year, "close"],
+            "disbursement": [self.disbursement.pk],
+            "approve": [self.disbursement.pk, "approve"],
+            "expenditure": [self.expenditure.pk],
+            "funds-document": [self.funds_document.pk],
         }[target]
 
     def snapshot(self) -> tuple:
@@ -384,8 +408,29 @@ def unit_a_world(unit_a, unit_b, district_user, clerk_a) -> UnitA:
     notify_events([EventFactory(record=report, action="return")])
     notification = Notification.objects.get(user=clerk_a)
     token, _key = token_create(user=clerk_a, name="公安分局")
-    funds_reference_load(created=Counter())  # the categories and sources a funds form offers
+    # Unit A's money: a budget line, a disbursement asked within it with its voucher, spending.
+    funds_reference_load(created=Counter())
+    money = funds_key(unit_a)
+    BudgetLine.objects.create(**money, amount_fen=100_000)
+    disbursement = disbursement_request(by=clerk_a, **money, amount_fen=1_000, purpose="防跌倒")
+    voucher = SimpleUploadedFile("凭证.pdf", demo_pdf("voucher"), "application/pdf")
+    funds_document = funds_document_upload(
+        by=clerk_a, record=disbursement, kind="voucher", upload=voucher
+    )
+    expenditure = expenditure_record(
+        by=clerk_a,
+        unit=unit_a,
+        spent_on=timezone.localdate(),
+        category=money["category"],
+        source=money["source"],
+        amount_fen=500,
+        description="宣传册",
+        voucher_number="ZC-1",
+    )
     return UnitA(
+        disbursement=disbursement,
+        expenditure=expenditure,
+        funds_document=funds_document,
         token=token,
         notification=notification,
         job=job,
@@ -401,6 +446,16 @@ def unit_a_world(unit_a, unit_b, district_user, clerk_a) -> UnitA:
         version=version,
         title=title,
     )
+
+
+def funds_key(unit: CreatingUnit) -> dict[str, Any]:
+    """Unit A's budget line of this year: promotion projects from the district budget."""
+    return {
+        "unit": unit,
+        "year": timezone.localdate().year,
+        "category": FundCategory.objects.get(code="promotion"),
+        "source": FundSource.objects.get(code="district_budget"),
+    }
 
 
 def matrix_cases(matrix: list[tuple]) -> list:

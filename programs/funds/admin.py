@@ -7,6 +7,7 @@ they are looked at, with their history."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from programs.funds.models import (
@@ -15,9 +16,10 @@ from programs.funds.models import (
     Expenditure,
     FiscalYear,
     FundCategory,
+    FundsDocument,
     FundSource,
 )
-from safecommunity.admin import ReadOnlyAdminMixin, ScopedHistoryAdmin
+from safecommunity.admin import ReadOnlyAdminMixin, ScopedHistoryAdmin, ScopedReadOnlyAdmin
 from safecommunity.money import shown_yuan
 
 
@@ -80,3 +82,37 @@ class ExpenditureAdmin(MoneyFlowAdmin):
     list_display = ["unit", "spent_on", "category", "source", amount, "voucher_number"]
     search_fields = ["unit__code", "unit__name", "voucher_number", "description"]
     date_hierarchy = "spent_on"
+
+
+@admin.register(FundsDocument)
+class FundsDocumentAdmin(ScopedReadOnlyAdmin):
+    """Vouchers and contracts, uploaded through the portal; the file opens through the portal's
+    download, which checks the reader's scope (the file is private)."""
+
+    list_display = ["original_name", "kind", "unit", "disbursement", "expenditure", "uploaded_at"]
+    list_filter = ["kind"]
+    search_fields = ["original_name", "unit__code", "unit__name", "sha256"]
+    list_select_related = [
+        "unit",
+        "disbursement__unit",
+        "disbursement__category",
+        "disbursement__source",
+        "expenditure__unit",
+    ]
+    fields = [
+        "download",
+        "kind",
+        "unit",
+        "disbursement",
+        "expenditure",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj: FundsDocument) -> str:
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)

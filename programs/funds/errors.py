@@ -67,3 +67,7 @@ TREASURY_REFUSED = _(
     "check the file again)."
 )
 TREASURY_STALE = _("The checked file has expired or was changed; upload it again.")
+DOCUMENT_ONE_RECORD = _("A document belongs to one disbursement or one expenditure.")
+ONLY_DOCUMENT_KEEPERS = _(
+    "Only the unit's clerk, district staff and the district's finance staff add its documents."
+)

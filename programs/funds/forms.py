@@ -1,6 +1,7 @@
 """The funds pages' forms: the year and the district for those who see every district; the
 forms that write (a budget line set, a disbursement requested, an expenditure recorded); the
-treasury's file of payments and its confirmation."""
+treasury's file of payments and its confirmation; a disbursement's payment, a voucher or
+contract uploaded."""
 
 from __future__ import annotations
 
@@ -13,16 +14,29 @@ from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from programs.core.forms import DistrictChoiceField
 from programs.core.models import CreatingUnit
 from programs.funds import errors
-from programs.funds.models import BudgetLine, Expenditure, FundCategory, FundSource
+from programs.funds.models import (
+    BudgetLine,
+    Expenditure,
+    FundCategory,
+    FundsDocumentKind,
+    FundSource,
+)
 from programs.funds.treasury import SUFFIXES, PaymentRow
 from safecommunity.calendar import FIRST_DAY, LAST_DAY
-from safecommunity.files import FILE_EMPTY, FILE_TOO_LARGE
+from safecommunity.files import (
+    ACCEPTED_EXTENSIONS,
+    FILE_EMPTY,
+    FILE_TOO_LARGE,
+    UploadRefused,
+    check_upload,
+)
 from safecommunity.forms import BoundedModelChoiceField, PortalDateField, StyledFormMixin
 from safecommunity.money import NOT_AN_AMOUNT, fen_from_text, yuan
 from workgroups.models import Activity, PromotionProject
@@ -307,3 +321,52 @@ class ExpenditureForm(MoneyFormMixin, forms.Form):
         self.fields["activity"].queryset = Activity.objects.filter(unit=unit).order_by(
             "-date", "-pk"
         )
+
+
+class PaymentForm(StyledFormMixin, forms.Form):
+    """The payment of an approved disbursement: its voucher number, the date and the payee (the
+    move checks them again under the row's lock: a voucher number used twice is refused there,
+    at its field)."""
+
+    voucher_number = forms.CharField(label=_("Voucher number"), max_length=50)
+    paid_on = PortalDateField(label=_("Paid on"), initial=timezone.localdate)
+    payee = forms.CharField(label=_("Payee"), max_length=200)
+
+    error_messages_for = {
+        "voucher_number": errors.VOUCHER_REQUIRED,
+        "paid_on": errors.PAID_ON_REQUIRED,
+        "payee": errors.PAYEE_REQUIRED,
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, message in self.error_messages_for.items():
+            self.fields[name].error_messages["required"] = message
+
+    def clean_voucher_number(self) -> str:
+        return self.cleaned_data["voucher_number"].strip()
+
+
+class FundsDocumentForm(StyledFormMixin, forms.Form):
+    """A voucher, contract or other paper for a disbursement or an expenditure, checked by its
+    content."""
+
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=FundsDocumentKind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF, image, Word, Excel or PowerPoint, at most %(limit)s."
+        ) % {"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.checked_upload = check_upload(upload)  # handed on, so it is hashed once
+        except UploadRefused as error:
+            raise forms.ValidationError(str(error), code="file") from error
+        return upload

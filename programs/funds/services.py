@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from programs.core.access import ensure_edits_unit
@@ -21,9 +23,12 @@ from programs.funds.models import (
     Expenditure,
     FiscalYear,
     FundCategory,
+    FundsDocument,
     FundSource,
+    attaches_documents,
 )
 from programs.funds.models.years import ensure_year_open
+from safecommunity.files import CheckedUpload, check_upload
 from safecommunity.models import ensure_row
 
 if TYPE_CHECKING:
@@ -154,3 +159,45 @@ def expenditure_record(
         expenditure._history_user = by
     expenditure.save()
     return expenditure
+
+
+def funds_document_upload(
+    *,
+    by: User,
+    record: Disbursement | Expenditure,
+    kind: str,
+    upload: UploadedFile,
+    checked: CheckedUpload | None = None,
+) -> FundsDocument:
+    """Keep a voucher or contract with a disbursement or an expenditure (the unit's clerk,
+    district staff, the district's finance staff). The file is checked by its content first
+    (pass `checked` when a form already did); refused in a closed year; a refused or failed
+    upload leaves no file behind."""
+    if not attaches_documents(by, record):
+        raise errors.FundsError(errors.ONLY_DOCUMENT_KEEPERS)
+    checked = checked or check_upload(upload)
+    document = FundsDocument(
+        unit=record.unit,
+        kind=kind,
+        original_name=PurePath(upload.name).name[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+    if isinstance(record, Disbursement):
+        document.disbursement = record
+    else:
+        document.expenditure = record
+    try:
+        with transaction.atomic():
+            ensure_year_open(record.district_id, record.year)
+            document.file.save(upload.name, upload, save=False)
+            document.full_clean()
+            document.save()
+    except Exception:
+        # The database rolled back; the file written to disk must go with it.
+        if document.file:
+            document.file.delete(save=False)
+        raise
+    return document

@@ -1,4 +1,5 @@
-"""URLs of the creation funds: the district's execution and a unit's ledger of a year."""
+"""URLs of the creation funds: the district's execution, a unit's ledger of a year, a
+disbursement's and an expenditure's page, the disbursement's moves, their documents."""
 
 from django.urls import path
 
@@ -47,5 +48,35 @@ urlpatterns = [
         "funds/districts/<str:code>/<int:year>/<str:action>/",
         views.FiscalYearMoveView.as_view(),
         name="funds-year-move",
+    ),
+    path(
+        "funds/disbursements/<int:pk>/",
+        views.DisbursementDetailView.as_view(),
+        name="funds-disbursement",
+    ),
+    path(
+        "funds/disbursements/<int:pk>/documents/",
+        views.DisbursementDocumentUploadView.as_view(),
+        name="funds-disbursement-upload",
+    ),
+    path(
+        "funds/disbursements/<int:pk>/<slug:action>/",
+        views.DisbursementMoveView.as_view(),
+        name="funds-disbursement-move",
+    ),
+    path(
+        "funds/expenditures/<int:pk>/",
+        views.ExpenditureDetailView.as_view(),
+        name="funds-expenditure",
+    ),
+    path(
+        "funds/expenditures/<int:pk>/documents/",
+        views.ExpenditureDocumentUploadView.as_view(),
+        name="funds-expenditure-upload",
+    ),
+    path(
+        "funds/documents/<int:pk>/download/",
+        views.FundsDocumentDownloadView.as_view(),
+        name="funds-document-download",
     ),
 ]

@@ -27,6 +27,7 @@ from programs.funds.models import (
     Expenditure,
     FiscalYear,
     FundCategory,
+    FundsDocument,
     FundSource,
 )
 from programs.jobs.models import Job, Once, Worker
@@ -59,6 +60,7 @@ __all__ = [
     "FiscalYear",
     "FundCategory",
     "FundSource",
+    "FundsDocument",
     "Grade",
     "Indicator",
     "ItemScore",

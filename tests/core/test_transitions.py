@@ -21,7 +21,7 @@ from injuries.models import ImportBatch
 from programs.core.models import Event
 from programs.core.transitions import WORKFLOWS, allowed_moves, record_event, transition
 from programs.evaluations.models import Evaluation, EvaluationRound, ItemScore
-from programs.funds.models import BudgetLine, Disbursement, FundCategory, FundSource
+from programs.funds.models import BudgetLine, Disbursement, FiscalYear, FundCategory, FundSource
 from programs.funds.services import funds_reference_load
 from programs.models import Certification, MonthlyReport, UnitMilestone
 from safecommunity.errors import DomainError
@@ -126,6 +126,12 @@ def disbursement_in(request, state: str) -> Disbursement:
     )
 
 
+def fiscal_year_in(request, state: str) -> FiscalYear:
+    """Unit A's district's fiscal year 2025."""
+    district = request.getfixturevalue("unit_a").district
+    return FiscalYear.objects.create(district=district, year=2025, status=state)
+
+
 @pytest.fixture
 def now():
     return timezone.now()
@@ -189,6 +195,13 @@ CASES = {
             "pay": {"voucher_number": "BF-2", "paid_on": date(2025, 4, 1), "payee": "甲镇"},
         },
     ),
+    "fiscal year": Case(
+        FiscalYear,
+        list(FiscalYear.Status),
+        fiscal_year_in,
+        {"close": {"finance_user"}, "reopen": {"finance_user"}},
+        {"reopen": {"reason": REASON}},
+    ),
     "evaluation": Case(
         Evaluation,
         list(Evaluation.Status),
@@ -242,7 +255,7 @@ def test_every_move_by_every_persona(db, request, case_name, state, move_name, p
             state,
             move.target,
         )
-        assert event.unit_id == record.unit_id
+        assert event.unit_id == getattr(record, "unit_id", None)  # a fiscal year has no unit
         assert event.reason == case.params.get(move_name, {}).get("reason", "")
     else:
         with pytest.raises(DomainError):

@@ -204,6 +204,8 @@ def test_every_page_that_takes_a_file_names_a_limit_of_the_policy():
     assert declared_limits() == {
         "programs:evidence-upload": "evidence",
         "workgroups:activity-attach": "evidence",
+        "programs:funds-disbursement-upload": "evidence",
+        "programs:funds-expenditure-upload": "evidence",
         "injuries:import": "injury_import",
         "admin:programs_district_boundaries": "boundaries",
         "programs:funds-treasury": "treasury",

@@ -2,6 +2,7 @@
 each unit's yearly budget lines, the disbursements (拨付) the finance bureau approves and pays,
 and the spending (支出) the units record. Amounts are whole fen (`safecommunity.money`)."""
 
+from .documents import FundsDocument, FundsDocumentKind, attaches_documents
 from .moves import remaining_budget
 from .records import (
     BudgetLine,
@@ -24,6 +25,9 @@ __all__ = [
     "FiscalYearStatus",
     "FundCategory",
     "FundSource",
+    "FundsDocument",
+    "FundsDocumentKind",
     "FundsQuerySet",
+    "attaches_documents",
     "remaining_budget",
 ]

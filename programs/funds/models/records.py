@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -294,6 +295,9 @@ class Disbursement(MoneyFlow):
     def __str__(self) -> str:
         return f"{self.unit} {self.year} {self.category} · {self.source}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("programs:funds-disbursement", args=[self.pk])
+
 
 # --- spending -------------------------------------------------------------------------------------
 class Expenditure(MoneyFlow):
@@ -374,6 +378,9 @@ class Expenditure(MoneyFlow):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.spent_on} {self.voucher_number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:funds-expenditure", args=[self.pk])
 
     def clean_fields(self, exclude=None) -> None:
         if self.spent_on is not None:

@@ -26,6 +26,7 @@ from programs.funds.selectors import (
 )
 from safecommunity.calendar import FIRST_DAY, LAST_DAY
 from safecommunity.errors import BadQuery
+from safecommunity.links import reverse_each
 from safecommunity.money import shown_yuan
 from safecommunity.numbers import percent
 from safecommunity.scoping import scoped_object
@@ -137,6 +138,10 @@ def ledger_rows(the_ledger: Ledger) -> list[dict[str, str]]:
         "project": _("Promotion project"),
         "activity": pgettext("funds", "Activity"),
     }
+    links = {
+        True: reverse_each("programs:funds-disbursement"),
+        False: reverse_each("programs:funds-expenditure"),
+    }
     rows = []
     for entry in the_ledger.entries:
         record = entry.record
@@ -145,6 +150,7 @@ def ledger_rows(the_ledger: Ledger) -> list[dict[str, str]]:
         rows.append(
             {
                 "day": f"{entry.day:%Y-%m-%d}",
+                "url": links[paying](record.pk),
                 "kind": words["disbursement"] if paying else words["expenditure"],
                 "category": name(("category", record.category_id), record.category),
                 "source": name(("source", record.source_id), record.source),
