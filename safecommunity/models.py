@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, router
+from django.db import IntegrityError, models, router, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +93,19 @@ class ConstraintErrorsOnFields:
                     errors.setdefault(field, []).append(error)
         if errors:
             raise ValidationError(errors)
+
+    def save_checked(self, *args: Any, **kwargs: Any) -> None:
+        """Save what `full_clean` passed. When another writer took the same unique key in
+        between (two clerks typing one voucher number at the same moment), the database's
+        refusal comes back as the constraint's `ValidationError` at its field — what
+        `full_clean` says a moment later — and this save writes nothing (never a 500)."""
+        using = router.db_for_write(self.__class__, instance=self)
+        try:
+            with transaction.atomic(using=using):
+                self.save(*args, **kwargs)
+        except IntegrityError:
+            self.validate_constraints()
+            raise
 
 
 def ensure_row(

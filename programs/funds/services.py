@@ -84,7 +84,7 @@ def budget_line_set(
     line.full_clean()
     if by is not None:
         line._history_user = by
-    line.save()
+    line.save_checked()
     return line
 
 
@@ -116,7 +116,7 @@ def disbursement_request(
     disbursement.full_clean()
     if by is not None:
         disbursement._history_user = by
-    disbursement.save()
+    disbursement.save_checked()
     record_event(disbursement, EventKind.CREATED, by=by)
     return disbursement
 
@@ -157,7 +157,7 @@ def expenditure_record(
     expenditure.full_clean()
     if by is not None:
         expenditure._history_user = by
-    expenditure.save()
+    expenditure.save_checked()
     return expenditure
 
 

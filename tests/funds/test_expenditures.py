@@ -78,6 +78,30 @@ def test_a_voucher_number_twice_in_the_districts_year_is_refused_at_the_field(
     assert Expenditure.objects.filter(voucher_number="ZC-2025-001").count() == 2
 
 
+def test_a_voucher_taken_between_the_check_and_the_save_is_refused_at_the_field(
+    unit_a, unit_b, funds
+):
+    # Two clerks save the same voucher number at the same moment: both pass `full_clean`, the
+    # database refuses the second INSERT. Here the first is written after the second's check.
+    second = Expenditure(
+        unit=unit_b,
+        spent_on=date(YEAR, 6, 1),
+        category=funds.promotion,
+        source=funds.district_budget,
+        amount_fen=100,
+        description="宣传册",
+        voucher_number="ZC-2025-009",
+    )
+    second.full_clean()
+    first = record(unit_a, funds, voucher_number="ZC-2025-009")
+
+    with pytest.raises(ValidationError) as refused:
+        second.save_checked()
+
+    assert refused.value.message_dict["voucher_number"]
+    assert list(Expenditure.objects.values_list("pk", flat=True)) == [first.pk]
+
+
 def test_a_voucher_number_is_required(unit_a, funds):
     with pytest.raises(ValidationError) as refused:
         record(unit_a, funds, voucher_number="  ")
