@@ -4,7 +4,6 @@ A4 page, and their xlsx file downloaded from the job's page."""
 from __future__ import annotations
 
 import io
-import os
 from datetime import date
 from pathlib import Path
 
@@ -14,12 +13,10 @@ from playwright.sync_api import Page, expect
 
 from programs.models import User
 from tests.factories import UnitFactory, UserFactory
+from tests.funds.browser import PASSWORD, SHOTS, sign_in
 from tests.funds.builders import YEAR, budget, paid, spent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "finance-pass-2025"
-SHOTS = Path(os.environ.get("SCREENSHOTS", "/tmp/screenshots"))
 
 
 def test_finance_staff_print_the_final_accounts_and_download_their_file(
@@ -37,10 +34,7 @@ def test_finance_staff_print_the_final_accounts_and_download_their_file(
     spent(first, 33_333, funds, voucher="ZC-2", on=date(YEAR, 5, 10), source=funds.city_transfer)
     spent(second, 450_051, funds, voucher="ZC-3", category=funds.publicity)
 
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill("finance")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.locator("#login-submit").click()
+    sign_in(page, live_server, "finance")
     page.goto(f"{live_server.url}/funds/?year={YEAR}")
     page.locator("#funds-accounts-link").click()
 

@@ -4,7 +4,6 @@ kept with it that then downloads."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -15,12 +14,10 @@ from programs.funds.models import Disbursement, FundsDocument
 from programs.models import User
 from programs.progress.demo import demo_pdf
 from tests.factories import UnitFactory, UserFactory
+from tests.funds.browser import PASSWORD, SHOTS, sign_in
 from tests.funds.builders import YEAR, budget, requested
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "finance-pass-2025"
-SHOTS = Path(os.environ.get("SCREENSHOTS", "/tmp/screenshots"))
 
 
 def test_finance_staff_approve_pay_and_keep_the_voucher(page: Page, live_server, funds, tmp_path):
@@ -32,10 +29,7 @@ def test_finance_staff_approve_pay_and_keep_the_voucher(page: Page, live_server,
     voucher.write_bytes(demo_pdf("voucher BF-2025-001"))
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill("finance")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.locator("#login-submit").click()
+    sign_in(page, live_server, "finance")
     page.goto(f"{live_server.url}/funds/units/A01/{YEAR}/")
     page.locator("#ledger-entries").get_by_role("link", name="拨付").click()
 

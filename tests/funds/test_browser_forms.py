@@ -4,34 +4,15 @@ expenditure dated in it is refused at its day. District staff set a budget and a
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from programs.models import User
 from tests.factories import PromotionProjectFactory, UnitFactory, UserFactory
+from tests.funds.browser import PASSWORD, SUBMIT, shot, sign_in
 from tests.funds.builders import YEAR, budget
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "funds-forms-2025"
-SUBMIT = ".card form button.btn-primary"  # the form's own button, not the header's
-SHOTS = Path(os.environ.get("SCREENSHOTS", "/tmp/screenshots"))
-
-
-def sign_in(page: Page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.locator("#login-submit").click()
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"fundsforms-{name}.png"), full_page=True)
 
 
 def test_a_clerk_records_spending_and_finance_close_the_year(page: Page, live_server, funds):
@@ -54,7 +35,7 @@ def test_a_clerk_records_spending_and_finance_close_the_year(page: Page, live_se
     page.locator("#id_project").select_option(label=project.name)
     page.locator(SUBMIT).click()
     expect(page.locator("#field-amount .invalid-feedback")).to_be_visible()
-    shot(page, "expenditure-refused-amount")
+    shot(page, "fundsforms-expenditure-refused-amount")
     page.locator("#id_amount").fill("￥1,234.56")
     page.locator(SUBMIT).click()
 
@@ -64,7 +45,7 @@ def test_a_clerk_records_spending_and_finance_close_the_year(page: Page, live_se
     expect(entries).to_contain_text("老年人防跌倒项目")
     expect(entries).to_contain_text("1,234.56")
     expect(page.locator("#ledger-balance")).to_have_text("-1,234.56")
-    shot(page, "ledger-clerk")
+    shot(page, "fundsforms-ledger-clerk")
 
     sign_in(page, live_server, "finance")
     page.goto(f"{live_server.url}/funds/?year={YEAR}")
@@ -73,7 +54,7 @@ def test_a_clerk_records_spending_and_finance_close_the_year(page: Page, live_se
     panel.get_by_role("button", name="年度结账").click()
     expect(page.locator("#fiscal-years")).to_contain_text("已结账")
     expect(page.locator("#fiscal-years")).to_contain_text("重新开启财政年度")
-    shot(page, "funds-year-closed")
+    shot(page, "fundsforms-funds-year-closed")
 
     sign_in(page, live_server, "clerk")
     page.goto(ledger)
@@ -90,7 +71,7 @@ def test_a_clerk_records_spending_and_finance_close_the_year(page: Page, live_se
 
     refusal = page.locator("#field-spent_on .invalid-feedback")
     expect(refusal).to_contain_text("已结账")
-    shot(page, "expenditure-closed-year")
+    shot(page, "fundsforms-expenditure-closed-year")
 
 
 def test_district_staff_set_a_budget_and_request_money(page: Page, live_server, funds):
@@ -107,7 +88,7 @@ def test_district_staff_set_a_budget_and_request_money(page: Page, live_server, 
     page.locator("#id_city_ratio").fill("4")
     page.locator(SUBMIT).click()
     expect(page.locator("#field-district_ratio .invalid-feedback")).to_be_visible()
-    shot(page, "budget-refused-ratio")
+    shot(page, "fundsforms-budget-refused-ratio")
     page.locator("#id_district_ratio").fill("6")
     page.locator(SUBMIT).click()
 
@@ -116,7 +97,7 @@ def test_district_staff_set_a_budget_and_request_money(page: Page, live_server, 
     expect(page.locator("#ledger-budget")).to_contain_text("4:6 (8,000.00 : 12,000.00)")
     page.locator("#ledger-budget a[href*='?line=']").click()
     expect(page.locator("#id_amount")).to_have_value("20000.00")
-    shot(page, "budget-edit")
+    shot(page, "fundsforms-budget-edit")
     page.locator("#id_amount").fill("２５０００")
     page.locator(SUBMIT).click()
     expect(page.locator("#ledger-budget")).to_contain_text("25,000.00")
@@ -126,8 +107,8 @@ def test_district_staff_set_a_budget_and_request_money(page: Page, live_server, 
     page.locator("#id_source").select_option(label="市级转移支付")
     page.locator("#id_amount").fill("5000")
     page.locator("#id_purpose").fill("防跌倒项目第一期")
-    shot(page, "disbursement-form")
+    shot(page, "fundsforms-disbursement-form")
     page.locator(SUBMIT).click()
     expect(page.locator("#ledger-entries")).to_contain_text("防跌倒项目第一期")
-    shot(page, "ledger-district")
+    shot(page, "fundsforms-ledger-district")
     assert unit.code == "A01"

@@ -3,21 +3,17 @@ line, and a unit's ledger opens from the table."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from programs.models import User
 from tests.factories import UnitFactory, UserFactory
+from tests.funds.browser import PASSWORD, SHOTS, sign_in
 from tests.funds.builders import YEAR, budget, paid, spent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "finance-pass-2025"
-SHOTS = Path(os.environ.get("SCREENSHOTS", "/tmp/screenshots"))
 
 
 def test_finance_staff_read_the_execution_chart_and_open_a_ledger(page: Page, live_server, funds):
@@ -28,10 +24,7 @@ def test_finance_staff_read_the_execution_chart_and_open_a_ledger(page: Page, li
     spent(unit, 100_000, funds, voucher="ZC-1", on=date(YEAR, 2, 10))
     spent(unit, 200_000, funds, voucher="ZC-2", on=date(YEAR, 5, 10))
 
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill("finance")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.locator("#login-submit").click()
+    sign_in(page, live_server, "finance")
     page.locator("#nav-funds").click()
     page.goto(f"{live_server.url}/funds/?year={YEAR}")
 

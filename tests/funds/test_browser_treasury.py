@@ -3,9 +3,7 @@ row by row and pays nothing; the corrected file is checked, confirmed and paid."
 
 from __future__ import annotations
 
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -13,13 +11,11 @@ from playwright.sync_api import Page, expect
 from programs.funds.models import Disbursement
 from programs.models import User
 from tests.factories import UnitFactory, UserFactory
+from tests.funds.browser import PASSWORD, SHOTS, sign_in
 from tests.funds.builders import YEAR, budget, requested
 from tests.funds.test_treasury import approve, csv_bytes, xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "finance-pass-2025"
-SHOTS = Path(os.environ.get("SCREENSHOTS", "/tmp/screenshots"))
 
 
 def test_finance_staff_import_the_treasury_payments(page: Page, live_server, funds):
@@ -34,10 +30,7 @@ def test_finance_staff_import_the_treasury_payments(page: Page, live_server, fun
     ]
     bad = [*good, ("GK-001", "Z99", "12.345", "2025-02-30", "")]
 
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill("finance")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.locator("#login-submit").click()
+    sign_in(page, live_server, "finance")
     page.goto(f"{live_server.url}/funds/")
     page.locator("#funds-treasury-link").click()
 

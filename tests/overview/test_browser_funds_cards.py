@@ -4,9 +4,7 @@ reads the unit's year and opens its ledger."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,20 +12,12 @@ from playwright.sync_api import Page, expect
 
 from programs.models import User
 from tests.factories import UnitFactory, UserFactory
+from tests.funds.browser import PASSWORD, SHOTS, sign_in
 from tests.funds.builders import budget, paid, spent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "funds-pass-2026"
-SHOTS = Path(os.environ.get("SCREENSHOTS", "/tmp/screenshots"))
 YEAR = timezone.localdate().year
-
-
-def sign_in(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.locator("#login-submit").click()
 
 
 def test_district_staff_and_the_clerk_read_the_years_execution(page: Page, live_server, funds):
