@@ -158,6 +158,7 @@ def expenditure_record(
     if by is not None:
         expenditure._history_user = by
     expenditure.save_checked()
+    record_event(expenditure, EventKind.CREATED, by=by)
     return expenditure
 
 

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from programs.core.models import Event, EventKind
 from programs.funds import errors
 from programs.funds.errors import FundsError
 from programs.funds.models import Expenditure
@@ -100,6 +101,13 @@ def test_a_voucher_taken_between_the_check_and_the_save_is_refused_at_the_field(
 
     assert refused.value.message_dict["voucher_number"]
     assert list(Expenditure.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_recording_spending_writes_its_event_with_the_actor(unit_a, funds, clerk_a):
+    expenditure = record(unit_a, funds, by=clerk_a)
+
+    (event,) = Event.objects.of(expenditure)
+    assert (event.kind, event.actor, event.unit_id) == (EventKind.CREATED, clerk_a, unit_a.pk)
 
 
 def test_a_voucher_number_is_required(unit_a, funds):

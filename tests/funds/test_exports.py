@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from programs.core.transitions import transition
+from programs.funds import errors
+from programs.funds.errors import FundsError
 from programs.funds.jobs import export_final_accounts, export_ledger
 from programs.funds.selectors import final_accounts, ledger
 from tests.downloads import downloaded, export_job, export_record, in_english, run_export
@@ -192,8 +194,10 @@ def test_a_ledger_out_of_reach_is_404_and_a_year_out_of_range_too(client, clerk_
 def test_a_ledger_job_whose_unit_left_the_scope_fails_with_a_message(clerk_b, unit_a, funds):
     record = export_record(export_ledger, clerk_b, code=unit_a.code, year=YEAR)
 
-    with pytest.raises(Exception, match="no longer among"):
+    with pytest.raises(FundsError) as refused:
         run_export(record)
+
+    assert refused.value.message == errors.UNIT_OUT_OF_SCOPE
 
 
 # --- properties: whatever the amounts and the order of entry ---------------------------------

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from programs.funds.selectors import execution_by_month, monthly_spending
 from programs.models import CreatingUnit
@@ -122,6 +123,16 @@ def test_a_year_outside_the_portals_range_is_refused(client, money, unit_a, dist
     assert client.get(FUNDS, {"year": "1999"}).status_code == 400
     assert client.get(FUNDS, {"year": "abc"}).status_code == 400
     assert client.get(ledger_url(unit_a, 1999)).status_code == 404
+
+
+def test_the_page_of_this_year_shows_the_year_in_its_box(client, money, district_user):
+    client.force_login(district_user)
+
+    response = client.get(FUNDS)
+
+    this_year = timezone.localdate().year
+    assert response.context["year"] == this_year
+    assert f'name="year" value="{this_year}"' in response.content.decode()
 
 
 # --- the numbers ---------------------------------------------------------------------------------

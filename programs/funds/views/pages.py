@@ -45,12 +45,15 @@ class FundsExecutionView(TemplateView):
         user = self.request.user
         if not user.sees_funds:
             raise Http404
-        form = FundsFilterForm(self.request.GET, user=user)
+        today = timezone.localdate()
+        query = self.request.GET.copy()
+        if not query.get("year"):
+            query["year"] = str(today.year)  # shown in its box, as the year the page is of
+        form = FundsFilterForm(query, user=user)
         form.is_valid()
         if "year" in form.errors:
             raise BadQuery(form.errors["year"][0])
-        today = timezone.localdate()
-        year = form.cleaned_data.get("year") or today.year
+        year = form.cleaned_data["year"]
         units = funds_units(user).in_plan_order()
         district = form.cleaned_data.get("district")
         if "district" in form.errors:
