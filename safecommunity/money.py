@@ -60,7 +60,10 @@ def fen_from_text(text: str) -> int:
     decimals = match["decimals"] or ""
     if len(decimals) > 2:
         raise ValidationError(TOO_MANY_DECIMALS, code="decimals")
-    fen = int(match["whole"].replace(",", "")) * FEN_PER_YUAN + int(decimals.ljust(2, "0"))
+    whole = match["whole"].replace(",", "")
+    if len(whole.lstrip("0")) > len(str(MAX_FEN)):  # never read as a number: far too large
+        raise ValidationError(TOO_LARGE, code="too_large")
+    fen = int(whole) * FEN_PER_YUAN + int(decimals.ljust(2, "0"))
     return checked(fen)
 
 

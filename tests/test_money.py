@@ -80,10 +80,15 @@ def test_a_whole_yuan_and_one_decimal_are_read_too(fen):
         ("12.", NOT_AN_AMOUNT),
         ("1e5", NOT_AN_AMOUNT),
         ("100000000000.00", TOO_LARGE),
+        ("9" * 5000, TOO_LARGE),  # longer than Python reads as an int
     ],
 )
 def test_a_badly_written_amount_is_refused_with_the_reason(text, message):
     refused_with(message, fen_from_text, text)
+
+
+def test_leading_zeros_do_not_make_an_amount_too_large():
+    assert fen_from_text("0" * 40 + "12.50") == 1250
 
 
 @given(amounts)

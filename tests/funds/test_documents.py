@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from programs.core.transitions import transition
 from programs.funds import errors
-from programs.funds.models import FiscalYear, FundsDocument
-from programs.funds.services import funds_document_upload
+from programs.funds.models import FundsDocument
+from programs.funds.services import fiscal_year_of, funds_document_upload
 from programs.progress.demo import demo_pdf
 from tests.database import refused_by_database
 from tests.funds.builders import YEAR, budget, requested, spent
@@ -134,7 +134,7 @@ def test_the_service_refuses_who_may_not_add_documents(asked, city_user, private
 def test_a_closed_year_refuses_the_upload_at_the_field(
     english, asked, unit_a, finance_user, private_storage
 ):
-    year = FiscalYear.objects.create(district=unit_a.district, year=YEAR)
+    year = fiscal_year_of(district=unit_a.district, year=YEAR)
     transition(year, "close", by=finance_user)
     english.force_login(finance_user)
     page = english.get(asked.get_absolute_url()).content.decode()

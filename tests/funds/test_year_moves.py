@@ -129,6 +129,15 @@ def test_an_unknown_district_move_or_year_is_not_found(
     assert not FiscalYear.objects.exists()
 
 
+def test_reopening_a_year_never_closed_stores_nothing(client, finance_user, unit_a):
+    client.force_login(finance_user)
+
+    response = client.post(move_url(unit_a.district, "reopen"), {"reason": "补录"})
+
+    assert response.status_code == 404
+    assert not FiscalYear.objects.exists()
+
+
 def test_a_get_is_not_a_move(client, finance_user, unit_a):
     client.force_login(finance_user)
 

@@ -113,8 +113,24 @@ def closed_year_errors(district_id: int | None, year: int | None, field: str) ->
 
 
 def ensure_year_open(district_id: int | None, year: int | None) -> None:
-    """Refuse (`FundsError`, at the year) when the district's fiscal year is closed."""
-    if year_closed(district_id, year):
+    """Refuse (`FundsError`, at the year) when the district's fiscal year is closed.
+
+    Called inside the writer's transaction, it locks the year's row (FOR NO KEY UPDATE,
+    stored open first when the year has none): a close in progress is waited for and then
+    seen, and a close waits for the writes in progress, so no money lands in a year closed
+    alongside it."""
+    if district_id is None or year is None:
+        return
+    locked = (
+        FiscalYear.objects.select_for_update(no_key=True)
+        .filter(district_id=district_id, year=year)
+        .values_list("status", flat=True)
+    )
+    status = locked.first()
+    if status is None:  # the year's first money: its row stored open, then locked
+        FiscalYear.objects.get_or_create(district_id=district_id, year=year)
+        status = locked.first()
+    if status == FiscalYear.Status.CLOSED:
         raise errors.FundsError(
             errors.YEAR_CLOSED,
             field="year",

@@ -66,6 +66,8 @@ class FiscalYearMoveView(TransitionView):
         move = workflow_of(unsaved).by_name.get(self.kwargs["action"])
         if move is None or not move.allowed(user, unsaved):
             raise Http404
+        if fiscal_year is None and unsaved.status not in move.sources:
+            raise Http404  # a year never closed has nothing to reopen: nothing is stored
         return fiscal_year or fiscal_year_of(district=district, year=year)  # opened when asked
 
     def success_url(self, fiscal_year: FiscalYear) -> str:
