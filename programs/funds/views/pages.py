@@ -138,8 +138,8 @@ def ledger_rows(the_ledger: Ledger) -> list[dict[str, str]]:
         "disbursement": _("Disbursement"),
         "expenditure": _("Expenditure"),
         "spent": _("Spent"),
-        "project": _("Promotion project"),
-        "activity": pgettext("funds", "Activity"),
+        "project": _("Promotion project: %(name)s"),
+        "activity": pgettext("funds", "Activity: %(name)s"),
     }
     links = {
         True: reverse_each("programs:funds-disbursement"),
@@ -159,12 +159,12 @@ def ledger_rows(the_ledger: Ledger) -> list[dict[str, str]]:
                 "source": name(("source", record.source_id), record.source),
                 "text": record.purpose if paying else record.description,
                 "project": (
-                    f"{words['project']}: {record.project.name}"
+                    words["project"] % {"name": record.project.name}
                     if not paying and record.project_id
                     else ""
                 ),
                 "activity": (
-                    f"{words['activity']}: {record.activity}"
+                    words["activity"] % {"name": record.activity}
                     if not paying and record.activity_id
                     else ""
                 ),
