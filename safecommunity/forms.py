@@ -6,14 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.renderers import TemplatesSetting
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from safecommunity.calendar import FIRST_DAY, LAST_DAY
+from safecommunity.files import ACCEPTED_EXTENSIONS, UploadRefused, check_upload
 from safecommunity.validators import validate_portal_date
 
 # A search longer than this is no one's typing (SQLite even refuses a LIKE pattern past
@@ -224,3 +227,33 @@ class PortalDateField(forms.DateField):
             ),
         )
         super().__init__(**kwargs)
+
+
+# --- documents kept as evidence is (milestones' evidence, activities' attachments, vouchers) -----
+def document_file_field() -> forms.FileField:
+    """A form's `file` for a document: PDF, image, Word, Excel or PowerPoint."""
+    return forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
+    )
+
+
+class DocumentUploadMixin:
+    """A form whose `file` (`document_file_field()`) is checked by its content
+    (`safecommunity.files.check_upload`: its kind, its size within the evidence limit, which
+    the help text names); the checked upload is kept as `checked_upload`, so the file is read
+    and hashed once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF, image, Word, Excel or PowerPoint, at most %(limit)s."
+        ) % {"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.checked_upload = check_upload(upload)  # handed on, so it is hashed once
+        except UploadRefused as error:
+            raise forms.ValidationError(str(error), code="file") from error
+        return upload

@@ -7,19 +7,18 @@ from pathlib import PurePath
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db.models import Q, QuerySet
-from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from programs.core.models import CreatingUnit
-from safecommunity.files import ACCEPTED_EXTENSIONS, UploadRefused, check_upload
 from safecommunity.forms import (
     BoundedModelMultipleChoiceField,
+    DocumentUploadMixin,
     FixedFieldsValidationMixin,
     StyledFormMixin,
+    document_file_field,
 )
 from workgroups.choices import Intervention, TargetGroup
 from workgroups.models import Activity, Member, PromotionProject, WorkGroup, WorkGroupTemplate
@@ -136,13 +135,10 @@ class ActivityForm(UnitRowForm):
             self.fields[name].widget.attrs.update(min=0, max=limit)
 
 
-class AttachmentForm(StyledFormMixin, forms.Form):
+class AttachmentForm(DocumentUploadMixin, StyledFormMixin, forms.Form):
     """A file for an activity (sign-in sheet, photos, minutes), checked by its content."""
 
-    file = forms.FileField(
-        label=_("File"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
-    )
+    file = document_file_field()
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
@@ -150,20 +146,6 @@ class AttachmentForm(StyledFormMixin, forms.Form):
         help_text=_("Leave empty to use the file's name."),
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _(
-            "PDF, image, Word, Excel or PowerPoint, at most %(limit)s."
-        ) % {"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            self.checked_upload = check_upload(upload)  # handed on, so it is hashed once
-        except UploadRefused as error:
-            raise forms.ValidationError(str(error), code="file") from error
-        return upload
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

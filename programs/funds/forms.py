@@ -31,13 +31,16 @@ from programs.funds.models import (
 from programs.funds.treasury import SUFFIXES, PaymentRow
 from safecommunity.calendar import FIRST_DAY, LAST_DAY
 from safecommunity.files import (
-    ACCEPTED_EXTENSIONS,
     FILE_EMPTY,
     FILE_TOO_LARGE,
-    UploadRefused,
-    check_upload,
 )
-from safecommunity.forms import BoundedModelChoiceField, PortalDateField, StyledFormMixin
+from safecommunity.forms import (
+    BoundedModelChoiceField,
+    DocumentUploadMixin,
+    PortalDateField,
+    StyledFormMixin,
+    document_file_field,
+)
 from safecommunity.money import NOT_AN_AMOUNT, fen_from_text, yuan
 from workgroups.models import Activity, PromotionProject
 
@@ -347,26 +350,9 @@ class PaymentForm(StyledFormMixin, forms.Form):
         return self.cleaned_data["voucher_number"].strip()
 
 
-class FundsDocumentForm(StyledFormMixin, forms.Form):
+class FundsDocumentForm(DocumentUploadMixin, StyledFormMixin, forms.Form):
     """A voucher, contract or other paper for a disbursement or an expenditure, checked by its
     content."""
 
     kind = forms.ChoiceField(label=_("Kind of document"), choices=FundsDocumentKind.choices)
-    file = forms.FileField(
-        label=_("File"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _(
-            "PDF, image, Word, Excel or PowerPoint, at most %(limit)s."
-        ) % {"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            self.checked_upload = check_upload(upload)  # handed on, so it is hashed once
-        except UploadRefused as error:
-            raise forms.ValidationError(str(error), code="file") from error
-        return upload
+    file = document_file_field()

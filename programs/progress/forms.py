@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.progress.errors import EVIDENCE_TITLE_TAKEN
 from programs.progress.models import Evidence, UnitMilestone
-from safecommunity.files import ACCEPTED_EXTENSIONS, UploadRefused, check_upload
-from safecommunity.forms import BoundedModelChoiceField, PortalDateField, StyledFormMixin
+from safecommunity.forms import (
+    BoundedModelChoiceField,
+    DocumentUploadMixin,
+    PortalDateField,
+    StyledFormMixin,
+    document_file_field,
+)
 
 
-class EvidenceUploadForm(StyledFormMixin, forms.Form):
+class EvidenceUploadForm(DocumentUploadMixin, StyledFormMixin, forms.Form):
     """Upload a file: a new piece of evidence, or a new version of one the milestone has."""
 
     evidence = BoundedModelChoiceField(
@@ -24,11 +27,7 @@ class EvidenceUploadForm(StyledFormMixin, forms.Form):
         empty_label=_("— new evidence —"),
     )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("PDF, image, Word, Excel or PowerPoint."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
-    )
+    file = document_file_field()
     effective_date = PortalDateField(
         label=_("Effective date"),
         initial=timezone.localdate,
@@ -40,17 +39,6 @@ class EvidenceUploadForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.unit_milestone = unit_milestone
         self.fields["evidence"].queryset = unit_milestone.evidence.all()
-        self.fields["file"].help_text = _(
-            "PDF, image, Word, Excel or PowerPoint, at most %(limit)s."
-        ) % {"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            self.checked_upload = check_upload(upload)  # handed on, so it is hashed once
-        except UploadRefused as error:
-            raise forms.ValidationError(str(error), code="file") from error
-        return upload
 
     def clean(self):
         cleaned = super().clean()
