@@ -7,9 +7,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.views import View
 from django.views.decorators.csrf import requires_csrf_token
 
 from safecommunity.errors import BadQuery
@@ -58,3 +65,21 @@ class ScopedObjectMixin:
         else:
             lookup = {"pk": self.kwargs.get(self.pk_url_kwarg)}
         return scoped_object(self.request, rows, editable=self.editable, **lookup)
+
+
+class PrivateFileView(View):
+    """Serve a kept file (`model`'s `file`, `original_name`, `content_type`) to a user whose
+    scope holds its row (`scoped_object`: else 404), as an attachment; a file missing from the
+    storage is 404 too. Private files are served only so, never from a URL of the storage."""
+
+    model: type
+
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+        row = scoped_object(request, self.model, pk=pk)
+        try:
+            handle = row.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        return FileResponse(
+            handle, as_attachment=True, filename=row.original_name, content_type=row.content_type
+        )

@@ -7,12 +7,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from programs.core.access import move_actions, permissions_for
@@ -34,6 +33,7 @@ from safecommunity.errors import DomainError
 from safecommunity.forms import ReasonForm
 from safecommunity.queues import QueuePlace, next_in_queue, place_in_queue, queue_of, with_queue
 from safecommunity.scoping import scoped_object
+from safecommunity.views import PrivateFileView
 
 
 def milestone_in_scope(
@@ -203,21 +203,10 @@ class MilestoneQueueView(ListView):
         return context
 
 
-class EvidenceDownloadView(View):
+class EvidenceDownloadView(PrivateFileView):
     """Serve an evidence file to a user whose scope includes its unit (else 404)."""
 
-    def get(self, request: HttpRequest, pk: int) -> FileResponse:
-        version = scoped_object(request, EvidenceVersion, pk=pk)
-        try:
-            handle = version.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=version.original_name,
-            content_type=version.content_type,
-        )
+    model = EvidenceVersion
 
 
 class UnitAdvanceView(FormView):

@@ -8,10 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import DetailView, FormView
 
 from programs.funds.forms import FundsDocumentForm
@@ -19,7 +18,7 @@ from programs.funds.models import Disbursement, Expenditure, FundsDocument, atta
 from programs.funds.models.years import year_closed
 from programs.funds.services import funds_document_upload
 from safecommunity.errors import DomainError
-from safecommunity.scoping import scoped_object
+from safecommunity.views import PrivateFileView
 
 
 def documents_context(
@@ -82,19 +81,8 @@ class FundsDocumentUploadView(FormView):
         return page.render_to_response(page.get_context_data(document_form=form))
 
 
-class FundsDocumentDownloadView(View):
+class FundsDocumentDownloadView(PrivateFileView):
     """Serve a voucher or contract to a user who sees its record's funds and opens evidence
     files (else 404)."""
 
-    def get(self, request: HttpRequest, pk: int) -> FileResponse:
-        document = scoped_object(request, FundsDocument, pk=pk)
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+    model = FundsDocument
